@@ -1,0 +1,46 @@
+# BeatPass — every setting comes from the environment (README: Configuration); nothing here
+# assigns one, so `FOO=bar make run` always wins.
+PY := .venv/bin/python
+.DEFAULT_GOAL := help
+.PHONY: help venv broker postgres migrate run test test-unit demo bench dead-letters create-admin
+
+help:
+	@echo "make run           set up, migrate and run every service + the gateway on http://127.0.0.1:8000"
+	@echo "make test          the whole suite on real PostgreSQL and RabbitMQ"
+	@echo "make demo          fill a running platform with sample data"
+	@echo "make bench         benchmarks with same-run baselines"
+	@echo "make dead-letters  list parked events (ARGS='replay --event NAME' to replay)"
+	@echo "make create-admin  create or promote an admin (ARGS='--email E --password P')"
+
+venv:
+	@scripts/ensure-venv.sh
+
+broker:
+	@scripts/ensure-broker.sh
+
+postgres:
+	@scripts/ensure-postgres.sh
+
+migrate: venv
+	@$(PY) -m services.common.migrate
+
+run: venv broker migrate
+	@$(PY) -m devtools.platform
+
+test: venv broker postgres
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: venv
+	@$(PY) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
+
+demo: venv
+	@$(PY) -m devtools.demo $(ARGS)
+
+bench: venv broker postgres
+	@$(PY) -m bench $(ARGS)
+
+dead-letters: venv broker
+	@$(PY) -m services.common.messaging.deadletters $(ARGS)
+
+create-admin: venv migrate
+	@$(PY) -m services.accounts.cli create-admin $(ARGS)

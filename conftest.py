@@ -1,0 +1,61 @@
+"""Session-wide test infrastructure (real RabbitMQ vhost, real PostgreSQL databases).
+
+eventlet is monkey-patched first, as in every running service, so nameko containers can run
+inside the test process.
+"""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402
+
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+
+from services.common import config  # noqa: E402
+from tests.support.infra import PgDatabases, Vhost, run_token  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return run_token()
+
+
+@pytest.fixture(scope="session")
+def amqp_uri(run_id):
+    """A fresh vhost for this test session; AMQP_URI points at it for everything started here."""
+    vhost = Vhost(f"beatpass-test-{run_id}").create()
+    previous = os.environ.get("AMQP_URI")
+    os.environ["AMQP_URI"] = vhost.uri
+    yield vhost.uri
+    if previous is None:
+        os.environ.pop("AMQP_URI", None)
+    else:
+        os.environ["AMQP_URI"] = previous
+    vhost.delete()
+
+
+@pytest.fixture(scope="session")
+def pg(run_id):
+    databases = PgDatabases(run_id)
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def service_databases(pg):
+    """A fresh, migrated PostgreSQL database per service, exported as <SERVICE>_DATABASE_URL."""
+    from services.common.migrate import upgrade
+
+    urls = {}
+    for service in config.SERVICES:
+        url = pg.create(service)
+        upgrade(service, url)
+        os.environ[f"{service.upper()}_DATABASE_URL"] = url
+        urls[service] = url
+    return urls
+
+
+@pytest.fixture
+def rabbit_config(amqp_uri):
+    """nameko's container_factory / runner_factory read their config from this fixture."""
+    return {"AMQP_URI": amqp_uri, "serializer": "json", "max_workers": 10}

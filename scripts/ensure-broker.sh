@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Make sure a RabbitMQ answers at AMQP_URI (default amqp://guest:guest@127.0.0.1:5672/).
+# Order: already running → rabbitmq-server if installed → docker compose if an engine runs →
+# apt-get install as root on Debian → otherwise stop with a one-line instruction.
+# Used by both `make` and `.ci/run`, so there is one place for this.
+set -euo pipefail
+uri="${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}"
+hostport="${uri#*@}"; hostport="${hostport%%/*}"
+host="${hostport%%:*}"; port="${hostport##*:}"; [ "$port" = "$host" ] && port=5672
+
+answers() { (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; }
+wait_up() { for _ in $(seq 1 60); do answers && return 0; sleep 1; done; return 1; }
+
+answers && exit 0
+echo "RabbitMQ is not answering at $host:$port; starting one…" >&2
+if [ "$host" != "127.0.0.1" ] && [ "$host" != "localhost" ]; then
+  echo "AMQP_URI points at $host, which is not this machine: start RabbitMQ there or unset AMQP_URI." >&2; exit 1
+fi
+if ! command -v rabbitmq-server >/dev/null 2>&1; then
+  if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+    docker compose up -d rabbitmq && wait_up && exit 0
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing rabbitmq-server with apt-get…" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+  else
+    echo "No RabbitMQ found: install rabbitmq-server (or run Docker), or set AMQP_URI to a running broker." >&2; exit 1
+  fi
+fi
+rabbitmq-server -detached >/dev/null 2>&1 || true
+wait_up || { echo "RabbitMQ did not come up within 60 s; see /var/log/rabbitmq/ for why." >&2; exit 1; }

@@ -1,0 +1,63 @@
+"""Configuration, from environment variables only (see the table in README.md)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SERVICES = ("accounts",)
+
+
+def env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"configuration error: {name}={raw!r} is not an integer; set it to a whole number") from None
+
+
+def var_dir() -> Path:
+    return Path(env("BEATPASS_VAR_DIR", str(ROOT / "var")))
+
+
+def amqp_uri() -> str:
+    return env("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def database_url(service: str) -> str:
+    default = f"sqlite:///{var_dir() / (service + '.db')}"
+    return env(f"{service.upper()}_DATABASE_URL", default)
+
+
+def nameko_config(service: str) -> dict:
+    """The config dict nameko containers read (keys are nameko's own names)."""
+    return {
+        "AMQP_URI": amqp_uri(),
+        "max_workers": env_int("MAX_WORKERS", 10),
+        "parent_calls_tracked": 10,
+        "serializer": "json",
+        "SERVICE_NAME": service,
+    }
+
+
+class Retry:
+    """Event-handler retry policy: attempts before parking in the dead-letter queue, and back-off."""
+
+    @staticmethod
+    def max_attempts() -> int:
+        return env_int("EVENT_MAX_ATTEMPTS", 5)
+
+    @staticmethod
+    def base_delay_ms() -> int:
+        return env_int("EVENT_RETRY_BASE_MS", 1000)
+
+    @staticmethod
+    def delay_ms(attempt: int) -> int:
+        """Exponential back-off: base, 2·base, 4·base … capped at 5 minutes."""
+        return min(Retry.base_delay_ms() * 2 ** max(attempt - 1, 0), 300_000)

@@ -1,0 +1,1 @@
+"""Reliable messaging on RabbitMQ: transactional outbox, topology, idempotent consumers, dead letters."""

@@ -1,0 +1,52 @@
+"""Run one service: ``python -m services.common.runner accounts``.
+
+Configuration comes from the environment (README: Configuration). SIGTERM/SIGINT stop the
+service gracefully: running workers finish, unacked messages go back to their queues.
+"""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402 - must precede every other import
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import logging  # noqa: E402
+import signal  # noqa: E402
+
+from nameko.runners import ServiceRunner  # noqa: E402
+
+from services.common import config, logs  # noqa: E402
+
+log = logging.getLogger("beatpass.runner")
+
+
+def service_class(name: str):
+    module = importlib.import_module(f"services.{name}.service")
+    return module.SERVICE
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Run one BeatPass service.")
+    parser.add_argument("service", choices=config.SERVICES)
+    args = parser.parse_args(argv)
+    logs.configure(args.service, config.env("LOG_LEVEL", "INFO"))
+
+    runner = ServiceRunner(config.nameko_config(args.service))
+    runner.add_service(service_class(args.service))
+
+    def shutdown(signum, _frame):
+        log.info("stopping on signal %s", signum)
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    try:
+        runner.start()
+    except OSError as exc:
+        raise SystemExit(f"{args.service}: cannot reach RabbitMQ at {config.amqp_uri()} ({exc}); "
+                         "start it (make broker) or set AMQP_URI") from None
+    log.info("service started", extra={"amqp": config.amqp_uri().split("@")[-1]})
+    runner.wait()
+
+
+if __name__ == "__main__":
+    main()
