@@ -7,6 +7,10 @@ import eventlet
 
 eventlet.monkey_patch()  # noqa: E402
 
+from psycogreen.eventlet import patch_psycopg  # noqa: E402
+
+patch_psycopg()  # as in the services: a slow query must not freeze the in-process containers
+
 import os  # noqa: E402
 
 import pytest  # noqa: E402

@@ -36,7 +36,16 @@ def _patch_psycopg_for_eventlet() -> None:
         _green_patched = True
 
 
+def normalize_url(url: str) -> str:
+    """Plain ``postgresql://`` URLs use psycopg2: it is the driver psycogreen makes green."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
     if url.startswith("postgresql"):
         _patch_psycopg_for_eventlet()
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
@@ -130,8 +139,9 @@ class Database(DependencyProvider):
     is left open at worker teardown is rolled back. The outbox relay runs alongside.
     """
 
-    def __init__(self, relay: bool = True):
+    def __init__(self, relay: bool = True, registry=None):
         self.relay_enabled = relay
+        self.registry = registry
         self.engine: Engine | None = None
         self.session_factory: sessionmaker | None = None
         self.relay = None
@@ -144,7 +154,10 @@ class Database(DependencyProvider):
         if self.relay_enabled:
             from services.common.messaging.relay import RelayLoop
 
-            self.relay = RelayLoop(service, self.session_factory, self.container.config["AMQP_URI"])
+            from services.contracts.events import REGISTRY
+
+            self.relay = RelayLoop(service, self.session_factory, self.container.config["AMQP_URI"],
+                                   self.registry or REGISTRY)
 
     def start(self) -> None:
         if self.relay is not None:

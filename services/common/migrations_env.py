@@ -5,12 +5,13 @@ from alembic import context
 from sqlalchemy import MetaData, pool
 from sqlalchemy import create_engine
 
+from services.common.db import normalize_url
 from services.common.messaging.models import MessagingBase
 
 
 def run(metadata: MetaData) -> None:
     cfg = context.config
-    url = cfg.get_main_option("sqlalchemy.url")
+    url = normalize_url(cfg.get_main_option("sqlalchemy.url"))
     targets = [metadata, MessagingBase.metadata]
     is_sqlite = url.startswith("sqlite")
     if context.is_offline_mode():

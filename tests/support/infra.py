@@ -14,6 +14,8 @@ import uuid
 import requests
 from sqlalchemy import create_engine, text
 
+from services.common.db import normalize_url
+
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -75,11 +77,11 @@ class PgDatabases:
         self.token = token
         self.admin_url = admin_pg_url()
         self.created: list[str] = []
-        self._engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        self._engine = create_engine(normalize_url(self.admin_url), isolation_level="AUTOCOMMIT")
 
     def url_for(self, db_name: str) -> str:
         parts = urllib.parse.urlsplit(self.admin_url)
-        return urllib.parse.urlunsplit(parts._replace(path="/" + db_name)).replace("postgresql://", "postgresql+psycopg2://", 1)
+        return normalize_url(urllib.parse.urlunsplit(parts._replace(path="/" + db_name)))
 
     def create(self, name: str) -> str:
         db_name = f"bp_{self.token}_{name}".lower()
