@@ -1,0 +1,69 @@
+"""Gateway settings, read from environment variables only (README: Configuration)."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from services.common import config
+
+log = logging.getLogger(__name__)
+
+
+def jwt_secret(var_dir: Path | None = None) -> str:
+    """JWT_SECRET, or a development secret generated once and shared through a file.
+
+    Several gunicorn workers start at once: the file is written under a temporary name and
+    hard-linked into place, so exactly one worker's secret wins and every worker reads that one.
+    """
+    value = os.environ.get("JWT_SECRET")
+    if value:
+        return value
+    directory = var_dir or config.var_dir()
+    path = directory / "jwt_secret"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        candidate = directory / f".jwt_secret.{os.getpid()}.{secrets.token_hex(4)}"
+        candidate.write_text(secrets.token_urlsafe(48))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, path)
+            log.warning("JWT_SECRET is not set: generated a development secret in %s; "
+                        "set JWT_SECRET in production", path)
+        except FileExistsError:
+            pass  # another worker won the race; use its secret
+        finally:
+            candidate.unlink()
+    for _ in range(50):  # a hard link appears complete, but be tolerant of odd filesystems
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise SystemExit(f"configuration error: {path} is empty; delete it or set JWT_SECRET")
+
+
+def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The app's configuration: environment first, then ``overrides`` (tests, embedding)."""
+    overrides = dict(overrides or {})
+    settings: dict[str, Any] = {
+        "AMQP_URI": config.amqp_uri(),
+        "JWT_ISSUER": config.env("JWT_ISSUER", "beatpass"),
+        "JWT_AUDIENCE": config.env("JWT_AUDIENCE", "beatpass-api"),
+        "JWT_TTL_S": config.env_int("JWT_TTL_S", 3600),
+        "RPC_TIMEOUT_S": float(config.env_int("RPC_TIMEOUT_S", 5)),
+        # /ready pings each service with this shorter deadline so a probe never hangs
+        "READY_TIMEOUT_S": float(config.env_int("READY_TIMEOUT_S", 2)),
+        "READY_SERVICES": tuple(config.SERVICES),
+        "MAX_BODY_BYTES": config.env_int("MAX_BODY_BYTES", 1_048_576),
+        "GATEWAY_TRUSTED_PROXIES": config.env_int("GATEWAY_TRUSTED_PROXIES", 0),
+    }
+    settings.update(overrides)
+    if "JWT_SECRET" not in settings:
+        # only now, so tests that pass a secret never create var/jwt_secret
+        settings["JWT_SECRET"] = jwt_secret()
+    # Werkzeug refuses bodies without Content-Length beyond this while they are read
+    settings.setdefault("MAX_CONTENT_LENGTH", settings["MAX_BODY_BYTES"])
+    return settings

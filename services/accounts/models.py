@@ -1,0 +1,135 @@
+"""The accounts database: users and their roles, follows, Producer Program applications and
+rate-limit hits. Public ids are UUID strings; every timestamp is UTC."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from services.accounts.clock import utcnow
+
+# named constraints let Alembic alter SQLite tables (batch mode) and keep PostgreSQL names stable
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+EMAIL_MAX = 254
+USERNAME_MAX = 50
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    #: lower-cased email: uniqueness and look-ups ignore case
+    email_normalized: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX))
+    username_normalized: Mapped[str] = mapped_column(String(USERNAME_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    plan: Mapped[str] = mapped_column(String(20))
+    tokens: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    roles: Mapped[list[UserRole]] = relationship(lazy="selectin", cascade="all, delete-orphan",
+                                                 order_by="UserRole.role")
+
+    def role_names(self) -> set[str]:
+        return {grant.role for grant in self.roles}
+
+
+class UserRole(Base):
+    """A role beyond the implicit ``listener``: ``producer``, ``verified`` or ``admin``."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Follow(Base):
+    __tablename__ = "follows"
+
+    follower_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    followee_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        # keyset pages newest first, in both directions, and the counts, are index range scans
+        Index("ix_follows_followee_page", "followee_id", "created_at", "follower_id"),
+        Index("ix_follows_follower_page", "follower_id", "created_at", "followee_id"),
+    )
+
+
+PENDING = "pending"
+
+
+class ProducerApplication(Base):
+    __tablename__ = "producer_applications"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default=PENDING)
+    producer_name: Mapped[str | None] = mapped_column(String(100))
+    beats_link: Mapped[str | None] = mapped_column(String(500))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    label: Mapped[str | None] = mapped_column(String(100))
+    instagram: Mapped[str | None] = mapped_column(String(100))
+    artist_id: Mapped[str | None] = mapped_column(String(36))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        # one pending request per type and user, enforced by the database against concurrent applies
+        Index("uq_producer_applications_one_pending", "user_id", "type", unique=True,
+              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+        Index("ix_producer_applications_user_page", "user_id", "created_at", "id"),
+        Index("ix_producer_applications_status_page", "status", "created_at", "id"),
+        Index("ix_producer_applications_page", "created_at", "id"),
+        Index("ix_producer_applications_artist", "artist_id"),
+    )
+
+
+class RateLimitHit(Base):
+    """One counted attempt. ``key_hash`` is a SHA-256 of the email or address: the table holds no
+    plain personal data, only what is needed to count."""
+
+    __tablename__ = "rate_limit_hits"
+
+    # SQLite autoincrements only an INTEGER primary key
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    bucket: Mapped[str] = mapped_column(String(40))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        Index("ix_rate_limit_hits_window", "bucket", "key_hash", "at"),
+        Index("ix_rate_limit_hits_at", "at"),
+    )
