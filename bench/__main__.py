@@ -1,0 +1,107 @@
+"""``make bench``: each benchmark next to a baseline measured in the same run, with their ratio.
+
+Starts its own platform (every service + the gateway under gunicorn) on a fresh RabbitMQ vhost and
+fresh PostgreSQL databases, as in production, and removes them afterwards.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform as host
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+from rich.console import Console
+from rich.table import Table
+
+from bench import gateway_me
+from devtools.platform import Platform
+from services.common import config
+from tests.support.infra import PgDatabases, Vhost
+
+console = Console()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_platform(tmp: Path, vhost: Vhost, pg: PgDatabases) -> Platform:
+    env = {"AMQP_URI": vhost.uri, "BEATPASS_VAR_DIR": str(tmp), "JWT_SECRET": uuid.uuid4().hex,
+           "LOG_LEVEL": "WARNING"}
+    for service in config.SERVICES:
+        env[f"{service.upper()}_DATABASE_URL"] = pg.create(f"bench_{service}")
+    subprocess.run([sys.executable, "-m", "services.common.migrate"], env={**os.environ, **env}, check=True,
+                   capture_output=True)
+    running = Platform(env=env, bind=f"127.0.0.1:{free_port()}", log_dir=tmp / "logs").start()
+    running.wait_ready(90)
+    return running
+
+
+def login(base_url: str) -> str:
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+    body = {"email": email, "password": "benchmark passphrase", "username": f"bench_{uuid.uuid4().hex[:8]}"}
+    requests.post(f"{base_url}/api/v1/auth/register", json=body, timeout=10).raise_for_status()
+    response = requests.post(f"{base_url}/api/v1/auth/login", json={"email": email, "password": body["password"]},
+                             timeout=10)
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
+def row(table: Table, name: str, project, baseline) -> dict:
+    ratio = project.rate / baseline.rate if baseline.rate else float("nan")
+    table.add_row(name, f"{project.rate:,.0f}/s", f"{project.p50:.1f}", f"{project.p99:.1f}", str(project.errors),
+                  f"{baseline.rate:,.0f}/s", f"{baseline.p99:.1f}", f"{ratio:.2f}")
+    return {"benchmark": name, "project_rate": round(project.rate, 1), "project_p50_ms": round(project.p50, 2),
+            "project_p99_ms": round(project.p99, 2), "project_errors": project.errors,
+            "baseline_rate": round(baseline.rate, 1), "baseline_p99_ms": round(baseline.p99, 2),
+            "ratio": round(ratio, 3)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per run (after warm-up)")
+    args = parser.parse_args(argv)
+    token = uuid.uuid4().hex[:8]
+    vhost = Vhost(f"beatpass-bench-{token}").create()
+    pg = PgDatabases(f"bench{token}")
+    results = []
+    table = Table(title=f"BeatPass benchmarks — {socket.gethostname()}, {os.cpu_count()} cores, {host.python_version()}")
+    for column in ("benchmark", "project", "p50 ms", "p99 ms", "errors", "baseline", "baseline p99 ms", "ratio"):
+        table.add_column(column)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            with console.status("Starting the platform…"):
+                running = start_platform(Path(tmp), vhost, pg)
+            try:
+                bearer = login(running.url)
+                with console.status(f"gateway GET /api/v1/me, {gateway_me.CLIENTS} clients, {args.seconds:.0f}s…"):
+                    project = gateway_me.gateway_me(running.url, bearer, args.seconds)
+                with console.status(f"bare nameko RPC echo, {gateway_me.CLIENTS} clients, {args.seconds:.0f}s…"):
+                    baseline = gateway_me.baseline_echo(vhost.uri, args.seconds)
+                results.append(row(table, "GET /api/v1/me vs nameko echo (16 clients)", project, baseline))
+            finally:
+                running.stop()
+    finally:
+        pg.drop_all()
+        vhost.delete()
+    console.print(table)
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps({"at": datetime.now(timezone.utc).isoformat(), "cpus": os.cpu_count(),
+                                                 "results": results}, indent=2))
+    console.print(f"Saved to {out / 'latest.json'}; record notable runs in bench/RESULTS.md.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
