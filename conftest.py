@@ -16,7 +16,7 @@ import os  # noqa: E402
 import pytest  # noqa: E402
 
 from services.common import config  # noqa: E402
-from tests.support.infra import PgDatabases, Vhost, run_token  # noqa: E402
+from devtools.infra import PgDatabases, Vhost, run_token  # noqa: E402
 
 
 @pytest.fixture(scope="session")

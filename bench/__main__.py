@@ -24,7 +24,7 @@ from rich.table import Table
 from bench import gateway_me
 from devtools.platform import Platform
 from services.common import config
-from tests.support.infra import PgDatabases, Vhost
+from devtools.infra import PgDatabases, Vhost
 
 console = Console()
 

@@ -13,7 +13,7 @@ import pytest
 from devtools.platform import Platform
 from services.common import config
 from tests.support.api import Api
-from tests.support.infra import Vhost
+from devtools.infra import Vhost
 
 ADMIN_EMAIL = "root-admin@beatpass.test"
 ADMIN_PASSWORD = "admin-password-1234"

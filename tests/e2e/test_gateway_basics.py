@@ -10,7 +10,7 @@ import requests
 from devtools.platform import Platform
 from tests.e2e.conftest import free_port
 from tests.support.api import Api
-from tests.support.infra import Vhost
+from devtools.infra import Vhost
 
 
 def test_health_and_ready(api: Api):
