@@ -1,0 +1,110 @@
+"""``make demo``: make a fresh, running platform look alive.
+
+Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles and
+follows — all through the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what
+a real client does. Safe to run twice: existing demo accounts are logged in, not duplicated.
+
+The admin is ``BEATPASS_ADMIN_EMAIL`` / ``BEATPASS_ADMIN_PASSWORD`` when set; otherwise a demo admin is created
+with the accounts CLI on the accounts database of this machine (the one ``make run`` uses).
+"""
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+
+import requests
+from rich.console import Console
+from rich.progress import track
+
+from services.common import config
+
+console = Console()
+PASSWORD = "demo-passphrase-2026"
+PRODUCERS = [("Nightshade", "Toronto"), ("Loop Theory", "Montréal"), ("Kairo Beats", "Vancouver"),
+             ("Velvet 808", "Calgary"), ("Mono Lisa", "Halifax")]
+LISTENERS = ["ava", "ben", "chloe", "dev", "emma", "felix", "gia", "hugo", "isla", "jules"]
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+class Client:
+    def __init__(self, base: str):
+        self.base = base.rstrip("/") + "/api/v1"
+        self.http = requests.Session()
+
+    def call(self, method: str, path: str, expect: tuple[int, ...] = (200, 201), **kwargs) -> dict:
+        response = self.http.request(method, self.base + path, timeout=30, **kwargs)
+        if response.status_code not in expect:
+            raise DemoError(f"{method} {path} → {response.status_code}: {response.text[:300]}")
+        return response.json() if response.content else {}
+
+    def sign_in(self, email: str, username: str, password: str = PASSWORD) -> dict:
+        self.call("POST", "/auth/register", expect=(201, 409),
+                  json={"email": email, "password": password, "username": username})
+        token = self.call("POST", "/auth/login", json={"email": email, "password": password})["access_token"]
+        self.http.headers["Authorization"] = f"Bearer {token}"
+        return self.call("GET", "/me")
+
+
+def admin_client(base: str) -> Client:
+    email = os.environ.get("BEATPASS_ADMIN_EMAIL") or "demo-admin@beatpass.local"
+    password = os.environ.get("BEATPASS_ADMIN_PASSWORD") or "demo-admin-passphrase"
+    if not os.environ.get("BEATPASS_ADMIN_EMAIL"):
+        subprocess.run([sys.executable, "-m", "services.accounts.cli", "create-admin", "--email", email,
+                        "--password", password, "--username", "demo_admin"], check=True, capture_output=True,
+                       cwd=config.ROOT)
+    client = Client(base)
+    token = client.call("POST", "/auth/login", json={"email": email, "password": password})["access_token"]
+    client.http.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def make_producer(base: str, admin: Client, name: str, city: str) -> tuple[Client, dict]:
+    handle = name.lower().replace(" ", "_")
+    client = Client(base)
+    me = client.sign_in(f"{handle}@demo.beatpass.local", handle)
+    client.call("PATCH", "/me/profile", json={"name": name, "city": city, "country": "CA",
+                                              "description": f"{name} makes beats in {city}.",
+                                              "links": [f"https://example.com/{handle}"]})
+    if "producer" not in me["roles"]:
+        application = client.call("POST", "/producer-program/applications", expect=(201, 409), json={
+            "type": "become_producer", "producer_name": name, "beats_link": f"https://example.com/{handle}/beats",
+            "first_name": name.split()[0], "last_name": "Demo", "accept_terms": True, "owns_beats": True,
+            "grants_distribution_license": True, "commits_two_beats_per_month": True})
+        if "id" in application:
+            admin.call("POST", f"/admin/producer-applications/{application['id']}/approve")
+    return client, client.call("GET", "/me")
+
+
+def main() -> int:
+    base = os.environ.get("BEATPASS_URL", "http://127.0.0.1:8000")
+    try:
+        requests.get(base + "/ready", timeout=5).raise_for_status()
+    except requests.RequestException as exc:
+        console.print(f"[red]BeatPass is not ready at {base} ({exc}).[/red] Start it with `make run` in another "
+                      "terminal, or set BEATPASS_URL.")
+        return 1
+    rng = random.Random(2026)
+    try:
+        admin = admin_client(base)
+        producers = [make_producer(base, admin, name, city)
+                     for name, city in track(PRODUCERS, description="Producers (applied and approved)…")]
+        for name in track(LISTENERS, description="Listeners following producers…"):
+            listener = Client(base)
+            listener.sign_in(f"{name}@demo.beatpass.local", f"{name}_listens")
+            for _, producer in rng.sample(producers, k=rng.randint(1, len(producers))):
+                listener.call("PUT", f"/users/{producer['id']}/follow")
+    except (DemoError, subprocess.CalledProcessError, requests.RequestException) as exc:
+        console.print(f"[red]Demo stopped:[/red] {exc}")
+        return 1
+    console.print(f"[green]Done.[/green] {len(producers)} producers and {len(LISTENERS)} listeners at {base}; "
+                  f"sign in as any of them with password '{PASSWORD}', e.g. nightshade@demo.beatpass.local.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
