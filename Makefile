@@ -28,7 +28,7 @@ run: venv broker migrate
 	@$(PY) -m devtools.platform
 
 test: venv broker postgres
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@scripts/run-tests.sh
 
 test-unit: venv
 	@$(PY) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)

@@ -2,31 +2,38 @@
 
 eventlet is monkey-patched first, as in every running service, so nameko containers can run
 inside the test process.
+
+pytest-xdist cannot be used: execnet's channels hang in a monkey-patched process. `make test`
+runs independent pytest processes side by side instead (scripts/run-tests.sh).
 """
-import eventlet
 
-eventlet.monkey_patch()  # noqa: E402
 
-from psycogreen.eventlet import patch_psycopg  # noqa: E402
+def pytest_configure(config):
+    import eventlet
 
-patch_psycopg()  # as in the services: a slow query must not freeze the in-process containers
+    eventlet.monkey_patch()
+    from psycogreen.eventlet import patch_psycopg
 
-import os  # noqa: E402
+    patch_psycopg()  # as in the services: a slow query must not freeze the in-process containers
+
+
+import os  # noqa: E402 - stdlib only up here; everything else is imported after patching
 
 import pytest  # noqa: E402
-
-from services.common import config  # noqa: E402
-from devtools.infra import PgDatabases, Vhost, run_token  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def run_id() -> str:
+    from devtools.infra import run_token
+
     return run_token()
 
 
 @pytest.fixture(scope="session")
 def amqp_uri(run_id):
     """A fresh vhost for this test session; AMQP_URI points at it for everything started here."""
+    from devtools.infra import Vhost
+
     vhost = Vhost(f"beatpass-test-{run_id}").create()
     previous = os.environ.get("AMQP_URI")
     os.environ["AMQP_URI"] = vhost.uri
@@ -40,6 +47,8 @@ def amqp_uri(run_id):
 
 @pytest.fixture(scope="session")
 def pg(run_id):
+    from devtools.infra import PgDatabases
+
     databases = PgDatabases(run_id)
     yield databases
     databases.drop_all()
@@ -48,6 +57,7 @@ def pg(run_id):
 @pytest.fixture(scope="session")
 def service_databases(pg):
     """A fresh, migrated PostgreSQL database per service, exported as <SERVICE>_DATABASE_URL."""
+    from services.common import config
     from services.common.migrate import upgrade
 
     urls = {}

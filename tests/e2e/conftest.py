@@ -29,7 +29,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 def platform_env(backend: str, run_id: str, pg, tmp_dir, amqp: str) -> dict[str, str]:

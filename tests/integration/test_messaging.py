@@ -25,7 +25,7 @@ from services.common.messaging.topology import declare_for_service
 from services.contracts.events import EXCHANGE, Envelope, EventType, Registry, build_event
 from tests.support.tcpproxy import TcpProxy
 
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("messaging")]
+pytestmark = pytest.mark.integration
 
 
 class Ping(Envelope):

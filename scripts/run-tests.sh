@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Run the suite as independent pytest processes side by side (pytest-xdist's execnet channels hang
+# under eventlet's monkey patching, which nameko needs), then print one combined closing line.
+# Each process gets its own RabbitMQ vhost and PostgreSQL databases (see conftest.py).
+# PYTEST_ARGS, when set, runs a single pytest process with those arguments instead.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+py=.venv/bin/python
+if [ -n "${PYTEST_ARGS:-}" ]; then
+  # shellcheck disable=SC2086
+  exec $py -m pytest $PYTEST_ARGS
+fi
+out="$(mktemp -d)"
+partitions=(
+  "tests/e2e tests/deploy"
+  "services gateway tests/integration"
+)
+pids=()
+for i in "${!partitions[@]}"; do
+  # shellcheck disable=SC2086
+  $py -m pytest ${partitions[$i]} --junitxml="$out/part$i.xml" >"$out/part$i.log" 2>&1 &
+  pids+=($!)
+done
+status=0
+for i in "${!pids[@]}"; do
+  wait "${pids[$i]}" || status=1
+  echo "===== pytest ${partitions[$i]} ====="
+  cat "$out/part$i.log"
+done
+$py - "$out" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+for path in glob.glob(f"{sys.argv[1]}/part*.xml"):
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        for key in totals:
+            totals[key] += int(suite.get(key, 0))
+failed = totals["failures"] + totals["errors"]
+passed = totals["tests"] - failed - totals["skipped"]
+print()
+print(f"{passed} passed, {failed} failed, {totals['skipped']} skipped")
+PY
+rm -rf "$out"
+exit $status
