@@ -59,6 +59,15 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def _readable(sock: socket.socket) -> bool:
+    """Whether ``sock`` has something to read now (data, or EOF), without blocking."""
+    if hasattr(select, "poll"):  # select() cannot watch descriptors >= FD_SETSIZE (1024)
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([sock], [], [], 0)[0])  # eventlet's green select has no poll
+
+
 def connection_params(amqp_uri: str) -> dict[str, Any]:
     parts = parse_url(amqp_uri)
     ssl = parts["transport"] == "amqps"
@@ -78,19 +87,23 @@ class _ReplyConnection:
     def __init__(self, params: dict[str, Any], connect_timeout: float):
         self.connection = amqp.Connection(**params, connect_timeout=connect_timeout,
                                           heartbeat=0)  # idle threads must not be dropped by the broker
-        self.connection.connect()
-        self.channel = self.connection.channel()
-        # same declaration as nameko's, so whichever side starts first creates it
-        self.channel.exchange_declare(RPC_EXCHANGE, "topic", durable=True, auto_delete=False)
-        self.reply_to = f"rpc.reply-gateway-{uuid.uuid4()}"
-        self.channel.queue_declare(self.reply_to, exclusive=True, auto_delete=True)
-        self.channel.queue_bind(self.reply_to, RPC_EXCHANGE, routing_key=self.reply_to)
-        self.channel.basic_consume(self.reply_to, no_ack=True, callback=self._on_reply)
-        # mandatory publishes come back here when no queue is bound for the routing key
-        self.channel.events["basic_return"].add(self._on_return)
         self.waiting_for: str | None = None
         self.reply: amqp.Message | None = None
         self.returned = False
+        self.reply_to = f"rpc.reply-gateway-{uuid.uuid4()}"
+        try:
+            self.connection.connect()
+            self.channel = self.connection.channel()
+            # same declaration as nameko's, so whichever side starts first creates it
+            self.channel.exchange_declare(RPC_EXCHANGE, "topic", durable=True, auto_delete=False)
+            self.channel.queue_declare(self.reply_to, exclusive=True, auto_delete=True)
+            self.channel.queue_bind(self.reply_to, RPC_EXCHANGE, routing_key=self.reply_to)
+            self.channel.basic_consume(self.reply_to, no_ack=True, callback=self._on_reply)
+            # mandatory publishes come back here when no queue is bound for the routing key
+            self.channel.events["basic_return"].add(self._on_return)
+        except BaseException:
+            self.connection.collect()  # no half-open connection left behind
+            raise
 
     def _on_reply(self, message: amqp.Message) -> None:
         # a late reply to an earlier, timed-out call carries another id and is dropped
@@ -107,8 +120,7 @@ class _ReplyConnection:
         A socket whose peer has gone still accepts a write, so without this the first call after
         a broker restart would publish into the void and fail instead of reconnecting.
         """
-        sock = self.connection.sock
-        while select.select([sock], [], [], 0)[0]:
+        while _readable(self.connection.sock):
             try:
                 self.connection.drain_events(timeout=0)
             except socket.timeout:

@@ -45,6 +45,14 @@ def jwt_secret(var_dir: Path | None = None) -> str:
     raise SystemExit(f"configuration error: {path} is empty; delete it or set JWT_SECRET")
 
 
+def env_float(name: str, default: float) -> float:
+    raw = config.env(name, str(default))
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"configuration error: {name}={raw!r} is not a number of seconds") from None
+
+
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The app's configuration: environment first, then ``overrides`` (tests, embedding)."""
     overrides = dict(overrides or {})
@@ -53,9 +61,9 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "JWT_ISSUER": config.env("JWT_ISSUER", "beatpass"),
         "JWT_AUDIENCE": config.env("JWT_AUDIENCE", "beatpass-api"),
         "JWT_TTL_S": config.env_int("JWT_TTL_S", 3600),
-        "RPC_TIMEOUT_S": float(config.env_int("RPC_TIMEOUT_S", 5)),
+        "RPC_TIMEOUT_S": env_float("RPC_TIMEOUT_S", 5),
         # /ready pings each service with this shorter deadline so a probe never hangs
-        "READY_TIMEOUT_S": float(config.env_int("READY_TIMEOUT_S", 2)),
+        "READY_TIMEOUT_S": env_float("READY_TIMEOUT_S", 1),
         "READY_SERVICES": tuple(config.SERVICES),
         "MAX_BODY_BYTES": config.env_int("MAX_BODY_BYTES", 1_048_576),
         "GATEWAY_TRUSTED_PROXIES": config.env_int("GATEWAY_TRUSTED_PROXIES", 0),
@@ -64,6 +72,7 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if "JWT_SECRET" not in settings:
         # only now, so tests that pass a secret never create var/jwt_secret
         settings["JWT_SECRET"] = jwt_secret()
-    # Werkzeug refuses bodies without Content-Length beyond this while they are read
-    settings.setdefault("MAX_CONTENT_LENGTH", settings["MAX_BODY_BYTES"])
+    # Werkzeug stops reading a body without Content-Length here; one byte more than allowed lets
+    # json_body tell "exactly at the limit" from "cut off", which Werkzeug itself does not report
+    settings.setdefault("MAX_CONTENT_LENGTH", settings["MAX_BODY_BYTES"] + 1)
     return settings

@@ -1,0 +1,85 @@
+"""JWT access tokens (HS256 only) and the ``login_required`` decorator.
+
+A token proves who the caller is, nothing more: roles are never read from it. Views pass the
+subject as ``actor_id`` and the services decide what that account may do.
+"""
+from __future__ import annotations
+
+import functools
+import time
+import uuid
+from typing import Any, Callable, TypeVar
+
+import jwt
+from flask import current_app, g, request
+
+from gateway.errors import BEARER_CHALLENGE
+from services.contracts.errors import Unauthorized
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["sub", "exp", "iat", "iss", "aud", "jti"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class InvalidToken(Unauthorized):
+    """A token was sent but cannot be accepted (RFC 6750 ``invalid_token``)."""
+
+    challenge = f'{BEARER_CHALLENGE}, error="invalid_token"'
+
+
+def issue_token(user_id: str) -> tuple[str, int]:
+    """A signed access token for ``user_id`` and its lifetime in seconds."""
+    config = current_app.config
+    now = int(time.time())
+    ttl = int(config["JWT_TTL_S"])
+    claims = {
+        "sub": user_id,
+        "iat": now,
+        "exp": now + ttl,
+        "iss": config["JWT_ISSUER"],
+        "aud": config["JWT_AUDIENCE"],
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, config["JWT_SECRET"], algorithm=ALGORITHM), ttl
+
+
+def verify_token(token: str) -> str:
+    """The token's subject (a user id), or InvalidToken."""
+    config = current_app.config
+    try:
+        claims = jwt.decode(
+            token, config["JWT_SECRET"],
+            algorithms=[ALGORITHM],  # pinned: "none", RS256-with-HMAC-key confusion etc. are refused
+            audience=config["JWT_AUDIENCE"], issuer=config["JWT_ISSUER"],
+            options={"require": REQUIRED_CLAIMS},
+        )
+    except jwt.ExpiredSignatureError:
+        raise InvalidToken("the access token has expired") from None
+    except jwt.InvalidTokenError:
+        raise InvalidToken("the access token is invalid") from None
+    subject = claims["sub"]
+    try:
+        uuid.UUID(str(subject))
+    except ValueError:
+        raise InvalidToken("the access token is invalid") from None
+    return str(subject)
+
+
+def bearer_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send an access token as 'Authorization: Bearer <token>'")
+    return token.strip()
+
+
+def login_required(view: F) -> F:
+    """Reject the request with 401 unless it carries a valid token; sets ``g.user_id``."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g.user_id = verify_token(bearer_token())
+        return view(*args, **kwargs)
+
+    wrapper.login_required = True  # type: ignore[attr-defined]  # read by gateway.openapi
+    return wrapper  # type: ignore[return-value]

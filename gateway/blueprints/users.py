@@ -1,0 +1,53 @@
+"""Public user profiles and following."""
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, g
+from flask.typing import ResponseReturnValue
+
+from gateway.auth import login_required
+from gateway.openapi import doc
+from gateway.rpc import remote
+from gateway.schemas import FollowState, PageQuery, PublicUser, UserSummaryPage
+from gateway.validation import query_args
+
+bp = Blueprint("users", __name__, url_prefix="/api/v1/users")
+
+
+@bp.get("/<uuid:user_id>")
+@doc("A user's public profile", ok=(200, PublicUser), errors=(404,))
+def get_user(user_id: UUID) -> ResponseReturnValue:
+    return PublicUser().dump(remote("accounts").get_public_profile(user_id=str(user_id)))
+
+
+@bp.put("/<uuid:user_id>/follow")
+@doc("Follow a user (idempotent)", ok=(200, FollowState), errors=(404, 422))
+@login_required
+def follow(user_id: UUID) -> ResponseReturnValue:
+    return FollowState().dump(remote("accounts").follow(actor_id=g.user_id, user_id=str(user_id)))
+
+
+@bp.delete("/<uuid:user_id>/follow")
+@doc("Stop following a user (idempotent)", ok=(200, FollowState), errors=(404, 422))
+@login_required
+def unfollow(user_id: UUID) -> ResponseReturnValue:
+    return FollowState().dump(remote("accounts").unfollow(actor_id=g.user_id, user_id=str(user_id)))
+
+
+def _page(method: str, user_id: UUID) -> dict:
+    page = query_args(PageQuery())
+    result = getattr(remote("accounts"), method)(user_id=str(user_id), cursor=page.get("cursor"), limit=page["limit"])
+    return UserSummaryPage().dump(result)
+
+
+@bp.get("/<uuid:user_id>/followers")
+@doc("Who follows this user", ok=(200, UserSummaryPage), query=PageQuery, errors=(404,))
+def followers(user_id: UUID) -> ResponseReturnValue:
+    return _page("list_followers", user_id)
+
+
+@bp.get("/<uuid:user_id>/following")
+@doc("Whom this user follows", ok=(200, UserSummaryPage), query=PageQuery, errors=(404,))
+def following(user_id: UUID) -> ResponseReturnValue:
+    return _page("list_following", user_id)

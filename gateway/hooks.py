@@ -1,0 +1,59 @@
+"""Per-request plumbing: the request id, the body-size limit and the access log line."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from services.common.logs import set_request_id
+
+access_log = logging.getLogger("gateway.access")
+
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
+def start_request() -> None:
+    g.started = time.perf_counter()
+    supplied = request.headers.get("X-Request-ID", "")
+    # a client's id is kept only if it cannot forge log lines or headers downstream
+    g.request_id = supplied if SANE_REQUEST_ID.fullmatch(supplied) else str(uuid.uuid4())
+    set_request_id(g.request_id)
+
+
+def limit_body() -> None:
+    """Refuse from the declared Content-Length, before anything reads the body."""
+    limit = current_app.config["MAX_BODY_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge(f"the body may be at most {limit} bytes")
+
+
+def finish_request(response: Response) -> Response:
+    request_id = g.get("request_id")
+    if request_id:
+        response.headers["X-Request-ID"] = request_id
+    started = g.get("started")
+    level = logging.ERROR if response.status_code >= 500 else logging.INFO
+    access_log.log(level, "request", extra={
+        "request_id": request_id,
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+        "client_ip": request.remote_addr,
+    })
+    return response
+
+
+def forget_request_id(_exc: BaseException | None) -> None:
+    set_request_id(None)  # the thread serves another request next
+
+
+def register(app: Flask) -> None:
+    app.before_request(start_request)  # first: every later refusal carries the id
+    app.before_request(limit_body)
+    app.after_request(finish_request)
+    app.teardown_request(forget_request_id)

@@ -1,0 +1,223 @@
+"""Request and response schemas: they validate requests, shape responses and generate the OpenAPI document.
+
+Request schemas refuse unknown fields (a client cannot slip in ``role``, ``plan`` or ``id``);
+response schemas dump only the fields declared here, so nothing a service adds by mistake
+(a password hash, say) reaches a client.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+MISSING = "Missing data for required field."
+USERNAME = r"^[A-Za-z0-9_.-]+$"
+PLANS = ("explorer", "classic", "plus", "pro")
+APPLICATION_TYPES = ("become_producer", "claim_artist", "get_verified")
+APPLICATION_STATUSES = ("pending", "approved", "rejected")
+# fields each application type needs besides the commitments (docs/rpc-accounts.md)
+FIELDS_BY_TYPE = {
+    "become_producer": ("producer_name", "beats_link", "first_name", "last_name"),
+    "claim_artist": ("producer_name", "beats_link", "first_name", "last_name", "artist_id"),
+    "get_verified": (),
+}
+
+
+class StrictSchema(Schema):
+    """Refuses unknown fields (422 naming them) instead of ignoring them."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class UUIDString(fields.String):
+    """A UUID that stays a (canonical) string after loading: RPC arguments are JSON."""
+
+    default_error_messages = {"invalid_uuid": "Not a valid UUID."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metadata = {"format": "uuid", **self.metadata}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        try:
+            return str(uuid.UUID(super()._deserialize(value, attr, data, **kwargs)))
+        except ValueError:
+            raise self.make_error("invalid_uuid") from None
+
+
+def web_url(description: str = "") -> fields.Url:
+    metadata = {"format": "uri", **({"description": description} if description else {})}
+    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2048), metadata=metadata)
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true/false: "yes" or 1 is not a confirmation."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def must_be_true() -> fields.Boolean:
+    return StrictBoolean(required=True, validate=validate.Equal(True, error="Must be true."))
+
+
+def text(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+class RegisterRequest(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=1024), metadata={
+        "description": "At least 10 characters and not the email (checked by accounts)."})
+    username = fields.String(required=True, validate=[validate.Length(min=3, max=30), validate.Regexp(USERNAME)],
+                             metadata={"pattern": USERNAME})
+
+
+class LoginRequest(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=1024))
+
+
+class ProfilePatch(StrictSchema):
+    name = text(100)
+    city = text(100)
+    country = text(100)
+    description = text(2000)
+    links = fields.List(web_url(), validate=validate.Length(max=10))
+
+    @validates_schema
+    def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("Send at least one of name, city, country, description, links.")
+
+
+class ProducerApplicationRequest(StrictSchema):
+    type = fields.String(required=True, validate=validate.OneOf(APPLICATION_TYPES))
+    producer_name = text(100)
+    beats_link = web_url("Public link to the producer's beats (http or https).")
+    first_name = text(100)
+    last_name = text(100)
+    label = text(100, allow_none=True)
+    instagram = fields.String(allow_none=True, validate=validate.Regexp(r"^@?[A-Za-z0-9._]{1,30}$"))
+    artist_id = UUIDString(allow_none=True, metadata={"description": "The artist page claimed (claim_artist)."})
+    accept_terms = must_be_true()
+    owns_beats = must_be_true()
+    grants_distribution_license = must_be_true()
+    commits_two_beats_per_month = must_be_true()
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def fields_for_type(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        needed = FIELDS_BY_TYPE.get(data.get("type", ""), ())
+        missing = {name: [MISSING] for name in needed
+                   if not isinstance(original, dict) or original.get(name) in (None, "")}
+        if missing:
+            raise ValidationError(missing)
+
+
+class RejectRequest(StrictSchema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000),
+                                                    validate.Regexp(r"\S", error="Must not be blank.")])
+
+
+class PageQuery(StrictSchema):
+    cursor = fields.String(validate=validate.Length(max=512), metadata={"description": "`next` of the previous page."})
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ApplicationsQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(APPLICATION_STATUSES))
+
+
+# -- responses --------------------------------------------------------------------------------
+
+class Profile(Schema):
+    name = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    links = fields.List(fields.String())
+
+
+class PublicUser(Schema):
+    id = fields.UUID()
+    username = fields.String()
+    roles = fields.List(fields.String(), metadata={"description": "listener, producer, verified"})
+    profile = fields.Nested(Profile)
+    followers_count = fields.Integer()
+    following_count = fields.Integer()
+    created_at = fields.String(metadata={"format": "date-time"})
+
+
+class PrivateUser(PublicUser):
+    email = fields.Email()
+    plan = fields.String(metadata={"enum": list(PLANS)})
+    tokens = fields.Integer(metadata={"description": "Beat-request tokens left this month."})
+
+
+class UserSummary(Schema):
+    id = fields.UUID()
+    username = fields.String()
+    name = fields.String(allow_none=True)
+
+
+class Application(Schema):
+    id = fields.UUID()
+    user_id = fields.UUID()
+    type = fields.String(metadata={"enum": list(APPLICATION_TYPES)})
+    status = fields.String(metadata={"enum": list(APPLICATION_STATUSES)})
+    producer_name = fields.String(allow_none=True)
+    beats_link = fields.String(allow_none=True)
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    label = fields.String(allow_none=True)
+    instagram = fields.String(allow_none=True)
+    artist_id = fields.UUID(allow_none=True)
+    rejection_reason = fields.String(allow_none=True)
+    created_at = fields.String(metadata={"format": "date-time"})
+    decided_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class AccessToken(Schema):
+    access_token = fields.String()
+    token_type = fields.String(metadata={"enum": ["Bearer"]})
+    expires_in = fields.Integer(metadata={"description": "Seconds until the token expires."})
+
+
+class FollowState(Schema):
+    following = fields.Boolean()
+    followers_count = fields.Integer()
+
+
+class Error(Schema):
+    error = fields.String(metadata={"description": "Machine-readable code, e.g. invalid, not_found."})
+    message = fields.String()
+    details = fields.Dict(metadata={"description": "For `invalid`: field name → list of reasons."})
+
+
+class Health(Schema):
+    status = fields.String()
+
+
+class Readiness(Schema):
+    status = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The list envelope ``{"items", "total", "next"}`` around ``item``."""
+    return type(f"{item.__name__}Page", (Schema,), {
+        "items": fields.List(fields.Nested(item)),
+        "total": fields.Integer(),
+        "next": fields.String(allow_none=True, metadata={"description": "Cursor of the next page, or null."}),
+    })
+
+
+ApplicationPage = page_of(Application)
+UserSummaryPage = page_of(UserSummary)
+

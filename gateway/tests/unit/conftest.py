@@ -1,0 +1,25 @@
+"""The app with a recording stand-in for the RPC client: no broker needed."""
+from __future__ import annotations
+
+import pytest
+
+from gateway.app import create_app
+from gateway.tests.unit.support import SECRET, FakeRpc
+
+
+@pytest.fixture
+def rpc() -> FakeRpc:
+    return FakeRpc()
+
+
+@pytest.fixture
+def app(rpc):
+    app = create_app({"JWT_SECRET": SECRET, "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/", "MAX_BODY_BYTES": 8192,
+                      "READY_SERVICES": ("accounts",)})
+    app.extensions["rpc"] = rpc
+    return app
+
+
+@pytest.fixture
+def http(app):
+    return app.test_client()

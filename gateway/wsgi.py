@@ -1,0 +1,6 @@
+"""gunicorn entry point: ``gunicorn gateway.wsgi:app``."""
+from gateway.app import create_app
+from services.common import config, logs
+
+logs.configure("gateway", config.env("LOG_LEVEL", "INFO"))
+app = create_app()
