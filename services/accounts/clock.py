@@ -15,5 +15,9 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def iso(moment: datetime | None) -> str | None:
-    return None if moment is None else as_utc(moment).isoformat()
+def iso(moment: datetime) -> str:
+    return as_utc(moment).isoformat()
+
+
+def iso_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else iso(moment)

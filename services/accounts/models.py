@@ -20,7 +20,8 @@ NAMING = {
 }
 
 EMAIL_MAX = 254
-USERNAME_MAX = 50
+USERNAME_MAX = 30
+URL_MAX = 2048
 
 
 def new_id() -> str:
@@ -94,7 +95,7 @@ class ProducerApplication(Base):
     type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
     producer_name: Mapped[str | None] = mapped_column(String(100))
-    beats_link: Mapped[str | None] = mapped_column(String(500))
+    beats_link: Mapped[str | None] = mapped_column(String(URL_MAX))
     first_name: Mapped[str | None] = mapped_column(String(100))
     last_name: Mapped[str | None] = mapped_column(String(100))
     label: Mapped[str | None] = mapped_column(String(100))
@@ -109,6 +110,10 @@ class ProducerApplication(Base):
         # one pending request per type and user, enforced by the database against concurrent applies
         Index("uq_producer_applications_one_pending", "user_id", "type", unique=True,
               postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+        # an artist page is claimed once, also when two admins approve rival claims at the same moment
+        Index("uq_producer_applications_claimed_artist", "artist_id", unique=True,
+              postgresql_where=text("type = 'claim_artist' AND status = 'approved'"),
+              sqlite_where=text("type = 'claim_artist' AND status = 'approved'")),
         Index("ix_producer_applications_user_page", "user_id", "created_at", "id"),
         Index("ix_producer_applications_status_page", "status", "created_at", "id"),
         Index("ix_producer_applications_page", "created_at", "id"),

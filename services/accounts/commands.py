@@ -1,0 +1,43 @@
+"""What the RPC methods hand to the use cases, once ``schemas`` has validated it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    password: str
+    username: str
+
+
+@dataclass(frozen=True)
+class Registration:
+    account: NewAccount
+    client_ip: str
+
+
+@dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+    client_ip: str
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    #: only the fields the client sent; ``None`` clears a field
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Application:
+    type: str
+    producer_name: str | None = None
+    beats_link: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    label: str | None = None
+    instagram: str | None = None
+    artist_id: str | None = None

@@ -1,0 +1,78 @@
+"""Look-ups the use cases share."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.accounts import roles
+from services.accounts.models import Follow, User, UserRole
+from services.accounts.schemas import parse_id
+from services.accounts.sql import insert_ignoring_duplicates
+from services.contracts.errors import Forbidden, NotFound
+
+USER_NOT_FOUND = "user not found"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def normalize_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def find_user(session: Session, user_id: object) -> User | None:
+    canonical = parse_id(user_id)
+    return None if canonical is None else session.get(User, canonical)
+
+
+def require_user(session: Session, user_id: object) -> User:
+    user = find_user(session, user_id)
+    if user is None:
+        raise NotFound(USER_NOT_FOUND, {"user_id": str(user_id)})
+    return user
+
+
+def require_admin(session: Session, actor_id: object) -> User:
+    """The acting user, if the database says they are an admin (the caller's claims do not count)."""
+    actor = find_user(session, actor_id)
+    if actor is None or roles.ADMIN not in actor.role_names():
+        raise Forbidden("only admins may do this")
+    return actor
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email_normalized == normalize_email(email))).first()
+
+
+def username_taken(session: Session, username: str) -> bool:
+    found = session.scalars(select(User.id).where(User.username_normalized == normalize_username(username)))
+    return found.first() is not None
+
+
+def grant_role(session: Session, user: User, role: str) -> None:
+    """Idempotent, also against a concurrent grant of the same role."""
+    if insert_ignoring_duplicates(session, UserRole, {"user_id": user.id, "role": role}):
+        session.refresh(user, ["roles"])
+
+
+@dataclass(frozen=True)
+class FollowCounts:
+    followers: int
+    following: int
+
+
+def count_followers(session: Session, user_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(Follow).where(Follow.followee_id == user_id)) or 0
+
+
+def follow_counts(session: Session, user_id: str) -> FollowCounts:
+    """Both counts in one round trip (every profile and ``/me`` shows them)."""
+    def count_where(condition):
+        return select(func.count()).select_from(Follow).where(condition).scalar_subquery()
+
+    followers, following = session.execute(
+        select(count_where(Follow.followee_id == user_id), count_where(Follow.follower_id == user_id))).one()
+    return FollowCounts(followers=followers, following=following)

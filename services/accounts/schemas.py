@@ -1,0 +1,274 @@
+"""Validation of every RPC input. The gateway validates too, but its checks are not trusted here.
+
+Unknown fields are refused (``unknown=RAISE``), so a client cannot slip in ``roles``, ``plan`` or
+``id``. Failures raise ``InvalidField`` whose details map each field to its reasons.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Mapping
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+
+from services.accounts import commands, passwords
+from services.accounts.models import EMAIL_MAX, URL_MAX, USERNAME_MAX
+from services.accounts.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
+from services.contracts.errors import InvalidField
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+INSTAGRAM_PATTERN = r"^@?[A-Za-z0-9._]{1,30}$"
+APPLICATION_TYPES = ("become_producer", "claim_artist", "get_verified")
+APPLICATION_STATUSES = ("pending", "approved", "rejected")
+CONFIRMATIONS = ("accept_terms", "owns_beats", "grants_distribution_license", "commits_two_beats_per_month")
+MISSING = "Missing data for required field."
+
+
+class Trimmed(fields.String):
+    """A string without surrounding whitespace."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class TrimmedEmail(fields.Email):
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        if isinstance(value, str):
+            value = value.strip()
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def web_url(**kwargs) -> fields.URL:
+    return fields.URL(schemes={"http", "https"}, validate=validate.Length(max=URL_MAX), **kwargs)
+
+
+def optional_text(max_length: int) -> Trimmed:
+    return Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=max_length))
+
+
+def clearable_text(max_length: int) -> Trimmed:
+    """Absent when not sent; ``None`` or blank clears it."""
+    return Trimmed(allow_none=True, validate=validate.Length(max=max_length))
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true/false: "yes" or 1 is not a confirmation."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def confirmation(error: str) -> StrictBoolean:
+    return StrictBoolean(required=True, validate=validate.Equal(True, error=error))
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class AccountSchema(StrictSchema):
+    email = TrimmedEmail(required=True, validate=validate.Length(max=EMAIL_MAX))
+    password = fields.String(required=True)
+    username = Trimmed(required=True, validate=[
+        validate.Length(min=3, max=USERNAME_MAX),
+        validate.Regexp(USERNAME_PATTERN, error="may contain only letters, digits, '_', '.' and '-'"),
+    ])
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def password_policy(self, data: dict, original: Mapping, **kwargs) -> None:
+        password = data.get("password")
+        if password is None:
+            return
+        email = original.get("email")
+        reasons = passwords.policy_violations(password, email if isinstance(email, str) else "")
+        if reasons:
+            raise ValidationError(reasons, field_name="password")
+
+    @post_load
+    def to_command(self, data: dict, **kwargs) -> commands.NewAccount:
+        return commands.NewAccount(email=data["email"], password=data["password"], username=data["username"])
+
+
+class RegistrationSchema(AccountSchema):
+    client_ip = Trimmed(required=True, validate=validate.Length(min=1, max=100))
+
+    @post_load
+    def to_command(self, data: dict, **kwargs) -> commands.Registration:  # type: ignore[override]
+        account = commands.NewAccount(email=data["email"], password=data["password"], username=data["username"])
+        return commands.Registration(account, data["client_ip"])
+
+
+class CredentialsSchema(StrictSchema):
+    # not checked as an email: a malformed one is a failed login like any other
+    email = fields.String(required=True, validate=validate.Length(max=EMAIL_MAX))
+    password = fields.String(required=True, validate=validate.Length(max=passwords.MAX_LENGTH))
+    client_ip = Trimmed(required=True, validate=validate.Length(min=1, max=100))
+
+    @post_load
+    def to_command(self, data: dict, **kwargs) -> commands.Credentials:
+        return commands.Credentials(**data)
+
+
+class ProfileChangesSchema(StrictSchema):
+    name = clearable_text(100)
+    city = clearable_text(100)
+    country = clearable_text(100)
+    description = clearable_text(2000)
+    links = fields.List(web_url(), validate=validate.Length(max=10))
+
+    @post_load
+    def to_command(self, data: dict, **kwargs) -> commands.ProfileChanges:
+        return commands.ProfileChanges({key: (None if value == "" else value) for key, value in data.items()})
+
+
+REQUIRED_BY_TYPE = {
+    "become_producer": ("producer_name", "beats_link", "first_name", "last_name"),
+    "claim_artist": ("producer_name", "beats_link", "first_name", "last_name", "artist_id"),
+    "get_verified": (),
+}
+
+
+class ApplicationSchema(StrictSchema):
+    type = fields.String(required=True, validate=validate.OneOf(APPLICATION_TYPES))
+    producer_name = optional_text(100)
+    beats_link = web_url(load_default=None, allow_none=True)
+    first_name = optional_text(100)
+    last_name = optional_text(100)
+    label = optional_text(100)
+    instagram = Trimmed(load_default=None, allow_none=True,
+                        validate=validate.Regexp(INSTAGRAM_PATTERN, error="not an Instagram handle"))
+    artist_id = fields.UUID(load_default=None, allow_none=True)
+    accept_terms = confirmation("must be accepted")
+    owns_beats = confirmation("must be confirmed")
+    grants_distribution_license = confirmation("must be granted")
+    commits_two_beats_per_month = confirmation("must be committed to")
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def fields_of_type(self, data: dict, original: Mapping, **kwargs) -> None:
+        # judged on the input, so a field that is present but malformed is not also called missing
+        missing = {name: [MISSING] for name in REQUIRED_BY_TYPE.get(data.get("type", ""), ())
+                   if _blank(original.get(name))}
+        if missing:
+            raise ValidationError(missing)
+
+    @post_load
+    def to_command(self, data: dict, **kwargs) -> commands.Application:
+        values = {key: value for key, value in data.items() if key not in CONFIRMATIONS}
+        if values["artist_id"] is not None:
+            values["artist_id"] = str(values["artist_id"])
+        return commands.Application(**values)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class RejectionSchema(StrictSchema):
+    reason = Trimmed(required=True, validate=[validate.Length(min=1, error="a reason is required"),
+                                              validate.Length(max=2000)])
+
+
+class PageSchema(StrictSchema):
+    """``cursor``/``limit`` of one list; ``kind`` names the list, so its cursors are refused by others."""
+
+    cursor = fields.String(load_default=None, allow_none=True)
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, allow_none=True,
+                           validate=validate.Range(min=1, max=MAX_LIMIT))
+
+    def __init__(self, kind: str, **kwargs):
+        super().__init__(**kwargs)
+        self.kind = kind
+
+    @validates("cursor")
+    def cursor_of_this_list(self, value: str | None, **kwargs) -> None:
+        if value:
+            try:
+                decode_cursor(self.kind, value)
+            except InvalidCursor as exc:
+                raise ValidationError(str(exc)) from None
+
+    def page(self, data: dict) -> PageRequest:
+        after = decode_cursor(self.kind, data["cursor"]) if data["cursor"] else None
+        return PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"])
+
+
+class ApplicationFilterSchema(PageSchema):
+    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(APPLICATION_STATUSES))
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+def flatten(messages: Any, root: str) -> dict[str, list[str]]:
+    """marshmallow's error messages as ``{field: [reason, ...]}``; nested ones (list items) are
+    prefixed with their index, and whole-input errors are filed under ``root``."""
+    if not isinstance(messages, dict):
+        return {root: _reasons(messages)}
+    details: dict[str, list[str]] = {}
+    for name, value in messages.items():
+        field = root if name == "_schema" else str(name)
+        details.setdefault(field, []).extend(_reasons(value))
+    return details
+
+
+def _reasons(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [f"[{key}] {reason}" for key, inner in value.items() for reason in _reasons(inner)]
+    if isinstance(value, (list, tuple)):
+        return [reason for item in value for reason in _reasons(item)]
+    return [str(value)]
+
+
+def load(schema: Schema, data: Any, root: str = "request") -> Any:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        details = flatten(exc.messages, root)
+        raise InvalidField(f"invalid {', '.join(sorted(details))}", details) from None
+
+
+def load_account(email: Any, password: Any, username: Any) -> commands.NewAccount:
+    return load(AccountSchema(), {"email": email, "password": password, "username": username})
+
+
+def load_registration(email: Any, password: Any, username: Any, client_ip: Any) -> commands.Registration:
+    return load(RegistrationSchema(), {"email": email, "password": password, "username": username,
+                                       "client_ip": client_ip})
+
+
+def load_credentials(email: Any, password: Any, client_ip: Any) -> commands.Credentials:
+    return load(CredentialsSchema(), {"email": email, "password": password, "client_ip": client_ip})
+
+
+def load_profile_changes(changes: Any) -> commands.ProfileChanges:
+    return load(ProfileChangesSchema(), changes, root="changes")
+
+
+def load_application(application: Any) -> commands.Application:
+    return load(ApplicationSchema(), application, root="application")
+
+
+def load_reason(reason: Any) -> str:
+    return load(RejectionSchema(), {"reason": reason})["reason"]
+
+
+def load_page(kind: str, cursor: Any, limit: Any) -> PageRequest:
+    schema = PageSchema(kind)
+    return schema.page(load(schema, {"cursor": cursor, "limit": limit}))
+
+
+def load_application_filter(kind: str, status: Any, cursor: Any, limit: Any) -> tuple[str | None, PageRequest]:
+    schema = ApplicationFilterSchema(kind)
+    data = load(schema, {"status": status, "cursor": cursor, "limit": limit})
+    return data["status"], schema.page(data)
+
+
+def parse_id(value: Any) -> str | None:
+    """The canonical form of a UUID string, or None when ``value`` is not one (then nothing has that id)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None

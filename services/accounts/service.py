@@ -1,0 +1,91 @@
+"""The ``accounts`` nameko service: thin RPC methods that validate their input and delegate to
+the use cases (docs/rpc-accounts.md is the contract). Arguments arrive as the caller sent them:
+the annotations say what is expected, ``schemas`` checks it."""
+from __future__ import annotations
+
+from services.accounts import admin, follows, producer_program, schemas, users
+from services.accounts.bootstrap import AdminBootstrap
+from services.accounts.follows import FollowState
+from services.accounts.pagination import Envelope
+from services.accounts.views import Application, PrivateUser, PublicUser
+from services.common.context import RequestContext
+from services.common.db import Database
+from services.common.entrypoints import rpc
+
+
+class AccountsService:
+    name = "accounts"
+
+    db = Database()
+    context = RequestContext()
+    admin_bootstrap = AdminBootstrap()
+
+    @rpc
+    def ping(self) -> str:
+        return "pong"
+
+    @rpc
+    def register(self, email: str, password: str, username: str, client_ip: str) -> PrivateUser:
+        return users.register(self.db, schemas.load_registration(email, password, username, client_ip))
+
+    @rpc
+    def authenticate(self, email: str, password: str, client_ip: str) -> PrivateUser:
+        return users.authenticate(self.db, schemas.load_credentials(email, password, client_ip))
+
+    @rpc
+    def get_user(self, actor_id: str) -> PrivateUser:
+        return users.get_user(self.db, actor_id)
+
+    @rpc
+    def get_public_profile(self, user_id: str) -> PublicUser:
+        return users.get_public_profile(self.db, user_id)
+
+    @rpc
+    def update_profile(self, actor_id: str, changes: dict) -> PrivateUser:
+        return users.update_profile(self.db, actor_id, schemas.load_profile_changes(changes))
+
+    @rpc
+    def follow(self, actor_id: str, user_id: str) -> FollowState:
+        return follows.follow(self.db, actor_id, user_id)
+
+    @rpc
+    def unfollow(self, actor_id: str, user_id: str) -> FollowState:
+        return follows.unfollow(self.db, actor_id, user_id)
+
+    @rpc
+    def list_followers(self, user_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
+        return follows.list_followers(self.db, user_id, schemas.load_page(follows.FOLLOWERS, cursor, limit))
+
+    @rpc
+    def list_following(self, user_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
+        return follows.list_following(self.db, user_id, schemas.load_page(follows.FOLLOWING, cursor, limit))
+
+    @rpc
+    def apply_producer_program(self, actor_id: str, application: dict) -> Application:
+        return producer_program.apply(self.db, actor_id, schemas.load_application(application))
+
+    @rpc
+    def list_my_applications(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
+        page = schemas.load_page(producer_program.MY_APPLICATIONS, cursor, limit)
+        return producer_program.list_mine(self.db, actor_id, page)
+
+    @rpc
+    def list_applications(self, actor_id: str, status: str | None = None, cursor: str | None = None,
+                          limit: int = 20) -> Envelope:
+        status, page = schemas.load_application_filter(producer_program.ALL_APPLICATIONS, status, cursor, limit)
+        return producer_program.list_all(self.db, actor_id, status, page)
+
+    @rpc
+    def approve_application(self, actor_id: str, application_id: str) -> Application:
+        return producer_program.approve(self.db, actor_id, application_id)
+
+    @rpc
+    def reject_application(self, actor_id: str, application_id: str, reason: str) -> Application:
+        return producer_program.reject(self.db, actor_id, application_id, schemas.load_reason(reason))
+
+    @rpc
+    def ensure_admin(self, email: str, password: str, username: str = "admin") -> PrivateUser:
+        return admin.ensure_admin(self.db, schemas.load_account(email, password, username)).user
+
+
+SERVICE = AccountsService

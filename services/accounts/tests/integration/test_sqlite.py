@@ -1,0 +1,70 @@
+"""`make run` uses SQLite by default: the use cases whose SQL differs most between the two
+databases (keyset pages, ON CONFLICT, partial unique indexes, time windows) work on it too."""
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from services.accounts import admin, follows, producer_program, schemas, users
+from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
+from services.accounts.tests.integration.test_producer_program import become_producer
+from services.common.db import UnitOfWork, make_engine
+from services.common.migrate import upgrade
+from services.contracts.errors import Conflict, TooManyRequests, Unauthorized
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def sqlite_uow(tmp_path):
+    url = f"sqlite:///{tmp_path / 'accounts.db'}"
+    upgrade("accounts", url)
+    engine = make_engine(url)
+    unit = UnitOfWork(sessionmaker(engine, expire_on_commit=False))
+    yield unit
+    unit.close()
+    engine.dispose()
+
+
+def register(uow, email: str | None = None) -> dict:
+    user = users.register(uow, schemas.load_registration(email or new_email(), PASSWORD, new_username(), new_ip()))
+    uow.commit()
+    return user
+
+
+def test_follow_pages_on_sqlite(sqlite_uow):
+    star = register(sqlite_uow)
+    fans = [register(sqlite_uow) for _ in range(5)]
+    for fan in fans + fans[:2]:  # following twice changes nothing
+        follows.follow(sqlite_uow, fan["id"], star["id"])
+    sqlite_uow.commit()
+    seen, page = [], schemas.load_page(follows.FOLLOWERS, None, 2)
+    while True:
+        result = follows.list_followers(sqlite_uow, star["id"], page)
+        seen += [item["id"] for item in result["items"]]
+        if result["next"] is None:
+            break
+        page = schemas.load_page(follows.FOLLOWERS, result["next"], 2)
+    assert seen == [fan["id"] for fan in reversed(fans)]
+    assert result["total"] == 5
+
+
+def test_producer_program_on_sqlite(sqlite_uow):
+    reviewer = admin.ensure_admin(sqlite_uow, schemas.load_account(new_email(), PASSWORD, new_username())).user
+    applicant = register(sqlite_uow)
+    application = producer_program.apply(sqlite_uow, applicant["id"], schemas.load_application(become_producer()))
+    sqlite_uow.commit()
+    with pytest.raises(Conflict):
+        producer_program.apply(sqlite_uow, applicant["id"], schemas.load_application(become_producer()))
+    sqlite_uow.rollback()
+    producer_program.approve(sqlite_uow, reviewer["id"], application["id"])
+    sqlite_uow.commit()
+    assert users.get_user(sqlite_uow, applicant["id"])["roles"] == ["listener", "producer"]
+
+
+def test_failed_logins_lock_on_sqlite(sqlite_uow):
+    email = new_email()
+    register(sqlite_uow, email)
+    for _ in range(5):
+        with pytest.raises(Unauthorized):
+            users.authenticate(sqlite_uow, schemas.load_credentials(email, "wrong password", new_ip()))
+    with pytest.raises(TooManyRequests):
+        users.authenticate(sqlite_uow, schemas.load_credentials(email, PASSWORD, new_ip()))

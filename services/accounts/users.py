@@ -1,0 +1,97 @@
+"""Accounts: registration, login, the user's own data and public profiles."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy.exc import IntegrityError
+
+from services.accounts import passwords, ratelimit, repository, views
+from services.accounts.clock import utcnow
+from services.accounts.commands import Credentials, NewAccount, ProfileChanges, Registration
+from services.accounts.models import User
+from services.accounts.plans import DEFAULT_PLAN
+from services.common.db import UnitOfWork
+from services.contracts.errors import Conflict, Unauthorized
+from services.contracts.events import USER_REGISTERED
+
+#: one message for an unknown email and a wrong password: a login must not reveal who has an account
+INVALID_CREDENTIALS = "invalid email or password"
+
+
+def register(uow: UnitOfWork, registration: Registration) -> views.PrivateUser:
+    now = utcnow()
+    limit = ratelimit.registrations_per_ip()
+    ratelimit.check(uow, limit, registration.client_ip, now)
+    ratelimit.record(uow, limit, registration.client_ip, now)
+    uow.commit()  # the attempt counts even if the registration is then refused (e.g. email taken)
+    user = create_account(uow, registration.account)
+    return views.private_user(uow.session, user)
+
+
+def create_account(uow: UnitOfWork, account: NewAccount, granted_roles: Iterable[str] = ()) -> User:
+    """A new listener on the default plan (plus ``granted_roles``); emits ``user_registered``.
+
+    Raises ``Conflict`` (details ``{"field": "email"|"username"}``) when either is taken, whatever its case.
+    """
+    session = uow.session
+    _refuse_taken(uow, account)
+    user = User(email=account.email, email_normalized=repository.normalize_email(account.email),
+                username=account.username, username_normalized=repository.normalize_username(account.username),
+                password_hash=passwords.hash_password(account.password), plan=DEFAULT_PLAN.code,
+                tokens=DEFAULT_PLAN.monthly_tokens, links=[])
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        # a concurrent registration won the unique index between our check and this insert
+        session.rollback()
+        _refuse_taken(uow, account)
+        raise
+    for role in granted_roles:
+        repository.grant_role(session, user, role)
+    uow.emit(USER_REGISTERED, {"user_id": user.id, "username": user.username})
+    return user
+
+
+def _refuse_taken(uow: UnitOfWork, account: NewAccount) -> None:
+    if repository.find_by_email(uow.session, account.email) is not None:
+        raise Conflict("an account with this email already exists", {"field": "email"})
+    if repository.username_taken(uow.session, account.username):
+        raise Conflict("this username is taken", {"field": "username"})
+
+
+def authenticate(uow: UnitOfWork, credentials: Credentials) -> views.PrivateUser:
+    """The account whose email and password these are. Failures are counted per email (known or
+    not, so the limit reveals nothing either) and attempts per client address."""
+    now = utcnow()
+    email_key = repository.normalize_email(credentials.email)
+    per_ip, failures = ratelimit.logins_per_ip(), ratelimit.failed_logins_per_email()
+    ratelimit.check(uow, per_ip, credentials.client_ip, now)
+    ratelimit.check(uow, failures, email_key, now)
+    ratelimit.record(uow, per_ip, credentials.client_ip, now)
+    user = repository.find_by_email(uow.session, email_key)
+    # verify first, also for an unknown email, so both failures cost the same time
+    if not passwords.verify_password(user.password_hash if user else None, credentials.password) or user is None:
+        ratelimit.record(uow, failures, email_key, now)
+        uow.commit()  # the failure must stay counted although this call fails
+        raise Unauthorized(INVALID_CREDENTIALS)
+    ratelimit.clear(uow, failures, email_key)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(credentials.password)
+    return views.private_user(uow.session, user)
+
+
+def get_user(uow: UnitOfWork, actor_id: str) -> views.PrivateUser:
+    return views.private_user(uow.session, repository.require_user(uow.session, actor_id))
+
+
+def get_public_profile(uow: UnitOfWork, user_id: str) -> views.PublicUser:
+    return views.public_user(uow.session, repository.require_user(uow.session, user_id))
+
+
+def update_profile(uow: UnitOfWork, actor_id: str, changes: ProfileChanges) -> views.PrivateUser:
+    user = repository.require_user(uow.session, actor_id)
+    for field, value in changes.values.items():
+        setattr(user, field, value)
+    uow.session.flush()
+    return views.private_user(uow.session, user)
