@@ -26,7 +26,7 @@ from devtools.platform import Platform
 from services.common import config
 from devtools.infra import PgDatabases, Vhost
 
-console = Console()
+console = Console(width=130)
 
 
 def free_port() -> int:

@@ -68,7 +68,9 @@ if _control_socket:
 else:
     control_socket_disable = True
 
-accesslog = "-"  # stdout
+# The gateway logs every request itself (logger gateway.access, with its request id), so gunicorn's
+# own access log is off unless GATEWAY_ACCESS_LOG=1: one JSON line per request, not two.
+accesslog = "-" if _env("GATEWAY_ACCESS_LOG", "0") == "1" else None  # stdout
 errorlog = "-"  # stderr
 loglevel = _env("LOG_LEVEL", "INFO").lower()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from services.accounts import roles
 from services.accounts.models import Follow, User, UserRole
@@ -68,11 +68,25 @@ def count_followers(session: Session, user_id: str) -> int:
     return session.scalar(select(func.count()).select_from(Follow).where(Follow.followee_id == user_id)) or 0
 
 
+def _count_where(condition):
+    return select(func.count()).select_from(Follow).where(condition).scalar_subquery()
+
+
 def follow_counts(session: Session, user_id: str) -> FollowCounts:
     """Both counts in one round trip (every profile and ``/me`` shows them)."""
-    def count_where(condition):
-        return select(func.count()).select_from(Follow).where(condition).scalar_subquery()
-
     followers, following = session.execute(
-        select(count_where(Follow.followee_id == user_id), count_where(Follow.follower_id == user_id))).one()
+        select(_count_where(Follow.followee_id == user_id), _count_where(Follow.follower_id == user_id))).one()
     return FollowCounts(followers=followers, following=following)
+
+
+def require_user_with_counts(session: Session, user_id: object) -> tuple[User, FollowCounts]:
+    """The user, their roles and both follow counts in a single query: ``/me`` is the hottest read."""
+    canonical = parse_id(user_id)
+    row = None
+    if canonical is not None:
+        row = session.execute(
+            select(User, _count_where(Follow.followee_id == User.id), _count_where(Follow.follower_id == User.id))
+            .where(User.id == canonical).options(joinedload(User.roles))).unique().first()
+    if row is None:
+        raise NotFound(USER_NOT_FOUND, {"user_id": str(user_id)})
+    return row[0], FollowCounts(followers=row[1], following=row[2])

@@ -82,11 +82,11 @@ def authenticate(uow: UnitOfWork, credentials: Credentials) -> views.PrivateUser
 
 
 def get_user(uow: UnitOfWork, actor_id: str) -> views.PrivateUser:
-    return views.private_user(uow.session, repository.require_user(uow.session, actor_id))
+    return views.private_user(uow.session, *repository.require_user_with_counts(uow.session, actor_id))
 
 
 def get_public_profile(uow: UnitOfWork, user_id: str) -> views.PublicUser:
-    return views.public_user(uow.session, repository.require_user(uow.session, user_id))
+    return views.public_user(uow.session, *repository.require_user_with_counts(uow.session, user_id))
 
 
 def update_profile(uow: UnitOfWork, actor_id: str, changes: ProfileChanges) -> views.PrivateUser:

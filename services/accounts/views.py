@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from services.accounts import roles
 from services.accounts.clock import iso, iso_or_none
 from services.accounts.models import ProducerApplication, User
-from services.accounts.repository import follow_counts
+from services.accounts.repository import FollowCounts, follow_counts
 
 
 class Profile(TypedDict):
@@ -63,15 +63,15 @@ def profile(user: User) -> Profile:
             "links": list(user.links or [])}
 
 
-def public_user(session: Session, user: User) -> PublicUser:
-    counts = follow_counts(session, user.id)
+def public_user(session: Session, user: User, counts: FollowCounts | None = None) -> PublicUser:
+    counts = counts or follow_counts(session, user.id)
     return PublicUser(id=user.id, username=user.username, roles=roles.public_roles(user.role_names()),
                       profile=profile(user), followers_count=counts.followers,
                       following_count=counts.following, created_at=iso(user.created_at))
 
 
-def private_user(session: Session, user: User) -> PrivateUser:
-    counts = follow_counts(session, user.id)
+def private_user(session: Session, user: User, counts: FollowCounts | None = None) -> PrivateUser:
+    counts = counts or follow_counts(session, user.id)
     return PrivateUser(id=user.id, email=user.email, username=user.username,
                        roles=roles.private_roles(user.role_names()), plan=user.plan, tokens=user.tokens,
                        profile=profile(user), followers_count=counts.followers,

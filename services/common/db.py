@@ -48,7 +48,9 @@ def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if url.startswith("postgresql"):
         _patch_psycopg_for_eventlet()
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # no pre-ping: it costs a round trip per checkout on every call; a connection the server
+        # dropped fails one call and the pool then replaces it, and pool_recycle retires old ones
+        return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -231,7 +231,7 @@ def secret_example(k8s_docs) -> dict:
 
 
 GUNICORN_VARS = ("GATEWAY_BIND", "GATEWAY_WORKERS", "GATEWAY_THREADS", "GATEWAY_TIMEOUT_S",
-                 "GATEWAY_GRACEFUL_TIMEOUT_S", "GATEWAY_KEEPALIVE_S", "GATEWAY_CONTROL_SOCKET", "LOG_LEVEL",
+                 "GATEWAY_GRACEFUL_TIMEOUT_S", "GATEWAY_KEEPALIVE_S", "GATEWAY_CONTROL_SOCKET", "GATEWAY_ACCESS_LOG", "LOG_LEVEL",
                  "GUNICORN_CMD_ARGS")
 
 
@@ -762,7 +762,7 @@ def test_gunicorn_conf_defaults_suit_a_laptop(clean_env):
     assert (settings["workers"], settings["threads"], settings["timeout"]) == (2, 8, 30)
     assert settings["worker_class"] == "gthread"
     assert settings["graceful_timeout"] == 30
-    assert (settings["accesslog"], settings["errorlog"]) == ("-", "-")
+    assert (settings["accesslog"], settings["errorlog"]) == (None, "-")
     assert settings["control_socket_disable"] is True
     assert settings["preload_app"] is False
 
@@ -824,6 +824,7 @@ def test_gunicorn_accepts_every_setting_in_the_file(clean_env):
 def test_gunicorn_logs_are_json_lines(clean_env, capsys):
     from gunicorn.config import Config
 
+    clean_env.setenv("GATEWAY_ACCESS_LOG", "1")
     settings = runpy.run_path(str(GUNICORN_CONF))
     cfg = Config()
     for name in ("accesslog", "errorlog", "loglevel"):
