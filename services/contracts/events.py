@@ -112,8 +112,98 @@ class ProducerVerified(Envelope):
 
 
 USER_REGISTERED = REGISTRY.add(EventType("user_registered", "accounts", UserRegistered))
-PRODUCER_APPROVED = REGISTRY.add(EventType("producer_approved", "accounts", ProducerApproved))
-PRODUCER_VERIFIED = REGISTRY.add(EventType("producer_verified", "accounts", ProducerVerified))
+PRODUCER_APPROVED = REGISTRY.add(EventType("producer_approved", "accounts", ProducerApproved,
+                                           consumers=("catalog",)))
+PRODUCER_VERIFIED = REGISTRY.add(EventType("producer_verified", "accounts", ProducerVerified,
+                                           consumers=("catalog",)))
+
+
+# --- catalog and audio: the upload pipeline ---------------------------------------------------
+
+REJECTION_CODES = ("unsupported_format", "lossy_format", "corrupt", "truncated", "too_short", "too_long",
+                   "bad_sample_rate", "bad_channels", "duplicate", "too_large", "processing_failed")
+
+
+class TrackUploaded(Envelope):
+    """A producer's file is in the media store, waiting for the audio service's verdict."""
+
+    track_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+    artist_id = fields.UUID(required=True)
+    audio_key = fields.String(required=True)
+    size_bytes = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class AudioValidated(Envelope):
+    track_id = fields.UUID(required=True)
+    format = fields.String(required=True, validate=validate.OneOf(["wav", "flac"]))
+    duration_s = fields.Float(required=True)
+    sample_rate = fields.Integer(required=True)
+    bit_depth = fields.Integer(required=True, allow_none=True)
+    channels = fields.Integer(required=True)
+    loudness_lufs = fields.Float(required=True, allow_none=True)
+    true_peak_dbtp = fields.Float(required=True, allow_none=True)
+    waveform_key = fields.String(required=True)
+    stream_key = fields.String(required=True)
+    stream_content_type = fields.String(required=True)
+    download_key = fields.String(required=True)
+    fingerprint_hash = fields.String(required=True)
+    suspected_lossy_source = fields.Boolean(required=True)
+
+
+class AudioRejected(Envelope):
+    track_id = fields.UUID(required=True)
+    code = fields.String(required=True, validate=validate.OneOf(REJECTION_CODES))
+    message = fields.String(required=True)
+    details = fields.Dict(load_default=dict)
+
+
+class TrackPublished(Envelope):
+    track_id = fields.UUID(required=True)
+    artist_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+    collaborator_artist_ids = fields.List(fields.UUID(), required=True)
+    licensing_model = fields.String(required=True)
+    genres = fields.List(fields.String(), required=True)
+    published_at = fields.AwareDateTime(required=True)
+
+
+class TrackRejected(Envelope):
+    track_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class TrackMetadataCompleted(Envelope):
+    """A track's metadata reached 80 % complete for the first time (earns XP once)."""
+
+    track_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+    completeness = fields.Float(required=True)
+
+
+class CollaborationCredited(Envelope):
+    track_id = fields.UUID(required=True)
+    artist_id = fields.UUID(required=True)
+    credited_by_artist_id = fields.UUID(required=True)
+
+
+class TrackDeleted(Envelope):
+    """The owner deleted the track: its files are gone and its fingerprint may be forgotten."""
+
+    track_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+
+
+TRACK_UPLOADED = REGISTRY.add(EventType("track_uploaded", "catalog", TrackUploaded, consumers=("audio",)))
+AUDIO_VALIDATED = REGISTRY.add(EventType("audio_validated", "audio", AudioValidated, consumers=("catalog",)))
+AUDIO_REJECTED = REGISTRY.add(EventType("audio_rejected", "audio", AudioRejected, consumers=("catalog",)))
+TRACK_PUBLISHED = REGISTRY.add(EventType("track_published", "catalog", TrackPublished))
+TRACK_REJECTED = REGISTRY.add(EventType("track_rejected", "catalog", TrackRejected))
+TRACK_METADATA_COMPLETED = REGISTRY.add(EventType("track_metadata_completed", "catalog", TrackMetadataCompleted))
+COLLABORATION_CREDITED = REGISTRY.add(EventType("collaboration_credited", "catalog", CollaborationCredited))
+TRACK_DELETED = REGISTRY.add(EventType("track_deleted", "catalog", TrackDeleted, consumers=("audio",)))
 
 
 def all_event_types() -> Iterable[EventType]:

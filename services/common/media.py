@@ -1,0 +1,123 @@
+"""The media store: where uploaded audio, covers and derived files live, addressed by key.
+
+Large files never travel over AMQP: the gateway streams an upload here and passes the key on.
+This implementation is a directory (``MEDIA_ROOT``, default ``var/media``) shared by the gateway
+and the services that read or write files (a shared volume in Docker/Kubernetes). Writes go to a
+temporary file that is renamed into place, so a reader never sees half a file.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from services.common import config
+
+CHUNK = 1024 * 1024
+_KEY = re.compile(r"^[a-z0-9_-]+(/[A-Za-z0-9_.-]+)+$")
+
+
+class MediaError(Exception):
+    pass
+
+
+class TooLarge(MediaError):
+    def __init__(self, limit: int):
+        super().__init__(f"larger than the limit of {limit} bytes")
+        self.limit = limit
+
+
+class TooSlow(MediaError):
+    def __init__(self, seconds: float):
+        super().__init__(f"not received within {seconds:.0f} s")
+        self.seconds = seconds
+
+
+class MediaStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    @classmethod
+    def from_env(cls) -> "MediaStore":
+        return cls(Path(config.env("MEDIA_ROOT", str(config.var_dir() / "media"))))
+
+    @staticmethod
+    def new_key(area: str, suffix: str = "") -> str:
+        """``area/YYYY/MM/<uuid><suffix>`` — area is e.g. ``uploads``, ``covers``, ``renditions``."""
+        now = datetime.now(timezone.utc)
+        return f"{area}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{suffix}"
+
+    def path(self, key: str) -> Path:
+        if not _KEY.match(key) or ".." in key.split("/"):
+            raise MediaError(f"invalid media key {key!r}")
+        return self.root / key
+
+    def save_stream(self, key: str, stream: BinaryIO, max_bytes: int, max_seconds: float | None = None) -> int:
+        """Copy ``stream`` to ``key`` in chunks (never whole in memory); return its size.
+
+        Raises ``TooLarge`` past ``max_bytes`` and ``TooSlow`` past ``max_seconds``; either way no
+        file is left behind.
+        """
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+        deadline = time.monotonic() + max_seconds if max_seconds else None
+        size = 0
+        try:
+            with open(partial, "wb") as out:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise TooLarge(max_bytes)
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise TooSlow(max_seconds)
+                    out.write(chunk)
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return size
+
+    def save_bytes(self, key: str, data: bytes) -> None:
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+
+    def writable_path(self, key: str) -> Path:
+        """A path to write a derived file to (the caller writes, then it is in place)."""
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def size(self, key: str) -> int:
+        return self.path(key).stat().st_size
+
+    def read_head(self, key: str, n: int = 64) -> bytes:
+        with open(self.path(key), "rb") as f:
+            return f.read(n)
+
+    def iter_chunks(self, key: str) -> Iterator[bytes]:
+        with open(self.path(key), "rb") as f:
+            while chunk := f.read(CHUNK):
+                yield chunk
+
+    def delete(self, *keys: str | None) -> None:
+        for key in keys:
+            if key:
+                self.path(key).unlink(missing_ok=True)
+
+    def keys(self, area: str) -> list[str]:
+        base = self.root / area
+        if not base.exists():
+            return []
+        return sorted(str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file()
+                      and not p.name.startswith("."))
