@@ -2,7 +2,7 @@
 # assigns one, so `FOO=bar make run` always wins.
 PY := .venv/bin/python
 .DEFAULT_GOAL := help
-.PHONY: help venv broker postgres migrate run test test-unit demo bench dead-letters create-admin
+.PHONY: help venv broker postgres tools migrate run test test-unit demo bench dead-letters create-admin
 
 help:
 	@echo "make run           set up, migrate and run every service + the gateway on http://127.0.0.1:8000"
@@ -21,13 +21,16 @@ broker:
 postgres:
 	@scripts/ensure-postgres.sh
 
+tools:
+	@scripts/ensure-tools.sh
+
 migrate: venv
 	@$(PY) -m services.common.migrate
 
-run: venv broker migrate
+run: venv broker tools migrate
 	@$(PY) -m devtools.platform
 
-test: venv broker postgres
+test: venv broker postgres tools
 	@scripts/run-tests.sh
 
 test-unit: venv
@@ -36,7 +39,7 @@ test-unit: venv
 demo: venv
 	@$(PY) -m devtools.demo $(ARGS)
 
-bench: venv broker postgres
+bench: venv broker postgres tools
 	@$(PY) -m bench $(ARGS)
 
 dead-letters: venv broker
