@@ -19,7 +19,7 @@ class EchoService:
 def main() -> None:
     import os
 
-    runner = ServiceRunner({"AMQP_URI": os.environ["AMQP_URI"], "serializer": "json", "max_workers": 10})
+    runner = ServiceRunner({"AMQP_URI": os.environ["AMQP_URI"], "serializer": "json", "max_workers": 32})
     runner.add_service(EchoService)
     runner.start()
     runner.wait()

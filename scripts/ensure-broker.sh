@@ -5,15 +5,13 @@
 # Used by both `make` and `.ci/run`, so there is one place for this.
 set -euo pipefail
 uri="${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}"
-hostport="${uri#*@}"; hostport="${hostport%%/*}"
-host="${hostport%%:*}"; port="${hostport##*:}"; [ "$port" = "$host" ] && port=5672
-
-answers() { (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; }
-wait_up() { for _ in $(seq 1 60); do answers && return 0; sleep 1; done; return 1; }
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+endpoint "$uri" 5672
 
 answers && exit 0
 echo "RabbitMQ is not answering at $host:$port; starting one…" >&2
-if [ "$host" != "127.0.0.1" ] && [ "$host" != "localhost" ]; then
+if ! is_local; then
   echo "AMQP_URI points at $host, which is not this machine: start RabbitMQ there or unset AMQP_URI." >&2; exit 1
 fi
 if ! command -v rabbitmq-server >/dev/null 2>&1; then

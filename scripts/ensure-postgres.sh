@@ -4,15 +4,13 @@
 # apt-get as root on Debian; otherwise stops with a one-line instruction.
 set -euo pipefail
 url="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
-hostport="${url#*@}"; hostport="${hostport%%/*}"
-host="${hostport%%:*}"; port="${hostport##*:}"; [ "$port" = "$host" ] && port=5432
-
-answers() { (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; }
-wait_up() { for _ in $(seq 1 60); do answers && return 0; sleep 1; done; return 1; }
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+endpoint "$url" 5432
 
 answers && exit 0
 echo "PostgreSQL is not answering at $host:$port; starting one…" >&2
-if [ "$host" != "127.0.0.1" ] && [ "$host" != "localhost" ]; then
+if ! is_local; then
   echo "TEST_DATABASE_URL points at $host, which is not this machine: start PostgreSQL there." >&2; exit 1
 fi
 if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then

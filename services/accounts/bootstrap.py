@@ -49,15 +49,7 @@ def _ensure_once(database: Database, account: NewAccount) -> admin.AdminResult:
     if database.session_factory is None:
         raise RuntimeError("admin bootstrap: the database provider is not set up yet")
     uow = UnitOfWork(database.session_factory, on_commit=database.relay.nudge if database.relay else None)
-    try:
-        result = admin.ensure_admin(uow, account)
-        uow.commit()
-        return result
-    except BaseException:
-        uow.rollback()
-        raise
-    finally:
-        uow.close()
+    return uow.run(lambda work: admin.ensure_admin(work, account))
 
 
 def _refused(exc: Conflict) -> RuntimeError:

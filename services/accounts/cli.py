@@ -42,16 +42,10 @@ def create_admin(email: str, password: str, username: str) -> admin.AdminResult:
     account = schemas.load_account(email, password, username)
     url = config.database_url("accounts")
     engine = make_engine(url)
-    uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False))
     try:
-        result = admin.ensure_admin(uow, account)
-        uow.commit()
-        return result
-    except BaseException:
-        uow.rollback()
-        raise
+        return UnitOfWork(sessionmaker(engine, expire_on_commit=False)).run(
+            lambda uow: admin.ensure_admin(uow, account))
     finally:
-        uow.close()
         engine.dispose()
 
 

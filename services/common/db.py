@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import create_engine, event, select
@@ -16,6 +16,8 @@ from services.common.messaging.models import OutboxMessage, ProcessedEvent
 from services.contracts.events import EventType, build_event
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 _green_patched = False
 
@@ -131,6 +133,19 @@ class UnitOfWork:
         if self._session is not None:
             self._session.close()
             self._session = None
+
+    def run(self, work: Callable[["UnitOfWork"], T]) -> T:
+        """Outside nameko workers (CLIs, start-up hooks): ``work(self)`` as one transaction —
+        committed when it returns, rolled back when it raises — then the session is closed."""
+        try:
+            result = work(self)
+            self.commit()
+            return result
+        except BaseException:
+            self.rollback()
+            raise
+        finally:
+            self.close()
 
 
 class Database(DependencyProvider):

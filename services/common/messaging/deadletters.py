@@ -49,9 +49,10 @@ def _to_dead_letter(consumer: str, event_type: str, message) -> DeadLetter:
                       str(headers.get("x-beatpass-error", "")), str(headers.get("x-beatpass-failed-at", "")), body)
 
 
-def list_dead_letters(amqp_uri: str, event: str | None = None, consumer: str | None = None,
-                      registry: Registry = REGISTRY) -> list[DeadLetter]:
-    found = []
+def _parked_messages(amqp_uri: str, registry: Registry, event: str | None, consumer: str | None):
+    """Yield ``(event_type, consumer, message, letter)`` for every parked message, one queue at a
+    time. A message the caller does not ack returns to its queue, in order, when the queue's
+    channel closes — so reading never loses or reorders anything."""
     with Connection(amqp_uri) as connection:
         for event_type, name, queue in _selected(registry, event, consumer):
             channel = connection.channel()
@@ -59,33 +60,29 @@ def list_dead_letters(amqp_uri: str, event: str | None = None, consumer: str | N
                 bound = queue(channel)
                 bound.declare()
                 while (message := bound.get(no_ack=False)) is not None:
-                    found.append(_to_dead_letter(name, event_type.name, message))
+                    yield event_type, name, message, _to_dead_letter(name, event_type.name, message)
             finally:
-                channel.close()  # unacked messages return to the queue, in their order
-    return found
+                channel.close()
+
+
+def list_dead_letters(amqp_uri: str, event: str | None = None, consumer: str | None = None,
+                      registry: Registry = REGISTRY) -> list[DeadLetter]:
+    return [letter for *_, letter in _parked_messages(amqp_uri, registry, event, consumer)]
 
 
 def replay_dead_letters(amqp_uri: str, event: str | None = None, consumer: str | None = None,
                         event_id: str | None = None, registry: Registry = REGISTRY) -> int:
+    """Move parked messages back to their consumer's main queue (confirmed before the dead copy is acked)."""
     publisher = ConfirmedPublisher(amqp_uri)
     replayed = 0
     try:
-        with Connection(amqp_uri) as connection:
-            for event_type, name, queue in _selected(registry, event, consumer):
-                channel = connection.channel()
-                try:
-                    bound = queue(channel)
-                    bound.declare()
-                    while (message := bound.get(no_ack=False)) is not None:
-                        letter = _to_dead_letter(name, event_type.name, message)
-                        if event_id is not None and letter.event_id != event_id:
-                            continue  # stays unacked, returns to the queue when the channel closes
-                        publisher.publish(letter.body, exchange="", routing_key=main_queue(event_type, name).name,
-                                          message_id=letter.event_id, headers={"x-beatpass-replayed": True})
-                        message.ack()
-                        replayed += 1
-                finally:
-                    channel.close()
+        for event_type, name, message, letter in _parked_messages(amqp_uri, registry, event, consumer):
+            if event_id is not None and letter.event_id != event_id:
+                continue
+            publisher.publish(letter.body, exchange="", routing_key=main_queue(event_type, name).name,
+                              message_id=letter.event_id, headers={"x-beatpass-replayed": True})
+            message.ack()
+            replayed += 1
     finally:
         publisher.close()
     return replayed
