@@ -1,0 +1,36 @@
+"""Acceptance limits for uploaded audio, overridable from the environment."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.common.config import env, env_int
+
+
+@dataclass(frozen=True)
+class Limits:
+    min_rate: int = 44100
+    max_rate: int = 192000
+    min_channels: int = 1
+    max_channels: int = 2
+    min_seconds: float = 10.0
+    max_seconds: float = 900.0
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        d = cls()
+        return cls(
+            min_rate=env_int("AUDIO_MIN_SAMPLE_RATE", d.min_rate),
+            max_rate=env_int("AUDIO_MAX_SAMPLE_RATE", d.max_rate),
+            min_channels=d.min_channels,
+            max_channels=env_int("AUDIO_MAX_CHANNELS", d.max_channels),
+            min_seconds=_env_float("AUDIO_MIN_SECONDS", d.min_seconds),
+            max_seconds=_env_float("AUDIO_MAX_SECONDS", d.max_seconds),
+        )
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = env(name, repr(default))
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"configuration error: {name}={raw!r} is not a number; set it to seconds, e.g. 10") from None
