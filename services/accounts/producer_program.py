@@ -6,7 +6,7 @@ other services learn of the new producer exactly when it becomes true.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from services.accounts.models import PENDING, ProducerApplication, User
 from services.accounts.pagination import Envelope, PageRequest, Position, after_position, cut, envelope
 from services.accounts.schemas import parse_id
 from services.common.db import UnitOfWork
-from services.contracts.errors import Conflict, Forbidden, NotFound
+from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound
 from services.contracts.events import PRODUCER_APPROVED, PRODUCER_VERIFIED, EventType
 
 BECOME_PRODUCER = "become_producer"
@@ -30,14 +30,21 @@ REJECTED = "rejected"
 MY_APPLICATIONS = "my_applications"
 ALL_APPLICATIONS = "applications"
 
+#: asks the catalog about an artist page: "available", "claimed", or None when there is no such page
+ArtistStatus = Callable[[str], "str | None"]
+AVAILABLE = "available"
+
 #: the role an approval grants, by application type
 GRANTS = {BECOME_PRODUCER: roles.PRODUCER, CLAIM_ARTIST: roles.PRODUCER, GET_VERIFIED: roles.VERIFIED}
 
 
-def apply(uow: UnitOfWork, actor_id: str, application: Application) -> views.Application:
+def apply(uow: UnitOfWork, actor_id: str, application: Application,
+          artist_status: ArtistStatus) -> views.Application:
+    """``artist_status`` is asked (only for ``claim_artist``) whether the claimed page exists and is
+    still unclaimed: the catalog owns artist pages."""
     session = uow.session
     applicant = repository.require_user(session, actor_id)
-    _check_eligible(uow, applicant, application)
+    _check_eligible(uow, applicant, application, artist_status)
     _refuse_second_pending(uow, applicant, application.type)
     row = ProducerApplication(user_id=applicant.id, status=PENDING, **asdict(application))
     session.add(row)
@@ -50,7 +57,8 @@ def apply(uow: UnitOfWork, actor_id: str, application: Application) -> views.App
     return views.application(row)
 
 
-def _check_eligible(uow: UnitOfWork, applicant: User, application: Application) -> None:
+def _check_eligible(uow: UnitOfWork, applicant: User, application: Application,
+                    artist_status: ArtistStatus) -> None:
     held = applicant.role_names()
     if application.type == GET_VERIFIED:
         if roles.PRODUCER not in held:
@@ -60,7 +68,16 @@ def _check_eligible(uow: UnitOfWork, applicant: User, application: Application) 
     elif application.type == BECOME_PRODUCER and roles.PRODUCER in held:
         raise Conflict("you are already a producer", {"type": BECOME_PRODUCER})
     elif application.type == CLAIM_ARTIST:
+        _refuse_unclaimable_page(artist_status, application.artist_id)
         _refuse_claimed_artist(uow, application.artist_id)
+
+
+def _refuse_unclaimable_page(artist_status: ArtistStatus, artist_id: str | None) -> None:
+    status = artist_status(str(artist_id))
+    if status is None:
+        raise InvalidField("no such artist page", {"artist_id": ["no such artist page"]})
+    if status != AVAILABLE:
+        raise Conflict("this artist page is already claimed", {"field": "artist_id"})
 
 
 def _refuse_claimed_artist(uow: UnitOfWork, artist_id: str | None) -> None:

@@ -3,6 +3,9 @@ the use cases (docs/rpc-accounts.md is the contract). Arguments arrive as the ca
 the annotations say what is expected, ``schemas`` checks it."""
 from __future__ import annotations
 
+from nameko.exceptions import RemoteError
+from nameko.rpc import RpcProxy
+
 from services.accounts import admin, follows, producer_program, schemas, users
 from services.accounts.bootstrap import AdminBootstrap
 from services.accounts.follows import FollowState
@@ -19,6 +22,7 @@ class AccountsService:
     db = Database()
     context = RequestContext()
     admin_bootstrap = AdminBootstrap()
+    catalog = RpcProxy("catalog")
 
     @rpc
     def ping(self) -> str:
@@ -62,7 +66,16 @@ class AccountsService:
 
     @rpc
     def apply_producer_program(self, actor_id: str, application: dict) -> Application:
-        return producer_program.apply(self.db, actor_id, schemas.load_application(application))
+        return producer_program.apply(self.db, actor_id, schemas.load_application(application), self._artist_status)
+
+    def _artist_status(self, artist_id: str) -> str | None:
+        """The catalog's word on an artist page: "available", "claimed", or None if it does not exist."""
+        try:
+            return self.catalog.artist_claim_status(artist_id)["status"]
+        except RemoteError as exc:
+            if exc.exc_type == "NotFound":
+                return None
+            raise
 
     @rpc
     def list_my_applications(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from services.accounts import admin, producer_program, roles, schemas, users
 from services.accounts.models import User
 from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
-from services.accounts.tests.integration.test_producer_program import become_producer, get_verified
+from services.accounts.tests.integration.test_producer_program import become_producer, get_verified, page_available
 from services.common.messaging.models import OutboxMessage
 from services.contracts.events import EXCHANGE, REGISTRY, validate_event
 
@@ -42,7 +42,8 @@ def test_register_writes_user_registered_with_the_change(uow):
 
 def test_approval_writes_producer_approved_and_a_rollback_writes_nothing(uow):
     reviewer, applicant = make_admin(uow), register(uow)
-    application = producer_program.apply(uow, applicant["id"], schemas.load_application(become_producer()))
+    application = producer_program.apply(uow, applicant["id"], schemas.load_application(become_producer()),
+                                         page_available)
     uow.commit()
     producer_program.approve(uow, reviewer["id"], application["id"])
     [event] = outbox_events(uow, application["id"])
@@ -56,9 +57,9 @@ def test_approval_writes_producer_approved_and_a_rollback_writes_nothing(uow):
 
 def test_verification_writes_producer_verified(uow):
     reviewer, applicant = make_admin(uow), register(uow)
-    first = producer_program.apply(uow, applicant["id"], schemas.load_application(become_producer()))
+    first = producer_program.apply(uow, applicant["id"], schemas.load_application(become_producer()), page_available)
     producer_program.approve(uow, reviewer["id"], first["id"])
-    second = producer_program.apply(uow, applicant["id"], schemas.load_application(get_verified()))
+    second = producer_program.apply(uow, applicant["id"], schemas.load_application(get_verified()), page_available)
     producer_program.approve(uow, reviewer["id"], second["id"])
     [event] = outbox_events(uow, second["id"])
     assert (event["type"], event["user_id"], event["application_id"]) == (

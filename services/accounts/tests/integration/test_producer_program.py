@@ -1,8 +1,10 @@
 """The Producer Program: applying, the admin review, and the roles an approval grants."""
+import time
 import uuid
 
 import pytest
 
+from services.accounts import producer_program
 from services.accounts.schemas import CONFIRMATIONS
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound
 
@@ -20,6 +22,11 @@ def become_producer(**overrides) -> dict:
 
 def claim_artist(artist_id: str | None = None) -> dict:
     return become_producer(type="claim_artist", artist_id=artist_id or str(uuid.uuid4()))
+
+
+def page_available(artist_id: str) -> str:
+    """The catalog's answer for use cases called directly: every page exists and is unclaimed."""
+    return "available"
 
 
 def get_verified() -> dict:
@@ -69,14 +76,15 @@ def test_a_client_cannot_set_the_status(accounts):
     assert caught.value.details == {"status": ["Unknown field."]}
 
 
-def test_one_pending_application_per_type(accounts):
+def test_one_pending_application_per_type(accounts, catalog):
     user = accounts.register_user()
     accounts.apply_producer_program(actor_id=user["id"], application=become_producer())
     with pytest.raises(Conflict) as caught:
         accounts.apply_producer_program(actor_id=user["id"], application=become_producer(producer_name="Other"))
     assert caught.value.details == {"type": "become_producer"}
     # another type is still allowed
-    assert accounts.apply_producer_program(actor_id=user["id"], application=claim_artist())["status"] == "pending"
+    claim = claim_artist(catalog.unclaimed_artist())
+    assert accounts.apply_producer_program(actor_id=user["id"], application=claim)["status"] == "pending"
 
 
 def test_a_rejected_application_can_be_followed_by_a_new_one(accounts, admin):
@@ -117,8 +125,8 @@ def test_approval_grants_the_producer_role_at_once(accounts, admin):
     assert accounts.get_public_profile(user_id=user["id"])["roles"] == ["listener", "producer"]
 
 
-def test_approving_a_claim_grants_producer_and_the_artist_cannot_be_claimed_twice(accounts, admin):
-    artist_id = str(uuid.uuid4())
+def test_approving_a_claim_grants_producer_and_the_artist_cannot_be_claimed_twice(accounts, admin, catalog):
+    artist_id = catalog.unclaimed_artist()
     first, second = accounts.register_user(), accounts.register_user()
     claim = accounts.apply_producer_program(actor_id=first["id"], application=claim_artist(artist_id))
     rival = accounts.apply_producer_program(actor_id=second["id"], application=claim_artist(artist_id))
@@ -128,6 +136,31 @@ def test_approving_a_claim_grants_producer_and_the_artist_cannot_be_claimed_twic
         accounts.approve_application(actor_id=admin["id"], application_id=rival["id"])
     with pytest.raises(Conflict):
         accounts.apply_producer_program(actor_id=accounts.register_user()["id"], application=claim_artist(artist_id))
+
+
+def test_a_claim_of_an_unknown_artist_page_is_invalid(accounts, catalog):
+    user = accounts.register_user()
+    with pytest.raises(InvalidField) as caught:
+        accounts.apply_producer_program(actor_id=user["id"], application=claim_artist(str(uuid.uuid4())))
+    assert caught.value.details == {"artist_id": ["no such artist page"]}
+    assert accounts.list_my_applications(actor_id=user["id"])["total"] == 0
+
+
+def test_a_claim_of_a_page_the_catalog_says_is_claimed_is_a_conflict(accounts, admin, catalog, monkeypatch):
+    artist_id = catalog.unclaimed_artist()
+    first = accounts.register_user()
+    claim = accounts.apply_producer_program(actor_id=first["id"], application=claim_artist(artist_id))
+    accounts.approve_application(actor_id=admin["id"], application_id=claim["id"])
+    # producer_approved reaches the catalog, which links the page to the claimant
+    deadline = time.monotonic() + 15
+    while catalog.claim_status(artist_id)["status"] != "claimed":
+        assert time.monotonic() < deadline, "the catalog never linked the claimed page"
+        time.sleep(0.05)
+    # a page claimed in the catalog is refused even without an approved claim in accounts
+    monkeypatch.setattr(producer_program, "_refuse_claimed_artist", lambda *args: None)
+    with pytest.raises(Conflict) as caught:
+        accounts.apply_producer_program(actor_id=accounts.register_user()["id"], application=claim_artist(artist_id))
+    assert caught.value.details == {"field": "artist_id"}
 
 
 def test_rejection_needs_a_reason_and_grants_nothing(accounts, admin):
@@ -203,10 +236,11 @@ def test_admin_lists_applications_oldest_first_with_a_status_filter(accounts, ad
     assert everything["total"] >= 3 and len(everything["items"]) == 1 and everything["next"]
 
 
-def test_my_applications_are_mine_only_newest_first(accounts, admin):
+def test_my_applications_are_mine_only_newest_first(accounts, admin, catalog):
     user, other = accounts.register_user(), accounts.register_user()
     first = accounts.apply_producer_program(actor_id=user["id"], application=become_producer())
-    second = accounts.apply_producer_program(actor_id=user["id"], application=claim_artist())
+    second = accounts.apply_producer_program(actor_id=user["id"],
+                                             application=claim_artist(catalog.unclaimed_artist()))
     accounts.apply_producer_program(actor_id=other["id"], application=become_producer())
     page = accounts.list_my_applications(actor_id=user["id"], limit=1)
     assert page["total"] == 2 and [item["id"] for item in page["items"]] == [second["id"]]

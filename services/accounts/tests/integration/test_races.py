@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from services.accounts import admin, producer_program, schemas, users
 from services.accounts.models import ProducerApplication
 from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
-from services.accounts.tests.integration.test_producer_program import become_producer, claim_artist
+from services.accounts.tests.integration.test_producer_program import become_producer, claim_artist, page_available
 from services.contracts.errors import Conflict
 
 pytestmark = pytest.mark.integration
@@ -44,18 +44,19 @@ def test_concurrent_registration_of_one_email_is_a_conflict(uow, monkeypatch):
 
 def test_concurrent_second_pending_application_is_a_conflict(uow, monkeypatch):
     user = register(uow)
-    producer_program.apply(uow, user["id"], schemas.load_application(become_producer()))
+    producer_program.apply(uow, user["id"], schemas.load_application(become_producer()), page_available)
     uow.commit()
     monkeypatch.setattr(producer_program, "_refuse_second_pending", lambda *args: None)
     with pytest.raises(Conflict) as caught:
-        producer_program.apply(uow, user["id"], schemas.load_application(become_producer()))
+        producer_program.apply(uow, user["id"], schemas.load_application(become_producer()), page_available)
     assert caught.value.details == {"type": "become_producer"}
 
 
 def test_concurrent_approval_of_rival_claims_is_a_conflict(uow, monkeypatch):
     reviewer = admin.ensure_admin(uow, schemas.load_account(new_email(), PASSWORD, new_username())).user
     artist_id = str(uuid.uuid4())
-    claims = [producer_program.apply(uow, register(uow)["id"], schemas.load_application(claim_artist(artist_id)))
+    claims = [producer_program.apply(uow, register(uow)["id"], schemas.load_application(claim_artist(artist_id)),
+                                     page_available)
               for _ in range(2)]
     producer_program.approve(uow, reviewer["id"], claims[0]["id"])
     uow.commit()

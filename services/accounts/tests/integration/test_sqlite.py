@@ -5,7 +5,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.accounts import admin, follows, producer_program, schemas, users
 from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
-from services.accounts.tests.integration.test_producer_program import become_producer
+from services.accounts.tests.integration.test_producer_program import become_producer, page_available
 from services.common.db import UnitOfWork, make_engine
 from services.common.migrate import upgrade
 from services.contracts.errors import Conflict, TooManyRequests, Unauthorized
@@ -50,10 +50,11 @@ def test_follow_pages_on_sqlite(sqlite_uow):
 def test_producer_program_on_sqlite(sqlite_uow):
     reviewer = admin.ensure_admin(sqlite_uow, schemas.load_account(new_email(), PASSWORD, new_username())).user
     applicant = register(sqlite_uow)
-    application = producer_program.apply(sqlite_uow, applicant["id"], schemas.load_application(become_producer()))
+    application = producer_program.apply(sqlite_uow, applicant["id"], schemas.load_application(become_producer()),
+                                         page_available)
     sqlite_uow.commit()
     with pytest.raises(Conflict):
-        producer_program.apply(sqlite_uow, applicant["id"], schemas.load_application(become_producer()))
+        producer_program.apply(sqlite_uow, applicant["id"], schemas.load_application(become_producer()), page_available)
     sqlite_uow.rollback()
     producer_program.approve(sqlite_uow, reviewer["id"], application["id"])
     sqlite_uow.commit()

@@ -1,0 +1,301 @@
+"""Validation of every RPC input. The gateway validates too, but its checks are not trusted here.
+
+Unknown fields are refused (``unknown=RAISE``). Failures raise ``InvalidField`` whose details map
+each field to its reasons; a nested field is named with a dot (``exclusive.currency``).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from services.catalog import rules
+from services.catalog.models import ARTIST_NAME_MAX, NAME_MAX
+from services.catalog.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
+from services.contracts.errors import InvalidField
+
+URL_MAX = 2048
+SORTS = {"newest": 2, "popular": 3}  # sort name → how many values its cursor holds
+
+
+class Trimmed(fields.String):
+    """A string without surrounding whitespace."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class StrictInteger(fields.Integer):
+    """Only JSON integers: "120" or 120.5 is not a BPM."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class CanonicalId(fields.UUID):
+    """A UUID, returned as its canonical string."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:  # type: ignore[override]
+        return str(super()._deserialize(value, attr, data, **kwargs))
+
+
+def text(max_length: int, min_length: int = 1, **kwargs) -> Trimmed:
+    return Trimmed(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+def optional_text(max_length: int) -> Trimmed:
+    """Absent when not sent; ``None`` or blank clears it."""
+    return Trimmed(allow_none=True, validate=validate.Length(max=max_length))
+
+
+def word_list(**kwargs) -> fields.List:
+    return fields.List(text(50), validate=validate.Length(max=rules.LIST_MAX), **kwargs)
+
+
+def web_url() -> fields.URL:
+    return fields.URL(schemes={"http", "https"}, validate=validate.Length(max=URL_MAX))
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ExclusiveSchema(StrictSchema):
+    price_cents = StrictInteger(required=True, validate=validate.Range(min=1, error="must be greater than 0"))
+    currency = fields.String(required=True, validate=validate.OneOf(rules.CURRENCIES))
+    contact_email = fields.Email(required=True, validate=validate.Length(max=254))
+    status = fields.String(required=True, validate=validate.OneOf(rules.EXCLUSIVE_STATUSES))
+
+
+class TrackFieldsSchema(StrictSchema):
+    """The fields a track's metadata may carry, all optional: creation adds what is required."""
+
+    name = text(NAME_MAX)
+    artists = fields.List(text(ARTIST_NAME_MAX), validate=validate.Length(max=rules.LIST_MAX))
+    bpm = StrictInteger(validate=validate.Range(min=rules.BPM_MIN, max=rules.BPM_MAX))
+    key = fields.String(validate=validate.OneOf(rules.KEYS))
+    scale = fields.String(validate=validate.OneOf(rules.SCALES))
+    genres = word_list()
+    tags = word_list()
+    description = optional_text(rules.DESCRIPTION_MAX)
+    cover_preset = Trimmed(allow_none=True, validate=validate.Length(min=1, max=50))
+    licensing_model = fields.String(validate=validate.OneOf(rules.LICENSING_MODELS))
+    exclusive = fields.Nested(ExclusiveSchema, allow_none=True)
+    sample_clearance = fields.String(allow_none=True, validate=validate.OneOf(rules.SAMPLE_CLEARANCES))
+
+    @validates_schema(skip_on_field_errors=True)
+    def exclusive_terms(self, data: dict, **kwargs) -> None:
+        if "licensing_model" not in data:
+            return  # judged on the merged track when only some fields change
+        check_exclusive(data["licensing_model"], data.get("exclusive"))
+
+
+def check_exclusive(licensing_model: str, exclusive: dict | None) -> None:
+    if licensing_model == rules.STANDARD and exclusive is not None:
+        raise ValidationError(["only exclusive licensing models have exclusive terms"], field_name="exclusive")
+    if licensing_model != rules.STANDARD and exclusive is None:
+        raise ValidationError([f"required with the {licensing_model} licensing model"], field_name="exclusive")
+
+
+class TrackMetadataSchema(TrackFieldsSchema):
+    """``create_track``'s metadata. ``artists`` (and a cover) may come from the collection instead."""
+
+    name = text(NAME_MAX, required=True)
+    bpm = StrictInteger(required=True, validate=validate.Range(min=rules.BPM_MIN, max=rules.BPM_MAX))
+    key = fields.String(required=True, validate=validate.OneOf(rules.KEYS))
+    scale = fields.String(required=True, validate=validate.OneOf(rules.SCALES))
+    licensing_model = fields.String(load_default=rules.STANDARD, validate=validate.OneOf(rules.LICENSING_MODELS))
+    collaborators = fields.List(CanonicalId(), load_default=list, validate=validate.Length(max=rules.LIST_MAX))
+    collection_id = CanonicalId(load_default=None, allow_none=True)
+
+
+class TrackChangesSchema(TrackFieldsSchema):
+    """``update_track``'s changes: any of the track fields except its collaborators and collection."""
+
+
+class ArtistChangesSchema(StrictSchema):
+    name = text(ARTIST_NAME_MAX)
+    genres = word_list()
+    links = fields.List(web_url(), validate=validate.Length(max=10))
+    country = optional_text(100)
+    city = optional_text(100)
+    description = optional_text(rules.DESCRIPTION_MAX)
+    credits = fields.List(text(200), validate=validate.Length(max=50))
+    pinned_track_id = CanonicalId(allow_none=True)
+
+
+class ArtistImageSchema(StrictSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(rules.IMAGE_KINDS))
+    image_key = text(300, required=True)
+
+
+class CollectionSchema(StrictSchema):
+    name = text(NAME_MAX, required=True)
+    artists = fields.List(text(ARTIST_NAME_MAX), load_default=list, validate=validate.Length(max=rules.LIST_MAX))
+    genres = word_list(load_default=list)
+    tags = word_list(load_default=list)
+    description = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=rules.DESCRIPTION_MAX))
+
+
+class TrackFiltersSchema(StrictSchema):
+    genre = text(50)
+    bpm_min = StrictInteger(validate=validate.Range(min=0))
+    bpm_max = StrictInteger(validate=validate.Range(min=0))
+    key = fields.String(validate=validate.OneOf(rules.KEYS))
+    scale = fields.String(validate=validate.OneOf(rules.SCALES))
+    q = text(200)
+    producer = CanonicalId()
+
+    @validates_schema(skip_on_field_errors=True)
+    def bpm_range(self, data: dict, **kwargs) -> None:
+        if "bpm_min" in data and "bpm_max" in data and data["bpm_min"] > data["bpm_max"]:
+            raise ValidationError(["must not be below bpm_min"], field_name="bpm_max")
+
+
+class ListSchema(StrictSchema):
+    filters = fields.Nested(TrackFiltersSchema, load_default=dict)
+    sort = fields.String(load_default="newest", validate=validate.OneOf(tuple(SORTS)))
+    cursor = fields.String(load_default=None, allow_none=True)
+    limit = StrictInteger(load_default=DEFAULT_LIMIT, allow_none=True, validate=validate.Range(min=1, max=MAX_LIMIT))
+
+    @validates_schema(skip_on_field_errors=True)
+    def cursor_of_this_list(self, data: dict, **kwargs) -> None:
+        if data.get("cursor"):
+            try:
+                decode_tracks_cursor(data["sort"], data["cursor"])
+            except InvalidCursor as exc:
+                raise ValidationError([str(exc)], field_name="cursor") from None
+
+
+class PageSchema(StrictSchema):
+    cursor = fields.String(load_default=None, allow_none=True)
+    limit = StrictInteger(load_default=DEFAULT_LIMIT, allow_none=True, validate=validate.Range(min=1, max=MAX_LIMIT))
+
+
+def tracks_kind(sort: str) -> str:
+    return f"tracks:{sort}"
+
+
+def decode_tracks_cursor(sort: str, cursor: str):
+    position = decode_cursor(tracks_kind(sort), cursor)
+    if len(position.values) != SORTS[sort]:
+        raise InvalidCursor("not a cursor this list returned")
+    return position
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrackQuery:
+    filters: dict[str, Any]
+    sort: str
+    page: PageRequest
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+def flatten(messages: Any, root: str) -> dict[str, list[str]]:
+    """marshmallow's messages as ``{field: [reason, ...]}``: nested schemas' fields are dotted
+    (``exclusive.currency``), list items prefixed with their index, whole-input errors under ``root``."""
+    details: dict[str, list[str]] = {}
+    _collect(messages, root, None, details)
+    return details
+
+
+def _collect(value: Any, root: str, prefix: str | None, details: dict[str, list[str]]) -> None:
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        for name, inner in value.items():
+            if name == "_schema":
+                field = prefix or root
+            else:
+                field = f"{prefix}.{name}" if prefix else name
+            _collect(inner, root, field, details)
+        return
+    details.setdefault(prefix or root, []).extend(_reasons(value))
+
+
+def _reasons(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [f"[{key}] {reason}" for key, inner in value.items() for reason in _reasons(inner)]
+    if isinstance(value, (list, tuple)):
+        return [reason for item in value for reason in _reasons(item)]
+    return [str(value)]
+
+
+def invalid(field: str, reason: str) -> InvalidField:
+    return InvalidField(f"invalid {field}", {field: [reason]})
+
+
+def load(schema: Schema, data: Any, root: str = "request") -> Any:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        details = flatten(exc.messages, root)
+        raise InvalidField(f"invalid {', '.join(sorted(details))}", details) from None
+
+
+def load_track_metadata(metadata: Any) -> dict[str, Any]:
+    return load(TrackMetadataSchema(), metadata, root="metadata")
+
+
+def load_track_changes(changes: Any) -> dict[str, Any]:
+    return load(TrackChangesSchema(), changes, root="changes")
+
+
+def load_artist_changes(changes: Any) -> dict[str, Any]:
+    return load(ArtistChangesSchema(), changes, root="changes")
+
+
+def load_artist_image(kind: Any, image_key: Any) -> dict[str, Any]:
+    return load(ArtistImageSchema(), {"kind": kind, "image_key": image_key})
+
+
+def load_collection(data: Any) -> dict[str, Any]:
+    return load(CollectionSchema(), data, root="data")
+
+
+def load_track_query(filters: Any, sort: Any, cursor: Any, limit: Any) -> TrackQuery:
+    data = load(ListSchema(), {"filters": filters if filters is not None else {}, "sort": sort,
+                               "cursor": cursor, "limit": limit})
+    after = decode_tracks_cursor(data["sort"], data["cursor"]) if data["cursor"] else None
+    return TrackQuery(data["filters"], data["sort"],
+                      PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"]))
+
+
+def parse_id(value: Any) -> str | None:
+    """The canonical form of a UUID string, or None when ``value`` is not one (then nothing has that id)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+class UploadSchema(StrictSchema):
+    """``create_track``'s file arguments, as the gateway passes them after storing the upload."""
+
+    audio_key = text(300, required=True)
+    size_bytes = StrictInteger(required=True, validate=validate.Range(min=0))
+    cover_key = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=300))
+
+
+def load_upload(audio_key: Any, size_bytes: Any, cover_key: Any) -> dict[str, Any]:
+    return load(UploadSchema(), {"audio_key": audio_key, "size_bytes": size_bytes, "cover_key": cover_key})
+
+
+def exclusive_problem(licensing_model: str, exclusive: dict | None) -> InvalidField | None:
+    """``check_exclusive`` as an ``InvalidField`` (for changes judged against the stored track)."""
+    try:
+        check_exclusive(licensing_model, exclusive)
+    except ValidationError as exc:
+        return InvalidField("invalid exclusive", flatten(exc.messages, "exclusive"))
+    return None
