@@ -1,0 +1,106 @@
+"""The duplicate check: a new recording against the stored fingerprints of other producers.
+
+An exact ``hash`` hit is a duplicate at once. Otherwise the raw fingerprint is compared bit by
+bit (``analysis.match``) with every other producer's track whose duration is within ±20 % of the
+new one (``DURATION_TOLERANCE``): a copy re-encoded, trimmed of a little silence or with a tag
+added stays within it, while comparing against the whole catalogue would cost O(tracks) per
+upload. Candidates are read oldest first in batches, so the reported original is the earliest
+upload and memory stays bounded. A producer re-uploading their own recording is allowed.
+
+Two replicas validating copies of the same recording at the same moment could both find nothing
+and both pass; on PostgreSQL the check and the insert therefore run under one transaction-level
+advisory lock, held until the handler commits (the check is short: the heavy work is done before).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+from sqlalchemy import delete, select, text
+
+from services.audio import offhub
+from services.audio.analysis import Fingerprint, match
+from services.audio.models import StoredFingerprint
+from services.common.db import UnitOfWork
+
+DURATION_TOLERANCE = 0.20
+BATCH = 200
+#: pg_advisory_xact_lock key of the duplicate check ("BPAUDIO1" as a 64-bit integer)
+_LOCK_KEY = int.from_bytes(b"BPAUDIO1", "big") - (1 << 63)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    track_id: str
+    producer_user_id: str
+
+
+def pack(raw: list[int]) -> bytes:
+    """Chromaprint values as little-endian uint32 (signed input wraps to the same bits)."""
+    return np.asarray(raw, dtype=np.int64).astype("<u4").tobytes()
+
+
+def unpack(data: bytes) -> list[int]:
+    return np.frombuffer(data, dtype="<u4").tolist()
+
+
+def lock(db: UnitOfWork) -> None:
+    """Serialise check-and-store across replicas until this transaction ends (PostgreSQL only;
+    SQLite is the single-process development set-up)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+
+
+def find_duplicate(db: UnitOfWork, track_id: str, producer_user_id: str, fp: Fingerprint) -> Duplicate | None:
+    others = (StoredFingerprint.producer_user_id != producer_user_id, StoredFingerprint.track_id != track_id)
+    exact = db.session.execute(
+        select(StoredFingerprint.track_id, StoredFingerprint.producer_user_id)
+        .where(StoredFingerprint.hash == fp.hash, *others)
+        .order_by(StoredFingerprint.created_at, StoredFingerprint.track_id).limit(1)
+    ).first()
+    if exact is not None:
+        return Duplicate(exact.track_id, exact.producer_user_id)
+    raw = unpack(pack(fp.raw))
+    for batch in _candidates(db, fp.duration_s, others):
+        found = offhub.run(_first_match, raw, batch)
+        if found is not None:
+            return found
+    return None
+
+
+def _candidates(db: UnitOfWork, duration_s: float, others) -> Iterator[list[tuple[str, str, bytes]]]:
+    low, high = duration_s * (1 - DURATION_TOLERANCE), duration_s * (1 + DURATION_TOLERANCE)
+    query = (select(StoredFingerprint.track_id, StoredFingerprint.producer_user_id, StoredFingerprint.raw)
+             .where(StoredFingerprint.duration_s.between(low, high), *others)
+             .order_by(StoredFingerprint.created_at, StoredFingerprint.track_id))
+    offset = 0
+    while True:
+        rows = db.session.execute(query.offset(offset).limit(BATCH)).all()
+        if not rows:
+            return
+        yield [(row.track_id, row.producer_user_id, row.raw) for row in rows]
+        offset += len(rows)
+
+
+def _first_match(raw: list[int], batch: list[tuple[str, str, bytes]]) -> Duplicate | None:
+    for track_id, producer_user_id, stored in batch:
+        if match(raw, unpack(stored)).matched:
+            return Duplicate(track_id, producer_user_id)
+    return None
+
+
+def store(db: UnitOfWork, track_id: str, producer_user_id: str, fp: Fingerprint) -> None:
+    """Insert or, on a re-run for the same track, replace its fingerprint."""
+    row = db.session.get(StoredFingerprint, track_id)
+    if row is None:
+        row = StoredFingerprint(track_id=track_id)
+        db.session.add(row)
+    row.producer_user_id = producer_user_id
+    row.hash = fp.hash
+    row.raw = pack(fp.raw)
+    row.duration_s = float(fp.duration_s)
+
+
+def forget(db: UnitOfWork, track_id: str) -> None:
+    db.session.execute(delete(StoredFingerprint).where(StoredFingerprint.track_id == track_id))

@@ -1,0 +1,33 @@
+"""The ``audio`` nameko service: judges uploaded files (lossless WAV/FLAC, limits, duplicates),
+derives their stream, download and waveform renditions, and forgets deleted tracks.
+
+It has no RPC beyond ``ping``: it hears ``track_uploaded`` / ``track_deleted`` and answers with
+``audio_validated`` / ``audio_rejected``. Heavy work runs off the hub, ``AUDIO_CONCURRENCY`` files
+per process at a time (``offhub``)."""
+from __future__ import annotations
+
+from services.audio import validation
+from services.common.db import Database
+from services.common.entrypoints import event_handler, rpc
+from services.contracts.events import TRACK_DELETED, TRACK_UPLOADED
+
+
+class AudioService:
+    name = "audio"
+
+    db = Database()
+
+    @rpc
+    def ping(self) -> str:
+        return "pong"
+
+    @event_handler(TRACK_UPLOADED)
+    def on_track_uploaded(self, event: dict) -> None:
+        validation.validate(self.db, event)
+
+    @event_handler(TRACK_DELETED)
+    def on_track_deleted(self, event: dict) -> None:
+        validation.forget(self.db, event)
+
+
+SERVICE = AudioService
