@@ -1,6 +1,7 @@
 """The gateway's application factory."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -9,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from gateway import errors, hooks, openapi, settings
 from gateway.blueprints import ALL as BLUEPRINTS
 from gateway.rpc import RpcClient
+from services.common.media import MediaStore
 
 
 def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
@@ -24,6 +26,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     # connections are opened lazily, per thread, on the first call: safe to create before a fork
     app.extensions["rpc"] = RpcClient(app.config["AMQP_URI"], timeout=float(app.config["RPC_TIMEOUT_S"]))
 
+    app.extensions["media"] = MediaStore(Path(app.config["MEDIA_ROOT"]))
     hooks.register(app)
     errors.register(app)
     for blueprint in BLUEPRINTS:

@@ -83,3 +83,15 @@ def login_required(view: F) -> F:
 
     wrapper.login_required = True  # type: ignore[attr-defined]  # read by gateway.openapi
     return wrapper  # type: ignore[return-value]
+
+
+def optional_login() -> str | None:
+    """The caller's user id when a valid token is sent, else None (public views that show owners more).
+
+    A missing, expired or invalid token makes the caller anonymous rather than refusing a public page.
+    """
+    try:
+        g.user_id = verify_token(bearer_token())
+    except Unauthorized:
+        return None
+    return g.user_id

@@ -25,8 +25,17 @@ def start_request() -> None:
 
 
 def limit_body() -> None:
-    """Refuse from the declared Content-Length, before anything reads the body."""
+    """Refuse from the declared Content-Length, before anything reads the body.
+
+    Upload views declare a larger limit of their own (``gateway.uploads.body_limit``); for them
+    Werkzeug's stream cap is raised to match, and each part is then held to its own limit.
+    """
     limit = current_app.config["MAX_BODY_BYTES"]
+    view = current_app.view_functions.get(request.endpoint or "")
+    route_limit = getattr(view, "body_limit", None)
+    if route_limit is not None:
+        limit = route_limit(current_app.config)
+        request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge(f"the body may be at most {limit} bytes")
 

@@ -13,6 +13,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from marshmallow import Schema
+from marshmallow.fields import Nested
 
 from gateway import schemas
 from gateway.errors import BY_STATUS
@@ -34,16 +35,21 @@ class Operation:
     rpc: bool = True
     description: str = ""
     content_type: str = "application/json"
+    body_type: str = "application/json"  # multipart/form-data for uploads
+
+
+MULTIPART = "multipart/form-data"
 
 
 def doc(summary: str, *, ok: tuple[int, type[Schema] | None] = (200, None), body: type[Schema] | None = None,
         query: type[Schema] | None = None, errors: tuple[int, ...] = (), rpc: bool = True,
-        description: str = "", content_type: str = "application/json") -> Callable[[F], F]:
-    """Describe a view for the OpenAPI document."""
+        description: str = "", content_type: str = "application/json",
+        body_type: str = "application/json") -> Callable[[F], F]:
+    """Describe a view for the OpenAPI document (``body_type=MULTIPART`` for uploads)."""
 
     def decorate(view: F) -> F:
         view.openapi = Operation(summary, ok, body, query, errors, rpc, description,  # type: ignore[attr-defined]
-                                 content_type)
+                                 content_type, body_type)
         return view
 
     return decorate
@@ -57,6 +63,8 @@ def _error_statuses(op: Operation, secured: bool) -> list[int]:
     statuses = set(op.errors) | {500}
     if op.body is not None:
         statuses |= {400, 413, 415, 422}
+    if op.body_type == MULTIPART:
+        statuses.add(408)
     if op.query is not None:
         statuses.add(422)
     if secured:
@@ -89,7 +97,12 @@ def _operation(endpoint: str, op: Operation, secured: bool, path_params: list[di
     if parameters:
         operation["parameters"] = parameters
     if op.body is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": op.body}}}
+        content: dict[str, Any] = {"schema": op.body}
+        if op.body_type == MULTIPART:
+            # file parts are binary; object parts (the JSON metadata) travel as application/json
+            content["encoding"] = {name: {"contentType": "application/json"}
+                                   for name, fld in op.body._declared_fields.items() if isinstance(fld, Nested)}
+        operation["requestBody"] = {"required": True, "content": {op.body_type: content}}
     return operation
 
 

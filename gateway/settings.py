@@ -67,6 +67,11 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "READY_SERVICES": tuple(config.SERVICES),
         "MAX_BODY_BYTES": config.env_int("MAX_BODY_BYTES", 1_048_576),
         "GATEWAY_TRUSTED_PROXIES": config.env_int("GATEWAY_TRUSTED_PROXIES", 0),
+        # uploads (multipart): per-part byte limits and the time the whole body may take
+        "UPLOAD_MAX_BYTES": config.env_int("UPLOAD_MAX_BYTES", 1_200_000_000),
+        "COVER_MAX_BYTES": config.env_int("COVER_MAX_BYTES", 10_000_000),
+        "UPLOAD_MAX_SECONDS": env_float("UPLOAD_MAX_SECONDS", 600),
+        "MEDIA_ROOT": config.env("MEDIA_ROOT", str(config.var_dir() / "media")),
     }
     settings.update(overrides)
     if "JWT_SECRET" not in settings:

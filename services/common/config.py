@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SERVICES = ("accounts",)
+SERVICES = ("accounts", "catalog", "audio")
 
 
 def env(name: str, default: str) -> str:

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -43,6 +44,7 @@ def platform_env(backend: str, run_id: str, pg, tmp_dir, amqp: str) -> dict[str,
         "GATEWAY_TRUSTED_PROXIES": "1",
         "RPC_TIMEOUT_S": "5",
         "LOG_LEVEL": "INFO",
+        "MEDIA_ROOT": str(tmp_dir / "media"),
     })
     if backend == "postgres":
         for service in config.SERVICES:
@@ -62,6 +64,7 @@ def platform(request, run_id, pg, tmp_path_factory):
     try:
         running.wait_ready(timeout=90)
         running.backend = backend
+        running.media_root = Path(env["MEDIA_ROOT"])
         yield running
     finally:
         running.stop()

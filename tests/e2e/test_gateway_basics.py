@@ -8,6 +8,7 @@ import jwt
 import requests
 
 from devtools.platform import Platform
+from services.common import config
 from tests.e2e.conftest import free_port
 from tests.support.api import Api
 from devtools.infra import Vhost
@@ -17,7 +18,7 @@ def test_health_and_ready(api: Api):
     assert api.get("/health").status_code == 200
     ready = api.get("/ready")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"broker": "ok", "accounts": "ok"}
+    assert ready.json()["checks"] == {"broker": "ok", **{service: "ok" for service in config.SERVICES}}
 
 
 def test_openapi_document_describes_the_api(api: Api):

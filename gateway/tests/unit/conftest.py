@@ -13,9 +13,14 @@ def rpc() -> FakeRpc:
 
 
 @pytest.fixture
-def app(rpc):
+def media_root(tmp_path):
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def app(rpc, media_root):
     app = create_app({"JWT_SECRET": SECRET, "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/", "MAX_BODY_BYTES": 8192,
-                      "READY_SERVICES": ("accounts",)})
+                      "READY_SERVICES": ("accounts",), "MEDIA_ROOT": str(media_root)})
     app.extensions["rpc"] = rpc
     return app
 

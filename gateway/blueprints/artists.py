@@ -1,0 +1,63 @@
+"""Artist pages (producer profiles): public view, the owner's edits and images."""
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, g
+from flask.typing import ResponseReturnValue
+
+from gateway.auth import login_required
+from gateway.catalog_schemas import IMAGE_KINDS, Artist, ArtistImageForm, ArtistPatch
+from gateway.openapi import MULTIPART, doc
+from gateway.presenters import artist_view, send_media
+from gateway.rpc import remote
+from gateway.uploads import FileSpec, body_limit, choice_field, form_body_limit, receive
+from gateway.validation import json_body
+
+bp = Blueprint("artists", __name__, url_prefix="/api/v1")
+
+IMAGE_FILES = {"image": FileSpec("images", "COVER_MAX_BYTES", image=True)}
+
+
+@bp.get("/artists/<uuid:artist_id>")
+@doc("An artist page", ok=(200, Artist), errors=(404,))
+def get_artist(artist_id: UUID) -> ResponseReturnValue:
+    return artist_view(remote("catalog").get_artist(artist_id=str(artist_id)))
+
+
+@bp.get("/me/artist")
+@doc("The signed-in producer's own artist page; 404 is the \"No Artist Profile\" state", ok=(200, Artist),
+     errors=(404,))
+@login_required
+def my_artist() -> ResponseReturnValue:
+    return artist_view(remote("catalog").get_my_artist(actor_id=g.user_id))
+
+
+@bp.patch("/artists/<uuid:artist_id>")
+@doc("Edit an artist page (owner): details, links, biography, credits, pinned track", ok=(200, Artist),
+     body=ArtistPatch, errors=(403, 404))
+@login_required
+def update_artist(artist_id: UUID) -> ResponseReturnValue:
+    changes = json_body(ArtistPatch())
+    return artist_view(remote("catalog").update_artist(actor_id=g.user_id, artist_id=str(artist_id),
+                                                       changes=changes))
+
+
+@bp.post("/artists/<uuid:artist_id>/images")
+@doc("Add an avatar, cover or gallery image (owner; gallery ≤ 20)", ok=(200, Artist), body=ArtistImageForm,
+     body_type=MULTIPART, errors=(403, 404),
+     description="Parts: `kind` (avatar, cover or gallery) and `image` (PNG, JPEG or WebP, ≤ COVER_MAX_BYTES).")
+@body_limit(form_body_limit("COVER_MAX_BYTES"))
+@login_required
+def add_image(artist_id: UUID) -> ResponseReturnValue:
+    form = receive(IMAGE_FILES, {"kind": choice_field("kind", IMAGE_KINDS)}, required=("kind", "image"))
+    with form.cleanup_on_error():
+        artist = remote("catalog").add_artist_image(actor_id=g.user_id, artist_id=str(artist_id),
+                                                    kind=form.fields["kind"], image_key=form.files["image"].key)
+    return artist_view(artist)
+
+
+@bp.get("/artists/<uuid:artist_id>/images/<uuid:image_id>")
+@doc("An artist image", ok=(200, None), errors=(404,), content_type="image/*")
+def image(artist_id: UUID, image_id: UUID) -> ResponseReturnValue:
+    return send_media(remote("catalog").image_source(image_id=str(image_id)), max_age=86400)

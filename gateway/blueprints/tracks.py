@@ -1,0 +1,106 @@
+"""Tracks: streaming upload, catalog listing, owner edits, and the published audio itself."""
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, g, url_for
+from flask.typing import ResponseReturnValue
+
+from gateway.auth import login_required, optional_login
+from gateway.catalog_schemas import (Accepted, CoverPreset, Track, TrackMetadata, TrackPage, TrackPatch, TracksQuery,
+                                     TrackUploadForm)
+from gateway.openapi import MULTIPART, doc
+from gateway.presenters import send_media, track_view
+from gateway.rpc import remote
+from gateway.uploads import FileSpec, body_limit, form_body_limit, json_field, receive
+from gateway.validation import json_body, query_args
+from services.contracts.errors import InvalidField
+
+bp = Blueprint("tracks", __name__, url_prefix="/api/v1/tracks")
+
+UPLOAD_FILES = {"audio": FileSpec("uploads", "UPLOAD_MAX_BYTES"),
+                "cover": FileSpec("covers", "COVER_MAX_BYTES", image=True)}
+NEEDS_COVER = "Send a cover image, or metadata.cover_preset, or a collection_id whose collection has a cover."
+
+
+@bp.post("")
+@doc("Upload a track (WAV or FLAC): 202 while the audio is checked", ok=(202, Accepted), body=TrackUploadForm,
+     body_type=MULTIPART, errors=(403, 404), description=(
+         "Parts: `audio` (file, ≤ UPLOAD_MAX_BYTES), optional `cover` (PNG/JPEG/WebP, ≤ COVER_MAX_BYTES) and "
+         "`metadata` (JSON). Send `metadata` first to have it checked before the audio is read. Errors name "
+         "metadata fields as `metadata.<field>`. The track then becomes `published` or `rejected` (poll "
+         "GET /tracks/{id}); a non-producer gets 403."))
+@body_limit(form_body_limit("UPLOAD_MAX_BYTES", "COVER_MAX_BYTES"))
+@login_required
+def upload() -> ResponseReturnValue:
+    form = receive(UPLOAD_FILES, {"metadata": json_field(TrackMetadata(), "metadata")}, required=("audio", "metadata"))
+    with form.cleanup_on_error():
+        metadata = form.fields["metadata"]
+        cover = form.files.get("cover")
+        if cover is None and not metadata.get("cover_preset") and not metadata.get("collection_id"):
+            raise InvalidField("a cover is required", {"cover": [NEEDS_COVER]})
+        audio = form.files["audio"]
+        track = remote("catalog").create_track(actor_id=g.user_id, metadata=metadata, audio_key=audio.key,
+                                               size_bytes=audio.size, cover_key=cover.key if cover else None)
+    location = url_for("tracks.get_track", track_id=track["id"])
+    return Accepted().dump({"id": track["id"], "status": track.get("status", "processing")}), 202, \
+        {"Location": location}
+
+
+@bp.get("")
+@doc("Published tracks, filtered and sorted", ok=(200, TrackPage), query=TracksQuery)
+def list_tracks() -> ResponseReturnValue:
+    query = query_args(TracksQuery())
+    paging = {name: query.pop(name, None) for name in ("cursor", "limit", "sort")}
+    result = remote("catalog").list_tracks(filters=query, sort=paging["sort"], cursor=paging["cursor"],
+                                           limit=paging["limit"], actor_id=optional_login())
+    return {"items": [track_view(track) for track in result["items"]], "total": result["total"],
+            "next": result.get("next")}
+
+
+@bp.get("/<uuid:track_id>")
+@doc("A track (unpublished ones only for their owner, with a token)", ok=(200, Track),
+     errors=(404,))
+def get_track(track_id: UUID) -> ResponseReturnValue:
+    return track_view(remote("catalog").get_track(track_id=str(track_id), actor_id=optional_login()))
+
+
+@bp.patch("/<uuid:track_id>")
+@doc("Edit a track's metadata (owner)", ok=(200, Track), body=TrackPatch, errors=(403, 404))
+@login_required
+def update_track(track_id: UUID) -> ResponseReturnValue:
+    changes = json_body(TrackPatch())
+    return track_view(remote("catalog").update_track(actor_id=g.user_id, track_id=str(track_id), changes=changes))
+
+
+@bp.delete("/<uuid:track_id>")
+@doc("Delete a track and its files (owner)", ok=(204, None), errors=(403, 404))
+@login_required
+def delete_track(track_id: UUID) -> ResponseReturnValue:
+    remote("catalog").delete_track(actor_id=g.user_id, track_id=str(track_id))
+    return "", 204
+
+
+@bp.get("/<uuid:track_id>/stream")
+@doc("Stream a published track's audio (HTTP Range: 206 with Content-Range, 416 if unsatisfiable)",
+     ok=(200, None), errors=(404, 416), content_type="audio/wav")
+def stream(track_id: UUID) -> ResponseReturnValue:
+    return send_media(remote("catalog").stream_source(track_id=str(track_id)))
+
+
+@bp.get("/<uuid:track_id>/waveform")
+@doc("A published track's waveform (peaks JSON from the audio service)", ok=(200, None), errors=(404,))
+def waveform(track_id: UUID) -> ResponseReturnValue:
+    return send_media(remote("catalog").waveform_source(track_id=str(track_id)))
+
+
+@bp.get("/<uuid:track_id>/cover")
+@doc("A track's cover image; JSON {preset: genre} when it uses a preset cover", ok=(200, CoverPreset),
+     errors=(404,), description="Image bytes (image/png, image/jpeg or image/webp) when the track or its collection "
+                                "has a cover file; otherwise `{\"preset\": <genre>}` names the genre preset to show.")
+def cover(track_id: UUID) -> ResponseReturnValue:
+    remote("catalog").get_track(track_id=str(track_id), actor_id=optional_login())  # 404 unless visible
+    source = remote("catalog").cover_source(track_id=str(track_id))
+    if "preset" in source:
+        return CoverPreset().dump(source)
+    return send_media(source, max_age=86400)

@@ -1,0 +1,258 @@
+"""Schemas of the catalog's API: tracks, artist pages, collections (docs/rpc-catalog.md).
+
+Responses never carry media-store keys: the gateway adds ``links`` (URLs it serves) instead.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from gateway.schemas import MISSING, PageQuery, StrictSchema, UUIDString, page_of, text, web_url
+
+KEYS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+SCALES = ("major", "minor")
+LICENSING_MODELS = ("standard", "standard_exclusive", "exclusive_only")
+CURRENCIES = ("USD", "EUR", "GBP", "CAD")
+EXCLUSIVE_STATUSES = ("available", "private", "sold")
+CLEARANCES = ("cleared", "needs_clearance")
+TRACK_STATUSES = ("processing", "published", "rejected")
+IMAGE_KINDS = ("avatar", "cover", "gallery")
+SORTS = ("newest", "popular")
+BPM = validate.Range(min=50, max=200)
+BINARY = {"type": "string", "format": "binary"}
+
+
+def names(max_items: int = 20, max_length: int = 50, min_items: int = 0, **kwargs: Any) -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(min=1, max=max_length)),
+                       validate=validate.Length(min=min_items, max=max_items), **kwargs)
+
+
+class ExclusiveTerms(StrictSchema):
+    price_cents = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    currency = fields.String(required=True, validate=validate.OneOf(CURRENCIES))
+    contact_email = fields.Email(required=True, validate=validate.Length(max=254))
+    status = fields.String(load_default="available", validate=validate.OneOf(EXCLUSIVE_STATUSES))
+
+
+class TrackFields(StrictSchema):
+    """Every editable track field, all optional (PATCH); TrackMetadata adds what an upload requires."""
+
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    artists = names(max_items=20, max_length=100, metadata={"description": "Display names (≥ 1)."})
+    collaborators = fields.List(UUIDString(), validate=validate.Length(max=20),
+                                metadata={"description": "Artist ids credited with the uploader."})
+    bpm = fields.Integer(strict=True, validate=BPM)
+    key = fields.String(validate=validate.OneOf(KEYS))
+    scale = fields.String(validate=validate.OneOf(SCALES))
+    genres = names()
+    tags = names()
+    description = text(5000)
+    collection_id = UUIDString(allow_none=True)
+    cover_preset = fields.String(validate=validate.Length(min=1, max=50),
+                                 metadata={"description": "A genre name: the preset cover used without a cover file."})
+    licensing_model = fields.String(validate=validate.OneOf(LICENSING_MODELS))
+    exclusive = fields.Nested(ExclusiveTerms, allow_none=True)
+    sample_clearance = fields.String(validate=validate.OneOf(CLEARANCES))
+
+    @validates_schema
+    def exclusive_terms(self, data: dict[str, Any], **kwargs: Any) -> None:
+        model = data.get("licensing_model")
+        if model in ("standard_exclusive", "exclusive_only") and not data.get("exclusive"):
+            raise ValidationError({"exclusive": [f"Required for licensing_model {model}."]})
+
+
+class TrackMetadata(TrackFields):
+    """The upload's ``metadata`` part."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    bpm = fields.Integer(required=True, strict=True, validate=BPM)
+    key = fields.String(required=True, validate=validate.OneOf(KEYS))
+    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
+    licensing_model = fields.String(load_default="standard", validate=validate.OneOf(LICENSING_MODELS))
+
+    @validates_schema
+    def artists_unless_collection(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("collection_id") and not data.get("artists"):
+            raise ValidationError({"artists": [MISSING + " (at least one, unless the track joins a collection)"]})
+
+
+class TrackPatch(TrackFields):
+    """Collaborators and the collection are fixed at upload (docs/rpc-catalog.md: update_track)."""
+
+    class Meta:
+        exclude = ("collaborators", "collection_id")
+
+    @validates_schema
+    def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("Send at least one field to change.")
+
+
+class TrackUploadForm(Schema):
+    """multipart/form-data parts of ``POST /tracks`` (documentation only; parts are read as a stream)."""
+
+    audio = fields.Raw(required=True, metadata={**BINARY, "description": "WAV or FLAC, judged by content."})
+    cover = fields.Raw(metadata={**BINARY, "description": "PNG, JPEG or WebP; else metadata.cover_preset."})
+    metadata = fields.Nested(TrackMetadata, required=True, metadata={
+        "description": "A JSON string; send it before `audio` to have it checked before the file is read."})
+
+
+class TracksQuery(PageQuery):
+    genre = fields.String(validate=validate.Length(max=50))
+    bpm_min = fields.Integer(validate=BPM)
+    bpm_max = fields.Integer(validate=BPM)
+    key = fields.String(validate=validate.OneOf(KEYS))
+    scale = fields.String(validate=validate.OneOf(SCALES))
+    q = fields.String(validate=validate.Length(min=1, max=200), metadata={"description": "Text search."})
+    producer = UUIDString(metadata={"description": "An artist id."})
+    sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
+
+    @validates_schema
+    def bpm_range(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "bpm_min" in data and "bpm_max" in data and data["bpm_min"] > data["bpm_max"]:
+            raise ValidationError({"bpm_min": ["Must not exceed bpm_max."]})
+
+
+class ArtistPatch(StrictSchema):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    genres = names()
+    links = fields.List(web_url(), validate=validate.Length(max=10))
+    country = text(100, allow_none=True)
+    city = text(100, allow_none=True)
+    description = text(5000, allow_none=True)
+    credits = fields.List(fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=50))
+    pinned_track_id = UUIDString(allow_none=True)
+
+    @validates_schema
+    def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("Send at least one field to change.")
+
+
+class ArtistImageForm(Schema):
+    kind = fields.String(required=True, metadata={"enum": list(IMAGE_KINDS)})
+    image = fields.Raw(required=True, metadata={**BINARY, "description": "PNG, JPEG or WebP (by content)."})
+
+
+class CollectionMetadata(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    artists = names(max_items=20, max_length=100, min_items=1, required=True)
+    genres = names()
+    tags = names()
+    description = text(5000)
+
+
+class CollectionForm(Schema):
+    cover = fields.Raw(required=True, metadata={**BINARY, "description": "PNG, JPEG or WebP (by content)."})
+    metadata = fields.Nested(CollectionMetadata, required=True, metadata={"description": "A JSON string."})
+
+
+# -- responses --------------------------------------------------------------------------------
+
+class AudioInfo(Schema):
+    format = fields.String()
+    duration_s = fields.Float()
+    sample_rate = fields.Integer()
+    bit_depth = fields.Integer(allow_none=True)
+    channels = fields.Integer()
+    loudness_lufs = fields.Float(allow_none=True)
+    true_peak_dbtp = fields.Float(allow_none=True)
+
+
+class Rejection(Schema):
+    code = fields.String()
+    message = fields.String()
+    details = fields.Dict()
+
+
+class TrackLinks(Schema):
+    stream = fields.String(metadata={"description": "Only when published."})
+    waveform = fields.String(metadata={"description": "Only when published."})
+    cover = fields.String(metadata={"description": "The cover image, or its preset as JSON."})
+
+
+class Exclusive(Schema):
+    price_cents = fields.Integer()
+    currency = fields.String()
+    contact_email = fields.String(metadata={"description": "Only for the owner."})
+    status = fields.String(metadata={"enum": list(EXCLUSIVE_STATUSES)})
+
+
+class Track(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    name = fields.String()
+    artists = fields.List(fields.String())
+    artist_id = fields.String(metadata={"format": "uuid"})
+    producer_user_id = fields.String(metadata={"format": "uuid"})
+    collaborators = fields.List(fields.String())
+    bpm = fields.Integer()
+    key = fields.String()
+    scale = fields.String()
+    genres = fields.List(fields.String())
+    tags = fields.List(fields.String())
+    description = fields.String(allow_none=True)
+    collection_id = fields.String(allow_none=True)
+    licensing_model = fields.String(metadata={"enum": list(LICENSING_MODELS)})
+    exclusive = fields.Nested(Exclusive, allow_none=True)
+    sample_clearance = fields.String(allow_none=True)
+    cover_preset = fields.String(allow_none=True)
+    has_cover = fields.Boolean()
+    status = fields.String(metadata={"enum": list(TRACK_STATUSES)})
+    rejection = fields.Nested(Rejection, allow_none=True)
+    audio = fields.Nested(AudioInfo, allow_none=True)
+    suspected_lossy_source = fields.Boolean(allow_none=True)
+    play_count = fields.Integer()
+    metadata_completeness = fields.Float()
+    created_at = fields.String(metadata={"format": "date-time"})
+    published_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    links = fields.Nested(TrackLinks)
+
+
+class Accepted(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    status = fields.String(metadata={"enum": ["processing"]})
+
+
+class ArtistImages(Schema):
+    avatar = fields.String(allow_none=True)
+    cover = fields.String(allow_none=True)
+    gallery = fields.List(fields.String())
+
+
+class Artist(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    name = fields.String()
+    user_id = fields.String(allow_none=True)
+    claimed = fields.Boolean()
+    verified = fields.Boolean()
+    genres = fields.List(fields.String())
+    links = fields.List(fields.String())
+    country = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    credits = fields.List(fields.String())
+    pinned_track_id = fields.String(allow_none=True)
+    images = fields.Nested(ArtistImages, metadata={"description": "Image ids."})
+    image_links = fields.Nested(ArtistImages, metadata={"description": "URLs of the same images."})
+    track_count = fields.Integer()
+    created_at = fields.String(metadata={"format": "date-time"})
+
+
+class Collection(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    name = fields.String()
+    artist_id = fields.String(metadata={"format": "uuid"})
+    artists = fields.List(fields.String())
+    genres = fields.List(fields.String())
+    tags = fields.List(fields.String())
+    description = fields.String(allow_none=True)
+    track_ids = fields.List(fields.String())
+    created_at = fields.String(metadata={"format": "date-time"})
+
+
+class CoverPreset(Schema):
+    preset = fields.String(allow_none=True, metadata={"description": "The genre whose preset cover applies."})
+
+
+TrackPage = page_of(Track)
