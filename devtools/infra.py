@@ -85,6 +85,8 @@ class PgDatabases:
 
     def create(self, name: str) -> str:
         db_name = f"bp_{self.token}_{name}".lower()
+        if db_name in self.created:  # two fixtures of one run asked for the same name: keep them apart
+            db_name = f"{db_name}_{len(self.created)}"
         with self._engine.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{db_name}"'))
         self.created.append(db_name)
