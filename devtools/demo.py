@@ -1,7 +1,7 @@
 """``make demo``: make a fresh, running platform look alive.
 
-Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles and
-follows — all through the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what
+Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles,
+generated beats uploaded as WAV and published by the audio pipeline, and follows — all through the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what
 a real client does. Safe to run twice: existing demo accounts are logged in, not duplicated.
 
 The admin is ``BEATPASS_ADMIN_EMAIL`` / ``BEATPASS_ADMIN_PASSWORD`` when set; otherwise a demo admin is created
@@ -9,10 +9,13 @@ with the accounts CLI on the accounts database of this machine (the one ``make r
 """
 from __future__ import annotations
 
+import io
+import json
 import os
 import random
 import subprocess
 import sys
+import time
 
 import requests
 from rich.console import Console
@@ -24,6 +27,9 @@ console = Console()
 PASSWORD = "demo-passphrase-2026"
 PRODUCERS = [("Nightshade", "Toronto"), ("Loop Theory", "Montréal"), ("Kairo Beats", "Vancouver"),
              ("Velvet 808", "Calgary"), ("Mono Lisa", "Halifax")]
+GENRES = ["trap", "boom bap", "lo-fi", "drill", "r&b"]
+KEYS = ["C", "D", "E", "F#", "A", "A#"]
+TRACKS_PER_PRODUCER = 2
 LISTENERS = ["ava", "ben", "chloe", "dev", "emma", "felix", "gia", "hugo", "isla", "jules"]
 
 
@@ -80,6 +86,57 @@ def make_producer(base: str, admin: Client, name: str, city: str) -> tuple[Clien
     return client, client.call("GET", "/me")
 
 
+def generated_wav(seed: int, bpm: int) -> bytes:
+    import soundfile as sf
+
+    from devtools.audio import beat
+
+    buffer = io.BytesIO()
+    sf.write(buffer, beat(14.0, seed=seed, bpm=bpm), 44100, subtype="PCM_16", format="WAV")
+    return buffer.getvalue()
+
+
+def upload_tracks(producer: Client, name: str, index: int, rng: random.Random) -> list[str]:
+    mine = producer.call("GET", "/tracks", params={"producer": producer.call("GET", "/me/artist")["id"]})
+    if mine["total"] >= TRACKS_PER_PRODUCER:
+        return []
+    ids = []
+    for n in range(TRACKS_PER_PRODUCER):
+        genre, bpm = GENRES[index % len(GENRES)], rng.randint(70, 160)
+        metadata = {"name": f"{name} — Sketch {n + 1}", "artists": [name], "bpm": bpm, "key": rng.choice(KEYS),
+                    "scale": rng.choice(["major", "minor"]), "genres": [genre], "tags": ["demo", genre],
+                    "description": f"A generated {genre} beat by {name}.", "cover_preset": genre,
+                    "licensing_model": "standard", "sample_clearance": "cleared"}
+        files = {"metadata": (None, json.dumps(metadata), "application/json"),
+                 "audio": ("beat.wav", generated_wav(1000 * index + n, bpm), "audio/wav")}
+        ids.append(producer.call("POST", "/tracks", expect=(202,), files=files)["id"])
+    return ids
+
+
+def wait_published(uploads: list[tuple[Client, str]], timeout: float = 180) -> None:
+    """Poll as each track's owner: only the owner sees a track before it is published."""
+    deadline = time.monotonic() + timeout
+    pending = set(uploads)
+    while pending and time.monotonic() < deadline:
+        for client, track_id in list(pending):
+            status = client.call("GET", f"/tracks/{track_id}")["status"]
+            if status != "processing":
+                pending.discard((client, track_id))
+                if status != "published":
+                    console.print(f"[yellow]track {track_id} was {status}[/yellow]")
+        time.sleep(1)
+    if pending:
+        raise DemoError(f"{len(pending)} track(s) still processing after {timeout:.0f}s: is the audio service up?")
+
+
+def wait_for_artist_page(client: Client, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while client.http.get(client.base + "/me/artist", timeout=10).status_code != 200:
+        if time.monotonic() > deadline:
+            raise DemoError("no artist page was created: is the catalog service up?")
+        time.sleep(0.5)
+
+
 def main() -> int:
     base = os.environ.get("BEATPASS_URL", "http://127.0.0.1:8000")
     try:
@@ -93,6 +150,13 @@ def main() -> int:
         admin = admin_client(base)
         producers = [make_producer(base, admin, name, city)
                      for name, city in track(PRODUCERS, description="Producers (applied and approved)…")]
+        uploaded = []
+        for index, ((client, _), (name, _city)) in enumerate(track(list(zip(producers, PRODUCERS)),
+                                                                    description="Uploading generated beats…")):
+            wait_for_artist_page(client)
+            uploaded += [(client, track_id) for track_id in upload_tracks(client, name, index, rng)]
+        with console.status(f"Waiting for {len(uploaded)} track(s) to be validated and published…"):
+            wait_published(uploaded)
         for name in track(LISTENERS, description="Listeners following producers…"):
             listener = Client(base)
             listener.sign_in(f"{name}@demo.beatpass.local", f"{name}_listens")
@@ -101,7 +165,8 @@ def main() -> int:
     except (DemoError, subprocess.CalledProcessError, requests.RequestException) as exc:
         console.print(f"[red]Demo stopped:[/red] {exc}")
         return 1
-    console.print(f"[green]Done.[/green] {len(producers)} producers and {len(LISTENERS)} listeners at {base}; "
+    console.print(f"[green]Done.[/green] {len(producers)} producers with {TRACKS_PER_PRODUCER} beats each and "
+                  f"{len(LISTENERS)} listeners at {base}; "
                   f"sign in as any of them with password '{PASSWORD}', e.g. nightshade@demo.beatpass.local.")
     return 0
 
