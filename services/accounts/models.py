@@ -2,34 +2,23 @@
 rate-limit hits. Public ids are UUID strings; every timestamp is UTC."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.accounts.clock import utcnow
+from services.common.persistence import new_id, service_metadata
+from services.common.clock import utcnow
 
 # named constraints let Alembic alter SQLite tables (batch mode) and keep PostgreSQL names stable
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
 EMAIL_MAX = 254
 USERNAME_MAX = 30
 URL_MAX = 2048
 
 
-def new_id() -> str:
-    return str(uuid.uuid4())
-
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = service_metadata()
 
 
 class User(Base):

@@ -15,7 +15,7 @@ from typing import Any, Generic, Sequence, TypedDict, TypeVar
 from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
-from services.accounts.clock import as_utc
+from services.common.clock import as_utc
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

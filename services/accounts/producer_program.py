@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.accounts import repository, roles, views
-from services.accounts.clock import utcnow
+from services.common.clock import utcnow
 from services.accounts.commands import Application
 from services.accounts.models import PENDING, ProducerApplication, User
 from services.accounts.pagination import Envelope, PageRequest, Position, after_position, cut, envelope

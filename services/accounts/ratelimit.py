@@ -16,7 +16,7 @@ from typing import Sequence, cast
 
 from sqlalchemy import CursorResult, delete, select
 
-from services.accounts.clock import as_utc
+from services.common.clock import as_utc
 from services.accounts.models import RateLimitHit
 from services.common.config import env_int
 from services.common.db import UnitOfWork

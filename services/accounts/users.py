@@ -6,7 +6,7 @@ from typing import Iterable
 from sqlalchemy.exc import IntegrityError
 
 from services.accounts import passwords, ratelimit, repository, views
-from services.accounts.clock import utcnow
+from services.common.clock import utcnow
 from services.accounts.commands import Credentials, NewAccount, ProfileChanges, Registration
 from services.accounts.models import User
 from services.accounts.plans import DEFAULT_PLAN

@@ -6,7 +6,7 @@ from typing import TypedDict
 from sqlalchemy.orm import Session
 
 from services.accounts import roles
-from services.accounts.clock import iso, iso_or_none
+from services.common.clock import iso, iso_or_none
 from services.accounts.models import ProducerApplication, User
 from services.accounts.repository import FollowCounts, follow_counts
 

@@ -5,24 +5,16 @@ genres are also kept one row per genre in ``track_genres`` so the genre filter i
 """
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.catalog.clock import utcnow
+from services.common.persistence import new_id, service_metadata
+from services.common.clock import utcnow
 
 # named constraints let Alembic alter SQLite tables (batch mode) and keep PostgreSQL names stable
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
 NAME_MAX = 200
 ARTIST_NAME_MAX = 100
 KEY_MAX = 300
@@ -32,12 +24,9 @@ PUBLISHED = "published"
 REJECTED = "rejected"
 
 
-def new_id() -> str:
-    return str(uuid.uuid4())
-
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = service_metadata()
 
 
 class Artist(Base):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence, TypedDict
 
-from services.catalog.clock import as_utc
+from services.common.clock import as_utc
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

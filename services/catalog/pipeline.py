@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import update
 
 from services.catalog import repository
-from services.catalog.clock import utcnow
+from services.common.clock import utcnow
 from services.catalog.models import PROCESSING, PUBLISHED, REJECTED, Track
 from services.catalog.tracks import refresh_completeness
 from services.common import config

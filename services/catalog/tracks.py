@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, tuple_
 
 from services.catalog import images, repository, rules, views
-from services.catalog.clock import utcnow
+from services.common.clock import utcnow
 from services.catalog.models import PROCESSING, PUBLISHED, Artist, Collection, Track, TrackGenre
 from services.catalog.pagination import Envelope, Position, envelope, split
 from services.catalog.schemas import TrackQuery, exclusive_problem, invalid, tracks_kind

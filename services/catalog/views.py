@@ -8,7 +8,7 @@ from typing import Any, TypedDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.catalog.clock import iso, iso_or_none
+from services.common.clock import iso, iso_or_none
 from services.catalog.models import PUBLISHED, REJECTED, Artist, Collection, Track
 
 

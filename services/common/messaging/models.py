@@ -1,14 +1,12 @@
 """Tables every service's database holds for reliable messaging (migrated with the service's own)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from services.common.clock import utcnow
 
 
 class MessagingBase(DeclarativeBase):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from services.catalog.clock import utcnow
+from services.common.clock import utcnow
 from services.catalog.models import Track
 from services.contracts.errors import InvalidField
 

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
 from services.catalog import artists, pipeline, schemas, tracks
-from services.catalog.clock import utcnow
+from services.common.clock import utcnow
 from services.catalog.models import Track
 from services.catalog.tests.integration.conftest import WAV, metadata
 from services.common.db import UnitOfWork, make_engine

@@ -6,7 +6,7 @@ from nameko.testing.services import entrypoint_hook
 from sqlalchemy import update
 
 from services.catalog import pipeline
-from services.catalog.clock import utcnow
+from services.common.clock import utcnow
 from services.catalog.models import Track
 from services.catalog.tests.integration.conftest import PNG, WAV, metadata, validated_payload, wait_until
 from services.contracts.events import AUDIO_VALIDATED

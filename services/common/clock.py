@@ -1,4 +1,4 @@
-"""UTC time, in one place: every timestamp this service stores or returns is UTC."""
+"""UTC time, in one place: every timestamp a service stores or returns is UTC."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
