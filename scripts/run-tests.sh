@@ -13,7 +13,7 @@ fi
 out="$(mktemp -d)"
 partitions=(
   "tests/e2e tests/deploy"
-  "services gateway tests/integration"
+  "services gateway tests/integration tests/unit"
 )
 pids=()
 for i in "${!partitions[@]}"; do

@@ -110,7 +110,8 @@ def add_image(uow: UnitOfWork, media: MediaStore, actor_id: str, artist_id: str,
             page.images.remove(image)
     page.images.append(ArtistImage(kind=kind, key=image_key, content_type=content_type))
     session.flush()
-    media.delete(*(key for key in replaced if key != image_key))
+    stale = [key for key in replaced if key != image_key]
+    uow.after_commit(lambda: media.delete(*stale))
     return views.artist(session, page, owner=True)
 
 

@@ -35,7 +35,7 @@ def on_audio_validated(uow: UnitOfWork, media: MediaStore, event: dict[str, Any]
     row = repository.find_track(uow.session, event["track_id"], lock=True)
     if row is None or row.status == REJECTED:
         # deleted or given up on meanwhile: its renditions would belong to nothing
-        media.delete(event["stream_key"], event["download_key"], event["waveform_key"])
+        uow.after_commit(lambda: media.delete(event["stream_key"], event["download_key"], event["waveform_key"]))
         log.info("audio_validated for %s track %s: renditions discarded",
                  "a deleted" if row is None else "a rejected", event["track_id"])
         return
@@ -67,7 +67,8 @@ def on_audio_rejected(uow: UnitOfWork, media: MediaStore, event: dict[str, Any])
     uow.emit(TRACK_REJECTED, {"track_id": row.id, "producer_user_id": row.producer_user_id,
                               "code": event["code"], "message": event["message"]})
     uow.session.flush()
-    media.delete(row.audio_key, row.cover_key)
+    audio_key, cover_key = row.audio_key, row.cover_key
+    uow.after_commit(lambda: media.delete(audio_key, cover_key))
 
 
 def sweep(uow: UnitOfWork, media: MediaStore, now: datetime | None = None,
@@ -87,8 +88,8 @@ def sweep(uow: UnitOfWork, media: MediaStore, now: datetime | None = None,
         uow.emit(TRACK_REJECTED, {"track_id": track_id, "producer_user_id": producer_user_id,
                                   "code": PROCESSING_FAILED, "message": message})
     uow.session.flush()
-    for _, _, audio_key, cover_key in swept:
-        media.delete(audio_key, cover_key)
+    keys = [key for *_, audio_key, cover_key in swept for key in (audio_key, cover_key)]
+    uow.after_commit(lambda: media.delete(*keys))
     if swept:
         log.info("rejected %d track(s) stuck in processing", len(swept))
     return [track_id for track_id, *_ in swept]

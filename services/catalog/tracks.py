@@ -184,9 +184,10 @@ def delete_track(uow: UnitOfWork, media: MediaStore, actor_id: str, track_id: st
     for artist in session.scalars(select(Artist).where(Artist.pinned_track_id == row.id)).all():
         artist.pinned_track_id = None
     uow.emit(TRACK_DELETED, {"track_id": row.id, "producer_user_id": row.producer_user_id})
+    keys = (row.audio_key, row.cover_key, row.stream_key, row.download_key, row.waveform_key)
     session.delete(row)
     session.flush()
-    media.delete(row.audio_key, row.cover_key, row.stream_key, row.download_key, row.waveform_key)
+    uow.after_commit(lambda: media.delete(*keys))
 
 
 # --- media sources (for the gateway) -------------------------------------------------------------

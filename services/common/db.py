@@ -89,6 +89,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self._emitted = False
         self._on_commit = on_commit
+        self._after_commit: list[Callable[[], None]] = []
 
     @property
     def session(self) -> Session:
@@ -115,6 +116,11 @@ class UnitOfWork:
         concurrent duplicate fails on the primary key at commit and is retried, then skipped."""
         self.session.add(ProcessedEvent(consumer=consumer, event_id=event_id))
 
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once this transaction has committed, never if it rolls back — for effects
+        outside the database, such as deleting files the committed rows no longer reference."""
+        self._after_commit.append(action)
+
     def commit(self) -> None:
         if self._session is None:
             return
@@ -123,9 +129,16 @@ class UnitOfWork:
             self._emitted = False
             if self._on_commit:
                 self._on_commit()
+        actions, self._after_commit = self._after_commit, []
+        for action in actions:
+            try:
+                action()
+            except Exception:  # the commit stands; a leftover file is logged, not a failed request
+                log.exception("an after-commit action failed")
 
     def rollback(self) -> None:
         self._emitted = False
+        self._after_commit = []
         if self._session is not None:
             self._session.rollback()
 
