@@ -1,23 +1,29 @@
 """Fixtures for the accounts integration tests: the real service in a nameko container on the
 test vhost, its migrated PostgreSQL database, and helpers making unique users. Claims of artist
-pages are checked with the catalog, so the tests of claims start a real catalog service too.
+pages are checked with the catalog, so the tests of claims start a real catalog service too — as
+its own process, the way it runs in production, without importing its code.
 
 Tests share one database per session, so every email, username and client address is unique."""
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import random
+import subprocess
+import sys
+import time
 import uuid
 from typing import Any
 
 import pytest
 from nameko.containers import ServiceContainer
+from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy.orm import sessionmaker
 
 from services.accounts.service import AccountsService
-from services.catalog import artists as catalog_artists
-from services.catalog.service import CatalogService
+from services.common import config
 from services.common.db import UnitOfWork, make_engine
 from services.common.migrate import upgrade
 
@@ -94,35 +100,43 @@ def uow(session_factory):
 class Catalog:
     """The running catalog service, and a way to make the unclaimed artist pages claims point at."""
 
-    def __init__(self, container, database_url: str):
-        self.container = container
-        self.database_url = database_url
+    def __init__(self, env: dict[str, str], amqp_uri: str):
+        self.env = env
+        self.amqp_uri = amqp_uri
 
     def unclaimed_artist(self, name: str = "Old Legend") -> str:
-        engine = make_engine(self.database_url)
-        unit = UnitOfWork(sessionmaker(engine, expire_on_commit=False))
-        try:
-            page = catalog_artists.create_unclaimed(unit, name)
-            unit.commit()
-            return page["id"]
-        finally:
-            unit.close()
-            engine.dispose()
+        done = subprocess.run([sys.executable, "-m", "services.catalog.cli", "create-artist", "--name", name],
+                              env=self.env, cwd=config.ROOT, capture_output=True, text=True, check=True)
+        return json.loads(done.stdout)["id"]
 
     def claim_status(self, artist_id: str) -> dict:
-        with entrypoint_hook(self.container, "artist_claim_status") as hook:
-            return hook(artist_id)
+        with ServiceRpcProxy("catalog", {"AMQP_URI": self.amqp_uri, "serializer": "json"}, timeout=10) as catalog:
+            return catalog.artist_claim_status(artist_id)
 
 
 @pytest.fixture(scope="module")
 def catalog(pg, amqp_uri, tmp_path_factory) -> Catalog:
-    """The catalog service on a database of its own, started once per module that needs it."""
+    """The catalog service as its own process on a database of its own, started once per module."""
     url = pg.create(f"catalog_for_accounts_{uuid.uuid4().hex[:6]}")
     upgrade("catalog", url)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CATALOG_DATABASE_URL", url)
-        patch.setenv("MEDIA_ROOT", str(tmp_path_factory.mktemp("media")))
-        container = ServiceContainer(CatalogService, {"AMQP_URI": amqp_uri, "serializer": "json", "max_workers": 10})
-        container.start()
-    yield Catalog(container, url)
-    container.kill()
+    env = {**os.environ, "CATALOG_DATABASE_URL": url, "AMQP_URI": amqp_uri,
+           "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")), "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen([sys.executable, "-m", "services.common.runner", "catalog"], env=env, cwd=config.ROOT)
+    running = Catalog(env, amqp_uri)
+    deadline = time.monotonic() + 60
+    while True:  # ready once it answers RPC
+        try:
+            with ServiceRpcProxy("catalog", {"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=2) as proxy:
+                proxy.ping()
+            break
+        except Exception:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("the catalog service did not start for the accounts claim tests")
+            time.sleep(0.3)
+    yield running
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
