@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, text
 
 from services.audio import offhub
 from services.audio.analysis import Fingerprint, match
-from services.audio.models import StoredFingerprint
+from services.audio.models import DeletedTrack, StoredFingerprint
 from services.common.db import UnitOfWork
 
 DURATION_TOLERANCE = 0.20
@@ -103,4 +103,12 @@ def store(db: UnitOfWork, track_id: str, producer_user_id: str, fp: Fingerprint)
 
 
 def forget(db: UnitOfWork, track_id: str) -> None:
+    """Under the same lock as check-and-store: either the validation stored first (and its row is
+    deleted here) or it sees the track deleted and stores nothing."""
+    lock(db)
     db.session.execute(delete(StoredFingerprint).where(StoredFingerprint.track_id == track_id))
+    db.session.merge(DeletedTrack(track_id=track_id))
+
+
+def was_deleted(db: UnitOfWork, track_id: str) -> bool:
+    return db.session.get(DeletedTrack, track_id) is not None

@@ -32,3 +32,13 @@ class StoredFingerprint(Base):
         Index("ix_fingerprints_hash", "hash"),
         Index("ix_fingerprints_duration", "duration_s"),
     )
+
+
+class DeletedTrack(Base):
+    """A track the catalog deleted. Remembered so that an upload of it still being analysed when the
+    deletion arrives does not store its fingerprint afterwards (which would block others for good)."""
+
+    __tablename__ = "deleted_tracks"
+
+    track_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

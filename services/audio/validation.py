@@ -40,6 +40,10 @@ def validate(db: UnitOfWork, event: dict[str, Any]) -> None:
         _reject(db, store, track_id, rejection.code, rejection.message, rejection.details)
         return
     fingerprints.lock(db)
+    if fingerprints.was_deleted(db, track_id):
+        renditions.delete(store, track_id)  # the catalog deleted the track while we analysed it
+        log.info("upload of a deleted track discarded", extra={"track_id": track_id})
+        return
     duplicate = fingerprints.find_duplicate(db, track_id, producer_user_id, processed.fingerprint)
     if duplicate is not None:
         _reject(db, store, track_id, "duplicate",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from services.audio import fingerprints
-from services.audio.models import StoredFingerprint
+from services.audio.models import DeletedTrack, StoredFingerprint
 from services.audio.tests.integration.conftest import beat, write_audio
 from services.contracts.events import TRACK_UPLOADED
 
@@ -17,6 +17,12 @@ pytestmark = pytest.mark.integration
 
 def producer() -> str:
     return str(uuid.uuid4())
+
+
+def deleted_marked(engine, track_id: str) -> bool:
+    with engine.connect() as connection:
+        return connection.execute(select(DeletedTrack.track_id).where(DeletedTrack.track_id == track_id)).first() \
+            is not None
 
 
 def stored_track_ids(engine) -> set[str]:
@@ -100,3 +106,22 @@ def test_two_producers_uploading_the_same_recording_at_once_get_one_validation(s
     [rejected] = [a for a in answers if a["type"] == "audio_rejected"]
     assert rejected["details"] == {"duplicate_of_track_id": validated["track_id"]}
     assert stored_track_ids(engine) == {validated["track_id"]}
+
+
+def test_a_track_deleted_while_its_upload_waits_keeps_no_fingerprint(audio, uploads, bus, media, engine, tmp_path):
+    """The deletion can overtake the validation: the late validation must then store nothing."""
+    recording = beat(12.0, seed=15)
+    owner = producer()
+    key = uploads.put(write_audio(tmp_path / "gone.wav", recording), ".wav")
+    event = uploads.event(key, owner)
+    uploads.delete(event["track_id"], owner)  # the catalog deleted the track…
+    deadline = time.monotonic() + 30
+    while not deleted_marked(engine, event["track_id"]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    bus.publish(TRACK_UPLOADED, event)  # …before audio got to its upload
+    assert bus.answers_for(event["track_id"], timeout=8) == []
+    assert event["track_id"] not in stored_track_ids(engine)
+    assert [k for k in media.keys("renditions") if event["track_id"] in k] == []
+    # and the recording stays free for anyone
+    later = uploads.upload(write_audio(tmp_path / "again.wav", recording), producer())
+    assert bus.answer_for(later["track_id"])["type"] == "audio_validated"

@@ -5,7 +5,7 @@ from tests.support.migrations import assert_fresh_sqlite, assert_matches_models,
 
 pytestmark = pytest.mark.integration
 
-TABLES = {"fingerprints", "outbox", "processed_events"}
+TABLES = {"fingerprints", "deleted_tracks", "outbox", "processed_events"}
 
 
 def test_the_service_database_matches_the_models(audio_db):
