@@ -73,3 +73,25 @@ def service_databases(pg):
 def rabbit_config(amqp_uri):
     """nameko's container_factory / runner_factory read their config from this fixture."""
     return {"AMQP_URI": amqp_uri, "serializer": "json", "max_workers": 10}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Leave as soon as the report is written. At interpreter exit eventlet's tpool joins its OS
+    threads, and one blocked there (a hub started inside a worker thread) would hang the run forever
+    after every test has finished."""
+    status = config.stash.get(_EXIT_STATUS, None)
+    if status is not None:
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
+_EXIT_STATUS = pytest.StashKey[int]()

@@ -13,12 +13,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
+import subprocess as _green_or_plain_subprocess
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import corrupt
+
+try:  # this runs in a real OS thread (eventlet.tpool): use the blocking subprocess module, not the
+    # green one, whose waits would start an eventlet hub in that thread that never exits with it
+    from eventlet.patcher import original as _original
+
+    subprocess = _original("subprocess")
+except ImportError:  # pragma: no cover - eventlet is always installed with the services
+    subprocess = _green_or_plain_subprocess
 
 FPCALC = os.environ.get("FPCALC_BIN", "fpcalc")
 FPCALC_TIMEOUT_S = 120.0
