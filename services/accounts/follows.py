@@ -9,7 +9,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from services.accounts import repository, views
 from services.accounts.models import Follow, User
 from services.accounts.pagination import Envelope, PageRequest, Position, after_position, cut, envelope
-from services.accounts.schemas import parse_id
+from services.common.persistence import parse_id
 from services.accounts.sql import insert_ignoring_duplicates
 from services.common.db import UnitOfWork
 from services.contracts.errors import InvalidField

@@ -16,7 +16,7 @@ from services.common.clock import utcnow
 from services.accounts.commands import Application
 from services.accounts.models import PENDING, ProducerApplication, User
 from services.accounts.pagination import Envelope, PageRequest, Position, after_position, cut, envelope
-from services.accounts.schemas import parse_id
+from services.common.persistence import parse_id
 from services.common.db import UnitOfWork
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound
 from services.contracts.events import PRODUCER_APPROVED, PRODUCER_VERIFIED, EventType

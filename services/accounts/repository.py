@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from services.accounts import roles
 from services.accounts.models import Follow, User, UserRole
-from services.accounts.schemas import parse_id
+from services.common.persistence import parse_id
 from services.accounts.sql import insert_ignoring_duplicates
 from services.contracts.errors import Forbidden, NotFound
 

@@ -5,7 +5,6 @@ Unknown fields are refused (``unknown=RAISE``), so a client cannot slip in ``rol
 """
 from __future__ import annotations
 
-import uuid
 from typing import Any, Mapping
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema
@@ -264,11 +263,3 @@ def load_application_filter(kind: str, status: Any, cursor: Any, limit: Any) -> 
     return data["status"], schema.page(data)
 
 
-def parse_id(value: Any) -> str | None:
-    """The canonical form of a UUID string, or None when ``value`` is not one (then nothing has that id)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from services.catalog import images, repository, rules, views
 from services.catalog.models import PUBLISHED, Artist, ArtistImage, Track
-from services.catalog.schemas import invalid, parse_id
+from services.catalog.schemas import invalid
+from services.common.persistence import parse_id
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.contracts.errors import NotFound

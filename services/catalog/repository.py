@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.catalog.models import PUBLISHED, Artist, Collection, Track
-from services.catalog.schemas import parse_id
+from services.common.persistence import parse_id
 from services.contracts.errors import Forbidden, NotFound
 
 NO_ARTIST_PROFILE = "no artist profile"

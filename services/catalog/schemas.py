@@ -5,7 +5,6 @@ each field to its reasons; a nested field is named with a dot (``exclusive.curre
 """
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -268,16 +267,6 @@ def load_track_query(filters: Any, sort: Any, cursor: Any, limit: Any) -> TrackQ
     after = decode_tracks_cursor(data["sort"], data["cursor"]) if data["cursor"] else None
     return TrackQuery(data["filters"], data["sort"],
                       PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"]))
-
-
-def parse_id(value: Any) -> str | None:
-    """The canonical form of a UUID string, or None when ``value`` is not one (then nothing has that id)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
 
 
 class UploadSchema(StrictSchema):

@@ -25,3 +25,13 @@ def new_id() -> str:
 
 def service_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING)
+
+
+def parse_id(value: object) -> str | None:
+    """The canonical form of a UUID string, or None when ``value`` is not one (then nothing has that id)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None

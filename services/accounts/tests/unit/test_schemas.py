@@ -2,6 +2,7 @@
 import pytest
 
 from services.accounts import schemas
+from services.common.persistence import parse_id
 from services.contracts.errors import InvalidField
 
 VALID_APPLICATION = {
@@ -164,6 +165,6 @@ def test_status_filter_is_one_of_the_statuses():
 
 
 def test_parse_id_canonicalises_uuids_and_rejects_the_rest():
-    assert schemas.parse_id(ARTIST_ID.upper()) == ARTIST_ID
-    assert schemas.parse_id("1 OR 1=1") is None
-    assert schemas.parse_id(42) is None
+    assert parse_id(ARTIST_ID.upper()) == ARTIST_ID
+    assert parse_id("1 OR 1=1") is None
+    assert parse_id(42) is None
