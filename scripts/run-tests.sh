@@ -12,7 +12,7 @@ if [ -n "${PYTEST_ARGS:-}" ]; then
 fi
 out="$(mktemp -d)"
 partitions=(
-  "tests/e2e tests/deploy"
+  "tests/e2e tests/deploy tests/fakestripe"
   "services gateway tests/integration tests/unit"
 )
 pids=()
