@@ -21,7 +21,7 @@ from devtools.fakestripe.forms import StripeError, as_bool, as_int, as_list, mer
 Obj = dict[str, Any]
 
 API_VERSION = "2026-10-28.endive"  # the version stripe 16.1.0 pins; events carry it as Stripe's do
-_DEFAULT_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "stripe" / "fixtures3.json"
+_DEFAULT_FIXTURES = Path(__file__).resolve().parent / "stripe_fixtures" / "fixtures3.json"
 
 
 def fixtures_path() -> Path:
