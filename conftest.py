@@ -75,6 +75,18 @@ def rabbit_config(amqp_uri):
     return {"AMQP_URI": amqp_uri, "serializer": "json", "max_workers": 10}
 
 
+@pytest.fixture
+def uow(session_factory):
+    """A unit of work on a service's test database (each service's conftest provides
+    ``session_factory``), for calling use cases directly and inspecting rows."""
+    from services.common.db import UnitOfWork
+
+    unit = UnitOfWork(session_factory)
+    yield unit
+    unit.rollback()
+    unit.close()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
     session.config.stash[_EXIT_STATUS] = int(exitstatus)

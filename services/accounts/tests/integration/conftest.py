@@ -24,7 +24,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.accounts.service import AccountsService
 from services.common import config
-from services.common.db import UnitOfWork, make_engine
+from services.common.db import make_engine
 from services.common.migrate import upgrade
 
 PASSWORD = "correct horse battery"
@@ -86,15 +86,6 @@ def session_factory(accounts_db):
     engine = make_engine(accounts_db)
     yield sessionmaker(engine, expire_on_commit=False)
     engine.dispose()
-
-
-@pytest.fixture
-def uow(session_factory):
-    """A unit of work on the test database, for calling use cases directly and inspecting rows."""
-    unit = UnitOfWork(session_factory)
-    yield unit
-    unit.rollback()
-    unit.close()
 
 
 class Catalog:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.catalog import artists
 from services.catalog.service import CatalogService
-from services.common.db import UnitOfWork, make_engine
+from services.common.db import make_engine
 from services.common.media import MediaStore
 from services.common.messaging.publisher import ConfirmedPublisher
 from services.common.messaging.topology import declare_for_service
@@ -73,15 +73,6 @@ def session_factory(catalog_db):
     engine = make_engine(catalog_db)
     yield sessionmaker(engine, expire_on_commit=False)
     engine.dispose()
-
-
-@pytest.fixture
-def uow(session_factory):
-    """A unit of work on the test database, for calling use cases directly and inspecting rows."""
-    unit = UnitOfWork(session_factory)
-    yield unit
-    unit.rollback()
-    unit.close()
 
 
 class Publisher:
