@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import html
 import json
 from typing import Any, Callable, Iterable
 
@@ -62,6 +63,17 @@ _ROUTES = Map([
     Rule("/_fake/events/<ident>/replay", methods=["POST"], endpoint="fake_replay"),
     Rule("/_fake/reset", methods=["POST"], endpoint="fake_reset"),
 ])
+
+
+def _page_html(obj: Obj) -> str:
+    """The hosted page of a session: its JSON, and for an open checkout a Pay button (make run's billing)."""
+    pay = ""
+    if obj.get("object") == "checkout.session" and obj.get("status") == "open":
+        action = html.escape(f"/_fake/checkout/{obj['id']}/complete")
+        pay = (f'<form method="post" action="{action}"><input type="hidden" name="redirect" value="1">'
+               f'<button type="submit">Pay {obj["amount_total"] / 100:.2f} {obj["currency"].upper()}</button></form>')
+    body = html.escape(json.dumps(obj, indent=2))
+    return f"<html><body><h1>Fake Stripe</h1>{pay}<pre>{body}</pre></body></html>"
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -348,10 +360,13 @@ class FakeStripe:
                 obj = self.get(args["ident"]) if args["ident"] in self.store.objects else None
                 if obj is None:
                     raise StripeError("No such session.", status=404)
-                return Response(f"<html><body><h1>Fake Stripe</h1><pre>{json.dumps(obj, indent=2)}</pre></body></html>",
-                                mimetype="text/html")
+                return Response(_page_html(obj), mimetype="text/html")
             if endpoint == "fake_complete_checkout":
-                return _json(self.complete_checkout(args["ident"]))
+                session = self.complete_checkout(args["ident"])
+                if params.get("redirect"):  # the hosted page's Pay button: back to the merchant, as Stripe does
+                    success = session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
+                    return Response(status=303, headers={"Location": success})
+                return _json(session)
             if endpoint == "fake_subscription":
                 return _json(self._subscription_action(args["ident"], args["action"], params))
             if endpoint == "fake_refund":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
@@ -146,3 +148,26 @@ def test_events_are_retrievable_through_the_api(client: stripe.StripeClient, fak
     subscribed(fake, plan)
     event = fake.events_of("invoice.paid")[0]
     assert client.v1.events.retrieve(event["id"]).type == "invoice.paid"
+
+
+def test_hosted_checkout_page_pays_and_returns_to_the_merchant(client: stripe.StripeClient, fake: FakeStripe,
+                                                               plan: dict[str, Any], receiver: Receiver) -> None:
+    """make run's billing works in a browser: the page has a Pay button that completes the session."""
+    session = plan["session"]
+    page = urllib.request.urlopen(session.url).read().decode()
+    assert f'action="/_fake/checkout/{session.id}/complete"' in page and "Pay 14.99 CAD" in page
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(f"{fake.base_url}/_fake/checkout/{session.id}/complete", data=b"redirect=1")
+    try:
+        opener.open(request)
+        raise AssertionError("expected a 303 to the success url")
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 303 and answer.headers["Location"] == "https://beatpass.test/ok"
+    assert client.v1.checkout.sessions.retrieve(session.id).status == "complete"
+    assert "checkout.session.completed" in receiver.types
+    assert "Pay " not in urllib.request.urlopen(session.url).read().decode()
