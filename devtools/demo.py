@@ -162,6 +162,7 @@ def main() -> int:
             listener.sign_in(f"{name}@demo.beatpass.local", f"{name}_listens")
             for _, producer in rng.sample(producers, k=rng.randint(1, len(producers))):
                 listener.call("PUT", f"/users/{producer['id']}/follow")
+            subscribe(listener, SUBSCRIPTIONS.get(name))
     except (DemoError, subprocess.CalledProcessError, requests.RequestException) as exc:
         console.print(f"[red]Demo stopped:[/red] {exc}")
         return 1
@@ -169,6 +170,21 @@ def main() -> int:
                   f"{len(LISTENERS)} listeners at {base}; "
                   f"sign in as any of them with password '{PASSWORD}', e.g. nightshade@demo.beatpass.local.")
     return 0
+
+
+#: demo listeners on paid plans (paid through the local fake Stripe that make run starts)
+SUBSCRIPTIONS = {"ava": "plus", "ben": "pro", "chloe": "classic"}
+
+
+def subscribe(listener: Client, plan: str | None) -> None:
+    """Check out ``plan`` and, on make run's fake Stripe, pay; already subscribed or no billing: skip."""
+    from devtools.stripe_setup import complete_local_checkout
+
+    if plan is None:
+        return
+    session = listener.call("POST", "/billing/checkout", expect=(201, 409, 503), json={"plan": plan})
+    if "url" in session:
+        complete_local_checkout(session["url"])
 
 
 if __name__ == "__main__":

@@ -103,6 +103,7 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    fake_stripe = start_billing(platform, console)
     try:
         platform.start()
         with console.status("Starting services and the gateway…"):
@@ -123,6 +124,22 @@ def main() -> int:
         return 1
     finally:
         platform.stop()
+        if fake_stripe is not None:
+            fake_stripe.stop()
+
+
+def start_billing(platform: Platform, console) -> object | None:
+    """Without STRIPE_API_KEY, billing runs against a local fake Stripe (devtools/fakestripe) that
+    sends its webhooks to this platform's gateway; with it, the configured Stripe account is used."""
+    if platform.env.get("STRIPE_API_KEY"):
+        return None
+    from devtools.stripe_setup import start_local_fake
+
+    fake, stripe_env = start_local_fake(f"{platform.url}/api/v1/webhooks/stripe")
+    platform.env.update(stripe_env)
+    console.print(f"Billing uses a local fake Stripe at {fake.base_url} (set STRIPE_API_KEY for a real account). "
+                  "Pay a checkout with the Pay button on its url.")
+    return fake
 
 
 if __name__ == "__main__":

@@ -203,6 +203,8 @@ class Track(Schema):
     audio = fields.Nested(AudioInfo, allow_none=True)
     suspected_lossy_source = fields.Boolean(allow_none=True)
     play_count = fields.Integer()
+    like_count = fields.Integer()
+    repost_count = fields.Integer()
     metadata_completeness = fields.Float()
     created_at = fields.String(metadata={"format": "date-time"})
     published_at = fields.String(allow_none=True, metadata={"format": "date-time"})
@@ -249,6 +251,7 @@ class Collection(Schema):
     description = fields.String(allow_none=True)
     track_ids = fields.List(fields.String())
     created_at = fields.String(metadata={"format": "date-time"})
+    like_count = fields.Integer()
 
 
 class CoverPreset(Schema):

@@ -48,6 +48,8 @@ TABLE: tuple[Row, ...] = (
     # the contracts' base class: a deliberate error no service should raise unclassified
     Row(500, "error", "ServiceError", "An unclassified service error."),
     Row(503, "service_unavailable", "ServiceUnavailable", "A service or the message broker is not reachable."),
+    Row(503, "billing_unavailable", "BillingUnavailable",
+        "Billing is not configured (the message says what to set) or Stripe did not answer."),
     Row(504, "service_timeout", "ServiceTimeout", "A service did not answer in time."),
 )
 

@@ -158,6 +158,14 @@ class PrivateUser(PublicUser):
     email = fields.Email()
     plan = fields.String(metadata={"enum": list(PLANS)})
     tokens = fields.Integer(metadata={"description": "Beat-request tokens left this month."})
+    # billing (README: Plans and billing)
+    subscription_status = fields.String(allow_none=True, metadata={
+        "enum": ["active", "past_due", "canceled"], "description": "null: never subscribed."})
+    pending_plan = fields.String(allow_none=True, metadata={"description": "A downgrade applied at renewal."})
+    cancel_at_period_end = fields.Boolean()
+    current_period_end = fields.String(allow_none=True, metadata={"format": "date-time"})
+    can_download = fields.Boolean(metadata={"description": "A paid plan, paid up (or cancelled, within the "
+                                                           "paid period)."})
 
 
 class UserSummary(Schema):

@@ -72,6 +72,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "COVER_MAX_BYTES": config.env_int("COVER_MAX_BYTES", 10_000_000),
         "UPLOAD_MAX_SECONDS": env_float("UPLOAD_MAX_SECONDS", 600),
         "MEDIA_ROOT": config.env("MEDIA_ROOT", str(config.var_dir() / "media")),
+        # Stripe's signing secret of the platform webhook endpoint (POST /api/v1/webhooks/stripe)
+        "STRIPE_WEBHOOK_SECRET": config.env("STRIPE_WEBHOOK_SECRET", ""),
     }
     settings.update(overrides)
     if "JWT_SECRET" not in settings:

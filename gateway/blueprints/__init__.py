@@ -5,3 +5,19 @@ from gateway.blueprints import admin, artists, auth, collections, docs, health, 
 
 ALL: tuple[Blueprint, ...] = (auth.bp, me.bp, users.bp, producer_program.bp, admin.bp, tracks.bp, artists.bp,
                               collections.bp, health.bp, docs.bp)
+
+from gateway.blueprints import plays  # noqa: E402 - appended per area, so parallel edits do not collide
+
+ALL += (plays.bp,)
+
+from gateway.blueprints import beat_requests  # noqa: E402
+
+ALL += (beat_requests.bp,)
+
+from gateway.blueprints import billing, webhooks  # noqa: E402
+
+ALL += (billing.bp, webhooks.bp)
+
+from gateway.blueprints import comments, likes, playlists, profile_tabs  # noqa: E402
+
+ALL += (likes.bp, playlists.bp, comments.bp, profile_tabs.bp)

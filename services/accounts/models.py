@@ -33,6 +33,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     plan: Mapped[str] = mapped_column(String(20))
     tokens: Mapped[int] = mapped_column(Integer)
+    #: when ``tokens`` was last set to the plan's allowance; a read or spend in a later UTC month resets it
+    tokens_reset_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
     name: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(100))
     country: Mapped[str | None] = mapped_column(String(100))
@@ -127,3 +129,67 @@ class RateLimitHit(Base):
         Index("ix_rate_limit_hits_window", "bucket", "key_hash", "at"),
         Index("ix_rate_limit_hits_at", "at"),
     )
+
+
+class TokenLedgerEntry(Base):
+    """One movement of a user's beat-request tokens (services/accounts/tokens.py). The unique
+    (request_id, purpose) key makes a spend or refund happen once however often it is called;
+    ``delta`` is negative for a spend, positive (or 0) for a refund."""
+
+    __tablename__ = "token_ledger"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"))
+    request_id: Mapped[str] = mapped_column(String(36))
+    #: "create", "renew:<n>" or "delete"
+    purpose: Mapped[str] = mapped_column(String(20))
+    delta: Mapped[int] = mapped_column(Integer)
+    balance_after: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        Index("uq_token_ledger_request_purpose", "request_id", "purpose", unique=True),
+        Index("ix_token_ledger_user", "user_id", "created_at"),
+    )
+
+
+class BillingAccount(Base):
+    """A user's Stripe customer and the state of their subscription (services/accounts/billing.py).
+
+    ``users.plan`` stays the plan in force; ``subscribed_plan`` is what Stripe bills, which differs
+    while a downgrade waits for the renewal (``pending_plan``). ``state_at`` / ``state_period_end``
+    are Stripe's ``created`` and the period end of the last applied subscription-state event: an
+    older one arriving later changes nothing."""
+
+    __tablename__ = "billing_accounts"
+
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(255))
+    #: Stripe's ``created`` of the subscription: a newer subscription replaces an ended one
+    subscription_created: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str | None] = mapped_column(String(20))  # active | past_due | canceled
+    subscribed_plan: Mapped[str | None] = mapped_column(String(20))
+    pending_plan: Mapped[str | None] = mapped_column(String(20))
+    cancel_at_period_end: Mapped[bool] = mapped_column(default=False)
+    current_period_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    current_period_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state_at: Mapped[int | None] = mapped_column(BigInteger)
+    state_period_end: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_billing_accounts_subscription", "stripe_subscription_id"),)
+
+
+class ProcessedStripeEvent(Base):
+    """A Stripe event id handled once: inserted in the same transaction as the event's effect, so a
+    replayed or concurrently duplicated delivery fails on the primary key and changes nothing."""
+
+    __tablename__ = "processed_stripe_events"
+
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    #: Stripe's ``created`` (unix seconds)
+    created: Mapped[int] = mapped_column(BigInteger)
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -11,6 +11,10 @@ from services.accounts.bootstrap import AdminBootstrap
 from services.accounts.follows import FollowState
 from services.accounts.pagination import Envelope
 from services.accounts.views import Application, PrivateUser, PublicUser
+from services.accounts import billing, billing_schemas, stripe_events
+from services.accounts.stripe_client import Stripe, billing_urls
+from services.accounts import token_schemas, tokens
+from services.common.clock import utcnow
 from services.common.context import RequestContext
 from services.common.db import Database
 from services.common.entrypoints import rpc
@@ -23,6 +27,7 @@ class AccountsService:
     context = RequestContext()
     admin_bootstrap = AdminBootstrap()
     catalog = RpcProxy("catalog")
+    stripe = Stripe()
 
     @rpc
     def ping(self) -> str:
@@ -99,6 +104,43 @@ class AccountsService:
     @rpc
     def ensure_admin(self, email: str, password: str, username: str = "admin") -> PrivateUser:
         return admin.ensure_admin(self.db, schemas.load_account(email, password, username)).user
+
+    # --- beat-request tokens (tokens.py) ------------------------------------------------------------
+
+    @rpc
+    def get_token_balance(self, actor_id: str) -> tokens.TokenBalance:
+        return tokens.get_balance(self.db, actor_id, utcnow())
+
+    @rpc
+    def spend_tokens(self, user_id: str, request_id: str, purpose: str, amount: int) -> tokens.Spent:
+        return tokens.spend(self.db, **token_schemas.load_spend(user_id, request_id, purpose, amount), now=utcnow())
+
+    @rpc
+    def refund_tokens(self, user_id: str, request_id: str, purpose: str = tokens.DELETE) -> tokens.Refunded:
+        return tokens.refund(self.db, **token_schemas.load_refund(user_id, request_id, purpose), now=utcnow())
+
+    # --- paid plans with Stripe Billing (billing.py, stripe_events.py) -------------------------------
+
+    @rpc
+    def list_plans(self) -> dict:
+        return billing.list_plans()
+
+    @rpc
+    def start_checkout(self, actor_id: str, plan: str) -> dict:
+        return billing.start_checkout(self.db, self.stripe, actor_id, billing_schemas.load_checkout_plan(plan),
+                                      billing_urls())
+
+    @rpc
+    def open_billing_portal(self, actor_id: str) -> dict:
+        return billing.open_portal(self.db, self.stripe, actor_id, billing_urls())
+
+    @rpc
+    def get_subscription(self, actor_id: str) -> billing.SubscriptionView:
+        return billing.get_subscription(self.db, actor_id)
+
+    @rpc
+    def handle_stripe_event(self, event: dict) -> dict:
+        return stripe_events.handle(self.db, self.stripe, event)
 
 
 SERVICE = AccountsService

@@ -5,7 +5,7 @@ from typing import Iterable
 
 from sqlalchemy.exc import IntegrityError
 
-from services.accounts import passwords, ratelimit, repository, views
+from services.accounts import passwords, ratelimit, repository, tokens, views
 from services.common.clock import utcnow
 from services.accounts.commands import Credentials, NewAccount, ProfileChanges, Registration
 from services.accounts.models import User
@@ -82,7 +82,9 @@ def authenticate(uow: UnitOfWork, credentials: Credentials) -> views.PrivateUser
 
 
 def get_user(uow: UnitOfWork, actor_id: str) -> views.PrivateUser:
-    return views.private_user(uow.session, *repository.require_user_with_counts(uow.session, actor_id))
+    user, counts = repository.require_user_with_counts(uow.session, actor_id)
+    tokens.refresh(user, utcnow())  # /me shows this month's balance, reset lazily (tokens.py)
+    return views.private_user(uow.session, user, counts)
 
 
 def get_public_profile(uow: UnitOfWork, user_id: str) -> views.PublicUser:
@@ -90,7 +92,7 @@ def get_public_profile(uow: UnitOfWork, user_id: str) -> views.PublicUser:
 
 
 def update_profile(uow: UnitOfWork, actor_id: str, changes: ProfileChanges) -> views.PrivateUser:
-    user = repository.require_user(uow.session, actor_id)
+    user = tokens.refresh(repository.require_user(uow.session, actor_id), utcnow())
     for field, value in changes.values.items():
         setattr(user, field, value)
     uow.session.flush()

@@ -5,7 +5,7 @@ from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
-from services.accounts import roles
+from services.accounts import billing, roles
 from services.common.clock import iso, iso_or_none
 from services.accounts.models import ProducerApplication, User
 from services.accounts.repository import FollowCounts, follow_counts
@@ -33,6 +33,12 @@ class PrivateUser(PublicUser):
     email: str
     plan: str
     tokens: int
+    # billing (services/accounts/billing.py: account_fields)
+    subscription_status: str | None
+    pending_plan: str | None
+    cancel_at_period_end: bool
+    current_period_end: str | None
+    can_download: bool
 
 
 class PublicUserSummary(TypedDict):
@@ -75,7 +81,8 @@ def private_user(session: Session, user: User, counts: FollowCounts | None = Non
     return PrivateUser(id=user.id, email=user.email, username=user.username,
                        roles=roles.private_roles(user.role_names()), plan=user.plan, tokens=user.tokens,
                        profile=profile(user), followers_count=counts.followers,
-                       following_count=counts.following, created_at=iso(user.created_at))
+                       following_count=counts.following, created_at=iso(user.created_at),
+                       **billing.account_fields(session, user))
 
 
 def user_summary(user: User) -> PublicUserSummary:

@@ -48,6 +48,7 @@ class CollectionView(TypedDict):
     description: str | None
     track_ids: list[str]
     created_at: str
+    like_count: int
 
 
 class TrackView(TypedDict):
@@ -74,6 +75,8 @@ class TrackView(TypedDict):
     audio: dict[str, Any] | None
     suspected_lossy_source: bool
     play_count: int
+    like_count: int
+    repost_count: int
     metadata_completeness: float
     created_at: str
     published_at: str | None
@@ -104,7 +107,7 @@ def artist(session: Session, row: Artist, owner: bool = False) -> ArtistView:
 def collection(row: Collection, track_ids: list[str]) -> CollectionView:
     return CollectionView(id=row.id, name=row.name, artist_id=row.artist_id, artists=list(row.artists or []),
                           genres=list(row.genres or []), tags=list(row.tags or []), description=row.description,
-                          track_ids=track_ids, created_at=iso(row.created_at))
+                          track_ids=track_ids, created_at=iso(row.created_at), like_count=row.like_count or 0)
 
 
 def has_cover(row: Track) -> bool:
@@ -126,5 +129,6 @@ def track(row: Track, owner: bool = False) -> TrackView:
         exclusive=exclusive, sample_clearance=row.sample_clearance, cover_preset=row.cover_preset,
         has_cover=has_cover(row), status=row.status, rejection=row.rejection, audio=row.audio,
         suspected_lossy_source=row.suspected_lossy_source, play_count=row.play_count,
+        like_count=row.like_count or 0, repost_count=row.repost_count or 0,
         metadata_completeness=row.metadata_completeness, created_at=iso(row.created_at),
         published_at=iso_or_none(row.published_at))

@@ -57,9 +57,15 @@ class TooManyRequests(ServiceError):
     code = "too_many_requests"
 
 
+class BillingUnavailable(ServiceError):
+    """Billing cannot work as configured, or Stripe does not answer (503); the message says what to set."""
+
+    code = "billing_unavailable"
+
+
 #: every error class by name, for deserialising on the client side
 ERRORS_BY_NAME: dict[str, type[ServiceError]] = {
     cls.__name__: cls
     for cls in (ServiceError, BadRequest, InvalidField, Unauthorized, PaymentRequired,
-                Forbidden, NotFound, Conflict, TooManyRequests)
+                Forbidden, NotFound, Conflict, TooManyRequests, BillingUnavailable)
 }

@@ -206,5 +206,165 @@ COLLABORATION_CREDITED = REGISTRY.add(EventType("collaboration_credited", "catal
 TRACK_DELETED = REGISTRY.add(EventType("track_deleted", "catalog", TrackDeleted, consumers=("audio",)))
 
 
+# --- accounts: paid plans with Stripe Billing (services/accounts/billing.py) -------------------
+
+SUBSCRIPTION_STATUSES = ("active", "past_due", "canceled")
+
+
+class SubscriptionChanged(Envelope):
+    """A user's plan or subscription state changed (plan is the plan in force: a downgrade shows in
+    ``pending_plan`` until the renewal)."""
+
+    user_id = fields.UUID(required=True)
+    plan = fields.String(required=True)
+    pending_plan = fields.String(load_default=None, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(SUBSCRIPTION_STATUSES))
+    cancel_at_period_end = fields.Boolean(required=True)
+    current_period_start = fields.AwareDateTime(required=True, allow_none=True)
+    current_period_end = fields.AwareDateTime(required=True, allow_none=True)
+    stripe_subscription_id = fields.String(required=True)
+
+
+class SubscriptionPaid(Envelope):
+    """A paid invoice, renewals included; ``amount_cents`` is the plan's base price (the pool's unit),
+    not what Stripe charged after prorations or tax."""
+
+    user_id = fields.UUID(required=True)
+    invoice_id = fields.String(required=True)
+    stripe_subscription_id = fields.String(load_default=None, allow_none=True)
+    plan = fields.String(required=True)
+    amount_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    period_start = fields.AwareDateTime(required=True)
+    period_end = fields.AwareDateTime(required=True)
+
+
+class SubscriptionRefunded(Envelope):
+    """Money given back on a subscription charge (``amount_cents`` is this refund, not the total)."""
+
+    user_id = fields.UUID(required=True)
+    invoice_id = fields.String(load_default=None, allow_none=True)
+    charge_id = fields.String(required=True)
+    amount_cents = fields.Integer(required=True, validate=validate.Range(min=1))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+
+
+SUBSCRIPTION_CHANGED = REGISTRY.add(EventType("subscription_changed", "accounts", SubscriptionChanged))
+SUBSCRIPTION_PAID = REGISTRY.add(EventType("subscription_paid", "accounts", SubscriptionPaid))
+SUBSCRIPTION_REFUNDED = REGISTRY.add(EventType("subscription_refunded", "accounts", SubscriptionRefunded))
+
+
+# --- catalog: plays (services/catalog/plays.py) ------------------------------------------------
+
+class PlayRecorded(Envelope):
+    """A play counted (DOMAIN.md "Streaming and plays"); gamification and payouts will consume it."""
+
+    play_id = fields.UUID(required=True)
+    track_id = fields.UUID(required=True)
+    listener_user_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+    artist_id = fields.UUID(required=True)
+    collaborator_artist_ids = fields.List(fields.UUID(), required=True)
+    duration_s = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    position_s = fields.Float(required=True, validate=validate.Range(min=0))
+    played_at = fields.AwareDateTime(required=True)
+
+
+PLAY_RECORDED = REGISTRY.add(EventType("play_recorded", "catalog", PlayRecorded))
+
+
+# --- catalog: beat requests (services/catalog/beat_requests.py) --------------------------------
+
+class BeatRequestCreated(Envelope):
+    """A listener opened a beat request (its tokens are spent with accounts)."""
+
+    beat_request_id = fields.UUID(required=True)
+    requester_user_id = fields.UUID(required=True)
+    genre = fields.String(required=True)
+    bpm_min = fields.Integer(required=True)
+    bpm_max = fields.Integer(required=True)
+    budget_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    lifetime_hours = fields.Integer(required=True)
+    cost_tokens = fields.Integer(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class BeatRequestResponded(Envelope):
+    """A producer answered a beat request with one of their published tracks."""
+
+    beat_request_id = fields.UUID(required=True)
+    response_id = fields.UUID(required=True)
+    requester_user_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+    artist_id = fields.UUID(required=True)
+    track_id = fields.UUID(required=True)
+
+
+class BeatRequestRenewed(Envelope):
+    beat_request_id = fields.UUID(required=True)
+    requester_user_id = fields.UUID(required=True)
+    renewal = fields.Integer(required=True, validate=validate.Range(min=1))
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class BeatRequestDeleted(Envelope):
+    beat_request_id = fields.UUID(required=True)
+    requester_user_id = fields.UUID(required=True)
+    refunded_tokens = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+BEAT_REQUEST_CREATED = REGISTRY.add(EventType("beat_request_created", "catalog", BeatRequestCreated))
+BEAT_REQUEST_RESPONDED = REGISTRY.add(EventType("beat_request_responded", "catalog", BeatRequestResponded))
+BEAT_REQUEST_RENEWED = REGISTRY.add(EventType("beat_request_renewed", "catalog", BeatRequestRenewed))
+BEAT_REQUEST_DELETED = REGISTRY.add(EventType("beat_request_deleted", "catalog", BeatRequestDeleted))
+
+
+# --- catalog: community (likes, reposts, comments) --------------------------------------------
+# Emitted only when something changed (an idempotent repeat emits nothing). No consumer yet:
+# gamification and notifications may subscribe.
+
+LIKE_KINDS = ("tracks", "collections", "producers")
+
+
+class ItemLiked(Envelope):
+    """``user_id`` liked (or, for ``item_unliked``, stopped liking) an item; ``owner_user_id`` is the
+    account owning it (null for an artist page nobody has claimed)."""
+
+    user_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(LIKE_KINDS))
+    item_id = fields.UUID(required=True)
+    owner_user_id = fields.UUID(required=True, allow_none=True)
+    like_count = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class TrackReposted(Envelope):
+    user_id = fields.UUID(required=True)
+    track_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+    repost_count = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class CommentPosted(Envelope):
+    comment_id = fields.UUID(required=True)
+    track_id = fields.UUID(required=True)
+    author_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+
+
+class CommentDeleted(Envelope):
+    comment_id = fields.UUID(required=True)
+    track_id = fields.UUID(required=True)
+    deleted_by = fields.UUID(required=True)
+
+
+ITEM_LIKED = REGISTRY.add(EventType("item_liked", "catalog", ItemLiked))
+ITEM_UNLIKED = REGISTRY.add(EventType("item_unliked", "catalog", ItemLiked))
+TRACK_REPOSTED = REGISTRY.add(EventType("track_reposted", "catalog", TrackReposted))
+TRACK_UNREPOSTED = REGISTRY.add(EventType("track_unreposted", "catalog", TrackReposted))
+COMMENT_POSTED = REGISTRY.add(EventType("comment_posted", "catalog", CommentPosted))
+COMMENT_DELETED = REGISTRY.add(EventType("comment_deleted", "catalog", CommentDeleted))
+
+
 def all_event_types() -> Iterable[EventType]:
     return REGISTRY.events.values()

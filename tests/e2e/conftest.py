@@ -15,6 +15,7 @@ from devtools.platform import Platform
 from services.common import config
 from tests.support.api import Api
 from devtools.infra import Vhost
+from devtools.stripe_setup import start_local_fake
 
 ADMIN_EMAIL = "root-admin@beatpass.test"
 ADMIN_PASSWORD = "admin-password-1234"
@@ -60,7 +61,12 @@ def platform(request, run_id, pg, tmp_path_factory):
     vhost = Vhost(f"beatpass-e2e-{backend}-{run_id}").create()
     tmp_dir = tmp_path_factory.mktemp(f"platform-{backend}")
     env = platform_env(backend, run_id, pg, tmp_dir, vhost.uri)
-    running = Platform(env=env, bind=f"127.0.0.1:{free_port()}", log_dir=tmp_dir / "logs").start()
+    bind = f"127.0.0.1:{free_port()}"
+    # billing: a fake Stripe for this platform, sending its webhooks to the platform's gateway
+    stripe, stripe_env = start_local_fake(f"http://{bind}/api/v1/webhooks/stripe")
+    env.update(stripe_env)
+    running = Platform(env=env, bind=bind, log_dir=tmp_dir / "logs").start()
+    running.stripe = stripe
     try:
         running.wait_ready(timeout=90)
         running.backend = backend
@@ -68,6 +74,7 @@ def platform(request, run_id, pg, tmp_path_factory):
         yield running
     finally:
         running.stop()
+        stripe.stop()
         vhost.delete()
 
 

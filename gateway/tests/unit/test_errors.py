@@ -11,7 +11,8 @@ from services.contracts import errors as contract
 from services.contracts.errors import ERRORS_BY_NAME
 
 EXPECTED = {"BadRequest": 400, "InvalidField": 422, "Unauthorized": 401, "PaymentRequired": 402,
-            "Forbidden": 403, "NotFound": 404, "Conflict": 409, "TooManyRequests": 429, "ServiceError": 500}
+            "Forbidden": 403, "NotFound": 404, "Conflict": 409, "TooManyRequests": 429, "ServiceError": 500,
+            "BillingUnavailable": 503}
 
 
 def test_the_table_covers_every_contract_error():

@@ -13,13 +13,15 @@ pytestmark = pytest.mark.integration
 
 PRIVATE_KEYS = {"id", "email", "username", "roles", "plan", "tokens", "profile", "followers_count",
                 "following_count", "created_at"}
+BILLING_KEYS = {"subscription_status", "pending_plan", "cancel_at_period_end", "current_period_end", "can_download"}
 EMPTY_PROFILE = {"name": None, "city": None, "country": None, "description": None, "links": []}
 
 
 def test_register_returns_the_private_user_on_the_free_plan(accounts):
     email, username = new_email(), new_username()
     user = accounts.register(email=email, password=PASSWORD, username=username, client_ip=new_ip())
-    assert set(user) == PRIVATE_KEYS
+    assert set(user) == PRIVATE_KEYS | BILLING_KEYS
+    assert (user["subscription_status"], user["can_download"], user["cancel_at_period_end"]) == (None, False, False)
     assert str(uuid.UUID(user["id"])) == user["id"]
     assert (user["email"], user["username"]) == (email, username)
     assert user["roles"] == ["listener"]

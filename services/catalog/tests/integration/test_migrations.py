@@ -6,6 +6,10 @@ from tests.support.migrations import assert_fresh_sqlite, assert_matches_models,
 pytestmark = pytest.mark.integration
 
 TABLES = {"artists", "artist_images", "collections", "tracks", "track_genres", "outbox", "processed_events"}
+TABLES |= {"plays", "play_windows", "listening_history"}  # plays and history
+TABLES |= {"track_likes", "collection_likes", "producer_likes", "reposts", "playlists", "playlist_tracks",
+           "comments"}  # community
+TABLES |= {"beat_requests", "beat_request_responses", "notifications"}  # 0004_beat_requests
 
 
 def test_the_service_database_matches_the_models(catalog_db):

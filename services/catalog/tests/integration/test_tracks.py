@@ -13,6 +13,7 @@ EXCLUSIVE = {"price_cents": 50000, "currency": "USD", "contact_email": "me@examp
 TRACK_KEYS = {"id", "name", "artists", "artist_id", "producer_user_id", "collaborators", "bpm", "key", "scale",
               "genres", "tags", "description", "collection_id", "licensing_model", "exclusive", "sample_clearance",
               "cover_preset", "has_cover", "status", "rejection", "audio", "suspected_lossy_source", "play_count",
+              "like_count", "repost_count",
               "metadata_completeness", "created_at", "published_at"}
 
 

@@ -1,0 +1,113 @@
+"""Beat requests (paid with tokens kept by accounts) and the signed-in user's notifications."""
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, g, url_for
+from flask.typing import ResponseReturnValue
+
+from gateway.auth import login_required
+from gateway.beat_request_schemas import (BeatRequest, BeatRequestDeleted, BeatRequestPage, BeatRequestResponse,
+                                          BeatRequestResponsePage, BeatRequestsQuery, NewBeatRequest, NewResponse,
+                                          NotificationPage, NotificationsQuery)
+from gateway.openapi import doc
+from gateway.rpc import remote
+from gateway.schemas import PageQuery
+from gateway.validation import json_body, query_args
+
+bp = Blueprint("beat_requests", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/beat-requests")
+@doc("Create a beat request, paid with tokens (24 h: 1, 48 h: 2, 72 h: 3)", ok=(201, BeatRequest),
+     body=NewBeatRequest, errors=(402, 404), description=(
+         "Validation comes first (422, nothing spent). 402 when the token balance is short: the message says "
+         "the balance, the cost and when the balance resets. Verified producers of the genre are notified."))
+@login_required
+def create() -> ResponseReturnValue:
+    data = json_body(NewBeatRequest())
+    created = remote("catalog").create_beat_request(actor_id=g.user_id, data=data)
+    location = url_for("beat_requests.get_one", beat_request_id=created["id"])
+    return BeatRequest().dump(created), 201, {"Location": location}
+
+
+@bp.get("/beat-requests")
+@doc("Open beat requests, newest first (producers)", ok=(200, BeatRequestPage), query=BeatRequestsQuery,
+     errors=(403,))
+@login_required
+def list_open() -> ResponseReturnValue:
+    query = query_args(BeatRequestsQuery())
+    result = remote("catalog").list_open_beat_requests(
+        actor_id=g.user_id, genre=query.get("genre"), bpm=query.get("bpm"), budget_min=query.get("budget_min"),
+        cursor=query.get("cursor"), limit=query["limit"])
+    return BeatRequestPage().dump(result)
+
+
+@bp.get("/me/beat-requests")
+@doc("The signed-in user's beat requests, open and expired, newest first", ok=(200, BeatRequestPage),
+     query=PageQuery)
+@login_required
+def list_mine() -> ResponseReturnValue:
+    page = query_args(PageQuery())
+    result = remote("catalog").list_my_beat_requests(actor_id=g.user_id, cursor=page.get("cursor"),
+                                                     limit=page["limit"])
+    return BeatRequestPage().dump(result)
+
+
+@bp.get("/beat-requests/<uuid:beat_request_id>")
+@doc("A beat request (its requester, or producers)", ok=(200, BeatRequest), errors=(403, 404))
+@login_required
+def get_one(beat_request_id: UUID) -> ResponseReturnValue:
+    return BeatRequest().dump(remote("catalog").get_beat_request(actor_id=g.user_id,
+                                                                 beat_request_id=str(beat_request_id)))
+
+
+@bp.post("/beat-requests/<uuid:beat_request_id>/responses")
+@doc("Respond with one of your published tracks (producers; once per request, while it is open)",
+     ok=(201, BeatRequestResponse), body=NewResponse, errors=(403, 404, 409))
+@login_required
+def respond(beat_request_id: UUID) -> ResponseReturnValue:
+    data = json_body(NewResponse())
+    response = remote("catalog").respond_to_beat_request(actor_id=g.user_id, beat_request_id=str(beat_request_id),
+                                                         data=data)
+    return BeatRequestResponse().dump(response), 201
+
+
+@bp.get("/beat-requests/<uuid:beat_request_id>/responses")
+@doc("The responses to your beat request, newest first (requester)", ok=(200, BeatRequestResponsePage),
+     query=PageQuery, errors=(403, 404))
+@login_required
+def responses(beat_request_id: UUID) -> ResponseReturnValue:
+    page = query_args(PageQuery())
+    result = remote("catalog").list_beat_request_responses(
+        actor_id=g.user_id, beat_request_id=str(beat_request_id), cursor=page.get("cursor"), limit=page["limit"])
+    return BeatRequestResponsePage().dump(result)
+
+
+@bp.post("/beat-requests/<uuid:beat_request_id>/renew")
+@doc("Renew an expired request for 1 token: open for 24 h from now (within 30 days of expiry)",
+     ok=(200, BeatRequest), errors=(402, 403, 404, 409))
+@login_required
+def renew(beat_request_id: UUID) -> ResponseReturnValue:
+    return BeatRequest().dump(remote("catalog").renew_beat_request(actor_id=g.user_id,
+                                                                   beat_request_id=str(beat_request_id)))
+
+
+@bp.delete("/beat-requests/<uuid:beat_request_id>")
+@doc("Delete your request: an open one is refunded (capped at the plan's monthly allowance), an expired one "
+     "is not", ok=(200, BeatRequestDeleted), errors=(403, 404))
+@login_required
+def delete(beat_request_id: UUID) -> ResponseReturnValue:
+    return BeatRequestDeleted().dump(remote("catalog").delete_beat_request(actor_id=g.user_id,
+                                                                           beat_request_id=str(beat_request_id)))
+
+
+@bp.get("/me/notifications")
+@doc("Your notifications, newest first; the listed ones are marked read", ok=(200, NotificationPage),
+     query=NotificationsQuery, description="Each item's `read` is its state before this call.")
+@login_required
+def notifications() -> ResponseReturnValue:
+    query = query_args(NotificationsQuery())
+    result = remote("catalog").list_notifications(actor_id=g.user_id, unread=query["unread"],
+                                                  cursor=query.get("cursor"), limit=query["limit"])
+    return NotificationPage().dump(result)

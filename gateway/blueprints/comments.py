@@ -1,0 +1,40 @@
+"""Comments on published tracks: plain text in JSON, never rendered as HTML."""
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, g
+from flask.typing import ResponseReturnValue
+
+from gateway.auth import login_required
+from gateway.community_schemas import Comment, CommentCreate, CommentPage
+from gateway.openapi import doc
+from gateway.rpc import remote
+from gateway.schemas import PageQuery
+from gateway.validation import json_body, query_args
+
+bp = Blueprint("comments", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/tracks/<uuid:track_id>/comments")
+@doc("Comment on a published track", ok=(201, Comment), body=CommentCreate, errors=(404,))
+@login_required
+def post_comment(track_id: UUID) -> ResponseReturnValue:
+    body = json_body(CommentCreate())["body"]
+    return Comment().dump(remote("catalog").post_comment(actor_id=g.user_id, track_id=str(track_id), body=body)), 201
+
+
+@bp.get("/tracks/<uuid:track_id>/comments")
+@doc("A published track's comments, newest first", ok=(200, CommentPage), query=PageQuery, errors=(404,))
+def list_comments(track_id: UUID) -> ResponseReturnValue:
+    page = query_args(PageQuery())
+    return CommentPage().dump(remote("catalog").list_comments(track_id=str(track_id), cursor=page.get("cursor"),
+                                                              limit=page["limit"]))
+
+
+@bp.delete("/comments/<uuid:comment_id>")
+@doc("Delete a comment (its author or the track's producer)", ok=(204, None), errors=(403, 404))
+@login_required
+def delete_comment(comment_id: UUID) -> ResponseReturnValue:
+    remote("catalog").delete_comment(actor_id=g.user_id, comment_id=str(comment_id))
+    return "", 204

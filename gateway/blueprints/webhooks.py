@@ -1,0 +1,63 @@
+"""Stripe webhooks: the signature is verified on the raw body, then the event goes to the service
+that owns its type (gateway/stripe_routes.py, the one routing table)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import stripe
+from flask import Blueprint, current_app, request
+from flask.typing import ResponseReturnValue
+
+from gateway.billing_schemas import WebhookAck
+from gateway.errors import row_for
+from gateway.openapi import doc
+from gateway.rpc import RemoteFailure, remote
+from gateway.stripe_routes import route_for
+from services.contracts.errors import BadRequest, BillingUnavailable, ServiceError
+
+bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks")
+
+#: seconds a signature stays valid (Stripe's default): older deliveries are refused as replays
+TOLERANCE_S = 300
+
+
+class InvalidWebhook(BadRequest):
+    code = "invalid_webhook"
+
+
+def verified_event(payload: bytes, signature: str | None, secret: str) -> dict[str, Any]:
+    """The event, if ``signature`` is Stripe's signature of exactly these bytes, made within the tolerance."""
+    try:
+        stripe.Webhook.construct_event(payload, signature, secret, tolerance=TOLERANCE_S)
+    except stripe.SignatureVerificationError as exc:
+        raise InvalidWebhook(f"invalid Stripe-Signature: {exc.user_message or exc}") from None
+    except (ValueError, TypeError, AttributeError, KeyError):  # signed, but not a JSON object
+        raise InvalidWebhook("the body is not a JSON Stripe event") from None
+    event = json.loads(payload)
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str) or not isinstance(event.get("id"), str):
+        raise InvalidWebhook("the body is not a Stripe event (no id or type)")
+    return event
+
+
+@bp.post("/stripe")
+@doc("Stripe webhook endpoint (platform account)", ok=(200, WebhookAck), errors=(400,),
+     description="Verifies `Stripe-Signature` on the raw body with STRIPE_WEBHOOK_SECRET (300 s tolerance): a "
+                 "missing, wrong or stale signature → 400. Routed by event type (README: Plans and billing); "
+                 "types not routed → 200 with `handled: false`. A service failure → 5xx so Stripe retries.")
+def stripe_webhook() -> ResponseReturnValue:
+    secret = current_app.config["STRIPE_WEBHOOK_SECRET"]
+    if not secret:
+        raise BillingUnavailable("Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET for the gateway")
+    event = verified_event(request.get_data(), request.headers.get("Stripe-Signature"), secret)
+    route = route_for(event["type"])
+    if route is None:
+        return WebhookAck().dump({"received": True, "handled": False, "status": "ignored"})
+    try:
+        result = getattr(remote(route.service), route.method)(event=event)
+    except ServiceError as exc:
+        if row_for(exc).status < 500:  # the event is signed and well-formed: a refusal is our failure
+            raise RemoteFailure(f"the {route.service} service could not handle {event['type']}: {exc.message}",
+                                {"service": route.service}) from None
+        raise
+    return WebhookAck().dump({"received": True, "handled": True, "status": result["status"]})

@@ -1,0 +1,127 @@
+"""Schemas of the community API: likes, reposts, playlists, comments and the profile tabs
+(docs/rpc-catalog.md, README "Community"). Limits match services/catalog/community_schemas.py."""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from gateway.catalog_schemas import Artist, Collection, Track
+from gateway.schemas import PageQuery, StrictBoolean, StrictSchema, UUIDString, page_of
+
+LIKE_KINDS = ("tracks", "collections", "producers")
+PLAYLIST_NAME_MAX = 100
+PLAYLIST_DESCRIPTION_MAX = 1000
+PLAYLIST_MAX_TRACKS = 500
+COMMENT_MAX = 1000
+
+
+def trimmed_length(max_length: int, min_length: int = 1) -> validate.Validator:
+    """Length counted without surrounding whitespace (as the catalog stores the text)."""
+
+    def check(value: str) -> None:
+        if not min_length <= len(value.strip()) <= max_length:
+            raise ValidationError(f"Length must be between {min_length} and {max_length} (after trimming).")
+
+    return check
+
+
+def name_field(**kwargs: Any) -> fields.String:
+    return fields.String(validate=trimmed_length(PLAYLIST_NAME_MAX), metadata={"maxLength": PLAYLIST_NAME_MAX},
+                         **kwargs)
+
+
+def description_field(**kwargs: Any) -> fields.String:
+    return fields.String(allow_none=True, validate=trimmed_length(PLAYLIST_DESCRIPTION_MAX, 0),
+                         metadata={"description": "Blank or null clears it.", "maxLength": PLAYLIST_DESCRIPTION_MAX},
+                         **kwargs)
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+class LikesQuery(PageQuery):
+    kind = fields.String(load_default="tracks", validate=validate.OneOf(LIKE_KINDS))
+
+
+class PlaylistCreate(StrictSchema):
+    name = name_field(required=True)
+    description = description_field()
+    public = StrictBoolean(load_default=True, metadata={"description": "Private playlists are seen by their "
+                                                                       "owner only (404 to everyone else)."})
+
+
+class PlaylistPatch(StrictSchema):
+    name = name_field()
+    description = description_field()
+    public = StrictBoolean()
+
+    @validates_schema
+    def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("Send at least one of name, description, public.")
+
+
+class PlaylistTrackAdd(StrictSchema):
+    track_id = UUIDString(required=True, metadata={"description": "A published track."})
+    position = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0), metadata={
+        "description": "0-based place to insert at; omitted or past the end appends."})
+
+
+class PlaylistOrder(StrictSchema):
+    track_ids = fields.List(UUIDString(), required=True, validate=validate.Length(max=PLAYLIST_MAX_TRACKS),
+                            metadata={"description": "Exactly the playlist's track ids, each once, in the new order."})
+
+
+class CommentCreate(StrictSchema):
+    body = fields.String(required=True, validate=trimmed_length(COMMENT_MAX), metadata={
+        "description": "Plain text, 1–1000 characters after trimming; stored as sent, never rendered as HTML.",
+        "maxLength": COMMENT_MAX})
+
+
+# -- responses --------------------------------------------------------------------------------
+
+class LikeState(Schema):
+    liked = fields.Boolean()
+    like_count = fields.Integer()
+
+
+class RepostState(Schema):
+    reposted = fields.Boolean()
+    repost_count = fields.Integer()
+
+
+class PlaylistSummary(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    owner_id = fields.String(metadata={"format": "uuid"})
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    public = fields.Boolean()
+    track_count = fields.Integer()
+    created_at = fields.String(metadata={"format": "date-time"})
+    updated_at = fields.String(metadata={"format": "date-time"})
+
+
+class Playlist(PlaylistSummary):
+    tracks = fields.List(fields.Nested(Track), metadata={"description": "In the playlist's order."})
+
+
+class Comment(Schema):
+    id = fields.String(metadata={"format": "uuid"})
+    track_id = fields.String(metadata={"format": "uuid"})
+    author_id = fields.String(metadata={"format": "uuid"})
+    body = fields.String(metadata={"description": "Plain text exactly as stored; never HTML."})
+    created_at = fields.String(metadata={"format": "date-time"})
+
+
+class LikedItemPage(Schema):
+    """``/me/likes``: tracks, collections or artist pages (producers), by ``kind``."""
+
+    items = fields.List(fields.Dict(), metadata={"description": "Track, Collection or Artist objects."})
+    total = fields.Integer()
+    next = fields.String(allow_none=True, metadata={"description": "Cursor of the next page, or null."})
+
+
+PlaylistPage = page_of(PlaylistSummary)
+CommentPage = page_of(Comment)
+CollectionPage = page_of(Collection)
+ArtistPage = page_of(Artist)

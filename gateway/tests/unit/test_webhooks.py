@@ -1,0 +1,124 @@
+"""POST /api/v1/webhooks/stripe: Stripe's signature checked on the raw body, then routed by type."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from devtools.fakestripe.webhooks import signature_header
+from gateway.rpc import ServiceTimeout, ServiceUnavailable
+from gateway.stripe_routes import ROUTES, route_for
+from services.contracts.errors import InvalidField, NotFound
+
+SECRET = "whsec_unit_test"
+URL = "/api/v1/webhooks/stripe"
+
+
+@pytest.fixture
+def app(app):
+    app.config["STRIPE_WEBHOOK_SECRET"] = SECRET
+    return app
+
+
+def stripe_event(type_: str = "invoice.paid", **changes) -> dict:
+    return {"id": "evt_123", "object": "event", "type": type_, "created": 1_790_000_000,
+            "data": {"object": {"id": "in_1", "object": "invoice"}}, **changes}
+
+
+def signed(event: dict, secret: str = SECRET, timestamp: int | None = None,
+           indent: int | None = 2) -> tuple[bytes, dict]:
+    body = json.dumps(event, indent=indent).encode()
+    return body, {"Stripe-Signature": signature_header(body, secret, timestamp), "Content-Type": "application/json"}
+
+
+def test_a_signed_event_goes_to_the_service_that_owns_its_type(http, rpc):
+    rpc.answers[("accounts", "handle_stripe_event")] = {"status": "processed", "event_id": "evt_123",
+                                                          "type": "invoice.paid"}
+    body, headers = signed(stripe_event())
+    response = http.post(URL, data=body, headers=headers)
+    assert response.status_code == 200
+    assert response.get_json() == {"received": True, "handled": True, "status": "processed"}
+    [call] = rpc.calls
+    assert (call["service"], call["method"]) == ("accounts", "handle_stripe_event")
+    assert call["kwargs"] == {"event": stripe_event()}
+
+
+def test_the_signature_is_checked_on_the_exact_bytes_sent(http, rpc):
+    body, headers = signed(stripe_event(), indent=2)
+    reserialised = json.dumps(json.loads(body)).encode()  # same JSON, other bytes
+    assert http.post(URL, data=reserialised, headers=headers).status_code == 400
+    assert rpc.calls == []
+
+
+@pytest.mark.parametrize("case", ["wrong_secret", "stale", "missing", "garbage"])
+def test_bad_signatures_are_400_and_reach_no_service(http, rpc, case):
+    now = int(time.time())
+    body, headers = {
+        "wrong_secret": lambda: signed(stripe_event(), secret="whsec_other"),
+        "stale": lambda: signed(stripe_event(), timestamp=now - 301),
+        "missing": lambda: (signed(stripe_event())[0], {"Content-Type": "application/json"}),
+        "garbage": lambda: (signed(stripe_event())[0], {"Stripe-Signature": "t=abc,v1=zz"}),
+    }[case]()
+    response = http.post(URL, data=body, headers=headers)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "invalid_webhook"
+    assert "Stripe-Signature" in response.get_json()["message"]
+    assert rpc.calls == []
+
+
+def test_a_signature_within_the_tolerance_is_accepted(http, rpc):
+    rpc.answers[("accounts", "handle_stripe_event")] = {"status": "duplicate"}
+    body, headers = signed(stripe_event(), timestamp=int(time.time()) - 290)
+    assert http.post(URL, data=body, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"id": "evt_1"}', b"\xff\xfe"])
+def test_a_signed_body_that_is_not_an_event_is_400(http, rpc, body):
+    headers = {"Stripe-Signature": signature_header(body, SECRET)}
+    response = http.post(URL, data=body, headers=headers)
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_webhook"
+    assert rpc.calls == []
+
+
+def test_types_without_a_route_are_acknowledged_and_ignored(http, rpc):
+    body, headers = signed(stripe_event("customer.created"))
+    response = http.post(URL, data=body, headers=headers)
+    assert response.status_code == 200
+    assert response.get_json() == {"received": True, "handled": False, "status": "ignored"}
+    assert rpc.calls == []
+
+
+@pytest.mark.parametrize(("error", "status"), [
+    (ServiceUnavailable("accounts is down"), 503),
+    (ServiceTimeout("too slow"), 504),
+    (InvalidField("bad event", {"event": ["x"]}), 500),  # a refusal of a signed event is still our failure
+    (NotFound("no such user"), 500),
+])
+def test_service_failures_are_5xx_so_stripe_retries(http, rpc, error, status):
+    rpc.answers[("accounts", "handle_stripe_event")] = error
+    body, headers = signed(stripe_event())
+    assert http.post(URL, data=body, headers=headers).status_code == status
+
+
+def test_without_a_webhook_secret_the_endpoint_is_unavailable(app, http, rpc):
+    app.config["STRIPE_WEBHOOK_SECRET"] = ""
+    body, headers = signed(stripe_event())
+    response = http.post(URL, data=body, headers=headers)
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "billing_unavailable"
+    assert "STRIPE_WEBHOOK_SECRET" in response.get_json()["message"]
+    assert rpc.calls == []
+
+
+def test_the_routing_table_sends_every_billing_type_to_accounts():
+    assert set(ROUTES) == {"checkout.session.completed", "customer.subscription.created",
+                           "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid",
+                           "invoice.payment_failed", "charge.refunded"}
+    assert {route_for(t) for t in ROUTES} == {("accounts", "handle_stripe_event")}
+    assert route_for("account.updated") is None
+
+
+def test_the_webhook_is_public_and_documented(http):
+    operation = http.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/webhooks/stripe"]["post"]
+    assert operation["security"] == [] and "400" in operation["responses"]

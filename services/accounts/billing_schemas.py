@@ -1,0 +1,48 @@
+"""Validation of the billing RPCs' input: the plan a checkout asks for and the Stripe event the
+gateway forwards (already signature-checked there; only the fields routing and ordering need)."""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from services.accounts.plans import PLANS
+from services.accounts.schemas import load
+
+#: the plans a checkout can buy (Explorer is free: there is nothing to check out)
+PAID_PLANS = tuple(code for code, plan in PLANS.items() if plan.is_paid)
+
+
+class CheckoutRequest(Schema):
+    class Meta:
+        unknown = RAISE
+
+    plan = fields.String(required=True, validate=validate.OneOf(PAID_PLANS, error="must be one of: {choices}"))
+
+
+class EventData(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    object = fields.Dict(required=True)
+    previous_attributes = fields.Dict(load_default=None, allow_none=True)
+
+
+class StripeEvent(Schema):
+    """Stripe's event envelope: the id dedupes, ``created`` orders, ``data.object`` carries the state."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    type = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    created = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    data = fields.Nested(EventData, required=True)
+
+
+def load_checkout_plan(plan: Any) -> str:
+    return load(CheckoutRequest(), {"plan": plan})["plan"]
+
+
+def load_stripe_event(event: Any) -> dict[str, Any]:
+    return load(StripeEvent(), event, root="event")

@@ -1,0 +1,50 @@
+"""Validation of the token RPCs' input (docs/rpc-accounts.md: Beat-request tokens)."""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, validate
+
+from services.accounts.schemas import StrictSchema, load
+from services.accounts.tokens import CREATE, DELETE, RENEW_PREFIX
+
+#: far above any lifetime's price (1–3): a larger amount is a caller's bug, not a purchase
+MAX_AMOUNT = 10
+SPEND_PURPOSE = rf"^({CREATE}|{RENEW_PREFIX}[1-9][0-9]{{0,5}})$"
+
+
+class StrictInteger(fields.Integer):
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class CanonicalId(fields.UUID):
+    def _deserialize(self, value, attr, data, **kwargs) -> str:  # type: ignore[override]
+        return str(super()._deserialize(value, attr, data, **kwargs))
+
+
+class SpendSchema(StrictSchema):
+    user_id = CanonicalId(required=True)
+    request_id = CanonicalId(required=True)
+    purpose = fields.String(required=True, validate=validate.Regexp(SPEND_PURPOSE,
+                                                                    error="must be 'create' or 'renew:<n>'"))
+    amount = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_AMOUNT))
+
+
+class RefundSchema(StrictSchema):
+    user_id = CanonicalId(required=True)
+    request_id = CanonicalId(required=True)
+    purpose = fields.String(required=True, validate=validate.OneOf((DELETE,)))
+
+
+def load_spend(user_id: Any, request_id: Any, purpose: Any, amount: Any) -> dict[str, Any]:
+    return load(SpendSchema(), {"user_id": user_id, "request_id": request_id, "purpose": purpose, "amount": amount})
+
+
+def load_refund(user_id: Any, request_id: Any, purpose: Any) -> dict[str, Any]:
+    return load(RefundSchema(), {"user_id": user_id, "request_id": request_id, "purpose": purpose})
