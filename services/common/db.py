@@ -10,6 +10,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from services.common import config
 from services.common.messaging.models import OutboxMessage, ProcessedEvent
@@ -55,7 +56,12 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # One connection per process: SQLite locks the whole file, and its busy wait blocks the OS thread —
+        # under eventlet that is every green thread, including the one holding the lock while it waits on
+        # the network (Stripe, an RPC, argon2 in tpool): a deadlock until the timeout. With a pool of one,
+        # a second unit of work waits for the connection green-ly instead (make run's SQLite mode only).
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=60)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
