@@ -7,6 +7,8 @@ import sys
 import threading
 from datetime import datetime, timezone
 
+from services.contracts.errors import ServiceError
+
 # under eventlet's monkey patching this is green-thread local, so each worker sees its own id
 _context = threading.local()
 
@@ -45,9 +47,23 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class RefusalsAreNotErrors(logging.Filter):
+    """nameko logs every exception a worker raises as an error with its traceback. A ``ServiceError``
+    is the service refusing a request (a 4xx for the client), not a fault: keep one info line, naming it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ServiceError):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info, record.exc_text = None, None
+            record.refusal = type(error).__name__
+        return True
+
+
 def configure(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service))
+    handler.addFilter(RefusalsAreNotErrors())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
