@@ -1,8 +1,9 @@
 """``make demo``: make a fresh, running platform look alive.
 
 Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles,
-generated beats uploaded as WAV and published by the audio pipeline, and follows — all through the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what
-a real client does. Safe to run twice: existing demo accounts are logged in, not duplicated.
+generated beats uploaded as WAV and published by the audio pipeline, follows, paid subscriptions (through make
+run's local fake Stripe), counted plays, likes, reposts, comments, playlists and a beat request — all through
+the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what a real client does. Safe to run twice: existing demo accounts are logged in, not duplicated.
 
 The admin is ``BEATPASS_ADMIN_EMAIL`` / ``BEATPASS_ADMIN_PASSWORD`` when set; otherwise a demo admin is created
 with the accounts CLI on the accounts database of this machine (the one ``make run`` uses).
@@ -33,6 +34,11 @@ TRACKS_PER_PRODUCER = 2
 LISTENERS = ["ava", "ben", "chloe", "dev", "emma", "felix", "gia", "hugo", "isla", "jules"]
 
 
+#: what every Producer Program application confirms (DOMAIN.md: Producer Program)
+CONFIRMATIONS = {"accept_terms": True, "owns_beats": True, "grants_distribution_license": True,
+                 "commits_two_beats_per_month": True}
+
+
 class DemoError(RuntimeError):
     pass
 
@@ -49,9 +55,13 @@ class Client:
         return response.json() if response.content else {}
 
     def sign_in(self, email: str, username: str, password: str = PASSWORD) -> dict:
-        self.call("POST", "/auth/register", expect=(201, 409),
-                  json={"email": email, "password": password, "username": username})
-        token = self.call("POST", "/auth/login", json={"email": email, "password": password})["access_token"]
+        """Log in, registering first only when the account is new (registrations are rate-limited per address)."""
+        credentials = {"email": email, "password": password}
+        login = self.call("POST", "/auth/login", expect=(200, 401), json=credentials)
+        if "access_token" not in login:
+            self.call("POST", "/auth/register", expect=(201, 409), json={**credentials, "username": username})
+            login = self.call("POST", "/auth/login", json=credentials)
+        token = login["access_token"]
         self.http.headers["Authorization"] = f"Bearer {token}"
         return self.call("GET", "/me")
 
@@ -79,8 +89,7 @@ def make_producer(base: str, admin: Client, name: str, city: str) -> tuple[Clien
     if "producer" not in me["roles"]:
         application = client.call("POST", "/producer-program/applications", expect=(201, 409), json={
             "type": "become_producer", "producer_name": name, "beats_link": f"https://example.com/{handle}/beats",
-            "first_name": name.split()[0], "last_name": "Demo", "accept_terms": True, "owns_beats": True,
-            "grants_distribution_license": True, "commits_two_beats_per_month": True})
+            "first_name": name.split()[0], "last_name": "Demo", **CONFIRMATIONS})
         if "id" in application:
             admin.call("POST", f"/admin/producer-applications/{application['id']}/approve")
     return client, client.call("GET", "/me")
@@ -154,15 +163,23 @@ def main() -> int:
         for index, ((client, _), (name, _city)) in enumerate(track(list(zip(producers, PRODUCERS)),
                                                                     description="Uploading generated beats…")):
             wait_for_artist_page(client)
+            artist = client.call("GET", "/me/artist")
+            client.call("PATCH", f"/artists/{artist['id']}", json={"genres": [GENRES[index % len(GENRES)]]})
             uploaded += [(client, track_id) for track_id in upload_tracks(client, name, index, rng)]
         with console.status(f"Waiting for {len(uploaded)} track(s) to be validated and published…"):
             wait_published(uploaded)
+        verify(producers[0][0], admin)
+        listeners = {}
         for name in track(LISTENERS, description="Listeners following producers…"):
-            listener = Client(base)
+            listener = listeners[name] = Client(base)
             listener.sign_in(f"{name}@demo.beatpass.local", f"{name}_listens")
             for _, producer in rng.sample(producers, k=rng.randint(1, len(producers))):
                 listener.call("PUT", f"/users/{producer['id']}/follow")
             subscribe(listener, SUBSCRIPTIONS.get(name))
+        catalog = Client(base).call("GET", "/tracks", params={"limit": 100})["items"]
+        for name, listener in track(listeners.items(), description="Listeners playing, liking, commenting…"):
+            listen_and_react(listener, name, catalog, rng)
+        request_beat(listeners["ava"])
     except (DemoError, subprocess.CalledProcessError, requests.RequestException) as exc:
         console.print(f"[red]Demo stopped:[/red] {exc}")
         return 1
@@ -170,6 +187,45 @@ def main() -> int:
                   f"{len(LISTENERS)} listeners at {base}; "
                   f"sign in as any of them with password '{PASSWORD}', e.g. nightshade@demo.beatpass.local.")
     return 0
+
+
+COMMENTS = ["This one hits.", "Bassline is crazy 🔥", "Need this for my next single.", "Clean mix!",
+            "Loop it for an hour."]
+
+
+def verify(producer: Client, admin: Client) -> None:
+    """The first producer gets the blue badge, so beat requests in their genre notify them."""
+    application = producer.call("POST", "/producer-program/applications", expect=(201, 409),
+                                json={"type": "get_verified", **CONFIRMATIONS})
+    if "id" in application:
+        admin.call("POST", f"/admin/producer-applications/{application['id']}/approve")
+
+
+def listen_and_react(listener: Client, name: str, catalog: list[dict], rng: random.Random) -> None:
+    """Counted plays (past 30 s or 80 %), likes, a repost, a comment and a playlist; repeat-safe."""
+    picks = rng.sample(catalog, k=min(len(catalog), rng.randint(3, 6)))
+    for beat in picks:
+        duration = beat["audio"]["duration_s"]
+        listener.call("POST", f"/tracks/{beat['id']}/plays", json={"position_s": duration, "duration_s": duration})
+    for beat in picks[:2]:
+        listener.call("PUT", f"/likes/tracks/{beat['id']}")
+        listener.call("PUT", f"/likes/producers/{beat['artist_id']}")
+    listener.call("PUT", f"/tracks/{picks[0]['id']}/repost")
+    mine = listener.call("GET", "/me/playlists")
+    if mine["total"] == 0:
+        listener.call("POST", f"/tracks/{picks[-1]['id']}/comments", json={"body": rng.choice(COMMENTS)})
+        playlist = listener.call("POST", "/playlists", json={"name": f"{name.title()}'s rotation",
+                                                              "public": rng.random() < 0.7})
+        for beat in picks[:3]:
+            listener.call("POST", f"/playlists/{playlist['id']}/tracks", json={"track_id": beat["id"]})
+
+
+def request_beat(ava: Client) -> None:
+    """ava (Plus) asks for a trap beat: the verified trap producer gets a notification."""
+    if ava.call("GET", "/me/beat-requests")["total"] == 0:
+        ava.call("POST", "/beat-requests", expect=(201, 402), json={
+            "genre": GENRES[0], "bpm_min": 130, "bpm_max": 150, "mood": "dark, cinematic",
+            "budget_cents": 25000, "lifetime_hours": 48})
 
 
 #: demo listeners on paid plans (paid through the local fake Stripe that make run starts)
