@@ -33,7 +33,14 @@ def main(argv=None) -> None:
     runner = ServiceRunner(config.nameko_config(args.service))
     runner.add_service(service_class(args.service))
 
+    stopping = []
+
     def shutdown(signum, _frame):
+        # Ctrl-C reaches every process of make run's group, then the platform sends SIGTERM too: stop once
+        # (nameko's runner.stop twice fails in its consumer bookkeeping)
+        if stopping:
+            return
+        stopping.append(signum)
         log.info("stopping on signal %s", signum)
         eventlet.spawn_n(runner.stop)
 
