@@ -20,7 +20,7 @@ from gateway.errors import BY_STATUS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 PARAMETER_TYPES = {"uuid": {"type": "string", "format": "uuid"}, "int": {"type": "integer"}}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -106,12 +106,15 @@ def _operation(endpoint: str, op: Operation, secured: bool, path_params: list[di
     return operation
 
 
+def _parameter_schema(match: re.Match) -> dict[str, Any]:
+    if match["converter"] == "any":  # <any(a, b):name> matches only those words
+        return {"type": "string", "enum": [word.strip(" '\"") for word in match["args"].split(",")]}
+    return PARAMETER_TYPES.get(match["converter"] or "", {"type": "string"})
+
+
 def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
-    params = [
-        {"in": "path", "name": match["name"], "required": True,
-         "schema": PARAMETER_TYPES.get(match["converter"] or "", {"type": "string"})}
-        for match in RULE_ARGUMENT.finditer(rule)
-    ]
+    params = [{"in": "path", "name": match["name"], "required": True, "schema": _parameter_schema(match)}
+              for match in RULE_ARGUMENT.finditer(rule)]
     return RULE_ARGUMENT.sub(lambda m: "{" + m["name"] + "}", rule), params
 
 

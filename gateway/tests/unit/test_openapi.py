@@ -93,3 +93,10 @@ def test_the_embedded_document_cannot_close_its_script_element(app):
     app.extensions["openapi"] = {**app.extensions["openapi"], "info": {"title": "</script><b>x", "version": "1"}}
     page = app.test_client().get("/api/v1/docs").get_data(as_text=True)
     assert "</script><b>" not in page
+
+
+def test_path_parameters_carry_their_converter_types(spec):
+    like = spec["paths"]["/api/v1/likes/{kind}/{item_id}"]["put"]["parameters"]
+    by_name = {param["name"]: param["schema"] for param in like}
+    assert by_name["kind"] == {"type": "string", "enum": ["tracks", "collections", "producers"]}
+    assert by_name["item_id"] == {"type": "string", "format": "uuid"}
