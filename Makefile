@@ -2,7 +2,7 @@
 # assigns one, so `FOO=bar make run` always wins.
 PY := .venv/bin/python
 .DEFAULT_GOAL := help
-.PHONY: help venv broker postgres tools migrate run test test-unit demo bench dead-letters create-admin
+.PHONY: help venv broker postgres test-servers tools migrate run test test-unit demo bench dead-letters create-admin
 
 help:
 	@echo "make run           set up, migrate and run every service + the gateway on http://127.0.0.1:8000"
@@ -21,6 +21,11 @@ broker:
 postgres:
 	@scripts/ensure-postgres.sh
 
+# the tests' servers: the URLs given, else nothing when a Docker engine answers (testcontainers), else local ones
+test-servers:
+	@scripts/ensure-broker.sh --for-tests
+	@scripts/ensure-postgres.sh
+
 tools:
 	@scripts/ensure-tools.sh
 
@@ -30,7 +35,7 @@ migrate: venv
 run: venv broker tools migrate
 	@$(PY) -m devtools.platform
 
-test: venv broker postgres tools
+test: venv test-servers tools
 	@scripts/run-tests.sh
 
 test-unit: venv
@@ -39,7 +44,7 @@ test-unit: venv
 demo: venv
 	@$(PY) -m devtools.demo $(ARGS)
 
-bench: venv broker postgres tools
+bench: venv test-servers tools
 	@$(PY) -m bench $(ARGS)
 
 dead-letters: venv broker

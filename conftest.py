@@ -1,5 +1,9 @@
 """Session-wide test infrastructure (real RabbitMQ vhost, real PostgreSQL databases).
 
+The servers: TEST_DATABASE_URL / TEST_AMQP_URI (or AMQP_URI) when given, else one testcontainers
+container each per pytest process when a Docker engine answers, else the local servers that
+scripts/ensure-*.sh started (devtools/infra.py decides, on first use).
+
 eventlet is monkey-patched first, as in every running service, so nameko containers can run
 inside the test process.
 
@@ -101,6 +105,9 @@ def pytest_unconfigure(config):
     if status is not None:
         import sys
 
+        infra = sys.modules.get("devtools.infra")  # containers exist only if it was used
+        if infra is not None:
+            infra.stop_containers()  # os._exit skips atexit: remove this process's test containers first
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)

@@ -3,19 +3,30 @@
 # Order: already running → rabbitmq-server if installed → docker compose if an engine runs →
 # apt-get install as root on Debian → otherwise stop with a one-line instruction.
 # Used by both `make` and `.ci/run`, so there is one place for this.
+# --for-tests: the broker the tests use (TEST_AMQP_URI, else AMQP_URI); when neither is set and a
+# Docker engine answers, nothing is started: the tests run RabbitMQ in a container.
 set -euo pipefail
-uri="${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}"
+default="amqp://guest:guest@127.0.0.1:5672/"
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+if [ "${1:-}" = "--for-tests" ]; then
+  if [ -z "${TEST_AMQP_URI:-}${AMQP_URI:-}" ] && docker_engine_answers; then
+    echo "A Docker engine answers and no TEST_AMQP_URI/AMQP_URI is set: the tests start RabbitMQ with testcontainers." >&2
+    exit 0
+  fi
+  uri="${TEST_AMQP_URI:-${AMQP_URI:-$default}}"
+else
+  uri="${AMQP_URI:-$default}"
+fi
 endpoint "$uri" 5672
 
 answers && exit 0
 echo "RabbitMQ is not answering at $host:$port; starting one…" >&2
 if ! is_local; then
-  echo "AMQP_URI points at $host, which is not this machine: start RabbitMQ there or unset AMQP_URI." >&2; exit 1
+  echo "The broker URI points at $host, which is not this machine: start RabbitMQ there or unset AMQP_URI/TEST_AMQP_URI." >&2; exit 1
 fi
 if ! command -v rabbitmq-server >/dev/null 2>&1; then
-  if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+  if docker_engine_answers; then
     docker compose up -d rabbitmq && wait_up && exit 0
   fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Make sure a PostgreSQL answers for the tests (TEST_DATABASE_URL, default
 # postgresql://postgres@127.0.0.1:5432/postgres). Starts the local cluster, or installs one with
-# apt-get as root on Debian; otherwise stops with a one-line instruction.
+# apt-get as root on Debian; otherwise stops with a one-line instruction. When TEST_DATABASE_URL is
+# not set and a Docker engine answers, nothing is started: the tests run PostgreSQL in a container.
 set -euo pipefail
-url="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+if [ -z "${TEST_DATABASE_URL:-}" ] && docker_engine_answers; then
+  echo "A Docker engine answers and no TEST_DATABASE_URL is set: the tests start PostgreSQL with testcontainers." >&2
+  exit 0
+fi
+url="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 endpoint "$url" 5432
 
 answers && exit 0

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run the suite as independent pytest processes side by side (pytest-xdist's execnet channels hang
 # under eventlet's monkey patching, which nameko needs), then print one combined closing line.
-# Each process gets its own RabbitMQ vhost and PostgreSQL databases (see conftest.py).
+# Each process gets its own RabbitMQ vhost and PostgreSQL databases (see conftest.py); with no URL given
+# and a Docker engine answering, each also starts its own PostgreSQL and RabbitMQ containers
+# (devtools/infra.py): a few seconds more, and nothing shared between the processes to go wrong.
 # PYTEST_ARGS, when set, runs a single pytest process with those arguments instead.
 set -uo pipefail
 cd "$(dirname "$0")/.."
