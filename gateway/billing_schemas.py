@@ -41,7 +41,8 @@ class PortalSession(Schema):
 
 class Subscription(Schema):
     plan = fields.String(metadata={"enum": list(PLANS), "description": "The plan in force."})
-    status = fields.String(allow_none=True, metadata={"enum": list(SUBSCRIPTION_STATUSES),
+    # null listed in the enum too: OpenAPI 3.0 validators check `enum` even when `nullable` is true
+    status = fields.String(allow_none=True, metadata={"enum": [*SUBSCRIPTION_STATUSES, None],
                                                       "description": "null: never subscribed."})
     pending_plan = fields.String(allow_none=True, metadata={"description": "A downgrade applied at renewal."})
     cancel_at_period_end = fields.Boolean()

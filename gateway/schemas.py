@@ -126,7 +126,11 @@ class RejectRequest(StrictSchema):
 
 
 class PageQuery(StrictSchema):
-    cursor = fields.String(validate=validate.Length(max=512), metadata={"description": "`next` of the previous page."})
+    # cursors are base64url (services' encode_cursor): the pattern keeps a URL carrying one within the
+    # server's request-line limit, which percent-encoded non-ASCII text would exceed (an HTML 414)
+    cursor = fields.String(validate=[validate.Length(max=512),
+                                     validate.Regexp(r"^[A-Za-z0-9_-]*$", error="not a cursor this list returned")],
+                           metadata={"description": "`next` of the previous page."})
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
@@ -160,7 +164,7 @@ class PrivateUser(PublicUser):
     tokens = fields.Integer(metadata={"description": "Beat-request tokens left this month."})
     # billing (README: Plans and billing)
     subscription_status = fields.String(allow_none=True, metadata={
-        "enum": ["active", "past_due", "canceled"], "description": "null: never subscribed."})
+        "enum": ["active", "past_due", "canceled", None], "description": "null: never subscribed."})
     pending_plan = fields.String(allow_none=True, metadata={"description": "A downgrade applied at renewal."})
     cancel_at_period_end = fields.Boolean()
     current_period_end = fields.String(allow_none=True, metadata={"format": "date-time"})

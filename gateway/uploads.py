@@ -20,6 +20,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge, RequestTimeout, UnsupportedMediaType
 
 from gateway.multipart import MultipartReader
+from gateway.validation import refuse_unstorable_text
 from services.common.media import MediaStore, TooLarge, TooSlow
 from services.contracts.errors import BadRequest, InvalidField
 
@@ -88,10 +89,11 @@ def json_field(schema: Schema, prefix: str) -> FieldParser:
     def parse(raw: str) -> dict[str, Any]:
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             raise InvalidField(f"{prefix} is not valid JSON", {prefix: ["Not valid JSON."]}) from None
         if not isinstance(data, dict):
             raise InvalidField(f"{prefix} must be a JSON object", {prefix: ["Must be a JSON object."]})
+        refuse_unstorable_text(data, prefix)
         try:
             return schema.load(data)
         except ValidationError as error:

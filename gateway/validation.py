@@ -1,6 +1,7 @@
 """Load a request's JSON body or query string through a schema, before any RPC is made."""
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from flask import current_app, request
@@ -16,6 +17,43 @@ def _invalid(error: ValidationError) -> InvalidField:
     return InvalidField("invalid fields: " + ", ".join(str(name) for name in messages), messages)
 
 
+UNSTORABLE_TEXT = "Must be UTF-8 text without NUL (\\u0000) characters or unpaired surrogates."
+
+
+def _storable(text: str) -> bool:
+    """Text a database stores: PostgreSQL refuses NUL, and a lone surrogate (JSON allows "\\ud800")
+    has no UTF-8 encoding at all."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _unstorable_fields(data: Any, prefix: str = "") -> list[str]:
+    """The fields of ``data`` (dotted paths, list items by index) holding text no service could store.
+    Walked with a queue, not recursion: a deeply nested body must not exhaust the stack."""
+    found, pending = [], deque([(prefix, data)])
+    while pending:
+        path, value = pending.popleft()
+        if isinstance(value, str):
+            if not _storable(value):
+                found.append(path or "_schema")
+            continue
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        pending.extend((f"{path}.{key}" if path else str(key), item) for key, item in items)
+    return found
+
+
+def refuse_unstorable_text(data: Any, prefix: str = "") -> None:
+    """422 naming each field of ``data`` (under ``prefix``) whose text cannot be stored, before any RPC:
+    otherwise the service fails on it with a 500."""
+    if fields := _unstorable_fields(data, prefix):
+        raise InvalidField("invalid fields: " + ", ".join(fields), {name: [UNSTORABLE_TEXT] for name in fields})
+
+
 def json_body(schema: Schema) -> dict[str, Any]:
     """The validated body; 415 unless JSON, 400 if malformed or not an object, 422 if invalid."""
     if not request.is_json:
@@ -28,8 +66,11 @@ def json_body(schema: Schema) -> dict[str, Any]:
         data = request.get_json()
     except MalformedBody:
         raise BadRequest("the body is not valid JSON") from None
+    except RecursionError:  # the JSON parser's own depth limit, not a server fault
+        raise BadRequest("the body's JSON is nested too deeply") from None
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object")
+    refuse_unstorable_text(data)
     try:
         return schema.load(data)
     except ValidationError as error:
@@ -38,7 +79,9 @@ def json_body(schema: Schema) -> dict[str, Any]:
 
 def query_args(schema: Schema) -> dict[str, Any]:
     """The validated query string (unknown parameters are refused like unknown body fields)."""
+    args = request.args.to_dict()
+    refuse_unstorable_text(args)
     try:
-        return schema.load(request.args.to_dict())
+        return schema.load(args)
     except ValidationError as error:
         raise _invalid(error) from None

@@ -15,9 +15,10 @@ from services.accounts import repository, roles, views
 from services.common.clock import utcnow
 from services.accounts.commands import Application
 from services.accounts.models import PENDING, ProducerApplication, User
-from services.accounts.pagination import Envelope, PageRequest, Position, after_position, cut, envelope
+from services.accounts.pagination import after_position
 from services.common.persistence import parse_id
 from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound
 from services.contracts.events import PRODUCER_APPROVED, PRODUCER_VERIFIED, EventType
 
@@ -121,9 +122,8 @@ def _list(uow: UnitOfWork, condition, page: PageRequest, kind: str, newest_first
         query, count = query.where(condition), count.where(condition)
     rows = session.scalars(after_position(query, ProducerApplication.created_at, ProducerApplication.id, page,
                                           newest_first)).all()
-    kept = cut(rows, page, lambda row: Position(row.created_at, row.id))
-    return envelope(kind, [views.application(row) for row in kept.rows], session.scalar(count) or 0,
-                    kept.next_position)
+    kept, next_position = split(rows, page, lambda row: Position((row.created_at, row.id)))
+    return envelope(kind, [views.application(row) for row in kept], session.scalar(count) or 0, next_position)
 
 
 def approve(uow: UnitOfWork, actor_id: str, application_id: str) -> views.Application:

@@ -11,7 +11,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from services.accounts import commands, passwords
 from services.accounts.models import EMAIL_MAX, URL_MAX, USERNAME_MAX
-from services.accounts.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
+from services.common.fields import StrictBoolean, Trimmed
+from services.common.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
 from services.contracts.errors import InvalidField
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
@@ -20,13 +21,6 @@ APPLICATION_TYPES = ("become_producer", "claim_artist", "get_verified")
 APPLICATION_STATUSES = ("pending", "approved", "rejected")
 CONFIRMATIONS = ("accept_terms", "owns_beats", "grants_distribution_license", "commits_two_beats_per_month")
 MISSING = "Missing data for required field."
-
-
-class Trimmed(fields.String):
-    """A string without surrounding whitespace."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
 class TrimmedEmail(fields.Email):
@@ -47,15 +41,6 @@ def optional_text(max_length: int) -> Trimmed:
 def clearable_text(max_length: int) -> Trimmed:
     """Absent when not sent; ``None`` or blank clears it."""
     return Trimmed(allow_none=True, validate=validate.Length(max=max_length))
-
-
-class StrictBoolean(fields.Boolean):
-    """Only JSON true/false: "yes" or 1 is not a confirmation."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
 
 
 def confirmation(error: str) -> StrictBoolean:

@@ -9,7 +9,6 @@ from nameko.rpc import RpcProxy
 from services.accounts import admin, follows, producer_program, schemas, users
 from services.accounts.bootstrap import AdminBootstrap
 from services.accounts.follows import FollowState
-from services.accounts.pagination import Envelope
 from services.accounts.views import Application, PrivateUser, PublicUser
 from services.accounts import billing, billing_schemas, stripe_events
 from services.accounts.stripe_client import Stripe, billing_urls
@@ -18,6 +17,7 @@ from services.common.clock import utcnow
 from services.common.context import RequestContext
 from services.common.db import Database
 from services.common.entrypoints import rpc
+from services.common.pagination import Envelope
 
 
 class AccountsService:

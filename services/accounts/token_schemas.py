@@ -7,25 +7,11 @@ from marshmallow import fields, validate
 
 from services.accounts.schemas import StrictSchema, load
 from services.accounts.tokens import CREATE, DELETE, RENEW_PREFIX
+from services.common.fields import CanonicalId, StrictInteger
 
 #: far above any lifetime's price (1–3): a larger amount is a caller's bug, not a purchase
 MAX_AMOUNT = 10
 SPEND_PURPOSE = rf"^({CREATE}|{RENEW_PREFIX}[1-9][0-9]{{0,5}})$"
-
-
-class StrictInteger(fields.Integer):
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs) -> int:
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-class CanonicalId(fields.UUID):
-    def _deserialize(self, value, attr, data, **kwargs) -> str:  # type: ignore[override]
-        return str(super()._deserialize(value, attr, data, **kwargs))
 
 
 class SpendSchema(StrictSchema):

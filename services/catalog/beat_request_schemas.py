@@ -7,8 +7,9 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.catalog import beat_request_rules as br
-from services.catalog.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
-from services.catalog.schemas import CanonicalId, StrictInteger, StrictSchema, invalid, load, optional_text, text
+from services.catalog.schemas import PageSchema, StrictSchema, load, optional_text, page_of, text
+from services.common.fields import CanonicalId, StrictInteger
+from services.common.pagination import PageRequest
 
 OPEN_REQUESTS = "beat_requests:open"
 MY_REQUESTS = "beat_requests:mine"
@@ -37,12 +38,7 @@ class NewBeatRequestSchema(StrictSchema):
             raise ValidationError(["must not be above bpm_max"], field_name="bpm_min")
 
 
-class PagedSchema(StrictSchema):
-    cursor = fields.String(load_default=None, allow_none=True)
-    limit = StrictInteger(load_default=DEFAULT_LIMIT, allow_none=True, validate=validate.Range(min=1, max=MAX_LIMIT))
-
-
-class OpenRequestsQuerySchema(PagedSchema):
+class OpenRequestsQuerySchema(PageSchema):
     genre = text(br.GENRE_MAX, load_default=None, allow_none=True)
     bpm = StrictInteger(load_default=None, allow_none=True, validate=validate.Range(min=0))
     budget_min = StrictInteger(load_default=None, allow_none=True, validate=validate.Range(min=0))
@@ -53,7 +49,7 @@ class ResponseSchema(StrictSchema):
     message = optional_text(br.MESSAGE_MAX)
 
 
-class NotificationsQuerySchema(PagedSchema):
+class NotificationsQuerySchema(PageSchema):
     unread = fields.Boolean(load_default=False, truthy={True}, falsy={False})
 
 
@@ -65,22 +61,6 @@ class OpenRequestsQuery:
     page: PageRequest
 
 
-def page_request(kind: str, cursor: Any, limit: Any) -> PageRequest:
-    return _checked_page(kind, load(PagedSchema(), {"cursor": cursor, "limit": limit}))
-
-
-def _checked_page(kind: str, data: dict[str, Any]) -> PageRequest:
-    after = None
-    if data["cursor"]:
-        try:
-            after = decode_cursor(kind, data["cursor"])
-        except InvalidCursor as exc:
-            raise invalid("cursor", str(exc)) from None
-        if len(after.values) != 2:
-            raise invalid("cursor", "not a cursor this list returned")
-    return PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"])
-
-
 def load_new_request(data: Any) -> dict[str, Any]:
     return load(NewBeatRequestSchema(), data, root="data")
 
@@ -88,7 +68,7 @@ def load_new_request(data: Any) -> dict[str, Any]:
 def load_open_query(genre: Any, bpm: Any, budget_min: Any, cursor: Any, limit: Any) -> OpenRequestsQuery:
     data = load(OpenRequestsQuerySchema(), {"genre": genre, "bpm": bpm, "budget_min": budget_min, "cursor": cursor,
                                            "limit": limit})
-    return OpenRequestsQuery(data["genre"] or None, data["bpm"], data["budget_min"], _checked_page(OPEN_REQUESTS, data))
+    return OpenRequestsQuery(data["genre"] or None, data["bpm"], data["budget_min"], page_of(OPEN_REQUESTS, data))
 
 
 def load_response(data: Any) -> dict[str, Any]:
@@ -97,4 +77,4 @@ def load_response(data: Any) -> dict[str, Any]:
 
 def load_notifications_query(unread: Any, cursor: Any, limit: Any) -> tuple[bool, PageRequest]:
     data = load(NotificationsQuerySchema(), {"unread": unread, "cursor": cursor, "limit": limit})
-    return data["unread"], _checked_page(NOTIFICATIONS, data)
+    return data["unread"], page_of(NOTIFICATIONS, data)

@@ -21,10 +21,11 @@ from services.catalog import beat_request_rules as rules
 from services.catalog import notifications, repository
 from services.catalog.beat_request_schemas import MY_REQUESTS, OPEN_REQUESTS, RESPONSES, OpenRequestsQuery
 from services.catalog.models import PUBLISHED, Artist, BeatRequest, BeatRequestResponse, Track
-from services.catalog.pagination import Envelope, PageRequest, Position, envelope, split
+from services.catalog.references import gone_as_not_found
 from services.catalog.schemas import invalid
 from services.common.clock import iso
 from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.common.persistence import new_id, parse_id
 from services.contracts.errors import ERRORS_BY_NAME, Conflict, Forbidden, NotFound
 from services.contracts.events import (BEAT_REQUEST_CREATED, BEAT_REQUEST_DELETED, BEAT_REQUEST_RENEWED,
@@ -204,7 +205,8 @@ def _store(uow: UnitOfWork, requester: str, request_id: str, data: dict[str, Any
                       cost_tokens=cost, renewals=0, created_at=now,
                       expires_at=rules.expiry(now, data["lifetime_hours"]))
     uow.session.add(row)
-    uow.session.flush()
+    with gone_as_not_found(BeatRequest, {}, invalid("reference_track_id", "not a published track")):
+        uow.session.flush()  # the reference track deleted since it was checked
     notifications.notify(uow, matching_producers(uow.session, row), notifications.BEAT_REQUEST_MATCH,
                          _match_payload(row), now)
     uow.emit(BEAT_REQUEST_CREATED, {
@@ -299,7 +301,8 @@ def respond(uow: UnitOfWork, actor_id: str, request_id: str, data: dict[str, Any
                                    track_id=track.id, message=data.get("message") or None, created_at=now)
     session.add(response)
     try:
-        session.flush()
+        with gone_as_not_found(BeatRequestResponse, {}, invalid("track_id", "not a published track of yours")):
+            session.flush()  # the track deleted meanwhile: as if it had not been found
     except IntegrityError:  # a concurrent response by the same producer won the unique index
         raise Conflict(ALREADY_RESPONDED) from None
     notifications.notify(uow, [row.requester_user_id], notifications.BEAT_REQUEST_RESPONSE, {

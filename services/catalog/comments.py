@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from services.catalog import repository
 from services.catalog.community_sql import newest_first
 from services.catalog.models import Comment, Track
-from services.catalog.pagination import Envelope, PageRequest
+from services.catalog.references import gone_as_not_found
 from services.common.clock import iso, utcnow
 from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, PageRequest
 from services.common.persistence import parse_id
 from services.contracts.errors import Forbidden, NotFound
 from services.contracts.events import COMMENT_DELETED, COMMENT_POSTED
@@ -32,7 +33,8 @@ def post_comment(uow: UnitOfWork, actor_id: str, track_id: str, body: str) -> Co
     track = repository.visible_track(session, track_id)  # published tracks only
     row = Comment(track_id=track.id, author_id=actor_id, body=body, created_at=utcnow())
     session.add(row)
-    session.flush()
+    with gone_as_not_found(Comment, {"track_id": track.id}):  # deleted meanwhile: 404
+        session.flush()
     uow.emit(COMMENT_POSTED, {"comment_id": row.id, "track_id": track.id, "author_id": actor_id,
                               "producer_user_id": track.producer_user_id})
     return comment(row)

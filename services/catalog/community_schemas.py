@@ -7,22 +7,13 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from services.catalog.models import COMMENT_MAX, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_NAME_MAX
-from services.catalog.pagination import DEFAULT_LIMIT, InvalidCursor, PageRequest, decode_cursor
-from services.catalog.schemas import CanonicalId, PageSchema, StrictInteger, StrictSchema, Trimmed, invalid, load
+from services.catalog.schemas import StrictSchema, load
+from services.common.fields import CanonicalId, StrictBoolean, StrictInteger, Trimmed
 from services.contracts.errors import InvalidField
 from services.contracts.events import LIKE_KINDS
 
 PLAYLIST_MAX_TRACKS = 500
 NUL = "\x00"  # PostgreSQL text cannot hold it: refused as invalid rather than failing the insert
-
-
-class StrictBoolean(fields.Boolean):
-    """Only JSON true/false."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
 
 
 def no_nul(value: str) -> None:
@@ -95,21 +86,6 @@ class LikeKindSchema(StrictSchema):
 
 def load_like_kind(kind: Any) -> str:
     return load(LikeKindSchema(), {"kind": kind})["kind"]
-
-
-def load_page(list_kind: str, cursor: Any, limit: Any) -> PageRequest:
-    """A page of a (created_at, id) list: ``cursor`` must be one this very list returned."""
-    data = load(PageSchema(), {"cursor": cursor, "limit": limit})
-    after = None
-    if data["cursor"]:
-        try:
-            after = decode_cursor(list_kind, data["cursor"])
-        except InvalidCursor as exc:
-            raise invalid("cursor", str(exc)) from None
-        if len(after.values) != 2:
-            raise invalid("cursor", "not a cursor this list returned")
-    return PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"])
-
 
 
 class UserIdSchema(StrictSchema):

@@ -8,14 +8,17 @@ from sqlalchemy import CursorResult, Select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from services.catalog.pagination import Envelope, PageRequest, Position, envelope, split
+from services.catalog.references import gone_as_not_found
+from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 
 
 def insert_once(session: Session, model: type, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING: a repeat (even a concurrent one) inserts nothing and fails
-    nothing. Returns whether this call inserted the row."""
+    nothing. Returns whether this call inserted the row. An item deleted since the caller found it
+    is its NotFound (references.py)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    result = cast(CursorResult, session.execute(insert(model).values(**values).on_conflict_do_nothing()))
+    with gone_as_not_found(model, values):
+        result = cast(CursorResult, session.execute(insert(model).values(**values).on_conflict_do_nothing()))
     return bool(result.rowcount)
 
 

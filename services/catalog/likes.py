@@ -18,9 +18,9 @@ from services.catalog import repository, views
 from services.catalog.community_sql import insert_once, newest_first
 from services.catalog.models import (PUBLISHED, Artist, Collection, CollectionLike, ProducerLike, Repost, Track,
                                      TrackLike)
-from services.catalog.pagination import Envelope, PageRequest
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, PageRequest
 from services.contracts.errors import NotFound
 from services.contracts.events import ITEM_LIKED, ITEM_UNLIKED, TRACK_REPOSTED, TRACK_UNREPOSTED, EventType
 

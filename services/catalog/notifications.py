@@ -12,9 +12,9 @@ from sqlalchemy import func, select, tuple_, update
 
 from services.catalog.beat_request_schemas import NOTIFICATIONS
 from services.catalog.models import Notification
-from services.catalog.pagination import Envelope, PageRequest, Position, envelope, split
 from services.common.clock import iso
 from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.common.persistence import parse_id
 
 BEAT_REQUEST_MATCH = "beat_request_match"

@@ -1,14 +1,13 @@
-"""Validation of the plays RPC inputs (``report_play``, ``list_history``): bad input changes nothing."""
+"""Validation of ``report_play``'s input (bad input changes nothing), and the name of the history list
+(whose pages ``schemas.load_page`` loads)."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.catalog import play_rules
-from services.catalog.pagination import DEFAULT_LIMIT, InvalidCursor, PageRequest, decode_cursor
-from services.catalog.schemas import PageSchema, StrictSchema, load
+from services.catalog.schemas import StrictSchema, load
 
 HISTORY = "history"
 
@@ -37,29 +36,5 @@ class PlayReportSchema(StrictSchema):
                                   field_name="position_s")
 
 
-class HistoryPageSchema(PageSchema):
-    @validates_schema(skip_on_field_errors=True)
-    def cursor_of_this_list(self, data: dict, **kwargs) -> None:
-        if data.get("cursor"):
-            try:
-                decode_history_cursor(data["cursor"])
-            except InvalidCursor as exc:
-                raise ValidationError([str(exc)], field_name="cursor") from None
-
-
-def decode_history_cursor(cursor: str):
-    position = decode_cursor(HISTORY, cursor)
-    if len(position.values) != 2 or not isinstance(position.values[0], datetime) \
-            or not isinstance(position.values[1], str):
-        raise InvalidCursor("not a cursor this list returned")
-    return position
-
-
 def load_play_report(position_s: Any, duration_s: Any) -> dict[str, float]:
     return load(PlayReportSchema(), {"position_s": position_s, "duration_s": duration_s})
-
-
-def load_history_page(cursor: Any, limit: Any) -> PageRequest:
-    data = load(HistoryPageSchema(), {"cursor": cursor, "limit": limit})
-    after = decode_history_cursor(data["cursor"]) if data["cursor"] else None
-    return PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"])

@@ -17,9 +17,10 @@ from services.catalog import repository, views
 from services.catalog.community_schemas import PLAYLIST_MAX_TRACKS
 from services.catalog.community_sql import newest_first
 from services.catalog.models import Playlist, PlaylistTrack, Track
-from services.catalog.pagination import Envelope, PageRequest
+from services.catalog.references import gone_as_not_found
 from services.common.clock import iso, utcnow
 from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, PageRequest
 from services.common.persistence import parse_id
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound
 
@@ -91,7 +92,8 @@ def add_track(uow: UnitOfWork, actor_id: str, playlist_id: str, track_id: str,
         raise Conflict(f"a playlist holds at most {PLAYLIST_MAX_TRACKS} tracks", {"playlist_id": row.id})
     order = list(stored)
     order.insert(len(order) if position is None else min(position, len(order)), track.id)
-    _store_order(session, row.id, order, stored)
+    with gone_as_not_found(PlaylistTrack, {"track_id": track.id}):  # the track deleted meanwhile: 404
+        _store_order(session, row.id, order, stored)
     return _view(session, row)
 
 

@@ -15,14 +15,15 @@ from sqlalchemy import CursorResult, Select, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from services.catalog import play_rules, repository
+from services.catalog import play_rules
 from services.catalog.models import PUBLISHED, Artist, HistoryEntry, Play, PlayWindow, Track
-from services.catalog.pagination import Envelope, PageRequest, Position, envelope, split
 from services.catalog.play_schemas import HISTORY
+from services.catalog.references import gone_as_not_found
 from services.catalog.schemas import invalid
 from services.catalog.views import has_cover
 from services.common.clock import as_utc, iso, iso_or_none, utcnow
 from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.common.persistence import parse_id
 from services.contracts.errors import NotFound
 from services.contracts.events import PLAY_RECORDED
@@ -66,7 +67,8 @@ def report_play(uow: UnitOfWork, actor_id: str, track_id: str, report: dict[str,
     listener = _listener(actor_id)
     track = _published_track(session, track_id)
     actual_s = _check_duration(track, report["duration_s"])
-    window = _lock_window(session, listener, track.id)
+    with gone_as_not_found(PlayWindow, {"track_id": track.id}):  # SQLite takes no lock above
+        window = _lock_window(session, listener, track.id)
     last_counted_at = as_utc(window.last_counted_at) if window.last_counted_at is not None else None
     verdict = play_rules.judge(report["position_s"], actual_s, _is_own(session, track, listener), last_counted_at,
                                now)
@@ -88,7 +90,12 @@ def _listener(actor_id: str) -> str:
 
 
 def _published_track(session: Session, track_id: str) -> Track:
-    row = repository.find_track(session, track_id)
+    """Read under a key-share lock (PostgreSQL; SQLite ignores it): the track cannot be deleted while this
+    report writes rows referring to it, yet concurrent reports (and play_count updates) never wait on it.
+    A deletion that committed first leaves nothing to lock: NotFound."""
+    canonical = parse_id(track_id)
+    row = None if canonical is None else session.scalars(
+        select(Track).where(Track.id == canonical).with_for_update(read=True, key_share=True)).first()
     if row is None or row.status != PUBLISHED:
         raise NotFound("track not found", {"track_id": str(track_id)})
     return row

@@ -12,37 +12,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from services.catalog import rules
 from services.catalog.models import ARTIST_NAME_MAX, NAME_MAX
-from services.catalog.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
+from services.common.fields import CanonicalId, StrictInteger, Trimmed
+from services.common.pagination import DEFAULT_LIMIT, KEYSET, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
 from services.contracts.errors import InvalidField
 
 URL_MAX = 2048
-SORTS = {"newest": 2, "popular": 3}  # sort name → how many values its cursor holds
-
-
-class Trimmed(fields.String):
-    """A string without surrounding whitespace."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
-class StrictInteger(fields.Integer):
-    """Only JSON integers: "120" or 120.5 is not a BPM."""
-
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs) -> int:
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-class CanonicalId(fields.UUID):
-    """A UUID, returned as its canonical string."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> str:  # type: ignore[override]
-        return str(super()._deserialize(value, attr, data, **kwargs))
+#: sort name → its sort key's types (what its cursor holds): newest by publication, popular by plays first
+SORTS: dict[str, tuple[type, ...]] = {"newest": KEYSET, "popular": (int, *KEYSET)}
 
 
 def text(max_length: int, min_length: int = 1, **kwargs) -> Trimmed:
@@ -159,35 +135,20 @@ class TrackFiltersSchema(StrictSchema):
             raise ValidationError(["must not be below bpm_min"], field_name="bpm_max")
 
 
-class ListSchema(StrictSchema):
+class PageSchema(StrictSchema):
+    """``cursor``/``limit`` of a list; a query schema of a list extends it with its filters."""
+
+    cursor = fields.String(load_default=None, allow_none=True)
+    limit = StrictInteger(load_default=DEFAULT_LIMIT, allow_none=True, validate=validate.Range(min=1, max=MAX_LIMIT))
+
+
+class ListSchema(PageSchema):
     filters = fields.Nested(TrackFiltersSchema, load_default=dict)
     sort = fields.String(load_default="newest", validate=validate.OneOf(tuple(SORTS)))
-    cursor = fields.String(load_default=None, allow_none=True)
-    limit = StrictInteger(load_default=DEFAULT_LIMIT, allow_none=True, validate=validate.Range(min=1, max=MAX_LIMIT))
-
-    @validates_schema(skip_on_field_errors=True)
-    def cursor_of_this_list(self, data: dict, **kwargs) -> None:
-        if data.get("cursor"):
-            try:
-                decode_tracks_cursor(data["sort"], data["cursor"])
-            except InvalidCursor as exc:
-                raise ValidationError([str(exc)], field_name="cursor") from None
-
-
-class PageSchema(StrictSchema):
-    cursor = fields.String(load_default=None, allow_none=True)
-    limit = StrictInteger(load_default=DEFAULT_LIMIT, allow_none=True, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
 def tracks_kind(sort: str) -> str:
     return f"tracks:{sort}"
-
-
-def decode_tracks_cursor(sort: str, cursor: str):
-    position = decode_cursor(tracks_kind(sort), cursor)
-    if len(position.values) != SORTS[sort]:
-        raise InvalidCursor("not a cursor this list returned")
-    return position
 
 
 # --- commands --------------------------------------------------------------------------------------
@@ -261,12 +222,28 @@ def load_collection(data: Any) -> dict[str, Any]:
     return load(CollectionSchema(), data, root="data")
 
 
+def page_of(kind: str, data: dict[str, Any], shape: tuple[type, ...] = KEYSET) -> PageRequest:
+    """The page that ``data`` (loaded by a ``PageSchema``) asks for. Its cursor must be one the list
+    ``kind`` returned, holding values of the types ``shape`` lists (the list's sort key); checked only
+    once the other fields are valid, as ``InvalidField`` on ``cursor``."""
+    after = None
+    if data["cursor"]:
+        try:
+            after = decode_cursor(kind, data["cursor"], shape)
+        except InvalidCursor as exc:
+            raise invalid("cursor", str(exc)) from None
+    return PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"])
+
+
+def load_page(kind: str, cursor: Any, limit: Any, shape: tuple[type, ...] = KEYSET) -> PageRequest:
+    """A page of the list ``kind`` (one sorted by (created_at, id) unless ``shape`` says otherwise)."""
+    return page_of(kind, load(PageSchema(), {"cursor": cursor, "limit": limit}), shape)
+
+
 def load_track_query(filters: Any, sort: Any, cursor: Any, limit: Any) -> TrackQuery:
     data = load(ListSchema(), {"filters": filters if filters is not None else {}, "sort": sort,
                                "cursor": cursor, "limit": limit})
-    after = decode_tracks_cursor(data["sort"], data["cursor"]) if data["cursor"] else None
-    return TrackQuery(data["filters"], data["sort"],
-                      PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"]))
+    return TrackQuery(data["filters"], data["sort"], page_of(tracks_kind(data["sort"]), data, SORTS[data["sort"]]))
 
 
 class UploadSchema(StrictSchema):

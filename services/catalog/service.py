@@ -13,13 +13,13 @@ from services.catalog import play_schemas, plays
 from services.catalog import beat_request_schemas, beat_requests, notifications
 from services.catalog import comments, community_schemas as community, likes, playlists
 from services.catalog.artists import ClaimStatus
-from services.catalog.pagination import Envelope
 from services.catalog.views import ArtistView, CollectionView, Source, TrackView
 from services.common.clock import utcnow
 from services.common.context import RequestContext
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
 from services.common.media import MediaStore
+from services.common.pagination import Envelope
 from services.contracts.events import AUDIO_REJECTED, AUDIO_VALIDATED, PRODUCER_APPROVED, PRODUCER_VERIFIED
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ class CatalogService:
 
     @rpc
     def list_history(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
-        return plays.list_history(self.db, actor_id, play_schemas.load_history_page(cursor, limit))
+        return plays.list_history(self.db, actor_id, schemas.load_page(play_schemas.HISTORY, cursor, limit))
 
     # --- beat requests and notifications (beat_requests.py, notifications.py) ---------------------
 
@@ -145,7 +145,7 @@ class CatalogService:
 
     @rpc
     def list_my_beat_requests(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
-        page = beat_request_schemas.page_request(beat_request_schemas.MY_REQUESTS, cursor, limit)
+        page = schemas.load_page(beat_request_schemas.MY_REQUESTS, cursor, limit)
         return beat_requests.list_mine(self.db, actor_id, page, utcnow())
 
     @rpc
@@ -160,7 +160,7 @@ class CatalogService:
     @rpc
     def list_beat_request_responses(self, actor_id: str, beat_request_id: str, cursor: str | None = None,
                                     limit: int = 20) -> Envelope:
-        page = beat_request_schemas.page_request(beat_request_schemas.RESPONSES, cursor, limit)
+        page = schemas.load_page(beat_request_schemas.RESPONSES, cursor, limit)
         return beat_requests.list_responses(self.db, actor_id, beat_request_id, page)
 
     @rpc
@@ -190,7 +190,7 @@ class CatalogService:
     @rpc
     def list_likes(self, user_id: str, kind: str = "tracks", cursor: str | None = None, limit: int = 20) -> Envelope:
         kind = community.load_like_kind(kind)
-        page = community.load_page(likes.LIKES[kind].list_kind, cursor, limit)
+        page = schemas.load_page(likes.LIKES[kind].list_kind, cursor, limit)
         return likes.list_likes(self.db, community.load_user_id(user_id), kind, page)
 
     @rpc
@@ -203,7 +203,7 @@ class CatalogService:
 
     @rpc
     def list_reposts(self, user_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
-        page = community.load_page(likes.REPOSTS.list_kind, cursor, limit)
+        page = schemas.load_page(likes.REPOSTS.list_kind, cursor, limit)
         return likes.list_reposts(self.db, community.load_user_id(user_id), page)
 
     @rpc
@@ -240,12 +240,12 @@ class CatalogService:
 
     @rpc
     def list_my_playlists(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
-        page = community.load_page(playlists.MINE, cursor, limit)
+        page = schemas.load_page(playlists.MINE, cursor, limit)
         return playlists.list_my_playlists(self.db, community.load_user_id(actor_id, "actor_id"), page)
 
     @rpc
     def list_user_playlists(self, user_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
-        page = community.load_page(playlists.PUBLIC, cursor, limit)
+        page = schemas.load_page(playlists.PUBLIC, cursor, limit)
         return playlists.list_public_playlists(self.db, community.load_user_id(user_id), page)
 
     @rpc
@@ -255,7 +255,7 @@ class CatalogService:
 
     @rpc
     def list_comments(self, track_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
-        return comments.list_comments(self.db, track_id, community.load_page(comments.COMMENTS, cursor, limit))
+        return comments.list_comments(self.db, track_id, schemas.load_page(comments.COMMENTS, cursor, limit))
 
     @rpc
     def delete_comment(self, actor_id: str, comment_id: str) -> None:

@@ -10,10 +10,10 @@ from sqlalchemy import func, select, tuple_
 from services.catalog import images, repository, rules, views
 from services.common.clock import utcnow
 from services.catalog.models import PROCESSING, PUBLISHED, Artist, Collection, Track, TrackGenre
-from services.catalog.pagination import Envelope, Position, envelope, split
 from services.catalog.schemas import TrackQuery, exclusive_problem, invalid, tracks_kind
 from services.common.db import UnitOfWork
 from services.common.media import MediaError, MediaStore
+from services.common.pagination import Envelope, Position, envelope, split
 from services.contracts.errors import NotFound
 from services.contracts.events import TRACK_DELETED, TRACK_METADATA_COMPLETED, TRACK_UPLOADED
 

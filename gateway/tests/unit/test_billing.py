@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from openapi_schema_validator import OAS30Validator
 
 from gateway.tests.unit.support import USER_ID, bearer, private_user
 from services.contracts.errors import BillingUnavailable, Conflict
@@ -72,3 +73,30 @@ def test_me_shows_the_subscription(http, rpc):
                                  "can_download")} == {
         "plan": "plus", "subscription_status": "active", "cancel_at_period_end": True,
         "current_period_end": "2026-12-01T00:00:00+00:00", "can_download": True}
+
+
+def documented_schema(spec: dict, path: str, status: str = "200") -> dict:
+    """The response schema the OpenAPI document gives for GET ``path``, with its references inlined."""
+    def inline(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(spec["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]])
+            return {key: inline(value) for key, value in node.items()}
+        return [inline(item) for item in node] if isinstance(node, list) else node
+
+    return inline(spec["paths"][path]["get"]["responses"][status]["content"]["application/json"]["schema"])
+
+
+def test_a_never_subscribed_user_matches_the_documented_schemas(http, rpc):
+    """status null ("never subscribed") must be one of the documented values, not only `nullable`:
+    OpenAPI 3.0 validators (and clients generated from the document) check the enum as well."""
+    spec = http.get("/api/v1/openapi.json").get_json()
+    rpc.answers[("accounts", "get_subscription")] = {
+        "plan": "explorer", "status": None, "pending_plan": None, "cancel_at_period_end": False,
+        "current_period_start": None, "current_period_end": None, "can_download": False}
+    rpc.answers[("accounts", "get_user")] = private_user(
+        subscription_status=None, pending_plan=None, cancel_at_period_end=False, current_period_end=None,
+        can_download=False)
+    for path in ("/api/v1/billing/subscription", "/api/v1/me"):
+        body = http.get(path, headers=bearer()).get_json()
+        OAS30Validator(documented_schema(spec, path)).validate(body)

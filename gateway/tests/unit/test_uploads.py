@@ -89,6 +89,7 @@ def test_an_upload_past_the_time_limit_is_408_and_leaves_nothing(http, rpc, app,
     ({"artists": []}, "metadata.artists"), ({"licensing_model": "exclusive_only"}, "metadata.exclusive"),
     ({"exclusive": {"price_cents": 0, "currency": "USD", "contact_email": "a@b.co"}}, "metadata.exclusive"),
     ({"role": "admin"}, "metadata.role"), ({"tags": ["t"] * 21}, "metadata.tags"),
+    ({"name": "Beat\u0000"}, "metadata.name"), ({"tags": ["ok", "b\ud800d"]}, "metadata.tags.1"),
 ])
 def test_metadata_sent_first_is_checked_before_the_audio_is_read(http, rpc, limits, media_root, changes, field,
                                                                  monkeypatch):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 from gateway.tests.unit.support import bearer
+from gateway.validation import refuse_unstorable_text
+from services.contracts.errors import InvalidField
 
 APP_ID = "7a1c2a3e-0000-4000-8000-000000000009"
 REGISTER = {"email": "ana@example.com", "password": "long enough pw", "username": "ana"}
@@ -33,6 +35,14 @@ def test_malformed_json_is_400(http):
     response = http.post("/api/v1/auth/register", data='{"email": ', content_type="application/json")
     assert response.status_code == 400
     assert response.get_json() == {"error": "bad_request", "message": "the body is not valid JSON", "details": {}}
+
+
+@pytest.mark.parametrize("depth", [600, 3000])  # under the unit tests' 8 KiB body limit
+def test_deeply_nested_json_is_400_or_422_not_a_500(http, depth):
+    """Past the parser's depth limit: 400. Below it, the body's text is still checked without recursion."""
+    body = '{"email": ' + "[" * depth + "]" * depth + "}"
+    response = http.post("/api/v1/auth/register", data=body, content_type="application/json")
+    assert response.status_code in (400, 422), response.get_data(as_text=True)[:300]
 
 
 def test_a_json_body_that_is_not_an_object_is_400(http):
@@ -120,6 +130,7 @@ def test_profile_fields(http, payload, field):
 
 @pytest.mark.parametrize("query, field", [
     ("limit=0", "limit"), ("limit=101", "limit"), ("limit=ten", "limit"), ("colour=red", "colour"),
+    ("cursor=%C3%A9t%C3%A9", "cursor"), ("cursor=abc%3D%3D", "cursor"), ("cursor=" + "a" * 513, "cursor"),
 ])
 def test_list_parameters(http, query, field):
     assert_invalid(http.get(f"/api/v1/me/applications?{query}", headers=bearer()), field)
@@ -133,3 +144,29 @@ def test_admin_status_filter_is_checked(http):
 def test_a_rejection_needs_a_reason(http, payload):
     assert_invalid(http.post(f"/api/v1/admin/producer-applications/{APP_ID}/reject", headers=bearer(),
                              json=payload), "reason")
+
+
+@pytest.mark.parametrize("method, path, payload, field", [
+    ("patch", "/api/v1/me/profile", '{"name": "Ana\\u0000"}', "name"),
+    ("patch", "/api/v1/me/profile", '{"description": "lone \\udc00 half"}', "description"),
+    ("patch", "/api/v1/me/profile", '{"links": ["https://example.com/", "https://e.com/\\u0000"]}', "links.1"),
+    ("post", "/api/v1/playlists", '{"name": "Mix\\ud800", "public": true}', "name"),
+    ("post", f"/api/v1/tracks/{APP_ID}/comments", '{"body": "nice\\u0000"}', "body"),
+])
+def test_text_no_database_can_store_is_422_before_any_rpc(http, method, path, payload, field):
+    """PostgreSQL cannot store NUL, and a lone surrogate has no UTF-8 encoding: either was a 500 in the
+    service; now the gateway names the field."""
+    response = getattr(http, method)(path, headers=bearer(), data=payload, content_type="application/json")
+    details = assert_invalid(response, field)
+    assert details[field] == ["Must be UTF-8 text without NUL (\\u0000) characters or unpaired surrogates."]
+
+
+def test_emoji_accents_and_control_characters_other_than_nul_are_storable_text():
+    refuse_unstorable_text({"name": "Zoë 😀", "tags": ["tab\there", "日本"], "nested": {"ok": "\u0001"}})
+    with pytest.raises(InvalidField) as caught:
+        refuse_unstorable_text({"nested": {"deep": ["fine", "bad\x00"]}}, "metadata")
+    assert list(caught.value.details) == ["metadata.nested.deep.1"]
+
+
+def test_a_query_parameter_with_a_nul_character_is_422(http):
+    assert_invalid(http.get("/api/v1/beat-requests?genre=trap%00", headers=bearer()), "genre")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
+from services.catalog import repository
 from services.catalog.models import PUBLISHED, Track
 from services.catalog.tests.integration.conftest import PNG
 from services.common.clock import utcnow
@@ -30,6 +31,28 @@ def publish(upload, uow) -> Callable[..., dict]:
         return {**track, "status": PUBLISHED}
 
     return make
+
+
+@pytest.fixture
+def deleted_once_found(monkeypatch, session_factory) -> Callable[..., None]:
+    """``deleted_once_found(lookup)``: from then on ``repository.<lookup>`` deletes each track it finds,
+    in a transaction of its own that commits, before returning the row — the track's deletion racing with
+    the caller between its look-up and its write."""
+
+    def arm(lookup: str = "visible_track") -> None:
+        found = getattr(repository, lookup)
+
+        def then_deleted(session, track_id, *args: Any, **kwargs: Any):
+            row = found(session, track_id, *args, **kwargs)
+            if row is not None:
+                with session_factory() as other:
+                    other.execute(delete(Track).where(Track.id == row.id))
+                    other.commit()
+            return row
+
+        monkeypatch.setattr(repository, lookup, then_deleted)
+
+    return arm
 
 
 @pytest.fixture

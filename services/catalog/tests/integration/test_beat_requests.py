@@ -12,7 +12,10 @@ from sqlalchemy import func, select
 
 from services.catalog import beat_request_schemas as schemas
 from services.catalog import beat_requests, notifications
-from services.catalog.models import PROCESSING, PUBLISHED, Artist, BeatRequest, Notification, Track
+from services.catalog.schemas import load_page
+from services.catalog.models import (PROCESSING, PUBLISHED, Artist, BeatRequest, BeatRequestResponse, Notification,
+                                     Track)
+from services.catalog.tests.integration.community_support import deleted_once_found  # noqa: F401
 from services.common.messaging.models import OutboxMessage
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound, PaymentRequired
 
@@ -234,7 +237,7 @@ def test_my_requests_include_expired_ones_but_not_deleted_ones(uow):
     active = create(uow, tokens, requester, NOW + timedelta(hours=20), lifetime_hours=72)
     deleted = create(uow, tokens, requester, NOW + timedelta(hours=21))
     beat_requests.delete(uow, tokens, requester, deleted["id"], NOW + timedelta(hours=22))
-    page = beat_requests.list_mine(uow, requester, schemas.page_request(schemas.MY_REQUESTS, None, None),
+    page = beat_requests.list_mine(uow, requester, load_page(schemas.MY_REQUESTS, None, None),
                                    NOW + timedelta(hours=30))
     assert [(item["id"], item["status"]) for item in page["items"]] == [(active["id"], "open"),
                                                                         (expired["id"], "expired")]
@@ -264,12 +267,12 @@ def test_a_producer_responds_once_with_an_own_published_track_and_the_requester_
     assert note.kind == notifications.BEAT_REQUEST_RESPONSE
     assert note.payload["response_id"] == response["id"] and note.payload["track_id"] == own
     page = beat_requests.list_responses(uow, requester, created["id"],
-                                        schemas.page_request(schemas.RESPONSES, None, None))
+                                        load_page(schemas.RESPONSES, None, None))
     assert [item["id"] for item in page["items"]] == [response["id"]] and page["items"][0]["message"] == "try this"
     for outsider in (producer["user_id"], new_user()):
         with pytest.raises(Forbidden):
             beat_requests.list_responses(uow, outsider, created["id"],
-                                         schemas.page_request(schemas.RESPONSES, None, None))
+                                         load_page(schemas.RESPONSES, None, None))
 
 
 def test_only_producers_respond_not_to_their_own_request_and_only_while_open(uow, tokens, make_producer):
@@ -381,3 +384,30 @@ def test_listing_notifications_marks_them_read_and_reports_the_previous_state(uo
         uow, user, False, schemas.load_notifications_query(False, again["next"], 2)[1], NOW + timedelta(hours=2))
     assert [item["payload"]["n"] for item in rest["items"]] == [0] and rest["next"] is None
     assert notifications.list_notifications(uow, user, True, page, NOW)["total"] == 0
+
+
+# --- a track deleted between its look-up and the write -------------------------------------------
+
+def test_a_reference_track_deleted_meanwhile_is_refused_and_refunded(uow, tokens, make_producer, deleted_once_found):
+    producer, requester = make_producer(), new_user()
+    reference = published_track(uow, producer)
+    deleted_once_found("find_track")
+    with pytest.raises(InvalidField) as caught:
+        create(uow, tokens, requester, reference_track_id=reference)
+    assert list(caught.value.details) == ["reference_track_id"]
+    assert tokens.balance(requester)["tokens"] == 1 and stored(uow, requester) == 0
+
+
+def test_a_response_with_a_track_deleted_meanwhile_is_refused_not_a_conflict(uow, tokens, make_producer,
+                                                                              deleted_once_found):
+    requester, producer = new_user(), make_producer()
+    created = create(uow, tokens, requester)
+    own = published_track(uow, producer)
+    deleted_once_found("find_track")
+    with pytest.raises(InvalidField) as caught:
+        beat_requests.respond(uow, producer["user_id"], created["id"], {"track_id": own}, NOW)
+    assert list(caught.value.details) == ["track_id"]
+    uow.rollback()
+    assert uow.session.scalar(select(func.count()).select_from(BeatRequestResponse)
+                              .where(BeatRequestResponse.beat_request_id == created["id"])) == 0
+    assert inbox(uow, requester) == []

@@ -5,11 +5,12 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from services.catalog import comments
 from services.catalog.community_sql import page_statement
 from services.catalog.models import Comment, PlaylistTrack, Repost, TrackLike
-from services.catalog.pagination import PageRequest, Position
-from services.catalog.tests.integration.community_support import (count_rows, explain, producer,  # noqa: F401
-                                                                   publish, seen)
+from services.common.pagination import PageRequest, Position
+from services.catalog.tests.integration.community_support import (count_rows, deleted_once_found,  # noqa: F401
+                                                                   explain, producer, publish, seen)
 from services.catalog.tests.integration.conftest import new_user_id
 from services.contracts.errors import Forbidden, InvalidField, NotFound
 from services.contracts.events import REGISTRY, validate_event
@@ -113,3 +114,16 @@ def test_comment_pages_are_index_range_scans(uow):
         plan = explain(uow, statement)
         assert "ix_comments_track_newest" in plan and "Sort" not in plan, plan
     uow.rollback()
+
+
+def test_a_comment_on_a_track_deleted_meanwhile_is_not_found_and_stores_nothing(producer, publish, uow,
+                                                                                deleted_once_found):
+    """The track is found, then deleted (committed) before the comment is written: NotFound, not a 500."""
+    track = publish(producer)
+    deleted_once_found()
+    author = new_user_id()
+    with pytest.raises(NotFound) as caught:
+        comments.post_comment(uow, author, track["id"], "first!")
+    assert (caught.value.message, caught.value.details) == ("track not found", {"track_id": track["id"]})
+    uow.rollback()
+    assert count_rows(uow, Comment, author_id=author) == 0

@@ -4,14 +4,19 @@ from datetime import datetime, timezone
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from services.catalog import likes
-from services.catalog.community_sql import page_statement
-from services.catalog.models import CollectionLike, ProducerLike, Repost, TrackLike
-from services.catalog.pagination import PageRequest, Position
-from services.catalog.tests.integration.community_support import (count_rows, explain, make_collection,  # noqa: F401
-                                                                   producer, publish, seen)
+from services.catalog.community_sql import insert_once, page_statement
+from services.catalog.models import Base, CollectionLike, ProducerLike, Repost, TrackLike
+from services.common.pagination import PageRequest, Position
+from services.catalog.tests.integration.community_support import (count_rows, deleted_once_found,  # noqa: F401
+                                                                   explain, make_collection, producer, publish,
+                                                                   seen)
 from services.catalog.tests.integration.conftest import new_user_id
+from services.common.db import make_engine
+from services.common.messaging.models import OutboxMessage
 from services.contracts.errors import InvalidField, NotFound
 from services.contracts.events import REGISTRY, validate_event
 
@@ -138,3 +143,32 @@ def test_tab_pages_are_index_range_scans(uow):
             plan = explain(uow, page_statement(likes.list_query(mark, user), mark.model.created_at, mark.item, page))
             assert index in plan and "Sort" not in plan, plan
     uow.rollback()
+
+
+@pytest.mark.parametrize("mark", ["like", "repost"])
+def test_a_mark_racing_with_the_tracks_deletion_is_not_found_and_stores_nothing(mark, producer, publish, uow,
+                                                                                  deleted_once_found):
+    """The track is found, then deleted by a transaction that commits before the mark is inserted: the
+    insert's foreign key fails, which is the track's NotFound (404), not a 500."""
+    track = publish(producer)
+    deleted_once_found()
+    fan = new_user_id()
+    with pytest.raises(NotFound) as caught:
+        if mark == "like":
+            likes.like(uow, fan, "tracks", track["id"])
+        else:
+            likes.repost(uow, fan, track["id"])
+    assert (caught.value.message, caught.value.details) == ("track not found", {"track_id": track["id"]})
+    uow.rollback()
+    assert count_rows(uow, TrackLike, user_id=fan) == count_rows(uow, Repost, user_id=fan) == 0
+    assert uow.session.scalar(select(func.count()).select_from(OutboxMessage)
+                              .where(OutboxMessage.body.contains(fan))) == 0  # no event either
+
+
+def test_insert_once_of_a_missing_item_is_not_found_on_sqlite_too(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'catalog.db'}")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session, pytest.raises(NotFound) as caught:
+        insert_once(session, CollectionLike, {"user_id": new_user_id(), "collection_id": "missing",
+                                              "created_at": datetime.now(timezone.utc)})
+    assert caught.value.details == {"collection_id": "missing"}

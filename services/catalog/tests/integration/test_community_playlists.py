@@ -10,8 +10,9 @@ from sqlalchemy import select
 from services.catalog import playlists
 from services.catalog.community_sql import page_statement
 from services.catalog.models import Playlist, PlaylistTrack
-from services.catalog.pagination import PageRequest, Position
-from services.catalog.tests.integration.community_support import count_rows, explain, producer, publish  # noqa: F401
+from services.common.pagination import PageRequest, Position
+from services.catalog.tests.integration.community_support import (count_rows, deleted_once_found,  # noqa: F401
+                                                                   explain, producer, publish)
 from services.catalog.tests.integration.conftest import new_user_id
 from services.common.db import UnitOfWork
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound
@@ -200,3 +201,16 @@ def test_playlist_pages_and_entry_look_ups_use_indexes(uow):
     entries = select(PlaylistTrack.track_id).where(PlaylistTrack.playlist_id == user).order_by(PlaylistTrack.position)
     assert "uq_playlist_tracks_position" in explain(uow, entries)
     uow.rollback()
+
+
+def test_adding_a_track_deleted_meanwhile_is_not_found_and_changes_nothing(catalog, owner, tracks, uow,
+                                                                          deleted_once_found):
+    """The track is found, then deleted (committed) before its entry is written: NotFound, not a 500."""
+    playlist = new_playlist(catalog, owner)
+    catalog.add_playlist_track(actor_id=owner, playlist_id=playlist["id"], track_id=tracks[0]["id"])
+    deleted_once_found()
+    with pytest.raises(NotFound) as caught:
+        playlists.add_track(uow, owner, playlist["id"], tracks[1]["id"], position=0)
+    assert caught.value.details == {"track_id": tracks[1]["id"]}
+    uow.rollback()
+    assert stored(uow, playlist["id"]) == [(tracks[0]["id"], 0)]

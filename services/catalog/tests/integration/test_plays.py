@@ -6,13 +6,14 @@ from datetime import datetime, timedelta, timezone
 import eventlet
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from services.catalog import artists, plays, schemas, tracks
 from services.catalog.models import HistoryEntry, Play, PlayWindow, Track
-from services.catalog.pagination import PageRequest
+from services.common.pagination import PageRequest
 from services.catalog.play_rules import ALREADY_COUNTED, COUNTED, OWN_TRACK, TOO_EARLY
-from services.catalog.play_schemas import decode_history_cursor
+from services.catalog.play_schemas import HISTORY
 from services.catalog.tests.integration.conftest import WAV, metadata, new_user_id
 from services.catalog.tests.integration.test_sqlite import publish, sqlite_uow  # noqa: F401 - a fixture
 from services.common.db import UnitOfWork
@@ -280,6 +281,31 @@ def test_counting_and_history_work_on_sqlite(sqlite_uow, tmp_path):
     assert reasons == [COUNTED, ALREADY_COUNTED, COUNTED]
     page = plays.list_history(sqlite_uow, listener, PageRequest(limit=1))
     assert page["total"] == 2 and page["items"][0]["position_s"] == 50.0
-    rest = plays.list_history(sqlite_uow, listener, PageRequest(decode_history_cursor(page["next"]), 1))
+    rest = plays.list_history(sqlite_uow, listener, schemas.load_page(HISTORY, page["next"], 1))
     assert [item["position_s"] for item in rest["items"]] == [40.0] and rest["next"] is None
     assert sqlite_uow.session.scalar(select(Track.play_count).where(Track.id == track["id"])) == 2
+
+
+def test_a_track_cannot_be_deleted_between_a_reports_look_up_and_its_writes(published, session_factory, uow,
+                                                                            monkeypatch):
+    """The report reads its track under a key-share lock: a deletion trying to commit in between waits
+    (here: gives up after its lock timeout) instead of making the report's writes fail with a 500."""
+    listener, track_id = new_user_id(), published["id"]
+    lock_window, deletion = plays._lock_window, []
+
+    def deletion_first(session, listener_id: str, track: str):
+        with session_factory() as other:
+            other.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            try:
+                other.execute(delete(Track).where(Track.id == track))
+                other.commit()
+                deletion.append("deleted")
+            except OperationalError:
+                other.rollback()
+                deletion.append("waited")
+        return lock_window(session, listener_id, track)
+
+    monkeypatch.setattr(plays, "_lock_window", deletion_first)
+    assert plays.report_play(uow, listener, track_id, report(31), now=NOW)["counted"]
+    uow.commit()
+    assert deletion == ["waited"] and play_count(uow, track_id) == 1

@@ -6,7 +6,7 @@ import pytest
 
 from services.catalog import beat_request_rules as rules
 from services.catalog import beat_request_schemas as schemas
-from services.catalog.pagination import Position, encode_cursor
+from services.common.pagination import Position, encode_cursor
 from services.contracts.errors import InvalidField
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=timezone.utc)

@@ -6,8 +6,9 @@ import pytest
 
 from services.catalog import community_schemas as community
 from services.catalog import likes
-from services.catalog.pagination import Position, encode_cursor
+from services.common.pagination import Position, encode_cursor
 from services.catalog.playlists import order_problems
+from services.catalog.schemas import load_page
 from services.contracts.errors import InvalidField, NotFound
 
 A, B, C, D = (str(uuid.uuid4()) for _ in range(4))
@@ -113,16 +114,16 @@ def test_a_page_takes_only_its_own_lists_cursor():
     from datetime import datetime, timezone
 
     position = Position((datetime(2026, 1, 1, tzinfo=timezone.utc), A))
-    page = community.load_page("comments", encode_cursor("comments", position), 5)
+    page = load_page("comments", encode_cursor("comments", position), 5)
     assert (page.after, page.limit) == (position, 5)
     for cursor in (encode_cursor("likes:tracks", position), encode_cursor("comments", Position((1, 2, 3))), "!!"):
         with pytest.raises(InvalidField) as caught:
-            community.load_page("comments", cursor, 5)
+            load_page("comments", cursor, 5)
         assert list(caught.value.details) == ["cursor"]
     for limit in (0, 101, "5"):
         with pytest.raises(InvalidField):
-            community.load_page("comments", None, limit)
-    assert community.load_page("comments", None, None).limit == 20
+            load_page("comments", None, limit)
+    assert load_page("comments", None, None).limit == 20
 
 
 def test_user_ids_must_be_uuids():

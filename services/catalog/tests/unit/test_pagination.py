@@ -1,44 +1,37 @@
-"""Opaque keyset cursors: they round-trip and are refused by another list."""
-from datetime import datetime, timedelta, timezone
+"""The track list's cursors: each sort has its own, holding that sort's key (the cursors themselves are
+tested with services.common.pagination in tests/unit/test_pagination.py)."""
+from datetime import datetime, timezone
 
 import pytest
 
 from services.catalog import schemas
-from services.catalog.pagination import InvalidCursor, PageRequest, Position, decode_cursor, encode_cursor, split
+from services.common.pagination import Position, encode_cursor
+from services.contracts.errors import InvalidField
 
 MOMENT = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=timezone.utc)
+NEWEST = Position((MOMENT, "id-1"))
+POPULAR = Position((42, MOMENT, "id-1"))
 
 
-def test_a_cursor_round_trips():
-    position = Position((42, MOMENT, "id-1"))
-    cursor = encode_cursor("tracks:popular", position)
-    assert "=" not in cursor and "id-1" not in cursor  # opaque, URL-safe
-    assert decode_cursor("tracks:popular", cursor) == position
+@pytest.mark.parametrize("sort, position", [("newest", NEWEST), ("popular", POPULAR)])
+def test_each_sort_takes_its_own_cursor(sort, position):
+    cursor = encode_cursor(schemas.tracks_kind(sort), position)
+    assert schemas.load_track_query(None, sort, cursor, 5).page.after == position
 
 
-def test_times_come_back_in_utc():
-    local = MOMENT.astimezone(timezone(timedelta(hours=-5)))
-    assert decode_cursor("k", encode_cursor("k", Position((local, "x")))).values[0] == MOMENT
+@pytest.mark.parametrize("sort, cursor", [
+    ("newest", encode_cursor(schemas.tracks_kind("popular"), POPULAR)),   # another sort's
+    ("popular", encode_cursor(schemas.tracks_kind("newest"), NEWEST)),
+    ("newest", encode_cursor(schemas.tracks_kind("newest"), POPULAR)),    # the wrong sort key
+    ("popular", encode_cursor(schemas.tracks_kind("popular"), Position(("42", MOMENT, "id-1")))),
+])
+def test_any_other_cursor_is_invalid(sort, cursor):
+    with pytest.raises(InvalidField) as caught:
+        schemas.load_track_query(None, sort, cursor, 5)
+    assert list(caught.value.details) == ["cursor"]
 
 
-@pytest.mark.parametrize("cursor", ["", "!!!", "bm90IGpzb24", encode_cursor("tracks:newest", Position(()))[:-3]])
-def test_garbage_is_refused(cursor):
-    with pytest.raises(InvalidCursor):
-        decode_cursor("tracks:newest", cursor)
-
-
-def test_a_cursor_of_another_list_is_refused():
-    with pytest.raises(InvalidCursor):
-        decode_cursor("tracks:newest", encode_cursor("tracks:popular", Position((1, MOMENT, "x"))))
-
-
-def test_a_cursor_with_the_wrong_arity_is_refused():
-    cursor = encode_cursor("tracks:newest", Position((1, MOMENT, "x")))
-    with pytest.raises(InvalidCursor):
-        schemas.decode_tracks_cursor("newest", cursor)
-
-
-def test_split_keeps_the_limit_and_marks_the_next_page():
-    kept, after = split([1, 2, 3], PageRequest(limit=2), lambda n: Position((n,)))
-    assert (kept, after) == ([1, 2], Position((2,)))
-    assert split([1, 2], PageRequest(limit=2), lambda n: Position((n,))) == ([1, 2], None)
+def test_the_cursor_is_judged_only_once_the_other_fields_are_valid():
+    with pytest.raises(InvalidField) as caught:
+        schemas.load_track_query({"bpm_min": "fast"}, "newest", "garbage", 5)
+    assert list(caught.value.details) == ["filters.bpm_min"]

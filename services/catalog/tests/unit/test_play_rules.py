@@ -4,9 +4,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.catalog import play_rules
-from services.catalog.pagination import Position, encode_cursor
+from services.common.pagination import Position, encode_cursor
 from services.catalog.play_rules import ALREADY_COUNTED, COUNTED, OWN_TRACK, TOO_EARLY, judge
-from services.catalog.play_schemas import HISTORY, load_history_page, load_play_report
+from services.catalog.play_schemas import HISTORY, load_play_report
+from services.catalog.schemas import load_page
 from services.contracts.errors import InvalidField
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -84,14 +85,14 @@ def test_impossible_reports_are_refused_naming_the_field(position, duration, fie
 
 def test_history_pages_take_a_limit_and_only_their_own_cursor():
     cursor = encode_cursor(HISTORY, Position((NOW, "entry-id")))
-    page = load_history_page(cursor, 5)
+    page = load_page(HISTORY, cursor, 5)
     assert (page.limit, page.after.values) == (5, (NOW, "entry-id"))
-    assert load_history_page(None, None).limit == 20
+    assert load_page(HISTORY, None, None).limit == 20
     for bad_cursor in (encode_cursor("tracks:newest", Position((NOW, "x"))), "garbage",
                        encode_cursor(HISTORY, Position(("not a time", "x")))):
         with pytest.raises(InvalidField) as refused:
-            load_history_page(bad_cursor, 5)
+            load_page(HISTORY, bad_cursor, 5)
         assert "cursor" in refused.value.details
     for bad_limit in (0, 101, "5"):
         with pytest.raises(InvalidField):
-            load_history_page(None, bad_limit)
+            load_page(HISTORY, None, bad_limit)

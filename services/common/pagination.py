@@ -1,7 +1,7 @@
 """Keyset pagination with opaque cursors.
 
-A cursor names the sort key of the last item a client saw and the list (and sort) it came from, so a
-cursor from one list is refused by another. Pages are index range scans, never OFFSETs.
+A cursor names the sort-key values of the last item a client saw and the list (and sort) it came from,
+so a cursor from one list is refused by another. Pages are index range scans, never OFFSETs.
 """
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from services.common.clock import as_utc
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+
+#: the sort key of most lists, (created_at, id): the types a cursor of such a list must hold
+KEYSET: tuple[type, ...] = (datetime, str)
 
 
 class InvalidCursor(ValueError):
@@ -44,7 +47,12 @@ def _dump(value: Any) -> Any:
 def _load(value: Any) -> Any:
     if isinstance(value, dict):
         return as_utc(datetime.fromisoformat(value["t"]))
-    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("NUL in a cursor value")
+        value.encode("utf-8")  # a lone surrogate cannot reach the database: UnicodeEncodeError is a ValueError
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     raise ValueError("unexpected cursor value")
 
@@ -54,16 +62,20 @@ def encode_cursor(kind: str, position: Position) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(kind: str, cursor: str) -> Position:
-    """The position ``cursor`` points at; ``InvalidCursor`` if it is malformed or from another list."""
+def decode_cursor(kind: str, cursor: str, shape: tuple[type, ...] = KEYSET) -> Position:
+    """The position ``cursor`` points at. ``InvalidCursor`` if it is malformed, from another list, or
+    its values are not of the types ``shape`` lists (the list's sort key) — so a forged cursor never
+    reaches the SQL."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cursor_kind, values = json.loads(raw)
         position = Position(tuple(_load(value) for value in values))
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, KeyError):
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, KeyError, OverflowError):
         raise InvalidCursor("not a cursor this list returned") from None
     if cursor_kind != kind:
         raise InvalidCursor("this cursor belongs to another list")
+    if len(position.values) != len(shape) or not all(map(isinstance, position.values, shape)):
+        raise InvalidCursor("not a cursor this list returned")
     return position
 
 
