@@ -20,13 +20,18 @@ def test_sigint_then_sigterm_stops_a_service_cleanly(amqp_uri, tmp_path) -> None
     with log.open("wb") as out:
         service = subprocess.Popen([sys.executable, "-m", "services.common.runner", "accounts"], env=env,
                                    cwd=config.ROOT, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while b"service started" not in log.read_bytes():
-            assert service.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        service.send_signal(signal.SIGINT)
-        time.sleep(0.3)  # the platform's SIGTERM comes while the service is already stopping
-        service.send_signal(signal.SIGTERM)
-        assert service.wait(timeout=30) == 0, log.read_text()
+        try:
+            deadline = time.monotonic() + 60
+            while b"service started" not in log.read_bytes():
+                assert service.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+            service.send_signal(signal.SIGINT)
+            time.sleep(0.3)  # the platform's SIGTERM comes while the service is already stopping
+            service.send_signal(signal.SIGTERM)
+            assert service.wait(timeout=30) == 0, log.read_text()
+        finally:
+            if service.poll() is None:  # a service that did not stop must not outlive the test
+                service.kill()
+                service.wait()
     output = log.read_text()
     assert "stopping on signal 2" in output and "Traceback" not in output, output
