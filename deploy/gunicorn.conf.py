@@ -31,6 +31,9 @@ from datetime import datetime, timezone
 
 from gunicorn.glogging import Logger
 
+# silences eventlet's import-time deprecation warning (nameko is pinned to 2.14 on purpose)
+import services.common as _services_common  # noqa: F401,E402
+
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name)

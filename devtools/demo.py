@@ -22,7 +22,7 @@ import requests
 from rich.console import Console
 from rich.progress import track
 
-from services.common import config
+from services.common import config  # also silences eventlet's import-time deprecation warning
 
 console = Console()
 PASSWORD = "demo-passphrase-2026"

@@ -3,7 +3,8 @@
 Configuration comes from the environment (README: Configuration). SIGTERM/SIGINT stop the
 service gracefully: running workers finish, unacked messages go back to their queues.
 """
-import eventlet
+import services.common  # noqa: F401 - first: silences eventlet's import-time deprecation warning
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402 - must precede every other import
 
