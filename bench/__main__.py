@@ -1,7 +1,8 @@
 """``make bench``: each benchmark next to a baseline measured in the same run, with their ratio.
 
 Starts its own platform (every service + the gateway under gunicorn) on a fresh RabbitMQ vhost and
-fresh PostgreSQL databases, as in production, and removes them afterwards.
+fresh PostgreSQL databases, as in production, and removes them afterwards. The gateway section loads
+``GET /api/v1/me`` and ``GET /api/v1/tracks/<id>`` on that one platform and divides both by one echo run.
 """
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ import tempfile
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
-import requests
 from rich.console import Console
 from rich.table import Table
 
-from bench import gateway_me
+from bench import gateway_me, gateway_track
+from bench.gateway_load import CLIENTS, baseline_echo, ratio_row
+from bench.load import LoadResult
 from devtools.platform import Platform
 from services.common import config
 from devtools.infra import PgDatabases, Vhost
@@ -37,7 +40,7 @@ def free_port() -> int:
 
 def start_platform(tmp: Path, vhost: Vhost, pg: PgDatabases) -> Platform:
     env = {"AMQP_URI": vhost.uri, "BEATPASS_VAR_DIR": str(tmp), "JWT_SECRET": uuid.uuid4().hex,
-           "LOG_LEVEL": "WARNING"}
+           "LOG_LEVEL": "WARNING", **gateway_track.ADMIN}
     for service in config.SERVICES:
         env[f"{service.upper()}_DATABASE_URL"] = pg.create(f"bench_{service}")
     subprocess.run([sys.executable, "-m", "services.common.migrate"], env={**os.environ, **env}, check=True,
@@ -47,17 +50,13 @@ def start_platform(tmp: Path, vhost: Vhost, pg: PgDatabases) -> Platform:
     return running
 
 
-def login(base_url: str) -> str:
-    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
-    body = {"email": email, "password": "benchmark passphrase", "username": f"bench_{uuid.uuid4().hex[:8]}"}
-    requests.post(f"{base_url}/api/v1/auth/register", json=body, timeout=10).raise_for_status()
-    response = requests.post(f"{base_url}/api/v1/auth/login", json={"email": email, "password": body["password"]},
-                             timeout=10)
-    response.raise_for_status()
-    return response.json()["access_token"]
+def measure(label: str, seconds: float, run: Callable[[], LoadResult]) -> LoadResult:
+    with console.status(f"{label}, {CLIENTS} clients, {seconds:.0f}s…"):
+        return run()
 
 
 def gateway_rows(seconds: float) -> list[dict]:
+    """/me and /tracks/<id> on one platform, each next to the same echo baseline measured after them."""
     token = uuid.uuid4().hex[:8]
     vhost = Vhost(f"beatpass-bench-{token}").create()
     pg = PgDatabases(f"bench{token}")
@@ -66,25 +65,21 @@ def gateway_rows(seconds: float) -> list[dict]:
             with console.status("Starting the platform…"):
                 running = start_platform(Path(tmp), vhost, pg)
             try:
-                bearer = login(running.url)
-                with console.status(f"gateway GET /api/v1/me, {gateway_me.CLIENTS} clients, {seconds:.0f}s…"):
-                    project = gateway_me.gateway_me(running.url, bearer, seconds)
-                with console.status(f"bare nameko RPC echo, {gateway_me.CLIENTS} clients, {seconds:.0f}s…"):
-                    baseline = gateway_me.baseline_echo(vhost.uri, seconds)
+                bearer = gateway_me.login(running.url)
+                with console.status("Publishing a track (Producer Program, upload, audio pipeline)…"):
+                    track_id = gateway_track.published_track(running.url)
+                me = measure(f"gateway {gateway_me.ROUTE}", seconds,
+                             lambda: gateway_me.gateway_me(running.url, bearer, seconds))
+                track = measure(f"gateway {gateway_track.ROUTE}", seconds,
+                                lambda: gateway_track.gateway_track(running.url, track_id, seconds))
+                baseline = measure("bare nameko RPC echo", seconds, lambda: baseline_echo(vhost.uri, seconds))
             finally:
                 running.stop()
     finally:
         pg.drop_all()
         vhost.delete()
-    ratio = project.rate / baseline.rate if baseline.rate else float("nan")
-    return [{"benchmark": "GET /api/v1/me, 16 clients", "project": f"{project.rate:,.0f}/s",
-             "baseline": f"nameko echo {baseline.rate:,.0f}/s", "ratio": f"{ratio:.2f}",
-             "notes": f"p50 {project.p50:.1f} ms, p99 {project.p99:.1f} ms (echo p99 {baseline.p99:.1f}), "
-                      f"errors {project.errors}; target ≥ 0.70, p99 < 50 ms",
-             "raw": {"project_rate": round(project.rate, 1), "project_p50_ms": round(project.p50, 2),
-                     "project_p99_ms": round(project.p99, 2), "project_errors": project.errors,
-                     "baseline_rate": round(baseline.rate, 1), "baseline_p99_ms": round(baseline.p99, 2),
-                     "ratio": round(ratio, 3)}}]
+    return [ratio_row(gateway_me.ROUTE, me, baseline),
+            ratio_row(f"{gateway_track.ROUTE} (anonymous)", track, baseline)]
 
 
 def audio_rows() -> list[dict]:

@@ -1,51 +1,26 @@
-"""GET /api/v1/me through the gateway at 16 clients vs a bare nameko RPC echo on the same broker."""
+"""GET /api/v1/me through the gateway, as a freshly registered listener."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
+import uuid
 
 import requests
 
-from bench.load import LoadResult, run_load
+from bench.gateway_load import load_get
+from bench.load import LoadResult
 
-CLIENTS = 16
+ROUTE = "GET /api/v1/me"
 
 
-def baseline_echo(amqp_uri: str, seconds: float) -> LoadResult:
-    from nameko.standalone.rpc import ClusterRpcProxy
-
-    echo = subprocess.Popen([sys.executable, "-m", "bench.echo_service"], env={**__import__("os").environ,
-                                                                              "AMQP_URI": amqp_uri})
-    try:
-        config = {"AMQP_URI": amqp_uri, "serializer": "json"}
-        deadline = time.monotonic() + 30
-        while True:  # wait for the echo service's queue
-            try:
-                with ClusterRpcProxy(config, timeout=2) as cluster:
-                    cluster.bench_echo.echo("up")
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-
-        def make_caller():
-            proxy = ClusterRpcProxy(config, timeout=5).start()
-            payload = {"id": "3f0e2c1a-2b7d-4c55-9a43-0d5c8f6e1b20", "email": "bench@example.com"}
-            return lambda: proxy.bench_echo.echo(payload) == payload
-
-        return run_load("bare nameko RPC echo", make_caller, CLIENTS, seconds)
-    finally:
-        echo.terminate()
-        echo.wait(10)
+def login(base_url: str) -> str:
+    """Register a listener and return its access token."""
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+    body = {"email": email, "password": "benchmark passphrase", "username": f"bench_{uuid.uuid4().hex[:8]}"}
+    requests.post(f"{base_url}/api/v1/auth/register", json=body, timeout=10).raise_for_status()
+    response = requests.post(f"{base_url}/api/v1/auth/login", json={"email": email, "password": body["password"]},
+                             timeout=10)
+    response.raise_for_status()
+    return response.json()["access_token"]
 
 
 def gateway_me(base_url: str, token: str, seconds: float) -> LoadResult:
-    def make_caller():
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        url = f"{base_url}/api/v1/me"
-        return lambda: session.get(url, timeout=10).status_code == 200
-
-    return run_load("gateway GET /api/v1/me", make_caller, CLIENTS, seconds)
+    return load_get(f"gateway {ROUTE}", f"{base_url}/api/v1/me", seconds, {"Authorization": f"Bearer {token}"})

@@ -139,7 +139,7 @@ def _write(user: User, account: BillingAccount, state: SubscriptionState) -> Non
 
 def subscription_view(session: Session, user: User, now: datetime | None = None) -> SubscriptionView:
     """What GET /me and GET /billing/subscription show of the user's plan and subscription."""
-    account = session.get(BillingAccount, user.id)
+    account = user.billing_account  # loaded with the user by /me's single query
     status = account.status if account else None
     cancel = bool(account and account.cancel_at_period_end)
     end = account.current_period_end if account else None

@@ -44,6 +44,8 @@ class User(Base):
 
     roles: Mapped[list[UserRole]] = relationship(lazy="selectin", cascade="all, delete-orphan",
                                                  order_by="UserRole.role")
+    #: read-only view of the billing row, so /me loads it in its one query (billing.py writes the row itself)
+    billing_account: Mapped[BillingAccount | None] = relationship(lazy="select", uselist=False, viewonly=True)
 
     def role_names(self) -> set[str]:
         return {grant.role for grant in self.roles}

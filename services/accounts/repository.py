@@ -86,7 +86,7 @@ def require_user_with_counts(session: Session, user_id: object) -> tuple[User, F
     if canonical is not None:
         row = session.execute(
             select(User, _count_where(Follow.followee_id == User.id), _count_where(Follow.follower_id == User.id))
-            .where(User.id == canonical).options(joinedload(User.roles))).unique().first()
+            .where(User.id == canonical).options(joinedload(User.roles), joinedload(User.billing_account))).unique().first()
     if row is None:
         raise NotFound(USER_NOT_FOUND, {"user_id": str(user_id)})
     return row[0], FollowCounts(followers=row[1], following=row[2])

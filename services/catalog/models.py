@@ -124,7 +124,8 @@ class Track(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    genre_rows: Mapped[list[TrackGenre]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    # loaded only by the edit path that rewrites them: every read of a track would pay a query otherwise
+    genre_rows: Mapped[list[TrackGenre]] = relationship(cascade="all, delete-orphan", lazy="select")
 
     __table_args__ = (
         # the two sorts of the public list, each an index range scan after the cursor
