@@ -89,6 +89,13 @@ def validate_event(event_type: EventType, body: dict[str, Any]) -> None:
 
 REGISTRY = Registry()
 
+# Services that arrive with later issues. Their events are listed with them already: the publisher declares
+# their durable queues at start, so every XP-earning fact (DOMAIN.md: uploads, counted plays, metadata-complete,
+# collaborations) and every pool input (paid invoices, refunds, counted plays) waits in its queue until the
+# consumer first runs — none is dispatched into nothing in the meantime.
+GAMIFICATION = "gamification"
+PAYOUTS = "payouts"
+
 
 # --- accounts ---------------------------------------------------------------------------------
 
@@ -199,10 +206,12 @@ class TrackDeleted(Envelope):
 TRACK_UPLOADED = REGISTRY.add(EventType("track_uploaded", "catalog", TrackUploaded, consumers=("audio",)))
 AUDIO_VALIDATED = REGISTRY.add(EventType("audio_validated", "audio", AudioValidated, consumers=("catalog",)))
 AUDIO_REJECTED = REGISTRY.add(EventType("audio_rejected", "audio", AudioRejected, consumers=("catalog",)))
-TRACK_PUBLISHED = REGISTRY.add(EventType("track_published", "catalog", TrackPublished))
+TRACK_PUBLISHED = REGISTRY.add(EventType("track_published", "catalog", TrackPublished, consumers=(GAMIFICATION,)))
 TRACK_REJECTED = REGISTRY.add(EventType("track_rejected", "catalog", TrackRejected))
-TRACK_METADATA_COMPLETED = REGISTRY.add(EventType("track_metadata_completed", "catalog", TrackMetadataCompleted))
-COLLABORATION_CREDITED = REGISTRY.add(EventType("collaboration_credited", "catalog", CollaborationCredited))
+TRACK_METADATA_COMPLETED = REGISTRY.add(EventType("track_metadata_completed", "catalog", TrackMetadataCompleted,
+                                                   consumers=(GAMIFICATION,)))
+COLLABORATION_CREDITED = REGISTRY.add(EventType("collaboration_credited", "catalog", CollaborationCredited,
+                                                 consumers=(GAMIFICATION,)))
 TRACK_DELETED = REGISTRY.add(EventType("track_deleted", "catalog", TrackDeleted, consumers=("audio",)))
 
 
@@ -250,8 +259,9 @@ class SubscriptionRefunded(Envelope):
 
 
 SUBSCRIPTION_CHANGED = REGISTRY.add(EventType("subscription_changed", "accounts", SubscriptionChanged))
-SUBSCRIPTION_PAID = REGISTRY.add(EventType("subscription_paid", "accounts", SubscriptionPaid))
-SUBSCRIPTION_REFUNDED = REGISTRY.add(EventType("subscription_refunded", "accounts", SubscriptionRefunded))
+SUBSCRIPTION_PAID = REGISTRY.add(EventType("subscription_paid", "accounts", SubscriptionPaid, consumers=(PAYOUTS,)))
+SUBSCRIPTION_REFUNDED = REGISTRY.add(EventType("subscription_refunded", "accounts", SubscriptionRefunded,
+                                                consumers=(PAYOUTS,)))
 
 
 # --- catalog: plays (services/catalog/plays.py) ------------------------------------------------
@@ -270,7 +280,7 @@ class PlayRecorded(Envelope):
     played_at = fields.AwareDateTime(required=True)
 
 
-PLAY_RECORDED = REGISTRY.add(EventType("play_recorded", "catalog", PlayRecorded))
+PLAY_RECORDED = REGISTRY.add(EventType("play_recorded", "catalog", PlayRecorded, consumers=(GAMIFICATION, PAYOUTS)))
 
 
 # --- catalog: beat requests (services/catalog/beat_requests.py) --------------------------------
