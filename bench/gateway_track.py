@@ -21,8 +21,8 @@ def published_track(base_url: str) -> str:
     admin.sign_in(ADMIN["BEATPASS_ADMIN_EMAIL"], "admin", ADMIN["BEATPASS_ADMIN_PASSWORD"])
     name, city = demo.PRODUCERS[0]
     producer, _ = demo.make_producer(base_url, admin, name, city)
-    demo.wait_for_artist_page(producer)
-    uploads = demo.upload_tracks(producer, name, 0, random.Random(2026))  # on a fresh platform: never empty
+    artist = demo.wait_for_artist_page(producer)
+    uploads = demo.upload_tracks(producer, artist["id"], name, 0, random.Random(2026))  # fresh platform: never empty
     demo.wait_published([(producer, track_id) for track_id in uploads], timeout=PUBLISH_TIMEOUT_S)
     track = producer.call("GET", f"/tracks/{uploads[0]}")
     if track["status"] != "published":

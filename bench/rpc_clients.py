@@ -15,6 +15,7 @@ import time
 from typing import Callable
 
 from bench.load import run_load
+from services.common import config
 
 SERVICE = "bench_echo"
 PAYLOAD = {"id": "3f0e2c1a-2b7d-4c55-9a43-0d5c8f6e1b20", "email": "bench@example.com", "roles": ["listener"]}
@@ -73,7 +74,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    amqp_uri = config.amqp_uri()
     service = subprocess.Popen([sys.executable, "-m", "bench.echo_service"], env={**os.environ, "AMQP_URI": amqp_uri})
     try:
         wait_for_service(amqp_uri)

@@ -10,7 +10,7 @@ SQLite databases (``make run``) are migrated without a lock: one process owns th
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Iterator
 
 # pg_advisory_lock key, the same for every service: each service has its own database, and the lock is
@@ -55,17 +55,14 @@ def main(argv: list[str] | None = None) -> int:
         if name not in config.SERVICES:
             return migrate.main([name])  # prints the list of known services and returns 2
         url = config.database_url(name)
-        lock = migration_lock(url)
-        try:
-            lock.__enter__()
-        except Exception as exc:  # no connection for the lock: the same advice as a failed migration
-            print(f"{name}: could not lock the database at {url.split('@')[-1]} for migration: {exc}\n"
-                  f"Check {name.upper()}_DATABASE_URL and that the database server is running.", file=sys.stderr)
-            return 1
-        try:
+        with ExitStack() as held:
+            try:
+                held.enter_context(migration_lock(url))
+            except Exception as exc:  # no connection for the lock: the same advice as a failed migration
+                print(f"{name}: could not lock the database at {url.split('@')[-1]} for migration: {exc}\n"
+                      f"Check {name.upper()}_DATABASE_URL and that the database server is running.", file=sys.stderr)
+                return 1
             code = migrate.main([name])
-        finally:
-            lock.__exit__(None, None, None)
         if code:
             return code
     return 0

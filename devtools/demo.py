@@ -3,7 +3,8 @@
 Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles,
 generated beats uploaded as WAV and published by the audio pipeline, follows, paid subscriptions (through make
 run's local fake Stripe), counted plays, likes, reposts, comments, playlists and a beat request — all through
-the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what a real client does. Safe to run twice: existing demo accounts are logged in, not duplicated.
+the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what a real client does.
+Safe to run twice: existing demo accounts are logged in, not duplicated.
 
 The admin is ``BEATPASS_ADMIN_EMAIL`` / ``BEATPASS_ADMIN_PASSWORD`` when set; otherwise a demo admin is created
 with the accounts CLI on the accounts database of this machine (the one ``make run`` uses).
@@ -105,8 +106,8 @@ def generated_wav(seed: int, bpm: int) -> bytes:
     return buffer.getvalue()
 
 
-def upload_tracks(producer: Client, name: str, index: int, rng: random.Random) -> list[str]:
-    mine = producer.call("GET", "/tracks", params={"producer": producer.call("GET", "/me/artist")["id"]})
+def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: random.Random) -> list[str]:
+    mine = producer.call("GET", "/tracks", params={"producer": artist_id})
     if mine["total"] >= TRACKS_PER_PRODUCER:
         return []
     ids = []
@@ -138,12 +139,14 @@ def wait_published(uploads: list[tuple[Client, str]], timeout: float = 180) -> N
         raise DemoError(f"{len(pending)} track(s) still processing after {timeout:.0f}s: is the audio service up?")
 
 
-def wait_for_artist_page(client: Client, timeout: float = 30) -> None:
+def wait_for_artist_page(client: Client, timeout: float = 30) -> dict:
+    """The producer's artist page, once the catalog has made it."""
     deadline = time.monotonic() + timeout
-    while client.http.get(client.base + "/me/artist", timeout=10).status_code != 200:
+    while (response := client.http.get(client.base + "/me/artist", timeout=10)).status_code != 200:
         if time.monotonic() > deadline:
             raise DemoError("no artist page was created: is the catalog service up?")
         time.sleep(0.5)
+    return response.json()
 
 
 def main() -> int:
@@ -162,10 +165,9 @@ def main() -> int:
         uploaded = []
         for index, ((client, _), (name, _city)) in enumerate(track(list(zip(producers, PRODUCERS)),
                                                                     description="Uploading generated beats…")):
-            wait_for_artist_page(client)
-            artist = client.call("GET", "/me/artist")
+            artist = wait_for_artist_page(client)
             client.call("PATCH", f"/artists/{artist['id']}", json={"genres": [GENRES[index % len(GENRES)]]})
-            uploaded += [(client, track_id) for track_id in upload_tracks(client, name, index, rng)]
+            uploaded += [(client, track_id) for track_id in upload_tracks(client, artist["id"], name, index, rng)]
         with console.status(f"Waiting for {len(uploaded)} track(s) to be validated and published…"):
             wait_published(uploaded)
         verify(producers[0][0], admin)

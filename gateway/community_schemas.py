@@ -7,7 +7,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.catalog_schemas import Artist, Collection, Track
-from gateway.schemas import PageQuery, StrictBoolean, StrictSchema, UUIDString, page_of
+from gateway.schemas import PageQuery, StrictSchema, UUIDString, page_of
+from services.common.fields import StrictBoolean
 
 LIKE_KINDS = ("tracks", "collections", "producers")
 PLAYLIST_NAME_MAX = 100

@@ -146,9 +146,9 @@ def build(app: Flask) -> dict[str, Any]:
         if op is None:
             raise RuntimeError(f"route {rule.rule} ({rule.endpoint}) has no OpenAPI description; add @doc")
         path, path_params = _path(rule.rule)
-        for method in sorted((rule.methods or set()) - IGNORED_METHODS):
-            endpoint = rule.endpoint if len((rule.methods or set()) - IGNORED_METHODS) == 1 \
-                else f"{rule.endpoint}.{method.lower()}"
+        methods = sorted((rule.methods or set()) - IGNORED_METHODS)
+        for method in methods:
+            endpoint = rule.endpoint if len(methods) == 1 else f"{rule.endpoint}.{method.lower()}"
             paths.setdefault(path, {})[method.lower()] = _operation(
                 endpoint, op, bool(getattr(view, "login_required", False)), path_params)
     for path, operations in paths.items():

@@ -1,11 +1,11 @@
 """Shaping catalog answers for clients: URLs instead of media keys, and serving media files."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from flask import Response, send_file, url_for
 
-from gateway.catalog_schemas import Artist, Track
+from gateway.catalog_schemas import Artist, Collection, Track
 from gateway.uploads import media_store
 from services.common.media import MediaError
 from services.contracts.errors import NotFound
@@ -14,7 +14,7 @@ MEDIA_MAX_AGE_S = 300  # a deleted or replaced file stops being served to caches
 
 # built once: a schema per request cost ≈ 0.3 ms (bench/RESULTS.md); marshmallow 4 keeps no per-call state
 # on a schema, so one instance serves every thread
-TRACK, ARTIST = Track(), Artist()
+TRACK, ARTIST, COLLECTION = Track(), Artist(), Collection()
 
 
 def track_view(track: dict[str, Any]) -> dict[str, Any]:
@@ -36,6 +36,16 @@ def artist_view(artist: dict[str, Any]) -> dict[str, Any]:
     image_links = {"avatar": link(images.get("avatar")), "cover": link(images.get("cover")),
                    "gallery": [link(image_id) for image_id in images.get("gallery") or []]}
     return ARTIST.dump({**artist, "image_links": image_links})
+
+
+PRESENTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "tracks": track_view, "collections": COLLECTION.dump, "producers": artist_view}
+
+
+def page_view(kind: str, result: dict[str, Any]) -> dict[str, Any]:
+    """A catalog page of tracks, collections or artist pages, each shaped as its own endpoint shows it."""
+    return {"items": [PRESENTERS[kind](item) for item in result["items"]], "total": result["total"],
+            "next": result.get("next")}
 
 
 def send_media(source: dict[str, Any], max_age: int = MEDIA_MAX_AGE_S) -> Response:

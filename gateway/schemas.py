@@ -11,6 +11,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from services.common.fields import StrictBoolean
+
 MISSING = "Missing data for required field."
 USERNAME = r"^[A-Za-z0-9_.-]+$"
 PLANS = ("explorer", "classic", "plus", "pro")
@@ -50,15 +52,6 @@ class UUIDString(fields.String):
 def web_url(description: str = "") -> fields.Url:
     metadata = {"format": "uri", **({"description": description} if description else {})}
     return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2048), metadata=metadata)
-
-
-class StrictBoolean(fields.Boolean):
-    """Only JSON true/false: "yes" or 1 is not a confirmation."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
 
 
 def must_be_true() -> fields.Boolean:

@@ -45,14 +45,6 @@ def jwt_secret(var_dir: Path | None = None) -> str:
     raise SystemExit(f"configuration error: {path} is empty; delete it or set JWT_SECRET")
 
 
-def env_float(name: str, default: float) -> float:
-    raw = config.env(name, str(default))
-    try:
-        return float(raw)
-    except ValueError:
-        raise SystemExit(f"configuration error: {name}={raw!r} is not a number of seconds") from None
-
-
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The app's configuration: environment first, then ``overrides`` (tests, embedding)."""
     overrides = dict(overrides or {})
@@ -61,16 +53,16 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "JWT_ISSUER": config.env("JWT_ISSUER", "beatpass"),
         "JWT_AUDIENCE": config.env("JWT_AUDIENCE", "beatpass-api"),
         "JWT_TTL_S": config.env_int("JWT_TTL_S", 3600),
-        "RPC_TIMEOUT_S": env_float("RPC_TIMEOUT_S", 5),
+        "RPC_TIMEOUT_S": config.env_float("RPC_TIMEOUT_S", 5),
         # /ready pings each service with this shorter deadline so a probe never hangs
-        "READY_TIMEOUT_S": env_float("READY_TIMEOUT_S", 1),
+        "READY_TIMEOUT_S": config.env_float("READY_TIMEOUT_S", 1),
         "READY_SERVICES": tuple(config.SERVICES),
         "MAX_BODY_BYTES": config.env_int("MAX_BODY_BYTES", 1_048_576),
         "GATEWAY_TRUSTED_PROXIES": config.env_int("GATEWAY_TRUSTED_PROXIES", 0),
         # uploads (multipart): per-part byte limits and the time the whole body may take
         "UPLOAD_MAX_BYTES": config.env_int("UPLOAD_MAX_BYTES", 1_200_000_000),
         "COVER_MAX_BYTES": config.env_int("COVER_MAX_BYTES", 10_000_000),
-        "UPLOAD_MAX_SECONDS": env_float("UPLOAD_MAX_SECONDS", 600),
+        "UPLOAD_MAX_SECONDS": config.env_float("UPLOAD_MAX_SECONDS", 600),
         "MEDIA_ROOT": config.env("MEDIA_ROOT", str(config.var_dir() / "media")),
         # Stripe's signing secret of the platform webhook endpoint (POST /api/v1/webhooks/stripe)
         "STRIPE_WEBHOOK_SECRET": config.env("STRIPE_WEBHOOK_SECRET", ""),

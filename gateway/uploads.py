@@ -20,7 +20,8 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge, RequestTimeout, UnsupportedMediaType
 
 from gateway.multipart import MultipartReader
-from gateway.validation import refuse_unstorable_text
+from gateway.schemas import MISSING
+from gateway.validation import invalid_fields, refuse_unstorable_text
 from services.common.media import MediaStore, TooLarge, TooSlow
 from services.contracts.errors import BadRequest, InvalidField
 
@@ -32,7 +33,6 @@ IMAGE_MAGIC: tuple[tuple[bytes, int, str], ...] = (
     (b"WEBP", 8, "image/webp"),  # RIFF....WEBP
 )
 NOT_AN_IMAGE = "Must be a PNG, JPEG or WebP image."
-MISSING = "Missing data for required field."
 SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
 
 
@@ -97,9 +97,7 @@ def json_field(schema: Schema, prefix: str) -> FieldParser:
         try:
             return schema.load(data)
         except ValidationError as error:
-            messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-            details = {f"{prefix}.{name}": reasons for name, reasons in messages.items()}
-            raise InvalidField("invalid fields: " + ", ".join(details), details) from None
+            raise invalid_fields(error, prefix) from None
 
     return parse
 

@@ -9,11 +9,15 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import BadRequest as MalformedBody
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
+from gateway.schemas import PageQuery
 from services.contracts.errors import BadRequest, InvalidField
 
 
-def _invalid(error: ValidationError) -> InvalidField:
+def invalid_fields(error: ValidationError, prefix: str = "") -> InvalidField:
+    """The 422 for a schema's refusal; with ``prefix``, fields are named ``<prefix>.<field>``."""
     messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+    if prefix:
+        messages = {f"{prefix}.{name}": reasons for name, reasons in messages.items()}
     return InvalidField("invalid fields: " + ", ".join(str(name) for name in messages), messages)
 
 
@@ -74,7 +78,7 @@ def json_body(schema: Schema) -> dict[str, Any]:
     try:
         return schema.load(data)
     except ValidationError as error:
-        raise _invalid(error) from None
+        raise invalid_fields(error) from None
 
 
 def query_args(schema: Schema) -> dict[str, Any]:
@@ -84,4 +88,13 @@ def query_args(schema: Schema) -> dict[str, Any]:
     try:
         return schema.load(args)
     except ValidationError as error:
-        raise _invalid(error) from None
+        raise invalid_fields(error) from None
+
+
+PAGE_QUERY = PageQuery()  # built once, like the presenters' schemas
+
+
+def page_args() -> dict[str, Any]:
+    """A plain list's validated ``cursor`` and ``limit``, as the services' list RPCs take them."""
+    page = query_args(PAGE_QUERY)
+    return {"cursor": page.get("cursor"), "limit": page["limit"]}

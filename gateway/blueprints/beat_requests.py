@@ -13,7 +13,7 @@ from gateway.beat_request_schemas import (BeatRequest, BeatRequestDeleted, BeatR
 from gateway.openapi import doc
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
-from gateway.validation import json_body, query_args
+from gateway.validation import json_body, page_args, query_args
 
 bp = Blueprint("beat_requests", __name__, url_prefix="/api/v1")
 
@@ -48,10 +48,7 @@ def list_open() -> ResponseReturnValue:
      query=PageQuery)
 @login_required
 def list_mine() -> ResponseReturnValue:
-    page = query_args(PageQuery())
-    result = remote("catalog").list_my_beat_requests(actor_id=g.user_id, cursor=page.get("cursor"),
-                                                     limit=page["limit"])
-    return BeatRequestPage().dump(result)
+    return BeatRequestPage().dump(remote("catalog").list_my_beat_requests(actor_id=g.user_id, **page_args()))
 
 
 @bp.get("/beat-requests/<uuid:beat_request_id>")
@@ -78,9 +75,8 @@ def respond(beat_request_id: UUID) -> ResponseReturnValue:
      query=PageQuery, errors=(403, 404))
 @login_required
 def responses(beat_request_id: UUID) -> ResponseReturnValue:
-    page = query_args(PageQuery())
     result = remote("catalog").list_beat_request_responses(
-        actor_id=g.user_id, beat_request_id=str(beat_request_id), cursor=page.get("cursor"), limit=page["limit"])
+        actor_id=g.user_id, beat_request_id=str(beat_request_id), **page_args())
     return BeatRequestResponsePage().dump(result)
 
 

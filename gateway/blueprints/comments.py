@@ -11,7 +11,7 @@ from gateway.community_schemas import Comment, CommentCreate, CommentPage
 from gateway.openapi import doc
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
-from gateway.validation import json_body, query_args
+from gateway.validation import json_body, page_args
 
 bp = Blueprint("comments", __name__, url_prefix="/api/v1")
 
@@ -27,9 +27,7 @@ def post_comment(track_id: UUID) -> ResponseReturnValue:
 @bp.get("/tracks/<uuid:track_id>/comments")
 @doc("A published track's comments, newest first", ok=(200, CommentPage), query=PageQuery, errors=(404,))
 def list_comments(track_id: UUID) -> ResponseReturnValue:
-    page = query_args(PageQuery())
-    return CommentPage().dump(remote("catalog").list_comments(track_id=str(track_id), cursor=page.get("cursor"),
-                                                              limit=page["limit"]))
+    return CommentPage().dump(remote("catalog").list_comments(track_id=str(track_id), **page_args()))
 
 
 @bp.delete("/comments/<uuid:comment_id>")

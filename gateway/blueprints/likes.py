@@ -1,31 +1,21 @@
 """Likes of tracks, collections and producers (artist pages), and reposts of tracks."""
 from __future__ import annotations
 
-from typing import Any, Callable
 from uuid import UUID
 
 from flask import Blueprint, g
 from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required
-from gateway.catalog_schemas import Collection
 from gateway.community_schemas import LikedItemPage, LikesQuery, LikeState, RepostState
 from gateway.openapi import doc
-from gateway.presenters import artist_view, track_view
+from gateway.presenters import page_view
 from gateway.rpc import remote
 from gateway.validation import query_args
 
 bp = Blueprint("likes", __name__, url_prefix="/api/v1")
 
 KIND = "<any(tracks, collections, producers):kind>"
-PRESENTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "tracks": track_view, "collections": lambda item: Collection().dump(item), "producers": artist_view}
-
-
-def present_page(kind: str, result: dict[str, Any]) -> dict[str, Any]:
-    """A catalog page of tracks, collections or artist pages, each shaped as its own endpoint shows it."""
-    return {"items": [PRESENTERS[kind](item) for item in result["items"]], "total": result["total"],
-            "next": result.get("next")}
 
 
 @bp.put(f"/likes/{KIND}/<uuid:item_id>")
@@ -52,7 +42,7 @@ def my_likes() -> ResponseReturnValue:
     query = query_args(LikesQuery())
     result = remote("catalog").list_likes(user_id=g.user_id, kind=query["kind"], cursor=query.get("cursor"),
                                           limit=query["limit"])
-    return present_page(query["kind"], result)
+    return page_view(query["kind"], result)
 
 
 @bp.put("/tracks/<uuid:track_id>/repost")

@@ -8,7 +8,7 @@ from gateway.auth import login_required
 from gateway.openapi import doc
 from gateway.rpc import remote
 from gateway.schemas import ApplicationPage, PageQuery, PrivateUser, ProfilePatch
-from gateway.validation import json_body, query_args
+from gateway.validation import json_body, page_args
 
 bp = Blueprint("me", __name__, url_prefix="/api/v1/me")
 
@@ -34,7 +34,4 @@ def update_profile() -> ResponseReturnValue:
 @doc("The signed-in user's Producer Program applications", ok=(200, ApplicationPage), query=PageQuery)
 @login_required
 def my_applications() -> ResponseReturnValue:
-    page = query_args(PageQuery())
-    result = remote("accounts").list_my_applications(actor_id=g.user_id, cursor=page.get("cursor"),
-                                                     limit=page["limit"])
-    return ApplicationPage().dump(result)
+    return ApplicationPage().dump(remote("accounts").list_my_applications(actor_id=g.user_id, **page_args()))

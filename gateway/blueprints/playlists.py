@@ -14,7 +14,7 @@ from gateway.openapi import doc
 from gateway.presenters import track_view
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
-from gateway.validation import json_body, query_args
+from gateway.validation import json_body, page_args
 
 bp = Blueprint("playlists", __name__, url_prefix="/api/v1")
 
@@ -90,6 +90,4 @@ def reorder(playlist_id: UUID) -> ResponseReturnValue:
 @doc("The signed-in user's playlists, private ones included, newest first", ok=(200, PlaylistPage), query=PageQuery)
 @login_required
 def my_playlists() -> ResponseReturnValue:
-    page = query_args(PageQuery())
-    return PlaylistPage().dump(remote("catalog").list_my_playlists(actor_id=g.user_id, cursor=page.get("cursor"),
-                                                                   limit=page["limit"]))
+    return PlaylistPage().dump(remote("catalog").list_my_playlists(actor_id=g.user_id, **page_args()))

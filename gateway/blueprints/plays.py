@@ -12,7 +12,7 @@ from gateway.play_schemas import HistoryPage, PlayReport, PlayResult
 from gateway.presenters import track_view
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
-from gateway.validation import json_body, query_args
+from gateway.validation import json_body, page_args
 
 bp = Blueprint("plays", __name__, url_prefix="/api/v1")
 
@@ -38,7 +38,6 @@ def report_play(track_id: UUID) -> ResponseReturnValue:
                  "Entries of deleted tracks disappear.")
 @login_required
 def my_history() -> ResponseReturnValue:
-    page = query_args(PageQuery())
-    result = remote("catalog").list_history(actor_id=g.user_id, cursor=page.get("cursor"), limit=page["limit"])
+    result = remote("catalog").list_history(actor_id=g.user_id, **page_args())
     items = [{**entry, "track": track_view(entry["track"])} for entry in result["items"]]
     return HistoryPage().dump({"items": items, "total": result["total"], "next": result.get("next")})

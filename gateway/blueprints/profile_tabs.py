@@ -8,27 +8,27 @@ from uuid import UUID
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from gateway.blueprints.likes import present_page
 from gateway.catalog_schemas import TrackPage
 from gateway.community_schemas import ArtistPage, CollectionPage, PlaylistPage
 from gateway.openapi import doc
+from gateway.presenters import page_view
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
-from gateway.validation import query_args
+from gateway.validation import page_args
 
 bp = Blueprint("profile_tabs", __name__, url_prefix="/api/v1/users")
 
 
 def _page_of(user_id: UUID) -> tuple[str, dict]:
     """The existing user's id and the page asked for (validated before any RPC)."""
-    page = query_args(PageQuery())
+    page = page_args()
     remote("accounts").get_public_profile(user_id=str(user_id))  # NotFound → 404
-    return str(user_id), {"cursor": page.get("cursor"), "limit": page["limit"]}
+    return str(user_id), page
 
 
 def _likes(user_id: UUID, kind: str) -> dict:
     user, page = _page_of(user_id)
-    return present_page(kind, remote("catalog").list_likes(user_id=user, kind=kind, **page))
+    return page_view(kind, remote("catalog").list_likes(user_id=user, kind=kind, **page))
 
 
 @bp.get("/<uuid:user_id>/liked-tracks")
@@ -53,7 +53,7 @@ def liked_producers(user_id: UUID) -> ResponseReturnValue:
 @doc("Reposts: tracks the user reposted, most recent first", ok=(200, TrackPage), query=PageQuery, errors=(404,))
 def reposts(user_id: UUID) -> ResponseReturnValue:
     user, page = _page_of(user_id)
-    return present_page("tracks", remote("catalog").list_reposts(user_id=user, **page))
+    return page_view("tracks", remote("catalog").list_reposts(user_id=user, **page))
 
 
 @bp.get("/<uuid:user_id>/playlists")

@@ -10,7 +10,7 @@ from gateway.auth import login_required, optional_login
 from gateway.catalog_schemas import (Accepted, CoverPreset, Track, TrackMetadata, TrackPage, TrackPatch, TracksQuery,
                                      TrackUploadForm)
 from gateway.openapi import MULTIPART, doc
-from gateway.presenters import send_media, track_view
+from gateway.presenters import page_view, send_media, track_view
 from gateway.rpc import remote
 from gateway.uploads import FileSpec, body_limit, form_body_limit, json_field, receive
 from gateway.validation import json_body, query_args
@@ -54,8 +54,7 @@ def list_tracks() -> ResponseReturnValue:
     paging = {name: query.pop(name, None) for name in ("cursor", "limit", "sort")}
     result = remote("catalog").list_tracks(filters=query, sort=paging["sort"], cursor=paging["cursor"],
                                            limit=paging["limit"], actor_id=optional_login())
-    return {"items": [track_view(track) for track in result["items"]], "total": result["total"],
-            "next": result.get("next")}
+    return page_view("tracks", result)
 
 
 @bp.get("/<uuid:track_id>")

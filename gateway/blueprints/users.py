@@ -10,7 +10,7 @@ from gateway.auth import login_required
 from gateway.openapi import doc
 from gateway.rpc import remote
 from gateway.schemas import FollowState, PageQuery, PublicUser, UserSummaryPage
-from gateway.validation import query_args
+from gateway.validation import page_args
 
 bp = Blueprint("users", __name__, url_prefix="/api/v1/users")
 
@@ -36,9 +36,7 @@ def unfollow(user_id: UUID) -> ResponseReturnValue:
 
 
 def _page(method: str, user_id: UUID) -> dict:
-    page = query_args(PageQuery())
-    result = getattr(remote("accounts"), method)(user_id=str(user_id), cursor=page.get("cursor"), limit=page["limit"])
-    return UserSummaryPage().dump(result)
+    return UserSummaryPage().dump(getattr(remote("accounts"), method)(user_id=str(user_id), **page_args()))
 
 
 @bp.get("/<uuid:user_id>/followers")

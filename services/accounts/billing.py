@@ -4,7 +4,6 @@ subscription state to a user (the rules live in ``billing_rules``; Stripe's even
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
 from typing import Iterator, TypedDict
 
 import stripe
@@ -17,10 +16,10 @@ from services.accounts.billing_rules import Observation, SubscriptionState
 from services.accounts.models import BillingAccount, User
 from services.accounts.plans import PLANS, Plan
 from services.accounts.stripe_client import BillingUrls, StripeBilling, require
-from services.common.clock import iso_or_none, utcnow
+from services.common.clock import as_utc, iso_or_none, utcnow
 from services.common.db import UnitOfWork
-from services.common.persistence import parse_id
-from services.contracts.errors import BillingUnavailable, Conflict, NotFound
+from services.common.pagination import envelope
+from services.contracts.errors import BillingUnavailable, Conflict
 from services.contracts.events import SUBSCRIPTION_CHANGED
 
 NO_CUSTOMER = ("you have no billing account yet: subscribe to a plan first (POST /api/v1/billing/checkout), "
@@ -54,22 +53,10 @@ def plan_view(plan: Plan) -> PlanView:
 
 def list_plans() -> dict:
     items = [plan_view(plan) for plan in PLANS.values()]
-    return {"items": items, "total": len(items), "next": None}
+    return envelope("plans", items, len(items), None)
 
 
 # -- reading and writing a user's billing state ----------------------------------------------------------
-
-def lock_user(session: Session, user_id: object) -> User:
-    """The user row, locked until commit: every change of a user's plan or billing state takes this
-    lock first, so concurrent webhooks and checkouts for one user apply one after the other."""
-    canonical = parse_id(user_id)
-    user = None if canonical is None else session.scalars(
-        select(User).where(User.id == canonical).with_for_update().execution_options(populate_existing=True)
-    ).first()
-    if user is None:
-        raise NotFound(repository.USER_NOT_FOUND, {"user_id": str(user_id)})
-    return user
-
 
 def account_of(session: Session, user: User) -> BillingAccount:
     """The user's billing row, created empty on first use (safe: callers hold the user's lock)."""
@@ -99,18 +86,16 @@ def state_of(user: User, account: BillingAccount) -> SubscriptionState:
     )
 
 
-def apply(uow: UnitOfWork, user: User, account: BillingAccount, seen: Observation,
-          now: datetime | None = None) -> bool:
+def apply(uow: UnitOfWork, user: User, account: BillingAccount, seen: Observation) -> bool:
     """Fold one observation into the user's state (caller holds the user's lock). Returns whether it
     was applied. A new plan resets the token balance; any visible change emits ``subscription_changed``."""
     before = state_of(user, account)
     after = rules.decide(before, seen)
     if after is None:
         return False
-    now = now or utcnow()
     _write(user, account, after)
     if after.plan != before.plan:
-        tokens.reset_for_plan(user, now)
+        tokens.reset_for_plan(user, utcnow())
     uow.session.flush()
     if after.public() != before.public():
         uow.emit(SUBSCRIPTION_CHANGED, {
@@ -137,7 +122,7 @@ def _write(user: User, account: BillingAccount, state: SubscriptionState) -> Non
     account.state_period_end = state.state_period_end
 
 
-def subscription_view(session: Session, user: User, now: datetime | None = None) -> SubscriptionView:
+def subscription_view(user: User) -> SubscriptionView:
     """What GET /me and GET /billing/subscription show of the user's plan and subscription."""
     account = user.billing_account  # loaded with the user by /me's single query
     status = account.status if account else None
@@ -148,16 +133,12 @@ def subscription_view(session: Session, user: User, now: datetime | None = None)
         "cancel_at_period_end": cancel,
         "current_period_start": iso_or_none(account.current_period_start) if account else None,
         "current_period_end": iso_or_none(end),
-        "can_download": rules.can_download(user.plan, status, cancel, _aware(end), now or utcnow()),
+        "can_download": rules.can_download(user.plan, status, cancel, as_utc(end) if end else None, utcnow()),
     }
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    return rules.from_unix(rules.to_unix(moment))
-
-
 def get_subscription(uow: UnitOfWork, actor_id: str) -> SubscriptionView:
-    return subscription_view(uow.session, repository.require_user(uow.session, actor_id))
+    return subscription_view(repository.require_user(uow.session, actor_id))
 
 
 # -- Checkout and the portal --------------------------------------------------------------------------------
@@ -181,7 +162,7 @@ def start_checkout(uow: UnitOfWork, billing: StripeBilling | None, actor_id: str
     """A Stripe Checkout Session (mode=subscription) for ``plan_code``; its ``url`` is where the
     user pays. The plan itself changes only when Stripe's webhooks say the subscription exists."""
     billing = require(billing)
-    user = lock_user(uow.session, actor_id)
+    user = repository.lock_user(uow.session, actor_id)
     account = account_of(uow.session, user)
     if has_live_subscription(account):
         raise Conflict("you already have a subscription: change or cancel it in the billing portal "
@@ -205,9 +186,9 @@ def open_portal(uow: UnitOfWork, billing: StripeBilling | None, actor_id: str, u
         return {"url": billing.create_portal_session(account.stripe_customer_id, urls.portal_return)}
 
 
-def account_fields(session: Session, user: User) -> dict:
+def account_fields(user: User) -> dict:
     """The billing part of the user's own account view (GET /me)."""
-    view = subscription_view(session, user)
+    view = subscription_view(user)
     return {"subscription_status": view["status"], "pending_plan": view["pending_plan"],
             "cancel_at_period_end": view["cancel_at_period_end"], "current_period_end": view["current_period_end"],
             "can_download": view["can_download"]}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from services.accounts.plans import DEFAULT_PLAN, PLANS
+from services.common.clock import as_utc
 
 ACTIVE, PAST_DUE, CANCELED = "active", "past_due", "canceled"
 
@@ -141,8 +142,4 @@ def from_unix(seconds: int | None) -> datetime | None:
 
 
 def to_unix(moment: datetime | None) -> int | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite returns naive datetimes; they were stored as UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp())
+    return None if moment is None else int(as_utc(moment).timestamp())

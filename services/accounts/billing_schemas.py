@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.accounts.plans import PLANS
-from services.accounts.schemas import load
+from services.accounts.schemas import StrictSchema, load
 
 #: the plans a checkout can buy (Explorer is free: there is nothing to check out)
 PAID_PLANS = tuple(code for code, plan in PLANS.items() if plan.is_paid)
 
 
-class CheckoutRequest(Schema):
-    class Meta:
-        unknown = RAISE
-
+class CheckoutRequest(StrictSchema):
     plan = fields.String(required=True, validate=validate.OneOf(PAID_PLANS, error="must be one of: {choices}"))
 
 
@@ -40,9 +37,12 @@ class StripeEvent(Schema):
     data = fields.Nested(EventData, required=True)
 
 
+CHECKOUT_REQUEST, STRIPE_EVENT = CheckoutRequest(), StripeEvent()
+
+
 def load_checkout_plan(plan: Any) -> str:
-    return load(CheckoutRequest(), {"plan": plan})["plan"]
+    return load(CHECKOUT_REQUEST, {"plan": plan})["plan"]
 
 
 def load_stripe_event(event: Any) -> dict[str, Any]:
-    return load(StripeEvent(), event, root="event")
+    return load(STRIPE_EVENT, event, root="event")

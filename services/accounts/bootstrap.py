@@ -9,7 +9,7 @@ from nameko.extensions import DependencyProvider
 from services.accounts import admin, schemas
 from services.accounts.commands import NewAccount
 from services.common.config import env
-from services.common.db import Database, UnitOfWork
+from services.common.db import Database
 from services.contracts.errors import Conflict, ServiceError
 
 log = logging.getLogger(__name__)
@@ -46,10 +46,7 @@ def ensure_admin_from_environment(database: Database) -> admin.AdminResult | Non
 
 
 def _ensure_once(database: Database, account: NewAccount) -> admin.AdminResult:
-    if database.session_factory is None:
-        raise RuntimeError("admin bootstrap: the database provider is not set up yet")
-    uow = UnitOfWork(database.session_factory, on_commit=database.relay.nudge if database.relay else None)
-    return uow.run(lambda work: admin.ensure_admin(work, account))
+    return database.unit_of_work().run(lambda work: admin.ensure_admin(work, account))
 
 
 def _refused(exc: Conflict) -> RuntimeError:

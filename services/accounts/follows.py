@@ -8,9 +8,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from services.accounts import repository, views
 from services.accounts.models import Follow, User
-from services.accounts.pagination import after_position
 from services.common.persistence import parse_id
-from services.accounts.sql import insert_ignoring_duplicates
+from services.common.sql import insert_ignoring_duplicates, keyset_page
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.contracts.errors import InvalidField
@@ -61,7 +60,7 @@ def _list(uow: UnitOfWork, user_id: str, page: PageRequest, kind: str,
     session = uow.session
     user = repository.require_user(session, user_id)
     query = select(User, Follow.created_at).join(Follow, other == User.id).where(of == user.id)
-    rows = session.execute(after_position(query, Follow.created_at, other, page, newest_first=True)).all()
+    rows = session.execute(keyset_page(query, (Follow.created_at, other), page)).all()
     kept, next_position = split(rows, page, lambda row: Position((row.created_at, row.User.id)))
     total = session.scalar(select(func.count()).select_from(Follow).where(of == user.id)) or 0
     return envelope(kind, [views.user_summary(row.User) for row in kept], total, next_position)

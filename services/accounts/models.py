@@ -10,11 +10,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from services.common.persistence import new_id, service_metadata
 from services.common.clock import utcnow
 
-# named constraints let Alembic alter SQLite tables (batch mode) and keep PostgreSQL names stable
 EMAIL_MAX = 254
 USERNAME_MAX = 30
 URL_MAX = 2048
-
 
 
 class Base(DeclarativeBase):

@@ -15,7 +15,7 @@ from services.accounts import repository, roles, views
 from services.common.clock import utcnow
 from services.accounts.commands import Application
 from services.accounts.models import PENDING, ProducerApplication, User
-from services.accounts.pagination import after_position
+from services.common.sql import keyset_page
 from services.common.persistence import parse_id
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
@@ -120,8 +120,8 @@ def _list(uow: UnitOfWork, condition, page: PageRequest, kind: str, newest_first
     query, count = select(ProducerApplication), select(func.count()).select_from(ProducerApplication)
     if condition is not None:
         query, count = query.where(condition), count.where(condition)
-    rows = session.scalars(after_position(query, ProducerApplication.created_at, ProducerApplication.id, page,
-                                          newest_first)).all()
+    rows = session.scalars(keyset_page(query, (ProducerApplication.created_at, ProducerApplication.id), page,
+                                       descending=newest_first)).all()
     kept, next_position = split(rows, page, lambda row: Position((row.created_at, row.id)))
     return envelope(kind, [views.application(row) for row in kept], session.scalar(count) or 0, next_position)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 from services.accounts import roles
 from services.accounts.models import Follow, User, UserRole
 from services.common.persistence import parse_id
-from services.accounts.sql import insert_ignoring_duplicates
+from services.common.sql import insert_ignoring_duplicates
 from services.contracts.errors import Forbidden, NotFound
 
 USER_NOT_FOUND = "user not found"
@@ -30,6 +30,24 @@ def find_user(session: Session, user_id: object) -> User | None:
 
 def require_user(session: Session, user_id: object) -> User:
     user = find_user(session, user_id)
+    if user is None:
+        raise NotFound(USER_NOT_FOUND, {"user_id": str(user_id)})
+    return user
+
+
+def find_locked_user(session: Session, user_id: object) -> User | None:
+    """The user row, locked until commit (and re-read, so a copy already in the session is current):
+    every change of a user's balance, plan or billing state takes this lock first, so concurrent
+    calls for one user apply one after the other."""
+    canonical = parse_id(user_id)
+    if canonical is None:
+        return None
+    return session.scalars(select(User).where(User.id == canonical).with_for_update()
+                           .execution_options(populate_existing=True)).first()
+
+
+def lock_user(session: Session, user_id: object) -> User:
+    user = find_locked_user(session, user_id)
     if user is None:
         raise NotFound(USER_NOT_FOUND, {"user_id": str(user_id)})
     return user

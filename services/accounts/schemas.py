@@ -5,15 +5,16 @@ Unknown fields are refused (``unknown=RAISE``), so a client cannot slip in ``rol
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Mapping
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from services.accounts import commands, passwords
 from services.accounts.models import EMAIL_MAX, URL_MAX, USERNAME_MAX
 from services.common.fields import StrictBoolean, Trimmed
-from services.common.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
-from services.contracts.errors import InvalidField
+from services.common.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, Position, decode_cursor
+from services.common.validation import StrictSchema, load
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 INSTAGRAM_PATTERN = r"^@?[A-Za-z0-9._]{1,30}$"
@@ -47,11 +48,6 @@ def confirmation(error: str) -> StrictBoolean:
     return StrictBoolean(required=True, validate=validate.Equal(True, error=error))
 
 
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-
 class AccountSchema(StrictSchema):
     email = TrimmedEmail(required=True, validate=validate.Length(max=EMAIL_MAX))
     password = fields.String(required=True)
@@ -80,8 +76,7 @@ class RegistrationSchema(AccountSchema):
 
     @post_load
     def to_command(self, data: dict, **kwargs) -> commands.Registration:  # type: ignore[override]
-        account = commands.NewAccount(email=data["email"], password=data["password"], username=data["username"])
-        return commands.Registration(account, data["client_ip"])
+        return commands.Registration(super().to_command(data), data["client_ip"])
 
 
 class CredentialsSchema(StrictSchema):
@@ -154,10 +149,23 @@ class RejectionSchema(StrictSchema):
                                               validate.Length(max=2000)])
 
 
+class Cursor(fields.String):
+    """A cursor of the list its schema's ``kind`` names, loaded as the ``Position`` it points at."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Position | None:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not text:
+            return None
+        try:
+            return decode_cursor(self.parent.kind, text)
+        except InvalidCursor as exc:
+            raise ValidationError(str(exc)) from None
+
+
 class PageSchema(StrictSchema):
     """``cursor``/``limit`` of one list; ``kind`` names the list, so its cursors are refused by others."""
 
-    cursor = fields.String(load_default=None, allow_none=True)
+    cursor = Cursor(load_default=None, allow_none=True)
     limit = fields.Integer(load_default=DEFAULT_LIMIT, allow_none=True,
                            validate=validate.Range(min=1, max=MAX_LIMIT))
 
@@ -165,17 +173,9 @@ class PageSchema(StrictSchema):
         super().__init__(**kwargs)
         self.kind = kind
 
-    @validates("cursor")
-    def cursor_of_this_list(self, value: str | None, **kwargs) -> None:
-        if value:
-            try:
-                decode_cursor(self.kind, value)
-            except InvalidCursor as exc:
-                raise ValidationError(str(exc)) from None
-
-    def page(self, data: dict) -> PageRequest:
-        after = decode_cursor(self.kind, data["cursor"]) if data["cursor"] else None
-        return PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"])
+    @staticmethod
+    def page(data: dict) -> PageRequest:
+        return PageRequest(data["cursor"], DEFAULT_LIMIT if data["limit"] is None else data["limit"])
 
 
 class ApplicationFilterSchema(PageSchema):
@@ -184,67 +184,47 @@ class ApplicationFilterSchema(PageSchema):
 
 # --- loading -------------------------------------------------------------------------------------
 
-def flatten(messages: Any, root: str) -> dict[str, list[str]]:
-    """marshmallow's error messages as ``{field: [reason, ...]}``; nested ones (list items) are
-    prefixed with their index, and whole-input errors are filed under ``root``."""
-    if not isinstance(messages, dict):
-        return {root: _reasons(messages)}
-    details: dict[str, list[str]] = {}
-    for name, value in messages.items():
-        field = root if name == "_schema" else str(name)
-        details.setdefault(field, []).extend(_reasons(value))
-    return details
+# built once: a schema is reusable and costs more to build than to load with
+ACCOUNT, REGISTRATION, CREDENTIALS = AccountSchema(), RegistrationSchema(), CredentialsSchema()
+PROFILE_CHANGES, APPLICATION, REJECTION = ProfileChangesSchema(), ApplicationSchema(), RejectionSchema()
 
 
-def _reasons(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [f"[{key}] {reason}" for key, inner in value.items() for reason in _reasons(inner)]
-    if isinstance(value, (list, tuple)):
-        return [reason for item in value for reason in _reasons(item)]
-    return [str(value)]
-
-
-def load(schema: Schema, data: Any, root: str = "request") -> Any:
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        details = flatten(exc.messages, root)
-        raise InvalidField(f"invalid {', '.join(sorted(details))}", details) from None
+@functools.cache
+def page_schema(kind: str, schema: type[PageSchema] = PageSchema) -> PageSchema:
+    return schema(kind)
 
 
 def load_account(email: Any, password: Any, username: Any) -> commands.NewAccount:
-    return load(AccountSchema(), {"email": email, "password": password, "username": username})
+    return load(ACCOUNT, {"email": email, "password": password, "username": username})
 
 
 def load_registration(email: Any, password: Any, username: Any, client_ip: Any) -> commands.Registration:
-    return load(RegistrationSchema(), {"email": email, "password": password, "username": username,
-                                       "client_ip": client_ip})
+    return load(REGISTRATION, {"email": email, "password": password, "username": username,
+                               "client_ip": client_ip})
 
 
 def load_credentials(email: Any, password: Any, client_ip: Any) -> commands.Credentials:
-    return load(CredentialsSchema(), {"email": email, "password": password, "client_ip": client_ip})
+    return load(CREDENTIALS, {"email": email, "password": password, "client_ip": client_ip})
 
 
 def load_profile_changes(changes: Any) -> commands.ProfileChanges:
-    return load(ProfileChangesSchema(), changes, root="changes")
+    return load(PROFILE_CHANGES, changes, root="changes")
 
 
 def load_application(application: Any) -> commands.Application:
-    return load(ApplicationSchema(), application, root="application")
+    return load(APPLICATION, application, root="application")
 
 
 def load_reason(reason: Any) -> str:
-    return load(RejectionSchema(), {"reason": reason})["reason"]
+    return load(REJECTION, {"reason": reason})["reason"]
 
 
 def load_page(kind: str, cursor: Any, limit: Any) -> PageRequest:
-    schema = PageSchema(kind)
-    return schema.page(load(schema, {"cursor": cursor, "limit": limit}))
+    return PageSchema.page(load(page_schema(kind), {"cursor": cursor, "limit": limit}))
 
 
 def load_application_filter(kind: str, status: Any, cursor: Any, limit: Any) -> tuple[str | None, PageRequest]:
-    schema = ApplicationFilterSchema(kind)
-    data = load(schema, {"status": status, "cursor": cursor, "limit": limit})
-    return data["status"], schema.page(data)
+    data = load(page_schema(kind, ApplicationFilterSchema), {"status": status, "cursor": cursor, "limit": limit})
+    return data["status"], PageSchema.page(data)
 
 

@@ -12,14 +12,13 @@ from typing import Any, Callable
 
 from sqlalchemy.exc import IntegrityError
 
-from services.accounts import billing, billing_schemas
+from services.accounts import billing, billing_schemas, repository
 from services.accounts import billing_rules as rules
 from services.accounts.billing_rules import Observation
 from services.accounts.models import ProcessedStripeEvent, User
 from services.accounts.plans import PLANS
 from services.accounts.stripe_client import StripeBilling, plan_of_lookup_key, require
 from services.common.db import UnitOfWork
-from services.common.persistence import parse_id
 from services.contracts.events import SUBSCRIPTION_PAID, SUBSCRIPTION_REFUNDED
 
 log = logging.getLogger(__name__)
@@ -63,10 +62,11 @@ def _claim(uow: UnitOfWork, event: Obj) -> bool:
 def _user_from(uow: UnitOfWork, user_id: Any, customer_id: Any) -> User | None:
     """The user named in our metadata, else the one owning the Stripe customer; locked."""
     session = uow.session
-    if parse_id(user_id) is not None and session.get(User, parse_id(user_id)) is not None:
-        return billing.lock_user(session, user_id)
+    user = repository.find_locked_user(session, user_id)
+    if user is not None:
+        return user
     account = billing.find_account_by_customer(session, customer_id if isinstance(customer_id, str) else None)
-    return billing.lock_user(session, account.user_id) if account else None
+    return repository.lock_user(session, account.user_id) if account else None
 
 
 def _link_customer(uow: UnitOfWork, user: User, customer_id: Any) -> billing.BillingAccount:

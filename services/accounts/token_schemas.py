@@ -28,9 +28,12 @@ class RefundSchema(StrictSchema):
     purpose = fields.String(required=True, validate=validate.OneOf((DELETE,)))
 
 
+SPEND, REFUND = SpendSchema(), RefundSchema()
+
+
 def load_spend(user_id: Any, request_id: Any, purpose: Any, amount: Any) -> dict[str, Any]:
-    return load(SpendSchema(), {"user_id": user_id, "request_id": request_id, "purpose": purpose, "amount": amount})
+    return load(SPEND, {"user_id": user_id, "request_id": request_id, "purpose": purpose, "amount": amount})
 
 
 def load_refund(user_id: Any, request_id: Any, purpose: Any) -> dict[str, Any]:
-    return load(RefundSchema(), {"user_id": user_id, "request_id": request_id, "purpose": purpose})
+    return load(REFUND, {"user_id": user_id, "request_id": request_id, "purpose": purpose})

@@ -21,8 +21,7 @@ from services.accounts.models import TokenLedgerEntry, User
 from services.accounts.plans import plan_by_code
 from services.common.clock import as_utc, iso
 from services.common.db import UnitOfWork
-from services.common.persistence import parse_id
-from services.contracts.errors import Conflict, NotFound, PaymentRequired
+from services.contracts.errors import Conflict, PaymentRequired
 
 CREATE = "create"
 DELETE = "delete"
@@ -100,17 +99,6 @@ def refresh(user: User, now: datetime) -> User:
     return user
 
 
-def _locked_user(session: Session, user_id: str) -> User:
-    """The user row, locked until commit: concurrent spends of one balance queue up behind each other."""
-    canonical = parse_id(user_id)
-    user = None
-    if canonical is not None:
-        user = session.scalars(select(User).where(User.id == canonical).with_for_update()).first()
-    if user is None:
-        raise NotFound(repository.USER_NOT_FOUND, {"user_id": str(user_id)})
-    return user
-
-
 def get_balance(uow: UnitOfWork, actor_id: str, now: datetime) -> TokenBalance:
     user = refresh(repository.require_user(uow.session, actor_id), now)
     return TokenBalance(tokens=user.tokens, monthly_tokens=plan_by_code(user.plan).monthly_tokens, plan=user.plan,
@@ -148,7 +136,7 @@ def _record(session: Session, user: User, request_id: str, purpose: str, delta: 
 def spend(uow: UnitOfWork, user_id: str, request_id: str, purpose: str, amount: int, now: datetime) -> Spent:
     """Take ``amount`` tokens for (request, purpose) once; PaymentRequired if the balance is short."""
     session = uow.session
-    user = refresh(_locked_user(session, user_id), now)
+    user = refresh(repository.lock_user(session, user_id), now)
     previous = _entry(session, request_id, purpose)  # read after the lock: a concurrent twin has committed
     if previous is not None:
         _replayed(previous, user.id, -amount)
@@ -172,7 +160,7 @@ def _current_lifetime_cost(session: Session, user_id: str, request_id: str) -> i
 def refund(uow: UnitOfWork, user_id: str, request_id: str, purpose: str, now: datetime) -> Refunded:
     """Give back the current lifetime's tokens once, capped at the plan's allowance; returns the amount."""
     session = uow.session
-    user = refresh(_locked_user(session, user_id), now)
+    user = refresh(repository.lock_user(session, user_id), now)
     previous = _entry(session, request_id, purpose)
     if previous is not None:
         _replayed(previous, user.id)

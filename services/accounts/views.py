@@ -82,7 +82,7 @@ def private_user(session: Session, user: User, counts: FollowCounts | None = Non
                        roles=roles.private_roles(user.role_names()), plan=user.plan, tokens=user.tokens,
                        profile=profile(user), followers_count=counts.followers,
                        following_count=counts.following, created_at=iso(user.created_at),
-                       **billing.account_fields(session, user))
+                       **billing.account_fields(user))
 
 
 def user_summary(user: User) -> PublicUserSummary:

@@ -41,8 +41,9 @@ def pack(raw: list[int]) -> bytes:
     return np.asarray(raw, dtype=np.int64).astype("<u4").tobytes()
 
 
-def unpack(data: bytes) -> list[int]:
-    return np.frombuffer(data, dtype="<u4").tolist()
+def unpack(data: bytes) -> np.ndarray:
+    """The stored values as a read-only uint32 array (no copy: ``match`` takes it as it is)."""
+    return np.frombuffer(data, dtype="<u4")
 
 
 def lock(db: UnitOfWork) -> None:
@@ -61,7 +62,7 @@ def find_duplicate(db: UnitOfWork, track_id: str, producer_user_id: str, fp: Fin
     ).first()
     if exact is not None:
         return Duplicate(exact.track_id, exact.producer_user_id)
-    raw = unpack(pack(fp.raw))
+    raw = np.asarray(fp.raw, dtype=np.uint32)  # fingerprint() already made the values unsigned
     for batch in _candidates(db, fp.duration_s, others):
         found = offhub.run(_first_match, raw, batch)
         if found is not None:
@@ -83,7 +84,7 @@ def _candidates(db: UnitOfWork, duration_s: float, others) -> Iterator[list[tupl
         offset += len(rows)
 
 
-def _first_match(raw: list[int], batch: list[tuple[str, str, bytes]]) -> Duplicate | None:
+def _first_match(raw: np.ndarray, batch: list[tuple[str, str, bytes]]) -> Duplicate | None:
     for track_id, producer_user_id, stored in batch:
         if match(raw, unpack(stored)).matched:
             return Duplicate(track_id, producer_user_id)

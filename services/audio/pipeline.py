@@ -12,8 +12,9 @@ from pathlib import Path
 import soundfile
 
 from services.audio import renditions
-from services.audio.analysis import (Analysis, Fingerprint, Limits, Rejection, analyse, fingerprint,
-                                     render_download_mp3, render_stream, sniff)
+from services.audio.analysis import (Analysis, Fingerprint, Limits, analyse, fingerprint, render_download_mp3,
+                                     render_stream)
+from services.audio.analysis.errors import corrupt
 from services.audio.renditions import RenditionKeys
 from services.common.media import MediaStore
 
@@ -27,7 +28,6 @@ class Processed:
 
 def process(source: Path, store: MediaStore, keys: RenditionKeys, limits: Limits) -> Processed:
     try:
-        sniff(source)
         analysis = analyse(source, limits)
         fp = fingerprint(source)
         content_type = renditions.write_atomically(store, keys.stream, lambda out: render_stream(source, out))
@@ -35,6 +35,5 @@ def process(source: Path, store: MediaStore, keys: RenditionKeys, limits: Limits
         waveform = renditions.waveform_json(analysis.peaks, analysis.duration_s)
         renditions.write_atomically(store, keys.waveform, lambda out: out.write_bytes(waveform))
     except soundfile.SoundFileError as exc:
-        raise Rejection("corrupt", "The audio file is damaged (it could not be decoded). Export it again from "
-                                   "your DAW and re-upload.", {"decoder": str(exc)[:200]}) from exc
+        raise corrupt("it could not be decoded", decoder=str(exc)[:200]) from exc
     return Processed(analysis, fp, str(content_type))

@@ -52,8 +52,9 @@ def waveform_json(peaks: list[float], duration_s: float) -> bytes:
 def delete(store: MediaStore, track_id: str) -> None:
     """Remove the track's renditions, temporary files a killed worker left behind, and then their
     directory; absent files are fine."""
-    store.delete(*keys_for(track_id).all())
-    directory = store.path(keys_for(track_id).stream).parent
+    keys = keys_for(track_id)
+    store.delete(*keys.all())
+    directory = store.path(keys.stream).parent
     for leftover in directory.glob(".*.part.*"):
         leftover.unlink(missing_ok=True)
     try:

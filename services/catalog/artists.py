@@ -10,7 +10,6 @@ from sqlalchemy import select
 from services.catalog import images, repository, rules, views
 from services.catalog.models import PUBLISHED, Artist, ArtistImage, Track
 from services.catalog.schemas import invalid
-from services.common.persistence import parse_id
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.contracts.errors import NotFound
@@ -117,8 +116,7 @@ def add_image(uow: UnitOfWork, media: MediaStore, actor_id: str, artist_id: str,
 
 
 def image_source(uow: UnitOfWork, image_id: str) -> views.Source:
-    canonical = parse_id(image_id)
-    image = uow.session.get(ArtistImage, canonical) if canonical else None
+    image = repository.find(uow.session, ArtistImage, image_id)
     if image is None:
         raise NotFound("image not found", {"image_id": str(image_id)})
     return views.Source(key=image.key, content_type=image.content_type)

@@ -62,19 +62,19 @@ class OpenRequestsQuery:
 
 
 def load_new_request(data: Any) -> dict[str, Any]:
-    return load(NewBeatRequestSchema(), data, root="data")
+    return load(NewBeatRequestSchema, data, root="data")
 
 
 def load_open_query(genre: Any, bpm: Any, budget_min: Any, cursor: Any, limit: Any) -> OpenRequestsQuery:
-    data = load(OpenRequestsQuerySchema(), {"genre": genre, "bpm": bpm, "budget_min": budget_min, "cursor": cursor,
+    data = load(OpenRequestsQuerySchema, {"genre": genre, "bpm": bpm, "budget_min": budget_min, "cursor": cursor,
                                            "limit": limit})
     return OpenRequestsQuery(data["genre"] or None, data["bpm"], data["budget_min"], page_of(OPEN_REQUESTS, data))
 
 
 def load_response(data: Any) -> dict[str, Any]:
-    return load(ResponseSchema(), data, root="data")
+    return load(ResponseSchema, data, root="data")
 
 
 def load_notifications_query(unread: Any, cursor: Any, limit: Any) -> tuple[bool, PageRequest]:
-    data = load(NotificationsQuerySchema(), {"unread": unread, "cursor": cursor, "limit": limit})
+    data = load(NotificationsQuerySchema, {"unread": unread, "cursor": cursor, "limit": limit})
     return data["unread"], page_of(NOTIFICATIONS, data)

@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import Any, Callable, Protocol, TypedDict
 
 from nameko.exceptions import RemoteError
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.catalog import beat_request_rules as rules
 from services.catalog import notifications, repository
 from services.catalog.beat_request_schemas import MY_REQUESTS, OPEN_REQUESTS, RESPONSES, OpenRequestsQuery
+from services.common.sql import keyset_page
 from services.catalog.models import PUBLISHED, Artist, BeatRequest, BeatRequestResponse, Track
 from services.catalog.references import gone_as_not_found
 from services.catalog.schemas import invalid
@@ -242,13 +243,11 @@ def _match_payload(row: BeatRequest) -> dict[str, Any]:
 
 # --- reading ---------------------------------------------------------------------------------------
 
-def _newest_page(session: Session, query, conditions: list, page: PageRequest, kind: str,
+def _newest_page(session: Session, conditions: list, page: PageRequest, kind: str,
                  present: Callable[[Any], Any]) -> Envelope:
-    """One keyset page of ``query`` (over BeatRequest), newest first, with the total under ``conditions``."""
-    if page.after is not None:
-        query = query.where(tuple_(BeatRequest.created_at, BeatRequest.id) < page.after.values)
-    rows = session.scalars(query.where(*conditions).order_by(BeatRequest.created_at.desc(), BeatRequest.id.desc())
-                           .limit(page.limit + 1)).all()
+    """One keyset page of the requests matching ``conditions``, newest first, with their total."""
+    rows = session.scalars(keyset_page(select(BeatRequest).where(*conditions),
+                                           (BeatRequest.created_at, BeatRequest.id), page)).all()
     kept, next_position = split(rows, page, lambda row: Position((row.created_at, row.id)))
     total = session.scalar(select(func.count()).select_from(BeatRequest).where(*conditions)) or 0
     return envelope(kind, [present(row) for row in kept], total, next_position)
@@ -265,14 +264,13 @@ def list_open(uow: UnitOfWork, actor_id: str, query: OpenRequestsQuery, now: dat
         conditions += [BeatRequest.bpm_min <= query.bpm, BeatRequest.bpm_max >= query.bpm]
     if query.budget_min is not None:
         conditions.append(BeatRequest.budget_cents >= query.budget_min)
-    return _newest_page(session, select(BeatRequest), conditions, query.page, OPEN_REQUESTS,
-                        lambda row: view(row, now))
+    return _newest_page(session, conditions, query.page, OPEN_REQUESTS, lambda row: view(row, now))
 
 
 def list_mine(uow: UnitOfWork, actor_id: str, page: PageRequest, now: datetime) -> Envelope:
     """The requester's own requests, open and expired (not deleted), newest first."""
     conditions = [BeatRequest.requester_user_id == (parse_id(actor_id) or ""), BeatRequest.deleted_at.is_(None)]
-    return _newest_page(uow.session, select(BeatRequest), conditions, page, MY_REQUESTS, lambda row: view(row, now))
+    return _newest_page(uow.session, conditions, page, MY_REQUESTS, lambda row: view(row, now))
 
 
 def get(uow: UnitOfWork, actor_id: str, request_id: str, now: datetime) -> BeatRequestView:
@@ -330,10 +328,8 @@ def list_responses(uow: UnitOfWork, actor_id: str, request_id: str, page: PageRe
     conditions = [BeatRequestResponse.beat_request_id == row.id]
     query = (select(BeatRequestResponse, Artist, Track).join(Artist, Artist.id == BeatRequestResponse.artist_id)
              .join(Track, Track.id == BeatRequestResponse.track_id).where(*conditions))
-    if page.after is not None:
-        query = query.where(tuple_(BeatRequestResponse.created_at, BeatRequestResponse.id) < page.after.values)
-    rows = session.execute(query.order_by(BeatRequestResponse.created_at.desc(), BeatRequestResponse.id.desc())
-                           .limit(page.limit + 1)).all()
+    rows = session.execute(keyset_page(query, (BeatRequestResponse.created_at, BeatRequestResponse.id),
+                                           page)).all()
     kept, next_position = split(rows, page, lambda r: Position((r[0].created_at, r[0].id)))
     total = session.scalar(select(func.count()).select_from(BeatRequestResponse).where(*conditions)) or 0
     return envelope(RESPONSES, [response_view(*r) for r in kept], total, next_position)

@@ -50,8 +50,7 @@ def list_comments(uow: UnitOfWork, track_id: str, page: PageRequest) -> Envelope
 
 def delete_comment(uow: UnitOfWork, actor_id: str, comment_id: str) -> None:
     session = uow.session
-    canonical = parse_id(comment_id)
-    row = session.get(Comment, canonical) if canonical else None
+    row = repository.find(session, Comment, comment_id)
     if row is None:
         raise NotFound("comment not found", {"comment_id": str(comment_id)})
     producer = session.scalar(select(Track.producer_user_id).where(Track.id == row.track_id))

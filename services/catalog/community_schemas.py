@@ -58,26 +58,26 @@ class CommentSchema(StrictSchema):
 
 
 def load_new_playlist(data: Any) -> dict[str, Any]:
-    return load(NewPlaylistSchema(), data, root="data")
+    return load(NewPlaylistSchema, data, root="data")
 
 
 def load_playlist_changes(changes: Any) -> dict[str, Any]:
-    loaded = load(PlaylistChangesSchema(), changes, root="changes")
+    loaded = load(PlaylistChangesSchema, changes, root="changes")
     if "description" in loaded and not loaded["description"]:
         loaded["description"] = None  # a blank description clears it
     return loaded
 
 
 def load_playlist_entry(playlist_id: Any, track_id: Any, position: Any = None) -> dict[str, Any]:
-    return load(PlaylistEntrySchema(), {"playlist_id": playlist_id, "track_id": track_id, "position": position})
+    return load(PlaylistEntrySchema, {"playlist_id": playlist_id, "track_id": track_id, "position": position})
 
 
 def load_playlist_order(track_ids: Any) -> list[str]:
-    return load(PlaylistOrderSchema(), {"track_ids": track_ids})["track_ids"]
+    return load(PlaylistOrderSchema, {"track_ids": track_ids})["track_ids"]
 
 
 def load_comment_body(body: Any) -> str:
-    return load(CommentSchema(), {"body": body})["body"]
+    return load(CommentSchema, {"body": body})["body"]
 
 
 class LikeKindSchema(StrictSchema):
@@ -85,7 +85,7 @@ class LikeKindSchema(StrictSchema):
 
 
 def load_like_kind(kind: Any) -> str:
-    return load(LikeKindSchema(), {"kind": kind})["kind"]
+    return load(LikeKindSchema, {"kind": kind})["kind"]
 
 
 class UserIdSchema(StrictSchema):
@@ -95,6 +95,6 @@ class UserIdSchema(StrictSchema):
 def load_user_id(user_id: Any, field: str = "user_id") -> str:
     """A user id (an actor's or a profile's) as its canonical UUID string."""
     try:
-        return load(UserIdSchema(), {"user_id": user_id})["user_id"]
+        return load(UserIdSchema, {"user_id": user_id})["user_id"]
     except InvalidField as exc:
         raise InvalidField(f"invalid {field}", {field: exc.details.get("user_id", ["Not a valid UUID."])}) from None

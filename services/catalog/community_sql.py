@@ -1,35 +1,30 @@
-"""What the community use cases (likes, reposts, playlists, comments) share: an idempotent insert and
-the newest-first keyset page over (created_at, id). Both work the same on SQLite and PostgreSQL."""
+"""What the list and community use cases share: an idempotent insert and the newest-first keyset page.
+Both work the same on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, cast
+from typing import Any, Callable, Sequence
 
-from sqlalchemy import CursorResult, Select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.catalog.references import gone_as_not_found
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
+from services.common.sql import insert_ignoring_duplicates, keyset_page
 
 
 def insert_once(session: Session, model: type, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING: a repeat (even a concurrent one) inserts nothing and fails
     nothing. Returns whether this call inserted the row. An item deleted since the caller found it
     is its NotFound (references.py)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     with gone_as_not_found(model, values):
-        result = cast(CursorResult, session.execute(insert(model).values(**values).on_conflict_do_nothing()))
-    return bool(result.rowcount)
+        return insert_ignoring_duplicates(session, model, values)
 
 
 def page_statement(query: Select, created_at: InstrumentedAttribute, item_id: InstrumentedAttribute,
                    page: PageRequest) -> Select:
-    """``query`` (which selects one entity) newest first by (``created_at``, ``item_id``), after the cursor,
-    one row more than the page holds: an index range scan, never an OFFSET. The keys end each row."""
-    statement = query.add_columns(created_at, item_id).order_by(created_at.desc(), item_id.desc())
-    if page.after is not None:
-        statement = statement.where(tuple_(created_at, item_id) < tuple(page.after.values))
-    return statement.limit(page.limit + 1)
+    """``query`` (which selects one entity) newest first by (``created_at``, ``item_id``): its page, with
+    the keys ending each row."""
+    return keyset_page(query.add_columns(created_at, item_id), (created_at, item_id), page)
 
 
 def newest_first(session: Session, query: Select, created_at: InstrumentedAttribute, item_id: InstrumentedAttribute,

@@ -75,10 +75,6 @@ def present_collections(session: Session, rows: Sequence[Collection]) -> list[vi
     return [views.collection(row, track_ids[row.id]) for row in rows]
 
 
-def _present_artists(session: Session, rows: Sequence[Artist]) -> list[views.ArtistView]:
-    return [views.artist(session, row) for row in rows]
-
-
 LIKES: dict[str, Mark] = {
     "tracks": Mark("likes:tracks", TrackLike, TrackLike.track_id, Track, Track.like_count, _published_track,
                    lambda session, row: row.producer_user_id, _present_tracks, (Track.status == PUBLISHED,)),
@@ -86,7 +82,7 @@ LIKES: dict[str, Mark] = {
                         Collection.like_count, repository.require_collection, _collection_owner,
                         present_collections),
     "producers": Mark("likes:producers", ProducerLike, ProducerLike.artist_id, Artist, None,
-                      repository.require_artist, lambda session, row: row.user_id, _present_artists),
+                      repository.require_artist, lambda session, row: row.user_id, views.artists),
 }
 REPOSTS = Mark("reposts", Repost, Repost.track_id, Track, Track.repost_count, _published_track,
                lambda session, row: row.producer_user_id, _present_tracks, (Track.status == PUBLISHED,))

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, TypedDict
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 
 from services.catalog.beat_request_schemas import NOTIFICATIONS
+from services.common.sql import keyset_page
 from services.catalog.models import Notification
 from services.common.clock import iso
 from services.common.db import UnitOfWork
@@ -45,12 +46,9 @@ def list_notifications(uow: UnitOfWork, actor_id: str, unread_only: bool, page: 
     conditions = [Notification.user_id == user_id]
     if unread_only:
         conditions.append(Notification.read_at.is_(None))
-    query = select(Notification).where(*conditions)
-    if page.after is not None:
-        query = query.where(tuple_(Notification.created_at, Notification.id) < page.after.values)
+    query = keyset_page(select(Notification).where(*conditions), (Notification.created_at, Notification.id), page)
     # locked: two concurrent reads of one inbox agree on what was unread before
-    rows = session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
-                           .limit(page.limit + 1).with_for_update()).all()
+    rows = session.scalars(query.with_for_update()).all()
     kept, next_position = split(rows, page, lambda row: Position((row.created_at, row.id)))
     total = session.scalar(select(func.count()).select_from(Notification).where(*conditions)) or 0
     items = [_view(row) for row in kept]

@@ -37,4 +37,4 @@ class PlayReportSchema(StrictSchema):
 
 
 def load_play_report(position_s: Any, duration_s: Any) -> dict[str, float]:
-    return load(PlayReportSchema(), {"position_s": position_s, "duration_s": duration_s})
+    return load(PlayReportSchema, {"position_s": position_s, "duration_s": duration_s})

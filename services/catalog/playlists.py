@@ -55,7 +55,7 @@ def create_playlist(uow: UnitOfWork, actor_id: str, data: dict[str, Any]) -> Pla
 
 
 def get_playlist(uow: UnitOfWork, playlist_id: str, actor_id: str | None = None) -> PlaylistView:
-    row = _find(uow.session, playlist_id)
+    row = repository.find(uow.session, Playlist, playlist_id)
     if row is None or not _visible(row, actor_id):
         raise _not_found(playlist_id)
     return _view(uow.session, row)
@@ -71,9 +71,7 @@ def update_playlist(uow: UnitOfWork, actor_id: str, playlist_id: str, changes: d
 
 def delete_playlist(uow: UnitOfWork, actor_id: str, playlist_id: str) -> None:
     session = uow.session
-    row = _own(session, actor_id, playlist_id)
-    session.execute(delete(PlaylistTrack).where(PlaylistTrack.playlist_id == row.id))
-    session.delete(row)
+    session.delete(_own(session, actor_id, playlist_id))  # its entries go with it (ON DELETE CASCADE)
     session.flush()
 
 
@@ -201,11 +199,6 @@ def _summaries(session: Session, rows: Sequence[Playlist]) -> list[PlaylistSumma
 
 def _not_found(playlist_id: object) -> NotFound:
     return NotFound("playlist not found", {"playlist_id": str(playlist_id)})
-
-
-def _find(session: Session, playlist_id: object) -> Playlist | None:
-    canonical = parse_id(playlist_id)
-    return None if canonical is None else session.get(Playlist, canonical)
 
 
 def _visible(row: Playlist, actor_id: str | None) -> bool:

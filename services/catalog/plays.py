@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypedDict, cast
 
-from sqlalchemy import CursorResult, Select, func, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from services.catalog import play_rules
+from services.catalog.community_sql import insert_once
+from services.common.sql import keyset_page
 from services.catalog.models import PUBLISHED, Artist, HistoryEntry, Play, PlayWindow, Track
 from services.catalog.play_schemas import HISTORY
-from services.catalog.references import gone_as_not_found
 from services.catalog.schemas import invalid
 from services.catalog.views import has_cover
 from services.common.clock import as_utc, iso, iso_or_none, utcnow
@@ -67,8 +67,7 @@ def report_play(uow: UnitOfWork, actor_id: str, track_id: str, report: dict[str,
     listener = _listener(actor_id)
     track = _published_track(session, track_id)
     actual_s = _check_duration(track, report["duration_s"])
-    with gone_as_not_found(PlayWindow, {"track_id": track.id}):  # SQLite takes no lock above
-        window = _lock_window(session, listener, track.id)
+    window = _lock_window(session, listener, track.id)
     last_counted_at = as_utc(window.last_counted_at) if window.last_counted_at is not None else None
     verdict = play_rules.judge(report["position_s"], actual_s, _is_own(session, track, listener), last_counted_at,
                                now)
@@ -122,10 +121,9 @@ def _is_own(session: Session, track: Track, listener: str) -> bool:
 
 def _lock_window(session: Session, listener: str, track_id: str) -> PlayWindow:
     """The (listener, track) window row, created if missing and locked until the transaction ends: a
-    concurrent report waits here (on the insert or the lock) and then sees this one's outcome."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(PlayWindow).values(listener_user_id=listener, track_id=track_id, last_counted_at=None)
-                    .on_conflict_do_nothing())
+    concurrent report waits here (on the insert or the lock) and then sees this one's outcome. The track
+    deleted meanwhile (SQLite takes no lock in ``_published_track``) fails the insert: NotFound."""
+    insert_once(session, PlayWindow, {"listener_user_id": listener, "track_id": track_id, "last_counted_at": None})
     return session.scalars(select(PlayWindow).where(PlayWindow.listener_user_id == listener,
                                                     PlayWindow.track_id == track_id)
                            .with_for_update().execution_options(populate_existing=True)).one()
@@ -180,13 +178,9 @@ def list_history(uow: UnitOfWork, actor_id: str, page: PageRequest) -> Envelope:
 def history_page(listener: str, page: PageRequest) -> Select:
     """One page (and one row more) of a listener's entries with their tracks: a range scan of
     ``ix_listening_history_listener_newest`` after the cursor."""
-    keys = (HistoryEntry.listened_at, HistoryEntry.id)
-    statement = (select(HistoryEntry, Track).join(Track, Track.id == HistoryEntry.track_id)
-                 .where(HistoryEntry.listener_user_id == listener)
-                 .order_by(*(key.desc() for key in keys)))
-    if page.after is not None:
-        statement = statement.where(tuple_(*keys) < tuple(page.after.values))
-    return statement.limit(page.limit + 1)
+    return keyset_page(select(HistoryEntry, Track).join(Track, Track.id == HistoryEntry.track_id)
+                           .where(HistoryEntry.listener_user_id == listener),
+                           (HistoryEntry.listened_at, HistoryEntry.id), page)
 
 
 def latest_entry(listener: str) -> Select:

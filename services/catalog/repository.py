@@ -1,6 +1,8 @@
 """Look-ups the use cases share."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,10 +12,17 @@ from services.contracts.errors import Forbidden, NotFound
 
 NO_ARTIST_PROFILE = "no artist profile"
 
+Row = TypeVar("Row")
+
+
+def find(session: Session, model: type[Row], row_id: object) -> Row | None:
+    """The ``model`` row with this public id, or None (also when ``row_id`` is not an id at all)."""
+    canonical = parse_id(row_id)
+    return None if canonical is None else session.get(model, canonical)
+
 
 def find_artist(session: Session, artist_id: object) -> Artist | None:
-    canonical = parse_id(artist_id)
-    return None if canonical is None else session.get(Artist, canonical)
+    return find(session, Artist, artist_id)
 
 
 def require_artist(session: Session, artist_id: object) -> Artist:
@@ -77,8 +86,7 @@ def own_track(session: Session, actor_id: object, track_id: object) -> Track:
 
 
 def find_collection(session: Session, collection_id: object) -> Collection | None:
-    canonical = parse_id(collection_id)
-    return None if canonical is None else session.get(Collection, canonical)
+    return find(session, Collection, collection_id)
 
 
 def require_collection(session: Session, collection_id: object) -> Collection:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.catalog import rules
 from services.catalog.models import ARTIST_NAME_MAX, NAME_MAX
 from services.common.fields import CanonicalId, StrictInteger, Trimmed
+from services.common.validation import StrictSchema, flatten, invalid, load
 from services.common.pagination import DEFAULT_LIMIT, KEYSET, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
 from services.contracts.errors import InvalidField
 
@@ -36,11 +37,6 @@ def word_list(**kwargs) -> fields.List:
 
 def web_url() -> fields.URL:
     return fields.URL(schemes={"http", "https"}, validate=validate.Length(max=URL_MAX))
-
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 class ExclusiveSchema(StrictSchema):
@@ -162,64 +158,24 @@ class TrackQuery:
 
 # --- loading -------------------------------------------------------------------------------------
 
-def flatten(messages: Any, root: str) -> dict[str, list[str]]:
-    """marshmallow's messages as ``{field: [reason, ...]}``: nested schemas' fields are dotted
-    (``exclusive.currency``), list items prefixed with their index, whole-input errors under ``root``."""
-    details: dict[str, list[str]] = {}
-    _collect(messages, root, None, details)
-    return details
-
-
-def _collect(value: Any, root: str, prefix: str | None, details: dict[str, list[str]]) -> None:
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        for name, inner in value.items():
-            if name == "_schema":
-                field = prefix or root
-            else:
-                field = f"{prefix}.{name}" if prefix else name
-            _collect(inner, root, field, details)
-        return
-    details.setdefault(prefix or root, []).extend(_reasons(value))
-
-
-def _reasons(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [f"[{key}] {reason}" for key, inner in value.items() for reason in _reasons(inner)]
-    if isinstance(value, (list, tuple)):
-        return [reason for item in value for reason in _reasons(item)]
-    return [str(value)]
-
-
-def invalid(field: str, reason: str) -> InvalidField:
-    return InvalidField(f"invalid {field}", {field: [reason]})
-
-
-def load(schema: Schema, data: Any, root: str = "request") -> Any:
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        details = flatten(exc.messages, root)
-        raise InvalidField(f"invalid {', '.join(sorted(details))}", details) from None
-
-
 def load_track_metadata(metadata: Any) -> dict[str, Any]:
-    return load(TrackMetadataSchema(), metadata, root="metadata")
+    return load(TrackMetadataSchema, metadata, root="metadata")
 
 
 def load_track_changes(changes: Any) -> dict[str, Any]:
-    return load(TrackChangesSchema(), changes, root="changes")
+    return load(TrackChangesSchema, changes, root="changes")
 
 
 def load_artist_changes(changes: Any) -> dict[str, Any]:
-    return load(ArtistChangesSchema(), changes, root="changes")
+    return load(ArtistChangesSchema, changes, root="changes")
 
 
 def load_artist_image(kind: Any, image_key: Any) -> dict[str, Any]:
-    return load(ArtistImageSchema(), {"kind": kind, "image_key": image_key})
+    return load(ArtistImageSchema, {"kind": kind, "image_key": image_key})
 
 
 def load_collection(data: Any) -> dict[str, Any]:
-    return load(CollectionSchema(), data, root="data")
+    return load(CollectionSchema, data, root="data")
 
 
 def page_of(kind: str, data: dict[str, Any], shape: tuple[type, ...] = KEYSET) -> PageRequest:
@@ -237,11 +193,11 @@ def page_of(kind: str, data: dict[str, Any], shape: tuple[type, ...] = KEYSET) -
 
 def load_page(kind: str, cursor: Any, limit: Any, shape: tuple[type, ...] = KEYSET) -> PageRequest:
     """A page of the list ``kind`` (one sorted by (created_at, id) unless ``shape`` says otherwise)."""
-    return page_of(kind, load(PageSchema(), {"cursor": cursor, "limit": limit}), shape)
+    return page_of(kind, load(PageSchema, {"cursor": cursor, "limit": limit}), shape)
 
 
 def load_track_query(filters: Any, sort: Any, cursor: Any, limit: Any) -> TrackQuery:
-    data = load(ListSchema(), {"filters": filters if filters is not None else {}, "sort": sort,
+    data = load(ListSchema, {"filters": filters if filters is not None else {}, "sort": sort,
                                "cursor": cursor, "limit": limit})
     return TrackQuery(data["filters"], data["sort"], page_of(tracks_kind(data["sort"]), data, SORTS[data["sort"]]))
 
@@ -255,7 +211,7 @@ class UploadSchema(StrictSchema):
 
 
 def load_upload(audio_key: Any, size_bytes: Any, cover_key: Any) -> dict[str, Any]:
-    return load(UploadSchema(), {"audio_key": audio_key, "size_bytes": size_bytes, "cover_key": cover_key})
+    return load(UploadSchema, {"audio_key": audio_key, "size_bytes": size_bytes, "cover_key": cover_key})
 
 
 def exclusive_problem(licensing_model: str, exclusive: dict | None) -> InvalidField | None:

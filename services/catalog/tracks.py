@@ -5,11 +5,12 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 
 from services.catalog import images, repository, rules, views
+from services.common.sql import keyset_page
 from services.common.clock import utcnow
-from services.catalog.models import PROCESSING, PUBLISHED, Artist, Collection, Track, TrackGenre
+from services.catalog.models import PROCESSING, PUBLISHED, REJECTED, Artist, Collection, Track, TrackGenre
 from services.catalog.schemas import TrackQuery, exclusive_problem, invalid, tracks_kind
 from services.common.db import UnitOfWork
 from services.common.media import MediaError, MediaStore
@@ -117,10 +118,7 @@ def list_tracks(uow: UnitOfWork, query: TrackQuery, actor_id: str | None = None)
         keys = (Track.play_count, Track.published_at, Track.id)
     else:
         keys = (Track.published_at, Track.id)
-    statement = select(Track).where(*conditions).order_by(*(key.desc() for key in keys))
-    if query.page.after is not None:
-        statement = statement.where(tuple_(*keys) < tuple(query.page.after.values))
-    rows = session.scalars(statement.limit(query.page.limit + 1)).all()
+    rows = session.scalars(keyset_page(select(Track).where(*conditions), keys, query.page)).all()
     kept, next_position = split(rows, query.page, lambda row: Position(
         tuple(getattr(row, key.key) for key in keys)))
     total = session.scalar(select(func.count()).select_from(Track).where(*conditions)) or 0
@@ -192,20 +190,13 @@ def delete_track(uow: UnitOfWork, media: MediaStore, actor_id: str, track_id: st
 
 # --- media sources (for the gateway) -------------------------------------------------------------
 
-def _published(uow: UnitOfWork, track_id: str) -> Track:
-    row = repository.find_track(uow.session, track_id)
-    if row is None or row.status != PUBLISHED:
-        raise NotFound("track not found", {"track_id": str(track_id)})
-    return row
-
-
 def stream_source(uow: UnitOfWork, track_id: str) -> views.Source:
-    row = _published(uow, track_id)
+    row = repository.visible_track(uow.session, track_id)  # no actor: published tracks only
     return views.Source(key=row.stream_key or "", content_type=row.stream_content_type or "application/octet-stream")
 
 
 def waveform_source(uow: UnitOfWork, track_id: str) -> views.Source:
-    row = _published(uow, track_id)
+    row = repository.visible_track(uow.session, track_id)
     key = row.waveform_key or ""
     return views.Source(key=key, content_type=mimetypes.guess_type(key)[0] or "application/octet-stream")
 
@@ -214,7 +205,7 @@ def cover_source(uow: UnitOfWork, track_id: str) -> dict[str, str]:
     """The track's own cover file, else ``{"preset": <genre>}`` for a preset cover, else its
     collection's cover. A rejected track's cover is deleted: NotFound."""
     row = repository.find_track(uow.session, track_id)
-    if row is None or not (views.has_cover(row) or row.cover_preset) or row.status == "rejected":
+    if row is None or not (views.has_cover(row) or row.cover_preset) or row.status == REJECTED:
         raise NotFound("cover not found", {"track_id": str(track_id)})
     if row.cover_key is not None:
         return dict(views.Source(key=row.cover_key, content_type=row.cover_content_type or "image/jpeg"))

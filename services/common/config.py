@@ -22,6 +22,14 @@ def env_int(name: str, default: int) -> int:
         raise SystemExit(f"configuration error: {name}={raw!r} is not an integer; set it to a whole number") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = env(name, repr(default))
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"configuration error: {name}={raw!r} is not a number; set it to a decimal number") from None
+
+
 def var_dir() -> Path:
     return Path(env("BEATPASS_VAR_DIR", str(ROOT / "var")))
 

@@ -208,8 +208,14 @@ class Database(DependencyProvider):
     def kill(self) -> None:
         self.stop()
 
+    def unit_of_work(self) -> UnitOfWork:
+        """A fresh unit of work whose commits wake the outbox relay (for work outside a worker, too)."""
+        if self.session_factory is None:
+            raise RuntimeError("the database provider is not set up yet")
+        return UnitOfWork(self.session_factory, on_commit=self.relay.nudge if self.relay else None)
+
     def get_dependency(self, worker_ctx) -> UnitOfWork:
-        uow = UnitOfWork(self.session_factory, on_commit=self.relay.nudge if self.relay else None)
+        uow = self.unit_of_work()
         self._uows[worker_ctx] = uow
         return uow
 

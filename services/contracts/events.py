@@ -10,6 +10,7 @@ and ``version`` (the schema version of that event type).
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -81,8 +82,14 @@ def build_event(event_type: EventType, payload: dict[str, Any]) -> dict[str, Any
     return body
 
 
+@functools.cache
+def _schema(schema: type[Schema]) -> Schema:
+    """One instance per event schema, not one per event: marshmallow keeps no per-call state on it."""
+    return schema()
+
+
 def validate_event(event_type: EventType, body: dict[str, Any]) -> None:
-    errors = event_type.schema().validate(body)
+    errors = _schema(event_type.schema).validate(body)
     if errors:
         raise ValidationError(errors, field_name=event_type.name)
 

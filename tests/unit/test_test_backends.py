@@ -54,7 +54,10 @@ def test_the_docker_probe_says_no_quickly_when_no_engine_answers(monkeypatch, tm
 @pytest.fixture
 def no_urls(monkeypatch):
     for name in ("TEST_DATABASE_URL", "TEST_AMQP_URI", "AMQP_URI", "RABBITMQ_API"):
-        monkeypatch.delenv(name, raising=False)  # and restored, with anything a test exported, afterwards
+        # set first, so monkeypatch records even an unset variable: afterwards it is restored, or removed
+        # again if a test exported it (else the fake container URLs leak into later tests of the process)
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     return monkeypatch
 
 

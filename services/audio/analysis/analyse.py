@@ -64,7 +64,8 @@ def _claims(path: str | os.PathLike) -> _Claims:
 def _check_limits(c: _Claims, limits: Limits) -> None:
     if not limits.min_channels <= c.channels <= limits.max_channels:
         raise Rejection("bad_channels", f"The file has {c.channels} channels; {limits.min_channels} to "
-                        f"{limits.max_channels} are accepted. Export a stereo (or mono) mixdown.", {"channels": c.channels, "max_channels": limits.max_channels})
+                        f"{limits.max_channels} are accepted. Export a stereo (or mono) mixdown.",
+                        {"channels": c.channels, "max_channels": limits.max_channels})
     if not limits.min_rate <= c.rate <= limits.max_rate:
         raise Rejection("bad_sample_rate", f"The sample rate is {c.rate} Hz; it must be between {limits.min_rate} "
                         f"and {limits.max_rate} Hz. Export at 44.1 kHz or 48 kHz.",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.common.config import env, env_int
+from services.common.config import env_float, env_int
 
 
 @dataclass(frozen=True)
@@ -23,14 +23,6 @@ class Limits:
             max_rate=env_int("AUDIO_MAX_SAMPLE_RATE", d.max_rate),
             min_channels=d.min_channels,
             max_channels=env_int("AUDIO_MAX_CHANNELS", d.max_channels),
-            min_seconds=_env_float("AUDIO_MIN_SECONDS", d.min_seconds),
-            max_seconds=_env_float("AUDIO_MAX_SECONDS", d.max_seconds),
+            min_seconds=env_float("AUDIO_MIN_SECONDS", d.min_seconds),
+            max_seconds=env_float("AUDIO_MAX_SECONDS", d.max_seconds),
         )
-
-
-def _env_float(name: str, default: float) -> float:
-    raw = env(name, repr(default))
-    try:
-        return float(raw)
-    except ValueError:
-        raise SystemExit(f"configuration error: {name}={raw!r} is not a number; set it to seconds, e.g. 10") from None

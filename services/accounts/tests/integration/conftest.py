@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ServiceRpcProxy
-from nameko.testing.services import entrypoint_hook
 from sqlalchemy.orm import sessionmaker
 
 from services.accounts.service import AccountsService
+from tests.support.services import ServiceCaller
 from services.common import config
 from services.common.db import make_engine
 from services.common.migrate import upgrade
@@ -45,18 +45,8 @@ def new_ip() -> str:
     return f"10.{random.randint(0, 255)}.{n // 256 % 256}.{n % 256}"
 
 
-class Accounts:
+class Accounts(ServiceCaller):
     """Calls the running service's RPC methods, in a worker, as nameko would."""
-
-    def __init__(self, container):
-        self.container = container
-
-    def __getattr__(self, method: str):
-        def call(*args, **kwargs):
-            with entrypoint_hook(self.container, method) as hook:
-                return hook(*args, **kwargs)
-
-        return call
 
     def register_user(self, **overrides: Any) -> dict:
         data = {"email": new_email(), "password": PASSWORD, "username": new_username(), "client_ip": new_ip()}

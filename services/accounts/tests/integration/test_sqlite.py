@@ -1,27 +1,20 @@
 """`make run` uses SQLite by default: the use cases whose SQL differs most between the two
 databases (keyset pages, ON CONFLICT, partial unique indexes, time windows) work on it too."""
 import pytest
-from sqlalchemy.orm import sessionmaker
 
 from services.accounts import admin, follows, producer_program, schemas, users
 from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.tests.integration.test_producer_program import become_producer, page_available
-from services.common.db import UnitOfWork, make_engine
-from services.common.migrate import upgrade
 from services.contracts.errors import Conflict, TooManyRequests, Unauthorized
+from tests.support.services import sqlite_unit_of_work
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def sqlite_uow(tmp_path):
-    url = f"sqlite:///{tmp_path / 'accounts.db'}"
-    upgrade("accounts", url)
-    engine = make_engine(url)
-    unit = UnitOfWork(sessionmaker(engine, expire_on_commit=False))
-    yield unit
-    unit.close()
-    engine.dispose()
+    with sqlite_unit_of_work("accounts", tmp_path) as unit:
+        yield unit
 
 
 def register(uow, email: str | None = None) -> dict:

@@ -160,26 +160,6 @@ def uploads(bus, media) -> Uploads:
     return Uploads(bus, media)
 
 
-def beat(seconds: float = 12.0, seed: int | None = None, rate: int = RATE) -> np.ndarray:
-    """A stereo 'beat': a random melody of harmonic notes over kicks and hats, unique per seed."""
-    rng = np.random.default_rng(seed)
-    n = int(seconds * rate)
-    t = np.arange(n) / rate
-    signal = np.zeros(n)
-    step = int(rate * 0.25)
-    for start in range(0, n, step):
-        freq = 110.0 * 2 ** (rng.integers(0, 36) / 12)
-        seg = t[start:start + step] - t[start]
-        envelope = np.exp(-seg * rng.uniform(2, 8))
-        signal[start:start + step] += envelope * sum(np.sin(2 * np.pi * freq * k * seg) / k for k in (1, 2, 3))
-    for start in range(0, n, step * 2):
-        seg = t[start:start + step] - t[start]
-        signal[start:start + step] += np.sin(2 * np.pi * 55 * seg * np.exp(-seg * 10)) * np.exp(-seg * 12)
-    signal += rng.normal(0, 0.02, n) * (np.arange(n) % (step // 2) < 800)
-    signal = 0.5 * signal / np.max(np.abs(signal))
-    return np.stack([signal, np.roll(signal, 37)], axis=1)
-
-
 def write_audio(path: Path, data: np.ndarray, fmt: str = "WAV", subtype: str = "PCM_16",
                 rate: int = RATE) -> Path:
     soundfile.write(str(path), data, rate, format=fmt, subtype=subtype)

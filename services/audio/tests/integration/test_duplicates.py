@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
+from devtools.audio import beat
 from services.audio import fingerprints
 from services.audio.models import DeletedTrack, StoredFingerprint
-from services.audio.tests.integration.conftest import beat, write_audio
+from services.audio.tests.integration.conftest import write_audio
 from services.contracts.events import TRACK_UPLOADED
 
 pytestmark = pytest.mark.integration

@@ -11,8 +11,9 @@ import pytest
 from kombu import Connection
 from sqlalchemy import func, select
 
+from devtools.audio import beat
 from services.audio.models import StoredFingerprint
-from services.audio.tests.integration.conftest import beat, write_audio
+from services.audio.tests.integration.conftest import write_audio
 from services.common.config import ROOT
 from services.common.media import MediaStore
 from services.contracts.events import TRACK_UPLOADED

@@ -8,8 +8,9 @@ import pytest
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import select
 
+from devtools.audio import beat
 from services.audio.models import StoredFingerprint
-from services.audio.tests.integration.conftest import beat, write_audio
+from services.audio.tests.integration.conftest import write_audio
 from services.contracts.events import AUDIO_VALIDATED, REGISTRY, validate_event
 
 pytestmark = pytest.mark.integration

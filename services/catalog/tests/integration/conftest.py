@@ -12,16 +12,17 @@ from typing import Any, Callable
 
 import pytest
 from kombu import Connection, Exchange, Queue
-from nameko.testing.services import entrypoint_hook
 from sqlalchemy.orm import sessionmaker
 
 from services.catalog import artists
 from services.catalog.service import CatalogService
+from tests.support.services import ServiceCaller
 from services.common.db import make_engine
 from services.common.media import MediaStore
 from services.common.messaging.publisher import ConfirmedPublisher
 from services.common.messaging.topology import declare_for_service
 from services.common.migrate import upgrade
+from services.common.persistence import new_id
 from services.contracts.events import EXCHANGE, EventType, build_event
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -29,18 +30,8 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 64
 
 
-class Catalog:
+class Catalog(ServiceCaller):
     """Calls the running service's RPC methods, in a worker, as nameko would."""
-
-    def __init__(self, container):
-        self.container = container
-
-    def __getattr__(self, method: str):
-        def call(*args, **kwargs):
-            with entrypoint_hook(self.container, method) as hook:
-                return hook(*args, **kwargs)
-
-        return call
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +141,7 @@ def wait_until(check: Callable[[], Any], timeout: float = 15.0) -> Any:
 
 
 def new_user_id() -> str:
-    return str(uuid.uuid4())
+    return new_id()
 
 
 @pytest.fixture

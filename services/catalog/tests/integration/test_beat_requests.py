@@ -16,6 +16,7 @@ from services.catalog.schemas import load_page
 from services.catalog.models import (PROCESSING, PUBLISHED, Artist, BeatRequest, BeatRequestResponse, Notification,
                                      Track)
 from services.catalog.tests.integration.community_support import deleted_once_found  # noqa: F401
+from services.catalog.tests.integration.conftest import new_user_id
 from services.common.messaging.models import OutboxMessage
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound, PaymentRequired
 
@@ -66,10 +67,6 @@ class FakeAccounts:
 @pytest.fixture
 def tokens() -> FakeAccounts:
     return FakeAccounts()
-
-
-def new_user() -> str:
-    return str(uuid.uuid4())
 
 
 def genre() -> str:
@@ -125,7 +122,7 @@ def open_list(uow, producer: dict, now: datetime = NOW, **filters: Any) -> list[
 
 @pytest.mark.parametrize(("hours", "cost"), [(24, 1), (48, 2), (72, 3)])
 def test_creating_spends_the_lifetime_cost_keyed_by_the_new_id_and_emits(uow, hours, cost):
-    tokens, requester = FakeAccounts(allowance=3), new_user()
+    tokens, requester = FakeAccounts(allowance=3), new_user_id()
     created = create(uow, tokens, requester, lifetime_hours=hours)
     assert tokens.calls == [("spend", requester, created["id"], "create", cost)]
     assert created["tokens"] == 3 - cost and created["cost_tokens"] == cost and created["status"] == "open"
@@ -139,20 +136,20 @@ def test_creating_spends_the_lifetime_cost_keyed_by_the_new_id_and_emits(uow, ho
 
 
 def test_without_enough_tokens_it_is_402_and_nothing_is_stored_or_notified(uow, make_producer):
-    tokens, requester, kind = FakeAccounts(allowance=1), new_user(), genre()
+    tokens, requester, kind = FakeAccounts(allowance=1), new_user_id(), genre()
     producer = make_producer()
     set_artist(uow, producer, verified=True, genres=[kind])
     create(uow, tokens, requester, genre=kind)
     with pytest.raises(PaymentRequired):
         create(uow, tokens, requester, genre=kind)
     with pytest.raises(PaymentRequired):
-        create(uow, FakeAccounts(allowance=1), new_user(), lifetime_hours=48)
+        create(uow, FakeAccounts(allowance=1), new_user_id(), lifetime_hours=48)
     assert stored(uow, requester) == 1
     assert len(inbox(uow, producer["user_id"])) == 1
 
 
 def test_a_reference_track_must_exist_and_be_published_before_anything_is_spent(uow, tokens, make_producer):
-    producer, requester = make_producer(), new_user()
+    producer, requester = make_producer(), new_user_id()
     unpublished = published_track(uow, producer, status=PROCESSING)
     for reference in (str(uuid.uuid4()), unpublished):
         with pytest.raises(InvalidField) as caught:
@@ -164,7 +161,7 @@ def test_a_reference_track_must_exist_and_be_published_before_anything_is_spent(
 
 
 def test_a_request_that_cannot_be_stored_is_refunded(uow, tokens, monkeypatch):
-    requester = new_user()
+    requester = new_user_id()
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
@@ -197,11 +194,11 @@ def test_verified_producers_of_the_genre_are_notified_and_no_one_else(uow, token
 def test_producers_list_open_requests_with_filters_newest_first(uow, make_producer):
     producer, kind = make_producer(), genre()
     tokens = FakeAccounts(allowance=10)
-    first = create(uow, tokens, new_user(), genre=kind, bpm_min=90, bpm_max=100, budget_cents=1000)
-    second = create(uow, tokens, new_user(), NOW + timedelta(minutes=1), genre=kind, bpm_min=130, bpm_max=150,
+    first = create(uow, tokens, new_user_id(), genre=kind, bpm_min=90, bpm_max=100, budget_cents=1000)
+    second = create(uow, tokens, new_user_id(), NOW + timedelta(minutes=1), genre=kind, bpm_min=130, bpm_max=150,
                     budget_cents=20000)
-    third = create(uow, tokens, new_user(), NOW + timedelta(minutes=2), genre=kind, lifetime_hours=72)
-    gone = create(uow, tokens, new_user(), NOW + timedelta(minutes=3), genre=kind, lifetime_hours=72)
+    third = create(uow, tokens, new_user_id(), NOW + timedelta(minutes=2), genre=kind, lifetime_hours=72)
+    gone = create(uow, tokens, new_user_id(), NOW + timedelta(minutes=3), genre=kind, lifetime_hours=72)
     beat_requests.delete(uow, tokens, gone["requester_user_id"], gone["id"], NOW + timedelta(minutes=4))
     later = NOW + timedelta(minutes=5)
     assert open_list(uow, producer, later, genre=kind.upper()) == [third["id"], second["id"], first["id"]]
@@ -216,23 +213,23 @@ def test_producers_list_open_requests_with_filters_newest_first(uow, make_produc
     rest = open_list(uow, producer, later, genre=kind, cursor=page["next"], limit=2)
     assert rest == [first["id"]]
     with pytest.raises(Forbidden):
-        open_list(uow, {"user_id": new_user()}, later, genre=kind)
+        open_list(uow, {"user_id": new_user_id()}, later, genre=kind)
 
 
 def test_a_request_is_visible_to_its_requester_and_producers_only(uow, tokens, make_producer):
-    requester, producer = new_user(), make_producer()
+    requester, producer = new_user_id(), make_producer()
     created = create(uow, tokens, requester)
     assert beat_requests.get(uow, requester, created["id"], NOW)["id"] == created["id"]
     assert beat_requests.get(uow, producer["user_id"], created["id"], NOW)["mood"] == "dark"
     with pytest.raises(Forbidden):
-        beat_requests.get(uow, new_user(), created["id"], NOW)
+        beat_requests.get(uow, new_user_id(), created["id"], NOW)
     with pytest.raises(NotFound):
         beat_requests.get(uow, requester, str(uuid.uuid4()), NOW)
     assert beat_requests.get(uow, requester, created["id"], NOW + timedelta(hours=24))["status"] == "expired"
 
 
 def test_my_requests_include_expired_ones_but_not_deleted_ones(uow):
-    requester, tokens = new_user(), FakeAccounts(allowance=5)
+    requester, tokens = new_user_id(), FakeAccounts(allowance=5)
     expired = create(uow, tokens, requester)
     active = create(uow, tokens, requester, NOW + timedelta(hours=20), lifetime_hours=72)
     deleted = create(uow, tokens, requester, NOW + timedelta(hours=21))
@@ -247,7 +244,7 @@ def test_my_requests_include_expired_ones_but_not_deleted_ones(uow):
 # --- responding ----------------------------------------------------------------------------------
 
 def test_a_producer_responds_once_with_an_own_published_track_and_the_requester_is_told(uow, tokens, make_producer):
-    requester, producer, rival = new_user(), make_producer("Answerer"), make_producer()
+    requester, producer, rival = new_user_id(), make_producer("Answerer"), make_producer()
     created = create(uow, tokens, requester)
     own, theirs = published_track(uow, producer), published_track(uow, rival)
     unpublished = published_track(uow, producer, status=PROCESSING)
@@ -269,7 +266,7 @@ def test_a_producer_responds_once_with_an_own_published_track_and_the_requester_
     page = beat_requests.list_responses(uow, requester, created["id"],
                                         load_page(schemas.RESPONSES, None, None))
     assert [item["id"] for item in page["items"]] == [response["id"]] and page["items"][0]["message"] == "try this"
-    for outsider in (producer["user_id"], new_user()):
+    for outsider in (producer["user_id"], new_user_id()):
         with pytest.raises(Forbidden):
             beat_requests.list_responses(uow, outsider, created["id"],
                                          load_page(schemas.RESPONSES, None, None))
@@ -278,9 +275,9 @@ def test_a_producer_responds_once_with_an_own_published_track_and_the_requester_
 def test_only_producers_respond_not_to_their_own_request_and_only_while_open(uow, tokens, make_producer):
     producer, requester_producer = make_producer(), make_producer()
     track = published_track(uow, producer)
-    created = create(uow, tokens, new_user())
+    created = create(uow, tokens, new_user_id())
     with pytest.raises(Forbidden):
-        beat_requests.respond(uow, new_user(), created["id"], {"track_id": track}, NOW)
+        beat_requests.respond(uow, new_user_id(), created["id"], {"track_id": track}, NOW)
     own_request = create(uow, tokens, requester_producer["user_id"])
     with pytest.raises(Forbidden):
         beat_requests.respond(uow, requester_producer["user_id"], own_request["id"],
@@ -293,7 +290,7 @@ def test_only_producers_respond_not_to_their_own_request_and_only_while_open(uow
 # --- renewing ------------------------------------------------------------------------------------
 
 def test_an_expired_request_renews_for_one_token_for_24_hours_from_now(uow):
-    requester, tokens = new_user(), FakeAccounts(allowance=3)
+    requester, tokens = new_user_id(), FakeAccounts(allowance=3)
     created = create(uow, tokens, requester, lifetime_hours=48)
     with pytest.raises(Conflict) as still_open:
         beat_requests.renew(uow, tokens, requester, created["id"], NOW + timedelta(hours=47))
@@ -310,7 +307,7 @@ def test_an_expired_request_renews_for_one_token_for_24_hours_from_now(uow):
 
 
 def test_renewal_is_refused_beyond_30_days_and_without_tokens_changing_nothing(uow):
-    requester, tokens = new_user(), FakeAccounts(allowance=1)
+    requester, tokens = new_user_id(), FakeAccounts(allowance=1)
     created = create(uow, tokens, requester)
     expired_at = NOW + timedelta(hours=24)
     with pytest.raises(PaymentRequired):  # balance 0
@@ -326,17 +323,17 @@ def test_renewal_is_refused_beyond_30_days_and_without_tokens_changing_nothing(u
     assert row.renewals == 0 and tokens.balances[requester] == 1
     assert beat_requests.renew(uow, tokens, requester, created["id"], expired_at + timedelta(days=30))["renewals"] == 1
     with pytest.raises(Forbidden):
-        beat_requests.renew(uow, tokens, new_user(), created["id"], expired_at + timedelta(days=1))
+        beat_requests.renew(uow, tokens, new_user_id(), created["id"], expired_at + timedelta(days=1))
 
 
 # --- deleting ------------------------------------------------------------------------------------
 
 def test_deleting_an_open_request_refunds_and_an_expired_one_does_not(uow):
-    requester, tokens = new_user(), FakeAccounts(allowance=3)
+    requester, tokens = new_user_id(), FakeAccounts(allowance=3)
     active = create(uow, tokens, requester, lifetime_hours=72)
     expired = create(uow, FakeAccounts(allowance=3), requester)
     with pytest.raises(Forbidden):
-        beat_requests.delete(uow, tokens, new_user(), active["id"], NOW)
+        beat_requests.delete(uow, tokens, new_user_id(), active["id"], NOW)
     assert beat_requests.delete(uow, tokens, requester, active["id"], NOW + timedelta(hours=1)) == {
         "refunded_tokens": 3, "tokens": 3}
     uow.commit()
@@ -351,7 +348,7 @@ def test_deleting_an_open_request_refunds_and_an_expired_one_does_not(uow):
 
 
 def test_a_renewed_request_deleted_while_open_refunds_its_renewal(uow):
-    requester, tokens = new_user(), FakeAccounts(allowance=3)
+    requester, tokens = new_user_id(), FakeAccounts(allowance=3)
     created = create(uow, tokens, requester, lifetime_hours=72)
     tokens.balances[requester] = 1  # a new month, and another request spent the rest
     beat_requests.renew(uow, tokens, requester, created["id"], NOW + timedelta(days=4))
@@ -363,10 +360,10 @@ def test_a_renewed_request_deleted_while_open_refunds_its_renewal(uow):
 # --- notifications -------------------------------------------------------------------------------
 
 def test_listing_notifications_marks_them_read_and_reports_the_previous_state(uow):
-    user = new_user()
+    user = new_user_id()
     for minute in range(3):
         notifications.notify(uow, [user], "beat_request_match", {"n": minute}, NOW + timedelta(minutes=minute))
-    notifications.notify(uow, [new_user()], "beat_request_match", {"n": 99}, NOW)
+    notifications.notify(uow, [new_user_id()], "beat_request_match", {"n": 99}, NOW)
     uow.commit()
     page = schemas.load_notifications_query(False, None, 2)[1]
     first = notifications.list_notifications(uow, user, False, page, NOW + timedelta(hours=1))
@@ -389,7 +386,7 @@ def test_listing_notifications_marks_them_read_and_reports_the_previous_state(uo
 # --- a track deleted between its look-up and the write -------------------------------------------
 
 def test_a_reference_track_deleted_meanwhile_is_refused_and_refunded(uow, tokens, make_producer, deleted_once_found):
-    producer, requester = make_producer(), new_user()
+    producer, requester = make_producer(), new_user_id()
     reference = published_track(uow, producer)
     deleted_once_found("find_track")
     with pytest.raises(InvalidField) as caught:
@@ -400,7 +397,7 @@ def test_a_reference_track_deleted_meanwhile_is_refused_and_refunded(uow, tokens
 
 def test_a_response_with_a_track_deleted_meanwhile_is_refused_not_a_conflict(uow, tokens, make_producer,
                                                                               deleted_once_found):
-    requester, producer = new_user(), make_producer()
+    requester, producer = new_user_id(), make_producer()
     created = create(uow, tokens, requester)
     own = published_track(uow, producer)
     deleted_once_found("find_track")

@@ -6,28 +6,22 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
-from sqlalchemy.orm import sessionmaker
 
 from services.catalog import artists, pipeline, schemas, tracks
 from services.common.clock import utcnow
 from services.catalog.models import Track
 from services.catalog.tests.integration.conftest import WAV, metadata
-from services.common.db import UnitOfWork, make_engine
+from services.common.db import UnitOfWork
 from services.common.media import MediaStore
-from services.common.migrate import upgrade
+from tests.support.services import sqlite_unit_of_work
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def sqlite_uow(tmp_path):
-    url = f"sqlite:///{tmp_path / 'catalog.db'}"
-    upgrade("catalog", url)
-    engine = make_engine(url)
-    unit = UnitOfWork(sessionmaker(engine, expire_on_commit=False))
-    yield unit
-    unit.close()
-    engine.dispose()
+    with sqlite_unit_of_work("catalog", tmp_path) as unit:
+        yield unit
 
 
 def publish(uow: UnitOfWork, media: MediaStore, track_id: str) -> None:
