@@ -102,6 +102,7 @@ REGISTRY = Registry()
 # consumer first runs — none is dispatched into nothing in the meantime.
 GAMIFICATION = "gamification"
 PAYOUTS = "payouts"
+LICENSING = "licensing"
 
 
 # --- accounts ---------------------------------------------------------------------------------
@@ -130,6 +131,20 @@ PRODUCER_APPROVED = REGISTRY.add(EventType("producer_approved", "accounts", Prod
                                            consumers=("catalog",)))
 PRODUCER_VERIFIED = REGISTRY.add(EventType("producer_verified", "accounts", ProducerVerified,
                                            consumers=("catalog",)))
+
+
+class UserDeleted(Envelope):
+    """A person deleted their account: every service erases or anonymises what it holds about them.
+
+    Accounts has already erased the account itself; consumers must not call accounts back about this
+    user (they are gone). Licences and earnings that others rely on are anonymised, not deleted.
+    """
+
+    user_id = fields.UUID(required=True)
+
+
+USER_DELETED = REGISTRY.add(EventType("user_deleted", "accounts", UserDeleted,
+                                      consumers=("catalog", "audio", LICENSING, PAYOUTS, GAMIFICATION)))
 
 
 # --- catalog and audio: the upload pipeline ---------------------------------------------------
