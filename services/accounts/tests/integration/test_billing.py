@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.accounts import billing, billing_schemas, schemas, stripe_events, users
-from services.accounts.models import BillingAccount, ProcessedStripeEvent, User
+from services.accounts.models import BillingAccount, ProcessedStripeEvent, StripeEffect, User
 from services.accounts.stripe_client import BillingUrls, StripeBilling, lookup_key, make_client
 from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 from services.common.db import UnitOfWork
@@ -150,6 +150,33 @@ def test_replayed_events_change_nothing_and_emit_nothing(member, fake):
     assert set(member.deliver(replayed)) == {"duplicate"}
     assert member.me() == before
     assert member.uow.session.scalar(select(func.count()).select_from(OutboxMessage)) == outbox
+
+
+def resent(event: dict, new_id: str) -> dict:
+    """The same Stripe fact as a new event: another id and a later ``created``, the same object."""
+    return {**json.loads(json.dumps(event)), "id": new_id, "created": event["created"] + 60}
+
+
+def test_the_same_invoice_under_a_new_event_id_is_paid_once(member, fake):
+    first = len(fake.events)
+    member.subscribe("plus")
+    paid = next(e for e in fake.events[first:] if e["type"] == "invoice.paid")
+    assert member.deliver([resent(paid, f"{paid['id']}_again")]) == ["processed"]  # a new event: recorded
+    [emitted] = member.events("subscription_paid")
+    assert emitted["invoice_id"] == paid["data"]["object"]["id"]
+    effect = member.uow.session.get(StripeEffect, ("subscription_paid", emitted["invoice_id"]))
+    assert effect is not None and effect.event_id == paid["id"]
+
+
+def test_the_same_refund_under_a_new_event_id_is_refunded_once(member, fake):
+    member.subscribe("plus")
+    invoice_id = fake.get(member.subscription_id)["latest_invoice"]
+    fake.refund(invoice_id, 1000)
+    [refunded] = member.take_events()
+    assert member.deliver([refunded, resent(refunded, f"{refunded['id']}_again")]) == ["processed", "processed"]
+    fake.refund(invoice_id, 1000)  # a second refund of the same amount is another refund
+    member.deliver(member.take_events())
+    assert [r["amount_cents"] for r in member.events("subscription_refunded")] == [1000, 1000]
 
 
 def test_a_renewal_emits_subscription_paid_again_without_changing_the_plan(member):
