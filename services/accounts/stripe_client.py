@@ -150,6 +150,16 @@ class StripeBilling:
             params={"customer": customer_id, "return_url": return_url})
         return session.url
 
+    def cancel_subscription(self, subscription_id: str) -> bool:
+        """End the subscription now (no refund, as Stripe's default); False if Stripe no longer has it live."""
+        try:
+            self.client.v1.subscriptions.cancel(subscription_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.code == "resource_missing":  # already canceled (or gone): nothing left to stop
+                return False
+            raise
+        return True
+
     def invoice_of_charge(self, charge: dict[str, Any]) -> str | None:
         """The invoice a charge paid (API versions since 2025 link them only through invoice payments)."""
         if charge.get("invoice"):

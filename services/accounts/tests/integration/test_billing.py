@@ -294,6 +294,32 @@ def test_the_portal_needs_a_customer(member):
     assert "/billing_portal/" in billing.open_portal(member.uow, member.stripe, member.id, URLS)["url"]
 
 
+def test_cancel_subscription_now_ends_it_on_stripe_at_once(member, fake):
+    member.subscribe("plus")
+    assert billing.cancel_subscription_now(member.uow, member.stripe, member.id) == member.subscription_id
+    assert fake.get(member.subscription_id)["status"] == "canceled"  # now, not at the period's end
+    assert [e["type"] for e in member.take_events()] == ["customer.subscription.deleted"]
+    # Stripe has ended it while our row still says active (the webhook is not in yet): nothing to do
+    assert billing.cancel_subscription_now(member.uow, member.stripe, member.id) is None
+
+
+def test_cancel_subscription_now_is_quiet_without_a_subscription(member, fake):
+    assert billing.cancel_subscription_now(member.uow, None, member.id) is None  # Stripe not even needed
+    member.checkout("plus")  # a customer, no subscription
+    assert billing.cancel_subscription_now(member.uow, member.stripe, member.id) is None
+    member.subscribe("plus")
+    member.act("cancel_at_period_end")
+    member.act("end_period")
+    assert billing.cancel_subscription_now(member.uow, member.stripe, member.id) is None
+    assert billing.cancel_subscription_now(member.uow, member.stripe, "no-such-user") is None
+
+
+def test_cancel_subscription_now_without_stripe_refuses_rather_than_leave_it_billing(member):
+    member.subscribe("plus")
+    with pytest.raises(BillingUnavailable):
+        billing.cancel_subscription_now(member.uow, None, member.id)
+
+
 def test_without_stripe_billing_is_unavailable_and_says_what_to_set(member):
     with pytest.raises(BillingUnavailable) as refused:
         billing.start_checkout(member.uow, None, member.id, "plus", URLS)
