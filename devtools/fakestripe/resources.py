@@ -284,6 +284,19 @@ class Store:
         )
         return self.put(s)
 
+    def portal_prices(self, sub: Obj) -> list[Obj]:
+        """The prices the portal offers a live subscription instead of its own: active recurring prices with a
+        lookup key, in its currency and interval (Stripe's portal offers what its configuration lists; the
+        fake's configuration is every such price)."""
+        current = sub["items"]["data"][0]["price"]
+        if sub["status"] == "canceled" or sub["cancel_at_period_end"]:
+            return []
+        return sorted((p for p in self.of_kind("price")
+                       if p["active"] and p["lookup_key"] and p["id"] != current["id"]
+                       and p["currency"] == current["currency"]
+                       and (p["recurring"] or {}).get("interval") == (current["recurring"] or {}).get("interval")),
+                      key=lambda p: p["unit_amount"])
+
     # -- subscriptions & invoices -----------------------------------------------------------------------
     def _plan(self, price: Obj) -> Obj:
         plan = fixture("subscription")["items"]["data"][0]["plan"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import html
 import json
 from typing import Any, Callable, Iterable
 
@@ -18,7 +17,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from devtools.fakestripe.forms import StripeError, as_int, as_list, parse
+from devtools.fakestripe import pages
+from devtools.fakestripe.forms import StripeError, as_int, as_list, missing, parse
 from devtools.fakestripe.serving import OSThreadServer, serve
 from devtools.fakestripe.resources import Obj, Store, list_object, new_id
 from devtools.fakestripe.webhooks import Delivery, WebhookSender
@@ -52,9 +52,11 @@ _ROUTES = Map([
     Rule("/v1/events", methods=["GET"], endpoint="list_events"),
     *[Rule(f"/v1/{path}/<ident>", methods=["GET"], endpoint="retrieve", defaults={"kind": kind})
       for path, kind in _RETRIEVABLE.items()],
-    # Pages a browser would be sent to (not API); tests drive them through /_fake/.
-    Rule("/checkout/<ident>", methods=["GET"], endpoint="page"),
-    Rule("/billing_portal/<ident>", methods=["GET"], endpoint="page"),
+    # Pages a browser is sent to (not API, no key): hosted Checkout and the billing portal with its buttons.
+    Rule("/checkout/<ident>", methods=["GET"], endpoint="page_checkout"),
+    Rule("/billing_portal/<ident>", methods=["GET"], endpoint="page_portal"),
+    Rule("/billing_portal/<ident>/subscriptions/<sub>/<any(update, cancel, renew):action>", methods=["POST"],
+         endpoint="page_portal_action"),
     # Test control, no auth: what Stripe would do by itself (customer pays, month passes, card fails...).
     Rule("/_fake/checkout/<ident>/complete", methods=["POST"], endpoint="fake_complete_checkout"),
     Rule("/_fake/subscriptions/<ident>/<action>", methods=["POST"], endpoint="fake_subscription"),
@@ -65,19 +67,12 @@ _ROUTES = Map([
 ])
 
 
-def _page_html(obj: Obj) -> str:
-    """The hosted page of a session: its JSON, and for an open checkout a Pay button (make run's billing)."""
-    pay = ""
-    if obj.get("object") == "checkout.session" and obj.get("status") == "open":
-        action = html.escape(f"/_fake/checkout/{obj['id']}/complete")
-        pay = (f'<form method="post" action="{action}"><input type="hidden" name="redirect" value="1">'
-               f'<button type="submit">Pay {obj["amount_total"] / 100:.2f} {obj["currency"].upper()}</button></form>')
-    body = html.escape(json.dumps(obj, indent=2))
-    return f"<html><body><h1>Fake Stripe</h1>{pay}<pre>{body}</pre></body></html>"
-
-
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(json.dumps(body), status=status, headers=headers or {}, mimetype="application/json")
+
+
+def _html(page: str) -> Response:
+    return Response(page, mimetype="text/html")
 
 
 class FakeStripe:
@@ -209,7 +204,7 @@ class FakeStripe:
         except HTTPException as exc:
             err = StripeError(f"Unrecognized request URL ({request.method}: {request.path}).", status=exc.code or 404)
             return _json(err.body(), err.status)
-        if endpoint.startswith("fake_") or endpoint == "page":
+        if endpoint.startswith(("fake_", "page_")):
             return self._control(request, endpoint, args)
         try:
             api_key = self._authenticate(request)
@@ -356,11 +351,12 @@ class FakeStripe:
     def _control(self, request: Request, endpoint: str, args: dict[str, Any]) -> Response:
         params = parse(request.get_data(as_text=True) or request.query_string.decode())
         try:
-            if endpoint == "page":
-                obj = self.get(args["ident"]) if args["ident"] in self.store.objects else None
-                if obj is None:
-                    raise StripeError("No such session.", status=404)
-                return Response(_page_html(obj), mimetype="text/html")
+            if endpoint == "page_checkout":
+                return _html(pages.checkout_page(self._object("checkout.session", args["ident"])))
+            if endpoint == "page_portal":
+                return _html(self._portal_page(args["ident"]))
+            if endpoint == "page_portal_action":
+                return self._portal_action(args["ident"], args["sub"], args["action"], params)
             if endpoint == "fake_complete_checkout":
                 session = self.complete_checkout(args["ident"])
                 if params.get("redirect"):  # the hosted page's Pay button: back to the merchant, as Stripe does
@@ -386,6 +382,38 @@ class FakeStripe:
             err = StripeError(f"No such object: '{args.get('ident')}'", status=404, code="resource_missing")
             return _json(err.body(), err.status)
         raise AssertionError(endpoint)
+
+    def _object(self, kind: str, ident: str) -> Obj:
+        with self.store.lock:
+            return copy.deepcopy(self.store.get(kind, ident))
+
+    # -- the billing portal (what a customer does on Stripe's hosted portal page) --------------------------
+    def _portal_page(self, session_id: str) -> str:
+        with self.store.lock:
+            session = self.store.get("billing_portal.session", session_id)
+            customer = self.store.get("customer", session["customer"])
+            subscriptions = [(sub, self.store.portal_prices(sub))
+                             for sub in self.store.list_subscriptions({"customer": customer["id"]})]
+            return pages.portal_page(session, customer, copy.deepcopy(subscriptions))
+
+    def _portal_action(self, session_id: str, sub_id: str, action: str, params: Obj) -> Response:
+        """A portal button: switch price (prorated, as the portal's default), cancel at the period's end or
+        undo that; the webhooks go out, then the browser returns to the session's return_url."""
+        with self.store.lock:
+            session = copy.deepcopy(self.store.get("billing_portal.session", session_id))
+            sub = self.store.get("subscription", sub_id)
+            if sub["customer"] != session["customer"] or sub["status"] == "canceled":
+                raise missing("subscription", sub_id)
+            offered = {price["id"] for price in self.store.portal_prices(sub)}
+        if action == "update":
+            price = params.get("price")
+            if price not in offered:
+                raise StripeError(f"The portal does not offer price '{price}' for this subscription.", param="price")
+            self.change_plan(sub_id, price)
+        else:
+            self.cancel_at_period_end(sub_id, cancel=action == "cancel")
+        back = session["return_url"] or f"/billing_portal/{session_id}"
+        return Response(status=303, headers={"Location": back})
 
     def _subscription_action(self, ident: str, action: str, params: Obj) -> Obj:
         if action == "change_plan":

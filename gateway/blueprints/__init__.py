@@ -21,3 +21,7 @@ ALL += (billing.bp, webhooks.bp)
 from gateway.blueprints import comments, likes, playlists, profile_tabs  # noqa: E402
 
 ALL += (likes.bp, playlists.bp, comments.bp, profile_tabs.bp)
+
+from gateway.blueprints import pages  # noqa: E402
+
+ALL += (pages.bp,)

@@ -3,6 +3,7 @@ that owns its type (gateway/stripe_routes.py, the one routing table)."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import stripe
@@ -18,7 +19,8 @@ from services.contracts.errors import BadRequest, BillingUnavailable, ServiceErr
 
 bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks")
 
-#: seconds a signature stays valid (Stripe's default): older deliveries are refused as replays
+#: seconds a signature's timestamp may differ from our clock (Stripe's default tolerance), either way: older
+#: deliveries are refused as replays, future-dated ones as forged or pre-made for a later replay
 TOLERANCE_S = 300
 
 
@@ -26,8 +28,31 @@ class InvalidWebhook(BadRequest):
     code = "invalid_webhook"
 
 
+def signed_at(signature: str | None) -> int | None:
+    """The ``t=`` of a Stripe-Signature header (None when absent or not a number: the SDK then refuses it)."""
+    for item in (signature or "").split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t" and value.isdigit():
+            return int(value)
+    return None
+
+
+def check_timestamp(signature: str | None, now: float) -> None:
+    """Refuse a signature dated more than TOLERANCE_S from ``now``; Stripe's SDK refuses only old ones."""
+    timestamp = signed_at(signature)
+    if timestamp is None:
+        return
+    skew = round(timestamp - now)
+    if abs(skew) > TOLERANCE_S:
+        when = f"{skew} s in the future" if skew > 0 else f"{-skew} s old"
+        raise InvalidWebhook(f"invalid Stripe-Signature: its timestamp is {when}, outside ±{TOLERANCE_S} s of this "
+                             "server's clock; a stale or forged delivery, or a wrong clock on one side",
+                             {"timestamp": timestamp, "skew_s": skew, "tolerance_s": TOLERANCE_S})
+
+
 def verified_event(payload: bytes, signature: str | None, secret: str) -> dict[str, Any]:
-    """The event, if ``signature`` is Stripe's signature of exactly these bytes, made within the tolerance."""
+    """The event, if ``signature`` is Stripe's signature of exactly these bytes, made within ±TOLERANCE_S."""
+    check_timestamp(signature, time.time())
     try:
         stripe.Webhook.construct_event(payload, signature, secret, tolerance=TOLERANCE_S)
     except stripe.SignatureVerificationError as exc:
@@ -42,8 +67,8 @@ def verified_event(payload: bytes, signature: str | None, secret: str) -> dict[s
 
 @bp.post("/stripe")
 @doc("Stripe webhook endpoint (platform account)", ok=(200, WebhookAck), errors=(400,),
-     description="Verifies `Stripe-Signature` on the raw body with STRIPE_WEBHOOK_SECRET (300 s tolerance): a "
-                 "missing, wrong or stale signature → 400. Routed by event type (README: Plans and billing); "
+     description="Verifies `Stripe-Signature` on the raw body with STRIPE_WEBHOOK_SECRET: a missing or wrong "
+                 "signature, or one dated more than 300 s before or after the server's clock → 400 `invalid_webhook`. Routed by event type (README: Plans and billing); "
                  "types not routed → 200 with `handled: false`. A service failure → 5xx so Stripe retries.")
 def stripe_webhook() -> ResponseReturnValue:
     secret = current_app.config["STRIPE_WEBHOOK_SECRET"]

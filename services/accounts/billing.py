@@ -186,6 +186,19 @@ def open_portal(uow: UnitOfWork, billing: StripeBilling | None, actor_id: str, u
         return {"url": billing.create_portal_session(account.stripe_customer_id, urls.portal_return)}
 
 
+def cancel_subscription_now(uow: UnitOfWork, billing: StripeBilling | None, user_id: str) -> str | None:
+    """End the user's live subscription on Stripe at once, not at the period's end (deleting an account
+    must not leave a card being charged). Returns the subscription id it cancelled; None, quietly, when
+    there is none or Stripe had already ended it. Stripe's ``customer.subscription.deleted`` webhook then
+    records the end as usual. Needs Stripe only when there is something to cancel."""
+    account = uow.session.get(BillingAccount, user_id)
+    if account is None or not has_live_subscription(account):
+        return None
+    with stripe_errors():
+        cancelled = require(billing).cancel_subscription(account.stripe_subscription_id)
+    return account.stripe_subscription_id if cancelled else None
+
+
 def account_fields(user: User) -> dict:
     """The billing part of the user's own account view (GET /me)."""
     view = subscription_view(user)

@@ -193,3 +193,18 @@ class ProcessedStripeEvent(Base):
     #: Stripe's ``created`` (unix seconds)
     created: Mapped[int] = mapped_column(BigInteger)
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StripeEffect(Base):
+    """A one-time effect of Stripe's events, keyed by the Stripe object it is about: ``subscription_paid``
+    by invoice id, ``subscription_refunded`` by charge id and the charge's refunded total after that refund.
+    The same fact sent again under a new event id (which ``processed_stripe_events`` cannot recognise) finds
+    its row here and emits nothing; concurrent twins collide on the primary key."""
+
+    __tablename__ = "stripe_effects"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    object_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    #: the Stripe event that had the effect first
+    event_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,8 +38,31 @@ class BillingUrls:
     portal_return: str
 
 
+#: hosts a server binds to that a browser cannot be sent to: every interface means this machine
+ANY_INTERFACE = {"0.0.0.0", "::", "[::]", ""}
+
+
+def public_url() -> str:
+    """The platform's address as a browser reaches it, without a trailing slash: PUBLIC_URL, else the
+    gateway's bind address (the first of GATEWAY_BIND's) as ``http://host:port``, 0.0.0.0 read as 127.0.0.1."""
+    configured = config.env("PUBLIC_URL", "")
+    if configured:
+        parts = urllib.parse.urlsplit(configured)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SystemExit(f"configuration error: PUBLIC_URL={configured!r} is not an http(s) address; set it "
+                             "to where browsers reach the gateway, e.g. https://beatpass.example.com")
+        return configured.rstrip("/")
+    bind = config.env("GATEWAY_BIND", "127.0.0.1:8000").split(",")[0].strip()
+    host, _, port = bind.rpartition(":")
+    if not port.isdigit():
+        raise SystemExit(f"configuration error: GATEWAY_BIND={bind!r} is not host:port; set PUBLIC_URL to the "
+                         "address browsers reach the gateway at")
+    return f"http://{'127.0.0.1' if host in ANY_INTERFACE else host}:{port}"
+
+
 def billing_urls() -> BillingUrls:
-    site = "http://127.0.0.1:8000"
+    """Where Stripe sends the browser back: under PUBLIC_URL unless a BILLING_*_URL overrides one."""
+    site = public_url()
     return BillingUrls(
         success=config.env("BILLING_SUCCESS_URL", f"{site}/billing/success?session_id={{CHECKOUT_SESSION_ID}}"),
         cancel=config.env("BILLING_CANCEL_URL", f"{site}/billing/cancel"),
@@ -126,6 +150,16 @@ class StripeBilling:
             params={"customer": customer_id, "return_url": return_url})
         return session.url
 
+    def cancel_subscription(self, subscription_id: str) -> bool:
+        """End the subscription now (no refund, as Stripe's default); False if Stripe no longer has it live."""
+        try:
+            self.client.v1.subscriptions.cancel(subscription_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.code == "resource_missing":  # already canceled (or gone): nothing left to stop
+                return False
+            raise
+        return True
+
     def invoice_of_charge(self, charge: dict[str, Any]) -> str | None:
         """The invoice a charge paid (API versions since 2025 link them only through invoice payments)."""
         if charge.get("invoice"):
@@ -162,6 +196,7 @@ class Stripe(DependencyProvider):
     """Gives workers the service's one ``StripeBilling`` (None when STRIPE_API_KEY is unset)."""
 
     def setup(self) -> None:
+        billing_urls()  # a malformed PUBLIC_URL stops the service at start, not at the first checkout
         self.billing = from_environment()
         if self.billing is None:
             log.warning("STRIPE_API_KEY is not set: billing endpoints answer 503 billing_unavailable")

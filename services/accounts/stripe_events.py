@@ -3,7 +3,7 @@
 Each event is handled once: its id goes into ``processed_stripe_events`` in the same transaction as
 its effect, and a concurrent duplicate fails on that primary key. Subscription state is applied
 through ``billing.apply`` (ordered by Stripe's ``created``); payments and refunds are facts and
-always emit their event, once.
+emit their event once per Stripe object (``stripe_effects``), whichever event ids carry them.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from services.accounts import billing, billing_schemas, repository
 from services.accounts import billing_rules as rules
 from services.accounts.billing_rules import Observation
-from services.accounts.models import ProcessedStripeEvent, User
+from services.accounts.models import ProcessedStripeEvent, StripeEffect, User
 from services.accounts.plans import PLANS
 from services.accounts.stripe_client import StripeBilling, plan_of_lookup_key, require
 from services.common.db import UnitOfWork
@@ -54,6 +54,19 @@ def _claim(uow: UnitOfWork, event: Obj) -> bool:
     except IntegrityError:
         uow.rollback()
         return False
+    return True
+
+
+def _first_effect(uow: UnitOfWork, event: Obj, kind: str, object_key: str) -> bool:
+    """Record that ``kind`` happened for this Stripe object; False if an earlier event, under any id, already
+    had that effect (Stripe may send one fact as a new event). A concurrent twin about the same object fails
+    on the primary key, here or at commit: the delivery errors and Stripe's retry then finds the row."""
+    session = uow.session
+    if session.get(StripeEffect, (kind, object_key)) is not None:
+        log.info("Stripe event %s (%s): %s for %s already emitted", event["id"], event["type"], kind, object_key)
+        return False
+    session.add(StripeEffect(kind=kind, object_key=object_key, event_id=event["id"]))
+    session.flush()
     return True
 
 
@@ -148,7 +161,8 @@ def _invoice_event(uow: UnitOfWork, stripe_billing: StripeBilling | None, event:
         period_start=period.get("start"), period_end=period.get("end"),
     ))
     # the pool counts base plan prices of invoices that took money (DOMAIN.md: Earnings)
-    if paid and plan is not None and invoice.get("amount_paid", 0) > 0 and period.get("start") and period.get("end"):
+    if paid and plan is not None and invoice.get("amount_paid", 0) > 0 and period.get("start") and period.get("end") \
+            and _first_effect(uow, event, SUBSCRIPTION_PAID.name, invoice["id"]):
         price = PLANS[plan].monthly_price
         uow.emit(SUBSCRIPTION_PAID, {
             "user_id": user.id, "invoice_id": invoice["id"], "stripe_subscription_id": subscription_id,
@@ -208,6 +222,10 @@ def _charge_refunded(uow: UnitOfWork, stripe_billing: StripeBilling | None, even
     invoice_id = require(stripe_billing).invoice_of_charge(charge)
     if invoice_id is None:
         return _ignore(event, "the charge paid no subscription invoice")
+    # each refund raises the charge's refunded total, so (charge, total) names one refund in any event carrying it
+    refund_key = f"{charge['id']}:{int(charge.get('amount_refunded', 0))}"
+    if not _first_effect(uow, event, SUBSCRIPTION_REFUNDED.name, refund_key):
+        return
     uow.emit(SUBSCRIPTION_REFUNDED, {
         "user_id": user.id, "invoice_id": invoice_id, "charge_id": charge["id"], "amount_cents": refunded,
         "currency": str(charge.get("currency", "")).upper(),

@@ -51,12 +51,13 @@ def test_the_signature_is_checked_on_the_exact_bytes_sent(http, rpc):
     assert rpc.calls == []
 
 
-@pytest.mark.parametrize("case", ["wrong_secret", "stale", "missing", "garbage"])
+@pytest.mark.parametrize("case", ["wrong_secret", "stale", "future", "missing", "garbage"])
 def test_bad_signatures_are_400_and_reach_no_service(http, rpc, case):
     now = int(time.time())
     body, headers = {
         "wrong_secret": lambda: signed(stripe_event(), secret="whsec_other"),
         "stale": lambda: signed(stripe_event(), timestamp=now - 301),
+        "future": lambda: signed(stripe_event(), timestamp=now + 3600),  # validly signed, dated an hour ahead
         "missing": lambda: (signed(stripe_event())[0], {"Content-Type": "application/json"}),
         "garbage": lambda: (signed(stripe_event())[0], {"Stripe-Signature": "t=abc,v1=zz"}),
     }[case]()
@@ -67,10 +68,22 @@ def test_bad_signatures_are_400_and_reach_no_service(http, rpc, case):
     assert rpc.calls == []
 
 
-def test_a_signature_within_the_tolerance_is_accepted(http, rpc):
+@pytest.mark.parametrize("offset", [-290, 290])
+def test_a_signature_within_the_tolerance_either_way_is_accepted(http, rpc, offset):
     rpc.answers[("accounts", "handle_stripe_event")] = {"status": "duplicate"}
-    body, headers = signed(stripe_event(), timestamp=int(time.time()) - 290)
+    body, headers = signed(stripe_event(), timestamp=int(time.time()) + offset)
     assert http.post(URL, data=body, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(("offset", "says"), [(3600, "in the future"), (-3600, "old")])
+def test_a_timestamp_outside_the_tolerance_is_refused_saying_how_far_off_it_is(http, rpc, offset, says):
+    body, headers = signed(stripe_event(), timestamp=int(time.time()) + offset)
+    response = http.post(URL, data=body, headers=headers)
+    assert response.status_code == 400
+    error = response.get_json()
+    assert error["error"] == "invalid_webhook" and says in error["message"] and "300 s" in error["message"]
+    assert error["details"]["tolerance_s"] == 300 and abs(error["details"]["skew_s"] - offset) <= 2
+    assert rpc.calls == []
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"id": "evt_1"}', b"\xff\xfe"])

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.accounts import billing, billing_schemas, schemas, stripe_events, users
-from services.accounts.models import BillingAccount, ProcessedStripeEvent, User
+from services.accounts.models import BillingAccount, ProcessedStripeEvent, StripeEffect, User
 from services.accounts.stripe_client import BillingUrls, StripeBilling, lookup_key, make_client
 from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 from services.common.db import UnitOfWork
@@ -152,6 +152,33 @@ def test_replayed_events_change_nothing_and_emit_nothing(member, fake):
     assert member.uow.session.scalar(select(func.count()).select_from(OutboxMessage)) == outbox
 
 
+def resent(event: dict, new_id: str) -> dict:
+    """The same Stripe fact as a new event: another id and a later ``created``, the same object."""
+    return {**json.loads(json.dumps(event)), "id": new_id, "created": event["created"] + 60}
+
+
+def test_the_same_invoice_under_a_new_event_id_is_paid_once(member, fake):
+    first = len(fake.events)
+    member.subscribe("plus")
+    paid = next(e for e in fake.events[first:] if e["type"] == "invoice.paid")
+    assert member.deliver([resent(paid, f"{paid['id']}_again")]) == ["processed"]  # a new event: recorded
+    [emitted] = member.events("subscription_paid")
+    assert emitted["invoice_id"] == paid["data"]["object"]["id"]
+    effect = member.uow.session.get(StripeEffect, ("subscription_paid", emitted["invoice_id"]))
+    assert effect is not None and effect.event_id == paid["id"]
+
+
+def test_the_same_refund_under_a_new_event_id_is_refunded_once(member, fake):
+    member.subscribe("plus")
+    invoice_id = fake.get(member.subscription_id)["latest_invoice"]
+    fake.refund(invoice_id, 1000)
+    [refunded] = member.take_events()
+    assert member.deliver([refunded, resent(refunded, f"{refunded['id']}_again")]) == ["processed", "processed"]
+    fake.refund(invoice_id, 1000)  # a second refund of the same amount is another refund
+    member.deliver(member.take_events())
+    assert [r["amount_cents"] for r in member.events("subscription_refunded")] == [1000, 1000]
+
+
 def test_a_renewal_emits_subscription_paid_again_without_changing_the_plan(member):
     member.subscribe("plus")
     member.act("renew")
@@ -265,6 +292,32 @@ def test_the_portal_needs_a_customer(member):
     assert "checkout" in refused.value.message
     member.checkout("plus")
     assert "/billing_portal/" in billing.open_portal(member.uow, member.stripe, member.id, URLS)["url"]
+
+
+def test_cancel_subscription_now_ends_it_on_stripe_at_once(member, fake):
+    member.subscribe("plus")
+    assert billing.cancel_subscription_now(member.uow, member.stripe, member.id) == member.subscription_id
+    assert fake.get(member.subscription_id)["status"] == "canceled"  # now, not at the period's end
+    assert [e["type"] for e in member.take_events()] == ["customer.subscription.deleted"]
+    # Stripe has ended it while our row still says active (the webhook is not in yet): nothing to do
+    assert billing.cancel_subscription_now(member.uow, member.stripe, member.id) is None
+
+
+def test_cancel_subscription_now_is_quiet_without_a_subscription(member, fake):
+    assert billing.cancel_subscription_now(member.uow, None, member.id) is None  # Stripe not even needed
+    member.checkout("plus")  # a customer, no subscription
+    assert billing.cancel_subscription_now(member.uow, member.stripe, member.id) is None
+    member.subscribe("plus")
+    member.act("cancel_at_period_end")
+    member.act("end_period")
+    assert billing.cancel_subscription_now(member.uow, member.stripe, member.id) is None
+    assert billing.cancel_subscription_now(member.uow, member.stripe, "no-such-user") is None
+
+
+def test_cancel_subscription_now_without_stripe_refuses_rather_than_leave_it_billing(member):
+    member.subscribe("plus")
+    with pytest.raises(BillingUnavailable):
+        billing.cancel_subscription_now(member.uow, None, member.id)
 
 
 def test_without_stripe_billing_is_unavailable_and_says_what_to_set(member):

@@ -52,6 +52,23 @@ def test_plans_checkout_and_a_webhook_event_over_rpc(fake_and_proxy):
     assert proxy.handle_stripe_event(event=fake.pending[-1])["status"] == "duplicate"
 
 
+@pytest.mark.parametrize(("env", "site"), [({"GATEWAY_BIND": "0.0.0.0:8123"}, "http://127.0.0.1:8123"),
+                                           ({"GATEWAY_BIND": "0.0.0.0:8123", "PUBLIC_URL": "https://bp.example.com"},
+                                            "https://bp.example.com")])
+def test_checkout_and_portal_send_the_browser_back_to_this_platform(fake_and_proxy, monkeypatch, env, site):
+    fake, proxy = fake_and_proxy
+    for name in ("PUBLIC_URL", "BILLING_SUCCESS_URL", "BILLING_CANCEL_URL", "BILLING_PORTAL_RETURN_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    user = proxy.register(email=new_email(), password=PASSWORD, username=new_username(), client_ip=new_ip())
+    session = fake.get(proxy.start_checkout(actor_id=user["id"], plan="plus")["session_id"])
+    assert session["success_url"] == f"{site}/billing/success?session_id={{CHECKOUT_SESSION_ID}}"
+    assert session["cancel_url"] == f"{site}/billing/cancel"
+    portal = proxy.open_billing_portal(actor_id=user["id"])["url"]
+    assert fake.get(portal.rsplit("/", 1)[-1])["return_url"] == f"{site}/"
+
+
 def test_refusals_travel_as_contract_errors(fake_and_proxy):
     _, proxy = fake_and_proxy
     user = proxy.register(email=new_email(), password=PASSWORD, username=new_username(), client_ip=new_ip())
