@@ -48,7 +48,7 @@ def _erase_marks(uow: UnitOfWork, user_id: str) -> None:
     for mark, item, target, counter in ((TrackLike, TrackLike.track_id, Track, "like_count"),
                                         (Repost, Repost.track_id, Track, "repost_count"),
                                         (CollectionLike, CollectionLike.collection_id, Collection, "like_count")):
-        marked = select(item).where(mark.user_id == user_id).scalar_subquery()
+        marked = select(item).where(mark.user_id == user_id)
         session.execute(update(target).where(target.id.in_(marked))
                         .values({counter: getattr(target, counter) - 1}).execution_options(synchronize_session=False))
         session.execute(delete(mark).where(mark.user_id == user_id))
