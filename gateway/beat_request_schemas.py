@@ -62,6 +62,8 @@ class NotificationsQuery(PageQuery):
 class BeatRequest(Schema):
     id = fields.UUID()
     requester_user_id = fields.UUID()
+    requester_username = fields.String(allow_none=True, metadata={
+        "description": "The requester's username (null when that account was deleted).", "example": "beatfan42"})
     genre = fields.String()
     bpm_min = fields.Integer()
     bpm_max = fields.Integer()
@@ -84,6 +86,9 @@ class BeatRequestResponse(Schema):
     id = fields.UUID()
     beat_request_id = fields.UUID()
     producer_user_id = fields.UUID()
+    producer_username = fields.String(allow_none=True, metadata={
+        "description": "The responding producer's username (null when that account was deleted).",
+        "example": "djnova"})
     artist_id = fields.UUID()
     artist_name = fields.String()
     track_id = fields.UUID()

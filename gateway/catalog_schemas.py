@@ -225,7 +225,9 @@ class ArtistImages(Schema):
 class Artist(Schema):
     id = fields.String(metadata={"format": "uuid"})
     name = fields.String()
-    user_id = fields.String(allow_none=True)
+    user_id = fields.String(allow_none=True, metadata={"description": "The owning account; null while unclaimed."})
+    username = fields.String(allow_none=True, metadata={
+        "description": "The owning account's username; null while unclaimed.", "example": "djnova"})
     claimed = fields.Boolean()
     verified = fields.Boolean()
     genres = fields.List(fields.String())

@@ -94,6 +94,8 @@ class RepostState(Schema):
 class PlaylistSummary(Schema):
     id = fields.String(metadata={"format": "uuid"})
     owner_id = fields.String(metadata={"format": "uuid"})
+    owner_username = fields.String(allow_none=True, metadata={
+        "description": "The owner's username (null when that account was deleted).", "example": "nightowl"})
     name = fields.String()
     description = fields.String(allow_none=True)
     public = fields.Boolean()
@@ -110,6 +112,8 @@ class Comment(Schema):
     id = fields.String(metadata={"format": "uuid"})
     track_id = fields.String(metadata={"format": "uuid"})
     author_id = fields.String(metadata={"format": "uuid"})
+    author_username = fields.String(allow_none=True, metadata={
+        "description": "The author's username (null when that account was deleted).", "example": "beatfan42"})
     body = fields.String(metadata={"description": "Plain text exactly as stored; never HTML."})
     created_at = fields.String(metadata={"format": "date-time"})
 

@@ -1,4 +1,5 @@
-"""Shaping catalog answers for clients: URLs instead of media keys, and serving media files."""
+"""Shaping catalog answers for clients: URLs instead of media keys, usernames beside the ids of the people a
+list names, and serving media files."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -6,6 +7,7 @@ from typing import Any, Callable
 from flask import Response, send_file, url_for
 
 from gateway.catalog_schemas import Artist, Collection, Track
+from gateway.rpc import remote
 from gateway.uploads import media_store
 from services.common.media import MediaError
 from services.contracts.errors import NotFound
@@ -22,12 +24,39 @@ def track_view(track: dict[str, Any]) -> dict[str, Any]:
     if track.get("status") == "published":
         links["stream"] = url_for("tracks.stream", track_id=track["id"])
         links["waveform"] = url_for("tracks.waveform", track_id=track["id"])
-    if track.get("has_cover") or track.get("cover_preset") or track.get("collection_id"):
+    shown = track.get("status") != "withdrawn"  # a deleted producer's track: its cover is no longer served
+    if shown and (track.get("has_cover") or track.get("cover_preset") or track.get("collection_id")):
         links["cover"] = url_for("tracks.cover", track_id=track["id"])
     return TRACK.dump({**track, "links": links})
 
 
+# --- usernames (docs/accounts-data.md: why the gateway asks accounts, once per page) --------------------
+
+def with_usernames(items: list[dict[str, Any]], **names: str) -> list[dict[str, Any]]:
+    """``items`` with a username beside each person id, e.g. ``with_usernames(comments,
+    author_id="author_username")``: one ``accounts.usernames`` call for the whole page (none if it names no
+    one). An id with no account — a deleted one — is named null."""
+    ids = sorted({item[id_field] for item in items for id_field in names if item.get(id_field)})
+    found = remote("accounts").usernames(user_ids=ids) if ids else {}
+    return [{**item, **{name: found.get(item.get(id_field)) for id_field, name in names.items()}} for item in items]
+
+
+def one_with_usernames(item: dict[str, Any], **names: str) -> dict[str, Any]:
+    return with_usernames([item], **names)[0]
+
+
+def page_with_usernames(result: dict[str, Any], **names: str) -> dict[str, Any]:
+    return {**result, "items": with_usernames(result["items"], **names)}
+
+
+# --- artist pages ----------------------------------------------------------------------------------------
+
 def artist_view(artist: dict[str, Any]) -> dict[str, Any]:
+    """An artist page with its owner's ``username`` (null while unclaimed)."""
+    return _artist_shape(one_with_usernames(artist, user_id="username"))
+
+
+def _artist_shape(artist: dict[str, Any]) -> dict[str, Any]:
     images = artist.get("images") or {}
 
     def link(image_id: str | None) -> str | None:
@@ -39,12 +68,16 @@ def artist_view(artist: dict[str, Any]) -> dict[str, Any]:
 
 
 PRESENTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "tracks": track_view, "collections": COLLECTION.dump, "producers": artist_view}
+    "tracks": track_view, "collections": COLLECTION.dump, "producers": _artist_shape}
 
 
 def page_view(kind: str, result: dict[str, Any]) -> dict[str, Any]:
-    """A catalog page of tracks, collections or artist pages, each shaped as its own endpoint shows it."""
-    return {"items": [PRESENTERS[kind](item) for item in result["items"]], "total": result["total"],
+    """A catalog page of tracks, collections or artist pages, each shaped as its own endpoint shows it (artist
+    pages with their owners' usernames, asked for the whole page at once)."""
+    items = result["items"]
+    if kind == "producers":
+        items = with_usernames(items, user_id="username")
+    return {"items": [PRESENTERS[kind](item) for item in items], "total": result["total"],
             "next": result.get("next")}
 
 

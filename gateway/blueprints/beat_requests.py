@@ -11,11 +11,15 @@ from gateway.beat_request_schemas import (BeatRequest, BeatRequestDeleted, BeatR
                                           BeatRequestResponsePage, BeatRequestsQuery, NewBeatRequest, NewResponse,
                                           NotificationPage, NotificationsQuery)
 from gateway.openapi import doc
+from gateway.presenters import one_with_usernames, page_with_usernames
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
 from gateway.validation import json_body, page_args, query_args
 
 bp = Blueprint("beat_requests", __name__, url_prefix="/api/v1")
+
+REQUESTER = {"requester_user_id": "requester_username"}
+PRODUCER = {"producer_user_id": "producer_username"}
 
 
 @bp.post("/beat-requests")
@@ -28,7 +32,7 @@ def create() -> ResponseReturnValue:
     data = json_body(NewBeatRequest())
     created = remote("catalog").create_beat_request(actor_id=g.user_id, data=data)
     location = url_for("beat_requests.get_one", beat_request_id=created["id"])
-    return BeatRequest().dump(created), 201, {"Location": location}
+    return BeatRequest().dump(one_with_usernames(created, **REQUESTER)), 201, {"Location": location}
 
 
 @bp.get("/beat-requests")
@@ -40,7 +44,7 @@ def list_open() -> ResponseReturnValue:
     result = remote("catalog").list_open_beat_requests(
         actor_id=g.user_id, genre=query.get("genre"), bpm=query.get("bpm"), budget_min=query.get("budget_min"),
         cursor=query.get("cursor"), limit=query["limit"])
-    return BeatRequestPage().dump(result)
+    return BeatRequestPage().dump(page_with_usernames(result, **REQUESTER))
 
 
 @bp.get("/me/beat-requests")
@@ -48,15 +52,16 @@ def list_open() -> ResponseReturnValue:
      query=PageQuery)
 @login_required
 def list_mine() -> ResponseReturnValue:
-    return BeatRequestPage().dump(remote("catalog").list_my_beat_requests(actor_id=g.user_id, **page_args()))
+    result = remote("catalog").list_my_beat_requests(actor_id=g.user_id, **page_args())
+    return BeatRequestPage().dump(page_with_usernames(result, **REQUESTER))
 
 
 @bp.get("/beat-requests/<uuid:beat_request_id>")
 @doc("A beat request (its requester, or producers)", ok=(200, BeatRequest), errors=(403, 404))
 @login_required
 def get_one(beat_request_id: UUID) -> ResponseReturnValue:
-    return BeatRequest().dump(remote("catalog").get_beat_request(actor_id=g.user_id,
-                                                                 beat_request_id=str(beat_request_id)))
+    found = remote("catalog").get_beat_request(actor_id=g.user_id, beat_request_id=str(beat_request_id))
+    return BeatRequest().dump(one_with_usernames(found, **REQUESTER))
 
 
 @bp.post("/beat-requests/<uuid:beat_request_id>/responses")
@@ -67,7 +72,7 @@ def respond(beat_request_id: UUID) -> ResponseReturnValue:
     data = json_body(NewResponse())
     response = remote("catalog").respond_to_beat_request(actor_id=g.user_id, beat_request_id=str(beat_request_id),
                                                          data=data)
-    return BeatRequestResponse().dump(response), 201
+    return BeatRequestResponse().dump(one_with_usernames(response, **PRODUCER)), 201
 
 
 @bp.get("/beat-requests/<uuid:beat_request_id>/responses")
@@ -77,7 +82,7 @@ def respond(beat_request_id: UUID) -> ResponseReturnValue:
 def responses(beat_request_id: UUID) -> ResponseReturnValue:
     result = remote("catalog").list_beat_request_responses(
         actor_id=g.user_id, beat_request_id=str(beat_request_id), **page_args())
-    return BeatRequestResponsePage().dump(result)
+    return BeatRequestResponsePage().dump(page_with_usernames(result, **PRODUCER))
 
 
 @bp.post("/beat-requests/<uuid:beat_request_id>/renew")
@@ -85,8 +90,8 @@ def responses(beat_request_id: UUID) -> ResponseReturnValue:
      ok=(200, BeatRequest), errors=(402, 403, 404, 409))
 @login_required
 def renew(beat_request_id: UUID) -> ResponseReturnValue:
-    return BeatRequest().dump(remote("catalog").renew_beat_request(actor_id=g.user_id,
-                                                                   beat_request_id=str(beat_request_id)))
+    renewed = remote("catalog").renew_beat_request(actor_id=g.user_id, beat_request_id=str(beat_request_id))
+    return BeatRequest().dump(one_with_usernames(renewed, **REQUESTER))
 
 
 @bp.delete("/beat-requests/<uuid:beat_request_id>")

@@ -11,7 +11,7 @@ from gateway.auth import login_required, optional_login
 from gateway.community_schemas import (Playlist, PlaylistCreate, PlaylistOrder, PlaylistPage, PlaylistPatch,
                                        PlaylistTrackAdd)
 from gateway.openapi import doc
-from gateway.presenters import track_view
+from gateway.presenters import one_with_usernames, page_with_usernames, track_view
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
 from gateway.validation import json_body, page_args
@@ -21,8 +21,16 @@ bp = Blueprint("playlists", __name__, url_prefix="/api/v1")
 OWNER_ONLY = "Only the owner: someone else's public playlist → 403, their private one → 404."
 
 
+OWNER = "owner_username"
+
+
 def playlist_view(playlist: dict[str, Any]) -> dict[str, Any]:
-    return Playlist().dump({**playlist, "tracks": [track_view(track) for track in playlist.get("tracks", [])]})
+    named = one_with_usernames(playlist, owner_id=OWNER)
+    return Playlist().dump({**named, "tracks": [track_view(track) for track in playlist.get("tracks", [])]})
+
+
+def playlist_page(result: dict[str, Any]) -> dict[str, Any]:
+    return PlaylistPage().dump(page_with_usernames(result, owner_id=OWNER))
 
 
 @bp.post("/playlists")
@@ -90,4 +98,4 @@ def reorder(playlist_id: UUID) -> ResponseReturnValue:
 @doc("The signed-in user's playlists, private ones included, newest first", ok=(200, PlaylistPage), query=PageQuery)
 @login_required
 def my_playlists() -> ResponseReturnValue:
-    return PlaylistPage().dump(remote("catalog").list_my_playlists(actor_id=g.user_id, **page_args()))
+    return playlist_page(remote("catalog").list_my_playlists(actor_id=g.user_id, **page_args()))

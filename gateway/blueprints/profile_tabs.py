@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from gateway.catalog_schemas import TrackPage
 from gateway.community_schemas import ArtistPage, CollectionPage, PlaylistPage
+from gateway.blueprints.playlists import playlist_page
 from gateway.openapi import doc
 from gateway.presenters import page_view
 from gateway.rpc import remote
@@ -61,4 +62,4 @@ def reposts(user_id: UUID) -> ResponseReturnValue:
      errors=(404,))
 def public_playlists(user_id: UUID) -> ResponseReturnValue:
     user, page = _page_of(user_id)
-    return PlaylistPage().dump(remote("catalog").list_user_playlists(user_id=user, **page))
+    return playlist_page(remote("catalog").list_user_playlists(user_id=user, **page))

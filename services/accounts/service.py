@@ -142,5 +142,11 @@ class AccountsService:
     def handle_stripe_event(self, event: dict) -> dict:
         return stripe_events.handle(self.db, self.stripe, event)
 
+    # --- usernames for lists that name people (the gateway asks once per page) ----------------------
+
+    @rpc
+    def usernames(self, user_ids: list) -> dict:
+        return users.usernames(self.db, user_ids)
+
 
 SERVICE = AccountsService

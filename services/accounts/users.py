@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.accounts import passwords, ratelimit, repository, tokens, views
@@ -12,6 +13,8 @@ from services.accounts.models import User
 from services.accounts.plans import DEFAULT_PLAN
 from services.common.db import UnitOfWork
 from services.contracts.errors import Conflict, Unauthorized
+from services.contracts.errors import InvalidField
+from services.common.persistence import parse_id
 from services.contracts.events import USER_REGISTERED
 
 #: one message for an unknown email and a wrong password: a login must not reveal who has an account
@@ -97,3 +100,19 @@ def update_profile(uow: UnitOfWork, actor_id: str, changes: ProfileChanges) -> v
         setattr(user, field, value)
     uow.session.flush()
     return views.private_user(uow.session, user)
+
+
+#: one list page's people at most (pages hold up to 100 items, each naming one or two people)
+USERNAMES_MAX = 200
+
+
+def usernames(uow: UnitOfWork, user_ids: list[str]) -> dict[str, str | None]:
+    """The username of each asked id, in one query: null for an id with no account (a deleted one, or
+    not an id at all), so a list can show "deleted user" without a second look-up."""
+    if not isinstance(user_ids, list) or len(user_ids) > USERNAMES_MAX:
+        raise InvalidField(f"user_ids must be a list of at most {USERNAMES_MAX} ids",
+                           {"user_ids": [f"a list of at most {USERNAMES_MAX} ids"]})
+    wanted = {str(user_id): parse_id(user_id) for user_id in user_ids}
+    found = dict(uow.session.execute(select(User.id, User.username).where(
+        User.id.in_({canonical for canonical in wanted.values() if canonical}))).all())
+    return {asked: found.get(canonical) if canonical else None for asked, canonical in wanted.items()}

@@ -1,15 +1,16 @@
 """The ``audio`` nameko service: judges uploaded files (lossless WAV/FLAC, limits, duplicates),
-derives their stream, download and waveform renditions, and forgets deleted tracks.
+derives their stream, download and waveform renditions, forgets deleted tracks, and anonymises a
+deleted account's fingerprints (``erasure``).
 
 It has no RPC beyond ``ping``: it hears ``track_uploaded`` / ``track_deleted`` and answers with
 ``audio_validated`` / ``audio_rejected``. Heavy work runs off the hub, ``AUDIO_CONCURRENCY`` files
 per process at a time (``offhub``)."""
 from __future__ import annotations
 
-from services.audio import validation
+from services.audio import erasure, validation
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
-from services.contracts.events import TRACK_DELETED, TRACK_UPLOADED
+from services.contracts.events import TRACK_DELETED, TRACK_UPLOADED, USER_DELETED
 
 
 class AudioService:
@@ -28,6 +29,10 @@ class AudioService:
     @event_handler(TRACK_DELETED)
     def on_track_deleted(self, event: dict) -> None:
         validation.forget(self.db, event)
+
+    @event_handler(USER_DELETED)
+    def on_user_deleted(self, event: dict) -> None:
+        erasure.on_user_deleted(self.db, event)
 
 
 SERVICE = AudioService

@@ -22,6 +22,9 @@ KEY_MAX = 300
 PROCESSING = "processing"
 PUBLISHED = "published"
 REJECTED = "rejected"
+#: a published track whose producer deleted their account: out of every list, stream and download, its row
+#: and files kept for the licences already issued (services/catalog/erasure.py)
+WITHDRAWN = "withdrawn"
 
 
 

@@ -8,7 +8,7 @@ import logging
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from services.catalog import artists, collections, pipeline, schemas, tracks
+from services.catalog import artists, collections, erasure, pipeline, schemas, tracks
 from services.catalog import play_schemas, plays
 from services.catalog import beat_request_schemas, beat_requests, notifications
 from services.catalog import comments, community_schemas as community, likes, playlists
@@ -20,7 +20,8 @@ from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
 from services.common.media import MediaStore
 from services.common.pagination import Envelope
-from services.contracts.events import AUDIO_REJECTED, AUDIO_VALIDATED, PRODUCER_APPROVED, PRODUCER_VERIFIED
+from services.contracts.events import (AUDIO_REJECTED, AUDIO_VALIDATED, PRODUCER_APPROVED, PRODUCER_VERIFIED,
+                                       USER_DELETED)
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +271,10 @@ class CatalogService:
     @event_handler(PRODUCER_VERIFIED)
     def on_producer_verified(self, event: dict) -> None:
         artists.on_producer_verified(self.db, event)
+
+    @event_handler(USER_DELETED)
+    def on_user_deleted(self, event: dict) -> None:
+        erasure.on_user_deleted(self.db, media(), event)
 
     @event_handler(AUDIO_VALIDATED)
     def on_audio_validated(self, event: dict) -> None:

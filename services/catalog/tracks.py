@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from services.catalog import images, repository, rules, views
 from services.common.sql import keyset_page
 from services.common.clock import utcnow
-from services.catalog.models import PROCESSING, PUBLISHED, REJECTED, Artist, Collection, Track, TrackGenre
+from services.catalog.models import (PROCESSING, PUBLISHED, REJECTED, WITHDRAWN, Artist, Collection, Track,
+                                     TrackGenre)
 from services.catalog.schemas import TrackQuery, exclusive_problem, invalid, tracks_kind
 from services.common.db import UnitOfWork
 from services.common.media import MediaError, MediaStore
@@ -177,8 +178,12 @@ def update_track(uow: UnitOfWork, actor_id: str, track_id: str, changes: dict[st
 
 def delete_track(uow: UnitOfWork, media: MediaStore, actor_id: str, track_id: str) -> None:
     """Deletes the track and every file it references; ``track_deleted`` lets audio forget it."""
+    remove_track(uow, media, repository.own_track(uow.session, actor_id, track_id))
+
+
+def remove_track(uow: UnitOfWork, media: MediaStore, row: Track) -> None:
+    """Delete ``row`` with its files (once committed), unpin it, and emit ``track_deleted``."""
     session = uow.session
-    row = repository.own_track(session, actor_id, track_id)
     for artist in session.scalars(select(Artist).where(Artist.pinned_track_id == row.id)).all():
         artist.pinned_track_id = None
     uow.emit(TRACK_DELETED, {"track_id": row.id, "producer_user_id": row.producer_user_id})
@@ -203,9 +208,9 @@ def waveform_source(uow: UnitOfWork, track_id: str) -> views.Source:
 
 def cover_source(uow: UnitOfWork, track_id: str) -> dict[str, str]:
     """The track's own cover file, else ``{"preset": <genre>}`` for a preset cover, else its
-    collection's cover. A rejected track's cover is deleted: NotFound."""
+    collection's cover. A rejected track's cover is deleted, a withdrawn one's is no longer public: NotFound."""
     row = repository.find_track(uow.session, track_id)
-    if row is None or not (views.has_cover(row) or row.cover_preset) or row.status == REJECTED:
+    if row is None or not (views.has_cover(row) or row.cover_preset) or row.status in (REJECTED, WITHDRAWN):
         raise NotFound("cover not found", {"track_id": str(track_id)})
     if row.cover_key is not None:
         return dict(views.Source(key=row.cover_key, content_type=row.cover_content_type or "image/jpeg"))
