@@ -4,10 +4,12 @@ Creates sample listeners and producers (through the Producer Program, approved b
 generated beats uploaded as WAV and published by the audio pipeline, follows, paid subscriptions (through make
 run's local fake Stripe), counted plays, likes, reposts, comments, playlists and a beat request — all through
 the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what a real client does.
-Safe to run twice: existing demo accounts are logged in, not duplicated.
+Safe to run twice: existing demo accounts are logged in, not duplicated. It ends by printing the accounts it
+used and made (the admin, the producers, the paid listeners), with their passwords: they are demo accounts.
 
-The admin is ``BEATPASS_ADMIN_EMAIL`` / ``BEATPASS_ADMIN_PASSWORD`` when set; otherwise a demo admin is created
-with the accounts CLI on the accounts database of this machine (the one ``make run`` uses).
+The admin is ``BEATPASS_ADMIN_EMAIL`` / ``BEATPASS_ADMIN_PASSWORD``: the admin the platform's accounts service
+ensures at start from the same two variables. Nothing runs on this machine but HTTP calls, so the platform may be
+anywhere.
 """
 from __future__ import annotations
 
@@ -15,15 +17,15 @@ import io
 import json
 import os
 import random
-import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 import requests
 from rich.console import Console
 from rich.progress import track
 
-from services.common import config  # also silences eventlet's import-time deprecation warning
+from services.common import config  # noqa: F401  (also silences eventlet's import-time deprecation warning)
 
 console = Console()
 PASSWORD = "demo-passphrase-2026"
@@ -44,10 +46,20 @@ class DemoError(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class Account:
+    """A line of the closing summary."""
+    role: str
+    email: str
+    password: str
+    note: str = ""
+
+
 class Client:
     def __init__(self, base: str):
         self.base = base.rstrip("/") + "/api/v1"
         self.http = requests.Session()
+        self.email = ""
 
     def call(self, method: str, path: str, expect: tuple[int, ...] = (200, 201), **kwargs) -> dict:
         response = self.http.request(method, self.base + path, timeout=30, **kwargs)
@@ -64,19 +76,34 @@ class Client:
             login = self.call("POST", "/auth/login", json=credentials)
         token = login["access_token"]
         self.http.headers["Authorization"] = f"Bearer {token}"
+        self.email = email
         return self.call("GET", "/me")
 
 
-def admin_client(base: str) -> Client:
-    email = os.environ.get("BEATPASS_ADMIN_EMAIL") or "demo-admin@beatpass.local"
-    password = os.environ.get("BEATPASS_ADMIN_PASSWORD") or "demo-admin-passphrase"
-    if not os.environ.get("BEATPASS_ADMIN_EMAIL"):
-        subprocess.run([sys.executable, "-m", "services.accounts.cli", "create-admin", "--email", email,
-                        "--password", password, "--username", "demo_admin"], check=True, capture_output=True,
-                       cwd=config.ROOT)
+def admin_credentials() -> tuple[str, str]:
+    """The admin the platform ensures at start; the demo has no other way in (it may run on another machine)."""
+    email, password = os.environ.get("BEATPASS_ADMIN_EMAIL", ""), os.environ.get("BEATPASS_ADMIN_PASSWORD", "")
+    if not (email and password):
+        raise DemoError(
+            "set BEATPASS_ADMIN_EMAIL and BEATPASS_ADMIN_PASSWORD to an admin of the platform (the demo approves "
+            "its producers as that admin). The platform creates that admin when its accounts service starts with "
+            "the same two variables, e.g. BEATPASS_ADMIN_EMAIL=admin@example.com "
+            "BEATPASS_ADMIN_PASSWORD='a long passphrase' make run, then the same two for make demo.")
+    return email, password
+
+
+def admin_client(base: str, email: str, password: str) -> Client:
     client = Client(base)
-    token = client.call("POST", "/auth/login", json={"email": email, "password": password})["access_token"]
-    client.http.headers["Authorization"] = f"Bearer {token}"
+    login = client.call("POST", "/auth/login", expect=(200, 401), json={"email": email, "password": password})
+    if "access_token" not in login:
+        raise DemoError(f"the platform at {base} refused BEATPASS_ADMIN_EMAIL / BEATPASS_ADMIN_PASSWORD ({email}): "
+                        "start it with the same two variables (its accounts service ensures that admin at start), "
+                        "or give the credentials of an existing admin.")
+    client.http.headers["Authorization"] = f"Bearer {login['access_token']}"
+    client.email = email
+    if "admin" not in client.call("GET", "/me")["roles"]:
+        raise DemoError(f"{email} is not an admin at {base}: give an admin's credentials in BEATPASS_ADMIN_EMAIL / "
+                        "BEATPASS_ADMIN_PASSWORD (make create-admin, or the platform's own BEATPASS_ADMIN_* at start).")
     return client
 
 
@@ -152,6 +179,11 @@ def wait_for_artist_page(client: Client, timeout: float = 30) -> dict:
 def main() -> int:
     base = os.environ.get("BEATPASS_URL", "http://127.0.0.1:8000")
     try:
+        admin_email, admin_password = admin_credentials()
+    except DemoError as exc:
+        console.print(f"[red]Demo not started:[/red] {exc}")
+        return 1
+    try:
         requests.get(base + "/ready", timeout=5).raise_for_status()
     except requests.RequestException as exc:
         console.print(f"[red]BeatPass is not ready at {base} ({exc}).[/red] Start it with `make run` in another "
@@ -159,7 +191,7 @@ def main() -> int:
         return 1
     rng = random.Random(2026)
     try:
-        admin = admin_client(base)
+        admin = admin_client(base, admin_email, admin_password)
         producers = [make_producer(base, admin, name, city)
                      for name, city in track(PRODUCERS, description="Producers (applied and approved)…")]
         uploaded = []
@@ -171,24 +203,39 @@ def main() -> int:
         with console.status(f"Waiting for {len(uploaded)} track(s) to be validated and published…"):
             wait_published(uploaded)
         verify(producers[0][0], admin)
-        listeners = {}
+        listeners, paid = {}, []
         for name in track(LISTENERS, description="Listeners following producers…"):
             listener = listeners[name] = Client(base)
             listener.sign_in(f"{name}@demo.beatpass.local", f"{name}_listens")
             for _, producer in rng.sample(producers, k=rng.randint(1, len(producers))):
                 listener.call("PUT", f"/users/{producer['id']}/follow")
-            subscribe(listener, SUBSCRIPTIONS.get(name))
+            if name in SUBSCRIPTIONS:
+                paid.append(Account("listener", listener.email, PASSWORD, subscribe(listener, SUBSCRIPTIONS[name])))
         catalog = Client(base).call("GET", "/tracks", params={"limit": 100})["items"]
         for name, listener in track(listeners.items(), description="Listeners playing, liking, commenting…"):
             listen_and_react(listener, name, catalog, rng)
         request_beat(listeners["ava"])
-    except (DemoError, subprocess.CalledProcessError, requests.RequestException) as exc:
+    except (DemoError, requests.RequestException) as exc:
         console.print(f"[red]Demo stopped:[/red] {exc}")
         return 1
     console.print(f"[green]Done.[/green] {len(producers)} producers with {TRACKS_PER_PRODUCER} beats each and "
-                  f"{len(LISTENERS)} listeners at {base}; "
-                  f"sign in as any of them with password '{PASSWORD}', e.g. nightshade@demo.beatpass.local.")
+                  f"{len(LISTENERS)} listeners at {base}.")
+    accounts = [Account("admin", admin_email, admin_password, "BEATPASS_ADMIN_EMAIL / _PASSWORD"),
+                *(Account("producer", client.email, PASSWORD, name + (", verified" if index == 0 else ""))
+                  for index, ((client, _), (name, _city)) in enumerate(zip(producers, PRODUCERS))), *paid]
+    print_accounts(accounts, len(LISTENERS) - len(paid))
     return 0
+
+
+def print_accounts(accounts: list[Account], free_listeners: int) -> None:
+    """Plain lines, not a table that wraps: people copy an email and a password from here."""
+    console.print("Accounts (sign in at POST /api/v1/auth/login):")
+    for account in accounts:
+        note = f"  ({account.note})" if account.note else ""
+        console.print(f"  {account.role:<9} {account.email}  password: {account.password}{note}",
+                      highlight=False, soft_wrap=True)
+    console.print(f"  and {free_listeners} listeners on the free plan, e.g. dev@demo.beatpass.local, "
+                  f"password: {PASSWORD}", highlight=False, soft_wrap=True)
 
 
 COMMENTS = ["This one hits.", "Bassline is crazy 🔥", "Need this for my next single.", "Clean mix!",
@@ -234,15 +281,23 @@ def request_beat(ava: Client) -> None:
 SUBSCRIPTIONS = {"ava": "plus", "ben": "pro", "chloe": "classic"}
 
 
-def subscribe(listener: Client, plan: str | None) -> None:
-    """Check out ``plan`` and, on make run's fake Stripe, pay; already subscribed or no billing: skip."""
+def subscribe(listener: Client, plan: str, timeout: float = 30) -> str:
+    """Check out ``plan`` and, on a local fake Stripe, pay; already subscribed: nothing to do. Says how it went."""
     from devtools.stripe_setup import complete_local_checkout
 
-    if plan is None:
-        return
-    session = listener.call("POST", "/billing/checkout", expect=(201, 409, 503), json={"plan": plan})
-    if "url" in session:
-        complete_local_checkout(session["url"])
+    response = listener.http.post(listener.base + "/billing/checkout", json={"plan": plan}, timeout=30)
+    if response.status_code == 503:
+        return f"{plan}: not subscribed, billing is unavailable on this platform"
+    if response.status_code not in (201, 409):  # 409: subscribed already (a second run)
+        raise DemoError(f"POST /billing/checkout → {response.status_code}: {response.text[:300]}")
+    url = response.json().get("url") if response.status_code == 201 else None
+    if url is not None and not complete_local_checkout(url):
+        return f"{plan}: not paid yet, pay the checkout at {url}"
+    # the plan changes when the platform has handled Stripe's webhook
+    deadline = time.monotonic() + timeout
+    while (current := listener.call("GET", "/me")["plan"]) != plan and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return f"{plan}, paid" if current == plan else f"{plan}: paid, but the plan is still {current}"
 
 
 if __name__ == "__main__":

@@ -161,7 +161,8 @@ class AudioInfo(Schema):
 
 
 class Rejection(Schema):
-    code = fields.String()
+    code = fields.String(metadata={"description": "Why the audio was refused; the codes are listed in docs/audio.md "
+                                                  "(e.g. `lossy_format`, `bad_bit_depth`, `duplicate`)."})
     message = fields.String()
     details = fields.Dict()
 

@@ -15,6 +15,10 @@ access_log = logging.getLogger("gateway.access")
 
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
+#: liveness and readiness: polled several times a second while the platform starts (``make run``, the e2e
+#: tests) and every few seconds by an orchestrator for ever after
+PROBE_ENDPOINTS = frozenset({"health.health", "health.ready"})
+
 
 def start_request() -> None:
     g.started = time.perf_counter()
@@ -45,8 +49,7 @@ def finish_request(response: Response) -> Response:
     if request_id:
         response.headers["X-Request-ID"] = request_id
     started = g.get("started")
-    level = logging.ERROR if response.status_code >= 500 else logging.INFO
-    access_log.log(level, "request", extra={
+    access_log.log(access_level(response.status_code), "request", extra={
         "request_id": request_id,
         "method": request.method,
         "path": request.path,
@@ -55,6 +58,15 @@ def finish_request(response: Response) -> Response:
         "client_ip": request.remote_addr,
     })
     return response
+
+
+def access_level(status: int) -> int:
+    """Debug for probes: a 503 from /ready is its answer ("not ready yet", with the failing checks in the
+    body), not a fault of the gateway, and one line per poll would bury the lines that matter. Else error
+    for a 5xx, and info for everything else: a 4xx is the client's mistake (a wrong password is a 401)."""
+    if request.endpoint in PROBE_ENDPOINTS:
+        return logging.DEBUG
+    return logging.ERROR if status >= 500 else logging.INFO
 
 
 def forget_request_id(_exc: BaseException | None) -> None:

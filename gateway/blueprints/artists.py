@@ -58,6 +58,8 @@ def add_image(artist_id: UUID) -> ResponseReturnValue:
 
 
 @bp.get("/artists/<uuid:artist_id>/images/<uuid:image_id>")
-@doc("An artist image", ok=(200, None), errors=(404,), content_type="image/*")
+@doc("An artist image", ok=(200, None), errors=(404,), content_type="image/*",
+     description="404 unless the image belongs to this artist.")
 def image(artist_id: UUID, image_id: UUID) -> ResponseReturnValue:
-    return send_media(remote("catalog").image_source(image_id=str(image_id)), max_age=86400)
+    source = remote("catalog").image_source(artist_id=str(artist_id), image_id=str(image_id))
+    return send_media(source, max_age=86400)

@@ -115,8 +115,10 @@ def add_image(uow: UnitOfWork, media: MediaStore, actor_id: str, artist_id: str,
     return views.artist(session, page, owner=True)
 
 
-def image_source(uow: UnitOfWork, image_id: str) -> views.Source:
+def image_source(uow: UnitOfWork, artist_id: str, image_id: str) -> views.Source:
+    """The image's file, only under the artist it belongs to: an image id under another artist's
+    path is as unknown as a made-up one, so image URLs cannot be borrowed across artist pages."""
     image = repository.find(uow.session, ArtistImage, image_id)
-    if image is None:
-        raise NotFound("image not found", {"image_id": str(image_id)})
+    if image is None or image.artist_id != str(artist_id):
+        raise NotFound("image not found", {"artist_id": str(artist_id), "image_id": str(image_id)})
     return views.Source(key=image.key, content_type=image.content_type)

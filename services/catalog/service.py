@@ -67,8 +67,8 @@ class CatalogService:
         return artists.add_image(self.db, media(), actor_id, artist_id, image["kind"], image["image_key"])
 
     @rpc
-    def image_source(self, image_id: str) -> Source:
-        return artists.image_source(self.db, image_id)
+    def image_source(self, artist_id: str, image_id: str) -> Source:
+        return artists.image_source(self.db, artist_id, image_id)
 
     # --- collections -------------------------------------------------------------------------------
 

@@ -150,7 +150,7 @@ USER_DELETED = REGISTRY.add(EventType("user_deleted", "accounts", UserDeleted,
 # --- catalog and audio: the upload pipeline ---------------------------------------------------
 
 REJECTION_CODES = ("unsupported_format", "lossy_format", "corrupt", "truncated", "too_short", "too_long",
-                   "bad_sample_rate", "bad_channels", "duplicate", "too_large", "processing_failed")
+                   "bad_sample_rate", "bad_channels", "bad_bit_depth", "duplicate", "too_large", "processing_failed")
 
 
 class TrackUploaded(Envelope):

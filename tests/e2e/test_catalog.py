@@ -92,6 +92,9 @@ def test_the_artist_page_is_edited_by_its_owner_and_shows_images(platform, admin
     link = added.json()["image_links"]["avatar"]
     image = Api(platform.url).get(link)
     assert image.status_code == 200 and image.content == PNG
+    # the same image id under another artist's page is unknown there
+    elsewhere = link.replace(artist_id, make_producer(platform, admin).artist["id"])
+    assert elsewhere != link and Api(platform.url).get(elsewhere).status_code == 404
     refused = owner.post(f"artists/{artist_id}/images", files=[("kind", (None, "gallery")),
                                                                ("image", ("a.png", b"not an image", "image/png"))])
     assert refused.status_code == 422 and "image" in refused.json()["details"]

@@ -145,6 +145,12 @@ def test_a_flac_upload_is_published_with_its_technical_data(producer, tmp_path, 
     assert Api(producer.base_url).get(track["links"]["cover"]).json() == {"preset": "trap"}
 
 
+def test_a_64_bit_float_wav_is_published(producer, tmp_path, seed):
+    wav = audio.make_wav(tmp_path / "beat.wav", seconds=11, subtype="DOUBLE", seed=seed)
+    technical = publish(producer, wav)["audio"]
+    assert (technical["format"], technical["bit_depth"]) == ("wav", 64)
+
+
 # -- refused at once by the gateway ------------------------------------------------------------
 
 def test_a_cover_that_is_not_an_image_is_422_at_once_and_leaves_nothing(producer, platform, tmp_path, seed):
@@ -195,6 +201,7 @@ BAD_FILES: list[tuple[str, Callable[[Path, int], Path], set[str]]] = [
     ("zero-frames", lambda p, s: audio.make_zero_frames_wav(p), {"corrupt", "too_short"}),
     ("255-channels", lambda p, s: audio.make_many_channels_wav(p), {"bad_channels"}),
     ("8khz", lambda p, s: audio.make_wav(p, rate=8000, seed=s), {"bad_sample_rate"}),
+    ("8-bit", lambda p, s: audio.make_wav(p, subtype="PCM_U8", seed=s), {"bad_bit_depth"}),
     ("mp3", lambda p, s: audio.make_mp3_as_wav(p, seed=s), {"lossy_format"}),
     ("ogg", lambda p, s: audio.make_ogg_as_wav(p, seed=s), {"lossy_format"}),
     ("png", lambda p, s: audio.make_png_as_wav(p), {"unsupported_format"}),

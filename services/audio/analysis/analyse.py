@@ -70,8 +70,18 @@ def _check_limits(c: _Claims, limits: Limits) -> None:
         raise Rejection("bad_sample_rate", f"The sample rate is {c.rate} Hz; it must be between {limits.min_rate} "
                         f"and {limits.max_rate} Hz. Export at 44.1 kHz or 48 kHz.",
                         {"sample_rate": c.rate, "min_rate": limits.min_rate, "max_rate": limits.max_rate})
+    _check_bit_depth(c, limits)
     if c.frames is not None:
         _check_duration(c.frames / c.rate, limits)
+
+
+def _check_bit_depth(c: _Claims, limits: Limits) -> None:
+    if c.float_samples or c.bit_depth is None or c.bit_depth >= limits.min_integer_bit_depth:
+        return
+    minimum = limits.min_integer_bit_depth
+    raise Rejection("bad_bit_depth", f"The file is {c.bit_depth}-bit; BeatPass takes {minimum}-bit audio or better. "
+                    "Export it again at 16 or 24-bit (or 32-bit float) from the original project.",
+                    {"bit_depth": c.bit_depth, "min_bit_depth": minimum})
 
 
 def _check_duration(seconds: float, limits: Limits) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 CODES = frozenset({
     "unsupported_format", "lossy_format", "corrupt", "truncated",
-    "too_short", "too_long", "bad_sample_rate", "bad_channels",
+    "too_short", "too_long", "bad_sample_rate", "bad_channels", "bad_bit_depth",
 })
 
 

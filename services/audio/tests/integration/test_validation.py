@@ -63,6 +63,13 @@ def test_a_24_bit_flac_is_validated(audio, uploads, bus, tmp_path):
     assert (answer["format"], answer["sample_rate"], answer["bit_depth"]) == ("flac", 48000, 24)
 
 
+def test_a_64_bit_float_wav_is_validated(audio, uploads, bus, tmp_path):
+    source = write_audio(tmp_path / "beat.wav", beat(12.0, seed=9), subtype="DOUBLE")
+    answer = bus.answer_for(uploads.upload(source)["track_id"])
+    assert answer["type"] == "audio_validated", answer
+    assert (answer["format"], answer["bit_depth"]) == ("wav", 64)
+
+
 def _short_wav(path):
     return write_audio(path, beat(5.0, seed=3))
 
@@ -83,6 +90,10 @@ def _cut_short_wav(path):
     return path
 
 
+def _eight_bit_wav(path):
+    return write_audio(path, beat(12.0, seed=10), subtype="PCM_U8")
+
+
 def _scrambled_flac(path):
     flac = bytearray(write_audio(path, beat(12.0, seed=8), fmt="FLAC").read_bytes())
     flac[2000:] = np.random.default_rng(8).bytes(len(flac) - 2000)
@@ -92,7 +103,7 @@ def _scrambled_flac(path):
 
 @pytest.mark.parametrize("make, code", [(_short_wav, "too_short"), (_mp3_named_wav, "lossy_format"),
                                         (_png_named_wav, "unsupported_format"), (_cut_short_wav, "truncated"),
-                                        (_scrambled_flac, "corrupt")])
+                                        (_scrambled_flac, "corrupt"), (_eight_bit_wav, "bad_bit_depth")])
 def test_a_refused_file_is_rejected_with_its_reason_and_leaves_nothing(make, code, audio, uploads, bus, media,
                                                                       engine, tmp_path):
     event = uploads.upload(make(tmp_path / "upload.wav"))

@@ -26,7 +26,8 @@ def _reject(path, limits: Limits = LIMITS) -> Rejection:
 
 @pytest.mark.parametrize("fmt,subtype,depth,ext", [
     ("WAV", "PCM_16", 16, "wav"), ("WAV", "PCM_24", 24, "wav"), ("WAV", "PCM_32", 32, "wav"),
-    ("WAV", "FLOAT", 32, "wav"), ("WAVEX", "PCM_24", 24, "wav"), ("RF64", "PCM_24", 24, "wav"),
+    ("WAV", "FLOAT", 32, "wav"), ("WAV", "DOUBLE", 64, "wav"), ("WAVEX", "PCM_24", 24, "wav"),
+    ("RF64", "PCM_24", 24, "wav"),
     ("FLAC", "PCM_16", 16, "flac"), ("FLAC", "PCM_24", 24, "flac"),
 ])
 def test_valid_files(tmp_path, fmt, subtype, depth, ext):
@@ -141,6 +142,13 @@ def test_inconsistent_frame_size_is_corrupt(tmp_path):
 def test_8khz(tmp_path):
     r = _reject(write(tmp_path / "lo.wav", sine(11, fs=8000), 8000))
     assert r.code == "bad_sample_rate" and r.details["sample_rate"] == 8000
+
+
+@pytest.mark.parametrize("fmt,subtype", [("WAV", "PCM_U8"), ("WAVEX", "PCM_U8"), ("FLAC", "PCM_S8")])
+def test_8_bit_audio_is_refused_for_its_bit_depth(tmp_path, fmt, subtype):
+    r = _reject(write(tmp_path / "lofi.audio", sine(11), subtype=subtype, fmt=fmt))
+    assert r.code == "bad_bit_depth" and r.details == {"bit_depth": 8, "min_bit_depth": 16}
+    assert "16 or 24-bit" in r.message
 
 
 def test_too_short(tmp_path):

@@ -104,7 +104,8 @@ def test_images_are_checked_by_content_and_replace_the_previous_one(catalog, mak
                                     image_key=first)
     page = catalog.add_artist_image(actor_id=owner["user_id"], artist_id=owner["artist_id"], kind="avatar",
                                     image_key=second)
-    assert catalog.image_source(image_id=page["images"]["avatar"]) == {"key": second, "content_type": "image/jpeg"}
+    assert catalog.image_source(artist_id=owner["artist_id"], image_id=page["images"]["avatar"]) == \
+        {"key": second, "content_type": "image/jpeg"}
     assert not media.exists(first) and media.exists(second)
     with pytest.raises(InvalidField) as caught:
         catalog.add_artist_image(actor_id=owner["user_id"], artist_id=owner["artist_id"], kind="cover",
@@ -118,7 +119,18 @@ def test_images_are_checked_by_content_and_replace_the_previous_one(catalog, mak
         catalog.add_artist_image(actor_id=make_producer()["user_id"], artist_id=owner["artist_id"], kind="cover",
                                  image_key=second)
     with pytest.raises(NotFound):
-        catalog.image_source(image_id=str(uuid.uuid4()))
+        catalog.image_source(artist_id=owner["artist_id"], image_id=str(uuid.uuid4()))
+
+
+def test_an_image_is_found_only_under_its_own_artist(catalog, make_producer, store_file):
+    owner, other = make_producer(), make_producer()
+    page = catalog.add_artist_image(actor_id=owner["user_id"], artist_id=owner["artist_id"], kind="cover",
+                                    image_key=store_file("images", PNG))
+    image_id = page["images"]["cover"]
+    assert catalog.image_source(artist_id=owner["artist_id"], image_id=image_id)["content_type"] == "image/png"
+    for artist_id in (other["artist_id"], str(uuid.uuid4())):
+        with pytest.raises(NotFound):
+            catalog.image_source(artist_id=artist_id, image_id=image_id)
 
 
 def test_the_gallery_holds_twenty_images(catalog, make_producer, store_file):

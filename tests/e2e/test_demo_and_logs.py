@@ -1,0 +1,119 @@
+"""A platform of its own, started fresh as `make run` starts one (SQLite, a local fake Stripe): its start-up logs
+hold no error, a user's mistake is logged at info, and `make demo` fills it through the public API alone and
+ends by printing the accounts it used and made."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from devtools.infra import Vhost
+from devtools.platform import Platform
+from devtools.stripe_setup import start_local_fake
+from services.common import config
+from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, free_port, platform_env
+from tests.support.api import Api
+
+SERIOUS = {"warning", "error", "critical"}
+
+
+@pytest.fixture(scope="module")
+def fresh(run_id, pg, tmp_path_factory):
+    vhost = Vhost(f"beatpass-e2e-fresh-{run_id}").create()
+    tmp_dir = tmp_path_factory.mktemp("fresh-platform")
+    env = platform_env("sqlite", run_id, pg, tmp_dir, vhost.uri)
+    bind = f"127.0.0.1:{free_port()}"
+    stripe, stripe_env = start_local_fake(f"http://{bind}/api/v1/webhooks/stripe")
+    env.update(stripe_env)
+    running = Platform(env=env, bind=bind, log_dir=tmp_dir / "logs").start()
+    try:
+        running.wait_ready(timeout=90)  # polls /ready several times a second until every service answers
+        yield running
+    finally:
+        running.stop()
+        stripe.stop()
+        vhost.delete()
+
+
+def log_lines(platform: Platform) -> dict[str, list[str]]:
+    assert platform.log_dir is not None
+    return {path.stem: path.read_text(errors="replace").splitlines() for path in platform.log_dir.glob("*.log")}
+
+
+def serious_lines(platform: Platform) -> list[str]:
+    """Lines at warning or above, and anything written past the JSON logging (a raw traceback)."""
+    found = []
+    for name, lines in log_lines(platform).items():
+        for line in lines:
+            try:
+                level = json.loads(line).get("level")
+            except ValueError:
+                level = "raw"
+            if level in SERIOUS or level == "raw":
+                found.append(f"{name}: {line}")
+    return found
+
+
+def test_a_fresh_start_logs_no_error_and_not_its_own_readiness_polling(fresh):
+    assert serious_lines(fresh) == []
+    access = [json.loads(line) for line in log_lines(fresh)["gateway"] if '"gateway.access"' in line]
+    assert [entry for entry in access if entry["path"] in ("/ready", "/health")] == []
+
+
+def test_a_wrong_password_is_logged_at_info(fresh):
+    user = Api(fresh.url)
+    email = f"wrong-{uuid.uuid4().hex[:8]}@example.com"
+    user.register(email=email)
+    request_id = f"wrong-password-{uuid.uuid4().hex}"
+    refused = user.post("auth/login", json={"email": email, "password": "not-the-password-at-all"},
+                        headers={"X-Request-ID": request_id})
+    assert refused.status_code == 401
+    mine = [(name, json.loads(line)) for name, lines in log_lines(fresh).items() for line in lines
+            if request_id in line]
+    assert {name for name, _ in mine} >= {"gateway", "accounts"}, mine  # the refusal is logged, and where
+    assert {entry["level"] for _, entry in mine} == {"info"}, mine
+
+
+def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fresh, tmp_path):
+    # nothing of this machine's platform: no database URL, an empty var dir, only the platform's URL and admin
+    env = {key: value for key, value in os.environ.items() if not key.endswith("_DATABASE_URL")}
+    env.update({"BEATPASS_URL": fresh.url, "BEATPASS_ADMIN_EMAIL": ADMIN_EMAIL,
+                "BEATPASS_ADMIN_PASSWORD": ADMIN_PASSWORD, "BEATPASS_VAR_DIR": str(tmp_path), "COLUMNS": "200"})
+    demo = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=config.ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    printed = demo.stdout
+    assert f"admin     {ADMIN_EMAIL}  password: {ADMIN_PASSWORD}" in printed, printed
+    assert "producer  nightshade@demo.beatpass.local  password: demo-passphrase-2026" in printed, printed
+    for name, plan in (("ava", "plus"), ("ben", "pro"), ("chloe", "classic")):
+        assert f"listener  {name}@demo.beatpass.local  password: demo-passphrase-2026  ({plan}, paid)" in printed
+    paid = Api(fresh.url)
+    paid.login("ava@demo.beatpass.local", "demo-passphrase-2026")
+    assert paid.get("me").json()["plan"] == "plus"
+    assert Api(fresh.url).get("tracks").json()["total"] >= 10
+    # its first logins of new accounts were refused (401) and every producer was approved: nothing logged as an error
+    assert serious_lines(fresh) == []
+
+
+def test_make_demo_says_what_to_set_without_an_admin(fresh):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BEATPASS_ADMIN_")}
+    env["BEATPASS_URL"] = fresh.url
+    demo = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=config.ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert demo.returncode == 1
+    message = " ".join(demo.stdout.split())
+    assert "set BEATPASS_ADMIN_EMAIL and BEATPASS_ADMIN_PASSWORD" in message and "make run" in message, message
+
+
+def test_make_demo_says_when_the_platform_refuses_its_admin(fresh):
+    env = {**os.environ, "BEATPASS_URL": fresh.url, "BEATPASS_ADMIN_EMAIL": ADMIN_EMAIL,
+           "BEATPASS_ADMIN_PASSWORD": "not-the-admin-password"}
+    demo = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=config.ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert demo.returncode == 1
+    assert "refused BEATPASS_ADMIN_EMAIL / BEATPASS_ADMIN_PASSWORD" in " ".join(demo.stdout.split())
+
