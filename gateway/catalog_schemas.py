@@ -105,7 +105,7 @@ class TracksQuery(PageQuery):
     key = fields.String(validate=validate.OneOf(KEYS))
     scale = fields.String(validate=validate.OneOf(SCALES))
     q = fields.String(validate=validate.Length(min=1, max=200), metadata={"description": "Text search."})
-    producer = UUIDString(metadata={"description": "An artist id."})
+    producer = UUIDString(metadata={"description": "The artist id, or the producer's user id."})
     sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
 
     @validates_schema
