@@ -227,6 +227,7 @@ class Readiness(Schema):
 def page_of(item: type[Schema]) -> type[Schema]:
     """The list envelope ``{"items", "total", "next"}`` around ``item``."""
     return type(f"{item.__name__}Page", (Schema,), {
+        "item_schema": item,  # for the page's example (gateway.examples)
         "items": fields.List(fields.Nested(item)),
         "total": fields.Integer(),
         "next": fields.String(allow_none=True, metadata={"description": "Cursor of the next page, or null."}),

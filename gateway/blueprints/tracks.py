@@ -28,8 +28,11 @@ NEEDS_COVER = "Send a cover image, or metadata.cover_preset, or a collection_id 
      body_type=MULTIPART, errors=(403, 404), description=(
          "Parts: `audio` (file, ≤ UPLOAD_MAX_BYTES), optional `cover` (PNG/JPEG/WebP, ≤ COVER_MAX_BYTES) and "
          "`metadata` (JSON). Send `metadata` first to have it checked before the audio is read. Errors name "
-         "metadata fields as `metadata.<field>`. The track then becomes `published` or `rejected` (poll "
-         "GET /tracks/{id}); a non-producer gets 403."))
+         "metadata fields as `metadata.<field>`, every invalid one at once. Besides `name`, `bpm`, `key` and "
+         "`scale`: `artists` unless `collection_id` is given; a cover — the `cover` part, `cover_preset`, or a "
+         "`collection_id`; `exclusive` with the exclusive licensing models (see the examples). The track then "
+         "becomes `published` or `rejected` (poll GET /tracks/{id}); a non-producer gets 403, a `collection_id` "
+         "that is not one of yours 404."))
 @body_limit(form_body_limit("UPLOAD_MAX_BYTES", "COVER_MAX_BYTES"))
 @login_required
 def upload() -> ResponseReturnValue:
@@ -88,7 +91,8 @@ def stream(track_id: UUID) -> ResponseReturnValue:
 
 
 @bp.get("/<uuid:track_id>/waveform")
-@doc("A published track's waveform (peaks JSON from the audio service)", ok=(200, None), errors=(404,))
+@doc("A published track's waveform (peaks JSON from the audio service)", ok=(200, None), errors=(404,),
+     response_example={"peaks": [0.02, 0.41, 0.87, 0.63, 0.12], "duration_s": 151.2})
 def waveform(track_id: UUID) -> ResponseReturnValue:
     return send_media(remote("catalog").waveform_source(track_id=str(track_id)))
 
