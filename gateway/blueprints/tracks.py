@@ -12,15 +12,22 @@ from gateway.catalog_schemas import (Accepted, CoverPreset, Track, TrackMetadata
 from gateway.openapi import MULTIPART, doc
 from gateway.presenters import page_view, send_media, track_view
 from gateway.rpc import remote
-from gateway.uploads import FileSpec, body_limit, form_body_limit, json_field, receive
+from gateway.uploads import FileSpec, Received, body_limit, form_body_limit, json_field, receive
 from gateway.validation import json_body, query_args
-from services.contracts.errors import InvalidField
 
 bp = Blueprint("tracks", __name__, url_prefix="/api/v1/tracks")
 
 UPLOAD_FILES = {"audio": FileSpec("uploads", "UPLOAD_MAX_BYTES"),
                 "cover": FileSpec("covers", "COVER_MAX_BYTES", image=True)}
 NEEDS_COVER = "Send a cover image, or metadata.cover_preset, or a collection_id whose collection has a cover."
+
+
+def cover_rule(received: Received) -> dict[str, list[str]]:
+    """A cover part, or metadata naming a preset or a collection (whose cover the track takes)."""
+    metadata = received.fields.get("metadata") or {}
+    if "cover" in received.files or metadata.get("cover_preset") or metadata.get("collection_id"):
+        return {}
+    return {"cover": [NEEDS_COVER]}
 
 
 @bp.post("")
@@ -36,12 +43,11 @@ NEEDS_COVER = "Send a cover image, or metadata.cover_preset, or a collection_id 
 @body_limit(form_body_limit("UPLOAD_MAX_BYTES", "COVER_MAX_BYTES"))
 @login_required
 def upload() -> ResponseReturnValue:
-    form = receive(UPLOAD_FILES, {"metadata": json_field(TrackMetadata(), "metadata")}, required=("audio", "metadata"))
+    form = receive(UPLOAD_FILES, {"metadata": json_field(TrackMetadata(), "metadata")}, required=("audio", "metadata"),
+                   rule=cover_rule)
     with form.cleanup_on_error():
         metadata = form.fields["metadata"]
         cover = form.files.get("cover")
-        if cover is None and not metadata.get("cover_preset") and not metadata.get("collection_id"):
-            raise InvalidField("a cover is required", {"cover": [NEEDS_COVER]})
         audio = form.files["audio"]
         track = remote("catalog").create_track(actor_id=g.user_id, metadata=metadata, audio_key=audio.key,
                                                size_bytes=audio.size, cover_key=cover.key if cover else None)

@@ -4,10 +4,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from marshmallow import ValidationError
 
 from gateway.app import create_app
+from gateway.catalog_schemas import TrackMetadata
 from gateway.errors import MAX_FIELD_ERRORS, OMITTED_KEY
 from gateway.tests.unit.support import SECRET, bearer
+from gateway.tests.unit.uploads_support import metadata, post_form
 
 
 @pytest.fixture(autouse=True)
@@ -41,17 +44,13 @@ def test_a_beat_requests_bpm_range_is_reported_beside_other_field_errors(http):
     assert set(response.get_json()["details"]) == {"genre", "bpm_min", "lifetime_hours"}
 
 
-def test_track_metadata_reports_missing_artists_beside_a_bad_bpm(app):
-    from gateway.catalog_schemas import TrackMetadata
-    from marshmallow import ValidationError
+def test_track_metadata_reports_missing_artists_beside_a_bad_bpm():
     with pytest.raises(ValidationError) as caught:
         TrackMetadata().load({"name": "Night", "bpm": 400, "key": "C", "scale": "minor"})
     assert set(caught.value.messages) == {"bpm", "artists"}
 
 
-def test_an_invalid_collection_id_is_not_also_reported_as_missing_artists(app):
-    from gateway.catalog_schemas import TrackMetadata
-    from marshmallow import ValidationError
+def test_an_invalid_collection_id_is_not_also_reported_as_missing_artists():
     with pytest.raises(ValidationError) as caught:
         TrackMetadata().load({"name": "Night", "bpm": 90, "key": "C", "scale": "minor", "collection_id": "nope"})
     assert set(caught.value.messages) == {"collection_id"}
@@ -76,3 +75,9 @@ def test_60000_unknown_keys_get_a_small_422_that_counts_them(roomy_http):
     assert len(named) == MAX_FIELD_ERRORS
     assert payload["details"][OMITTED_KEY] == 60_000 - MAX_FIELD_ERRORS
     assert payload["message"].endswith(f"and {60_000 - MAX_FIELD_ERRORS} more")
+
+
+def test_an_upload_without_audio_and_without_a_cover_hears_of_both(http):
+    response = post_form(http, "/api/v1/tracks", [("metadata", metadata(cover_preset=None))])
+    assert response.status_code == 422
+    assert set(response.get_json()["details"]) == {"audio", "cover"}
