@@ -37,16 +37,20 @@ TABLE: tuple[Row, ...] = (
     Row(401, "unauthorized", "Unauthorized", "Missing, expired or invalid credentials."),
     Row(402, "payment_required", "PaymentRequired", "The action needs an active paid plan."),
     Row(403, "forbidden", "Forbidden", "The caller may not do this."),
-    Row(404, "not_found", "NotFound", "No such resource."),
-    Row(405, "method_not_allowed", None, "The resource does not support this method."),
+    Row(404, "not_found", "NotFound", "No such resource, or no such endpoint (details.expected then says what "
+                                      "the path's variable parts accept; answered before authentication)."),
+    Row(405, "method_not_allowed", None, "The resource does not support this method; details.allowed lists those "
+                                         "it does."),
     Row(408, "request_timeout", None, "The upload was not received within UPLOAD_MAX_SECONDS."),
     Row(409, "conflict", "Conflict", "The request conflicts with the resource's state."),
     Row(413, "payload_too_large", None, "The body is larger than the gateway accepts."),
     Row(415, "unsupported_media_type", None,
         "The body must be sent as application/json (multipart/form-data for uploads)."),
     Row(416, "range_not_satisfiable", None, "The requested byte range lies outside the file."),
-    Row(422, "invalid", "InvalidField", "A field is missing or invalid; details name each field."),
-    Row(429, "too_many_requests", "TooManyRequests", "Too many attempts; retry after Retry-After seconds."),
+    Row(422, "invalid", "InvalidField", "Fields are missing or invalid; details name every one at once (the first "
+                                        "50, and how many more under _omitted_fields)."),
+    Row(429, "too_many_requests", "TooManyRequests", "Too many attempts; retry after Retry-After seconds (also "
+                                                     "details.retry_after)."),
     Row(500, "internal", "RemoteFailure", "An unexpected error; the request id identifies it in the logs."),
     # the contracts' base class: a deliberate error no service should raise unclassified
     Row(500, "error", "ServiceError", "An unclassified service error."),
