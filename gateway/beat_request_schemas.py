@@ -36,9 +36,9 @@ class NewBeatRequest(StrictSchema):
     lifetime_hours = strict_int(required=True, validate=validate.OneOf(LIFETIMES), metadata={
         "description": "24, 48 or 72 hours, costing 1, 2 or 3 tokens."})
 
-    @validates_schema(skip_on_field_errors=True)
+    @validates_schema(skip_on_field_errors=False)  # reported beside any other field's error
     def bpm_range(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data["bpm_min"] > data["bpm_max"]:
+        if "bpm_min" in data and "bpm_max" in data and data["bpm_min"] > data["bpm_max"]:
             raise ValidationError({"bpm_min": ["Must not exceed bpm_max."]})
 
 

@@ -39,7 +39,8 @@ class TrackFields(StrictSchema):
     """Every editable track field, all optional (PATCH); TrackMetadata adds what an upload requires."""
 
     name = fields.String(validate=validate.Length(min=1, max=200))
-    artists = names(max_items=20, max_length=100, metadata={"description": "Display names (≥ 1)."})
+    artists = names(max_items=20, max_length=100, metadata={
+        "description": "Display names (≥ 1). On upload: required unless `collection_id` is set."})
     collaborators = fields.List(UUIDString(), validate=validate.Length(max=20),
                                 metadata={"description": "Artist ids credited with the uploader."})
     bpm = fields.Integer(strict=True, validate=BPM)
@@ -48,22 +49,39 @@ class TrackFields(StrictSchema):
     genres = names()
     tags = names()
     description = text(5000)
-    collection_id = UUIDString(allow_none=True)
-    cover_preset = fields.String(validate=validate.Length(min=1, max=50),
-                                 metadata={"description": "A genre name: the preset cover used without a cover file."})
+    collection_id = UUIDString(allow_none=True, metadata={
+        "description": "One of your collections: the track joins it and takes its artists, genres, tags and "
+                       "cover where its own are not given."})
+    cover_preset = fields.String(validate=validate.Length(min=1, max=50), metadata={
+        "description": "A genre name: the preset cover used without a cover file. On upload: required unless a "
+                       "`cover` part or a `collection_id` is sent."})
     licensing_model = fields.String(validate=validate.OneOf(LICENSING_MODELS))
-    exclusive = fields.Nested(ExclusiveTerms, allow_none=True)
+    exclusive = fields.Nested(ExclusiveTerms, allow_none=True, metadata={
+        "description": "Required with `standard_exclusive` and `exclusive_only`; refused with `standard`."})
     sample_clearance = fields.String(validate=validate.OneOf(CLEARANCES))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # reported beside any field errors
     def exclusive_terms(self, data: dict[str, Any], **kwargs: Any) -> None:
         model = data.get("licensing_model")
         if model in ("standard_exclusive", "exclusive_only") and not data.get("exclusive"):
             raise ValidationError({"exclusive": [f"Required for licensing_model {model}."]})
+        if model == "standard" and data.get("exclusive"):
+            raise ValidationError({"exclusive": ["Only the exclusive licensing models have exclusive terms."]})
+
+
+ARTISTS_NEEDED = MISSING + " (at least one, unless the track joins a collection)"
+UPLOAD_RULES = (
+    "Required beyond the fields marked so: `artists` (at least one name) unless `collection_id` names one of "
+    "your collections (the track then takes the collection's artists); a cover: a `cover` part, or "
+    "`cover_preset`, or a `collection_id` (the collection's cover); `exclusive` exactly when `licensing_model` is "
+    "`standard_exclusive` or `exclusive_only`.")
 
 
 class TrackMetadata(TrackFields):
     """The upload's ``metadata`` part."""
+
+    class Meta(StrictSchema.Meta):
+        description = UPLOAD_RULES
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     bpm = fields.Integer(required=True, strict=True, validate=BPM)
@@ -71,10 +89,12 @@ class TrackMetadata(TrackFields):
     scale = fields.String(required=True, validate=validate.OneOf(SCALES))
     licensing_model = fields.String(load_default="standard", validate=validate.OneOf(LICENSING_MODELS))
 
-    @validates_schema
-    def artists_unless_collection(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if not data.get("collection_id") and not data.get("artists"):
-            raise ValidationError({"artists": [MISSING + " (at least one, unless the track joins a collection)"]})
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def artists_unless_collection(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        # judged on what was sent: an invalid collection_id or artists list already has its own error
+        sent = original if isinstance(original, dict) else {}
+        if not sent.get("collection_id") and sent.get("artists") in (None, [], ""):
+            raise ValidationError({"artists": [ARTISTS_NEEDED]})
 
 
 class TrackPatch(TrackFields):
@@ -93,9 +113,11 @@ class TrackUploadForm(Schema):
     """multipart/form-data parts of ``POST /tracks`` (documentation only; parts are read as a stream)."""
 
     audio = fields.Raw(required=True, metadata={**BINARY, "description": "WAV or FLAC, judged by content."})
-    cover = fields.Raw(metadata={**BINARY, "description": "PNG, JPEG or WebP; else metadata.cover_preset."})
+    cover = fields.Raw(metadata={**BINARY, "description": "PNG, JPEG or WebP. Required unless metadata carries "
+                                                          "`cover_preset` or `collection_id`."})
     metadata = fields.Nested(TrackMetadata, required=True, metadata={
-        "description": "A JSON string; send it before `audio` to have it checked before the file is read."})
+        "description": "A JSON string; send it before `audio` to have it checked before the file is read. "
+                       + UPLOAD_RULES})
 
 
 class TracksQuery(PageQuery):
@@ -105,10 +127,10 @@ class TracksQuery(PageQuery):
     key = fields.String(validate=validate.OneOf(KEYS))
     scale = fields.String(validate=validate.OneOf(SCALES))
     q = fields.String(validate=validate.Length(min=1, max=200), metadata={"description": "Text search."})
-    producer = UUIDString(metadata={"description": "An artist id."})
+    producer = UUIDString(metadata={"description": "The artist id, or the producer's user id."})
     sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def bpm_range(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "bpm_min" in data and "bpm_max" in data and data["bpm_min"] > data["bpm_max"]:
             raise ValidationError({"bpm_min": ["Must not exceed bpm_max."]})

@@ -15,7 +15,7 @@ from flask import Flask
 from marshmallow import Schema
 from marshmallow.fields import Nested
 
-from gateway import schemas
+from gateway import examples, schemas
 from gateway.errors import BY_STATUS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,6 +36,8 @@ class Operation:
     description: str = ""
     content_type: str = "application/json"
     body_type: str = "application/json"  # multipart/form-data for uploads
+    example: Any = None  # the request body's example, when not the body schema's own (gateway.examples)
+    response_example: Any = None  # the success body's example, when not the response schema's own
 
 
 MULTIPART = "multipart/form-data"
@@ -44,12 +46,13 @@ MULTIPART = "multipart/form-data"
 def doc(summary: str, *, ok: tuple[int, type[Schema] | None] = (200, None), body: type[Schema] | None = None,
         query: type[Schema] | None = None, errors: tuple[int, ...] = (), rpc: bool = True,
         description: str = "", content_type: str = "application/json",
-        body_type: str = "application/json") -> Callable[[F], F]:
-    """Describe a view for the OpenAPI document (``body_type=MULTIPART`` for uploads)."""
+        body_type: str = "application/json", example: Any = None, response_example: Any = None) -> Callable[[F], F]:
+    """Describe a view for the OpenAPI document (``body_type=MULTIPART`` for uploads). Examples come from
+    ``gateway.examples`` by schema; ``example`` / ``response_example`` give a route its own."""
 
     def decorate(view: F) -> F:
         view.openapi = Operation(summary, ok, body, query, errors, rpc, description,  # type: ignore[attr-defined]
-                                 content_type, body_type)
+                                 content_type, body_type, example, response_example)
         return view
 
     return decorate
@@ -57,6 +60,13 @@ def doc(summary: str, *, ok: tuple[int, type[Schema] | None] = (200, None), body
 
 def _component_name(code: str) -> str:
     return "".join(part.capitalize() for part in code.split("_"))
+
+
+def _unmodelled(content_type: str) -> dict[str, Any]:
+    """The schema of a success body no marshmallow schema describes: JSON, text, or a file's bytes."""
+    if content_type == "application/json":
+        return {"type": "object"}
+    return {"type": "string"} if content_type.startswith("text/") else {"type": "string", "format": "binary"}
 
 
 def _error_statuses(op: Operation, secured: bool) -> list[int]:
@@ -77,8 +87,13 @@ def _error_statuses(op: Operation, secured: bool) -> list[int]:
 def _operation(endpoint: str, op: Operation, secured: bool, path_params: list[dict[str, Any]]) -> dict[str, Any]:
     status, schema = op.ok
     success: dict[str, Any] = {"description": op.summary}
-    if schema is not None:
-        success["content"] = {op.content_type: {"schema": schema}}
+    example = op.response_example if op.response_example is not None else \
+        examples.response_example(schema) if schema is not None else None
+    if status != 204:
+        media: dict[str, Any] = {"schema": schema if schema is not None else _unmodelled(op.content_type)}
+        if example is not None:
+            media["example"] = example
+        success["content"] = {op.content_type: media}
     responses: dict[str, Any] = {str(status): success}
     for error_status in _error_statuses(op, secured):
         responses[str(error_status)] = _component_name(BY_STATUS[error_status].code)
@@ -102,6 +117,9 @@ def _operation(endpoint: str, op: Operation, secured: bool, path_params: list[di
             # file parts are binary; object parts (the JSON metadata) travel as application/json
             content["encoding"] = {name: {"contentType": "application/json"}
                                    for name, fld in op.body._declared_fields.items() if isinstance(fld, Nested)}
+        bodies = {"default": op.example} if op.example is not None else examples.request_examples(op.body)
+        if bodies is not None:
+            content["examples"] = {name: {"value": body} for name, body in bodies.items()}
         operation["requestBody"] = {"required": True, "content": {op.body_type: content}}
     return operation
 
@@ -134,6 +152,7 @@ def build(app: Flask) -> dict[str, Any]:
             headers["WWW-Authenticate"] = {"schema": {"type": "string"}, "description": "Bearer challenge."}
         if status == 429:
             headers["Retry-After"] = {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+        content["application/json"]["example"] = examples.error_example(row.code)
         response: dict[str, Any] = {"description": row.description, "content": content}
         if headers:
             response["headers"] = headers

@@ -24,7 +24,7 @@ import amqp
 from flask import current_app, g
 from kombu.utils.url import parse_url
 
-from services.contracts.errors import ERRORS_BY_NAME, ServiceError
+from services.contracts.errors import ERRORS_BY_NAME, ServiceError, details_from_wire
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +262,7 @@ class RpcClient:
         if cls is not None:
             exc_args = error.get("exc_args") or [error.get("value", "")]
             message = str(exc_args[0]) if exc_args else ""
-            details = exc_args[1] if len(exc_args) > 1 and isinstance(exc_args[1], dict) else {}
+            details = details_from_wire(exc_args[1]) if len(exc_args) > 1 else {}
             raise cls(message, details)
         # a bug in the service: log what it said, tell the client nothing about it
         log.error("remote failure in %s.%s: %s: %s", service, method,

@@ -12,6 +12,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.common.fields import StrictBoolean
+from services.contracts import passwords
 
 MISSING = "Missing data for required field."
 USERNAME = r"^[A-Za-z0-9_.-]+$"
@@ -66,10 +67,19 @@ def text(max_length: int, **kwargs: Any) -> fields.String:
 
 class RegisterRequest(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, validate=validate.Length(max=1024), metadata={
-        "description": "At least 10 characters and not the email (checked by accounts)."})
+    password = fields.String(required=True, metadata={
+        "minLength": passwords.MIN_LENGTH, "maxLength": passwords.MAX_LENGTH,
+        "description": f"{passwords.MIN_LENGTH}–{passwords.MAX_LENGTH} characters, not containing the email."})
     username = fields.String(required=True, validate=[validate.Length(min=3, max=30), validate.Regexp(USERNAME)],
                              metadata={"pattern": USERNAME})
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def password_policy(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        """Checked here as well as by accounts, so one 422 names the password beside the other fields."""
+        password, email = data.get("password"), original.get("email") if isinstance(original, dict) else None
+        if password is not None:
+            if reasons := passwords.policy_violations(password, email if isinstance(email, str) else ""):
+                raise ValidationError({"password": reasons})
 
 
 class LoginRequest(StrictSchema):
@@ -217,6 +227,7 @@ class Readiness(Schema):
 def page_of(item: type[Schema]) -> type[Schema]:
     """The list envelope ``{"items", "total", "next"}`` around ``item``."""
     return type(f"{item.__name__}Page", (Schema,), {
+        "item_schema": item,  # for the page's example (gateway.examples)
         "items": fields.List(fields.Nested(item)),
         "total": fields.Integer(),
         "next": fields.String(allow_none=True, metadata={"description": "Cursor of the next page, or null."}),

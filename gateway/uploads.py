@@ -126,8 +126,11 @@ def body_limit(limit: Callable[[dict[str, Any]], int]) -> Callable:
     return decorate
 
 
-def receive(files: dict[str, FileSpec], fields: dict[str, FieldParser], required: tuple[str, ...]) -> Received:
-    """Read the multipart body; 415 unless multipart, 413/408 past the limits, 422 for invalid parts."""
+def receive(files: dict[str, FileSpec], fields: dict[str, FieldParser], required: tuple[str, ...],
+            rule: Callable[[Received], dict[str, list[str]]] | None = None) -> Received:
+    """Read the multipart body; 415 unless multipart, 413/408 past the limits, 422 for invalid parts.
+    ``rule`` judges the parts received together (e.g. one of two parts is needed); its problems are
+    reported in the same 422 as missing parts."""
     if request.mimetype != "multipart/form-data":
         raise UnsupportedMediaType("send the body as multipart/form-data")
     boundary = request.mimetype_params.get("boundary", "").encode("latin-1")
@@ -146,8 +149,10 @@ def receive(files: dict[str, FileSpec], fields: dict[str, FieldParser], required
         except TooSlow:
             raise RequestTimeout(f"the upload was not received within {seconds:.0f} s") from None
         missing = {name: [MISSING] for name in required if name not in received.files and name not in received.fields}
-        if missing:
-            raise InvalidField("missing parts: " + ", ".join(missing), missing)
+        problems = {**missing, **(rule(received) if rule else {})}
+        if problems:
+            raise InvalidField(("missing parts: " if problems == missing else "invalid parts: ")
+                               + ", ".join(problems), problems)
     return received
 
 

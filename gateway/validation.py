@@ -9,16 +9,25 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import BadRequest as MalformedBody
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
+from gateway.errors import MAX_FIELD_ERRORS, MAX_NAME_LENGTH
 from gateway.schemas import PageQuery
 from services.contracts.errors import BadRequest, InvalidField
 
 
 def invalid_fields(error: ValidationError, prefix: str = "") -> InvalidField:
-    """The 422 for a schema's refusal; with ``prefix``, fields are named ``<prefix>.<field>``."""
+    """The 422 for a schema's refusal, naming every invalid field; with ``prefix``, fields are named
+    ``<prefix>.<field>``. The error handler caps the details (``gateway.errors.cap_field_errors``)."""
     messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
     if prefix:
         messages = {f"{prefix}.{name}": reasons for name, reasons in messages.items()}
-    return InvalidField("invalid fields: " + ", ".join(str(name) for name in messages), messages)
+    return InvalidField(fields_message(list(messages)), messages)
+
+
+def fields_message(names: list[Any]) -> str:
+    """``invalid fields: a, b`` — the first MAX_FIELD_ERRORS names, then how many more."""
+    shown = ", ".join(str(name)[:MAX_NAME_LENGTH] for name in names[:MAX_FIELD_ERRORS])
+    rest = len(names) - MAX_FIELD_ERRORS
+    return "invalid fields: " + shown + (f" and {rest} more" if rest > 0 else "")
 
 
 UNSTORABLE_TEXT = "Must be UTF-8 text without NUL (\\u0000) characters or unpaired surrogates."
@@ -55,7 +64,7 @@ def refuse_unstorable_text(data: Any, prefix: str = "") -> None:
     """422 naming each field of ``data`` (under ``prefix``) whose text cannot be stored, before any RPC:
     otherwise the service fails on it with a 500."""
     if fields := _unstorable_fields(data, prefix):
-        raise InvalidField("invalid fields: " + ", ".join(fields), {name: [UNSTORABLE_TEXT] for name in fields})
+        raise InvalidField(fields_message(fields), {name: [UNSTORABLE_TEXT] for name in fields})
 
 
 def json_body(schema: Schema) -> dict[str, Any]:

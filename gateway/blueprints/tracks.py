@@ -12,9 +12,8 @@ from gateway.catalog_schemas import (Accepted, CoverPreset, Track, TrackMetadata
 from gateway.openapi import MULTIPART, doc
 from gateway.presenters import page_view, send_media, track_view
 from gateway.rpc import remote
-from gateway.uploads import FileSpec, body_limit, form_body_limit, json_field, receive
+from gateway.uploads import FileSpec, Received, body_limit, form_body_limit, json_field, receive
 from gateway.validation import json_body, query_args
-from services.contracts.errors import InvalidField
 
 bp = Blueprint("tracks", __name__, url_prefix="/api/v1/tracks")
 
@@ -23,22 +22,32 @@ UPLOAD_FILES = {"audio": FileSpec("uploads", "UPLOAD_MAX_BYTES"),
 NEEDS_COVER = "Send a cover image, or metadata.cover_preset, or a collection_id whose collection has a cover."
 
 
+def cover_rule(received: Received) -> dict[str, list[str]]:
+    """A cover part, or metadata naming a preset or a collection (whose cover the track takes)."""
+    metadata = received.fields.get("metadata") or {}
+    if "cover" in received.files or metadata.get("cover_preset") or metadata.get("collection_id"):
+        return {}
+    return {"cover": [NEEDS_COVER]}
+
+
 @bp.post("")
 @doc("Upload a track (WAV or FLAC): 202 while the audio is checked", ok=(202, Accepted), body=TrackUploadForm,
      body_type=MULTIPART, errors=(403, 404), description=(
          "Parts: `audio` (file, ≤ UPLOAD_MAX_BYTES), optional `cover` (PNG/JPEG/WebP, ≤ COVER_MAX_BYTES) and "
          "`metadata` (JSON). Send `metadata` first to have it checked before the audio is read. Errors name "
-         "metadata fields as `metadata.<field>`. The track then becomes `published` or `rejected` (poll "
-         "GET /tracks/{id}); a non-producer gets 403."))
+         "metadata fields as `metadata.<field>`, every invalid one at once. Besides `name`, `bpm`, `key` and "
+         "`scale`: `artists` unless `collection_id` is given; a cover — the `cover` part, `cover_preset`, or a "
+         "`collection_id`; `exclusive` with the exclusive licensing models (see the examples). The track then "
+         "becomes `published` or `rejected` (poll GET /tracks/{id}); a non-producer gets 403, a `collection_id` "
+         "that is not one of yours 404."))
 @body_limit(form_body_limit("UPLOAD_MAX_BYTES", "COVER_MAX_BYTES"))
 @login_required
 def upload() -> ResponseReturnValue:
-    form = receive(UPLOAD_FILES, {"metadata": json_field(TrackMetadata(), "metadata")}, required=("audio", "metadata"))
+    form = receive(UPLOAD_FILES, {"metadata": json_field(TrackMetadata(), "metadata")}, required=("audio", "metadata"),
+                   rule=cover_rule)
     with form.cleanup_on_error():
         metadata = form.fields["metadata"]
         cover = form.files.get("cover")
-        if cover is None and not metadata.get("cover_preset") and not metadata.get("collection_id"):
-            raise InvalidField("a cover is required", {"cover": [NEEDS_COVER]})
         audio = form.files["audio"]
         track = remote("catalog").create_track(actor_id=g.user_id, metadata=metadata, audio_key=audio.key,
                                                size_bytes=audio.size, cover_key=cover.key if cover else None)
@@ -88,7 +97,8 @@ def stream(track_id: UUID) -> ResponseReturnValue:
 
 
 @bp.get("/<uuid:track_id>/waveform")
-@doc("A published track's waveform (peaks JSON from the audio service)", ok=(200, None), errors=(404,))
+@doc("A published track's waveform (peaks JSON from the audio service)", ok=(200, None), errors=(404,),
+     response_example={"peaks": [0.02, 0.41, 0.87, 0.63, 0.12], "duration_s": 151.2})
 def waveform(track_id: UUID) -> ResponseReturnValue:
     return send_media(remote("catalog").waveform_source(track_id=str(track_id)))
 

@@ -1,4 +1,4 @@
-"""Password policy and hashing (argon2id).
+"""Password hashing (argon2id), and the policy (services/contracts/passwords.py, shared with the gateway).
 
 Hashing parameters follow OWASP's argon2id recommendation (19 MiB, 2 passes, 1 lane): strong, yet
 ten concurrent logins stay under 200 MB. Parameters live in each hash, so raising them later
@@ -9,26 +9,12 @@ from __future__ import annotations
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-MIN_LENGTH = 10
-#: argon2 takes any length; the cap only keeps a request from feeding it megabytes
-MAX_LENGTH = 1024
+from services.contracts.passwords import MAX_LENGTH, MIN_LENGTH, policy_violations  # noqa: F401 - the policy
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=Type.ID)
 
 # verifying against this when the email is unknown makes both failures take the same time
 _DUMMY_HASH = _hasher.hash("a password nobody has: equalises login timing")
-
-
-def policy_violations(password: str, email: str) -> list[str]:
-    """The reasons ``password`` is refused for the account ``email`` (empty when acceptable)."""
-    reasons = []
-    if len(password) < MIN_LENGTH:
-        reasons.append(f"must be at least {MIN_LENGTH} characters")
-    if len(password) > MAX_LENGTH:
-        reasons.append(f"must be at most {MAX_LENGTH} characters")
-    if email and email.strip().casefold() in password.casefold():
-        reasons.append("must not be or contain your email address")
-    return reasons
 
 
 def _off_the_hub(fn, *args):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from services.catalog import images, repository, rules, views
 from services.common.sql import keyset_page
@@ -141,7 +141,8 @@ def _filter_conditions(filters: dict[str, Any]) -> list[Any]:
     if "scale" in filters:
         conditions.append(Track.scale == filters["scale"])
     if "producer" in filters:
-        conditions.append(Track.artist_id == filters["producer"])
+        # clients hold either id of a producer: the artist page's (on tracks) or the user's (on profiles)
+        conditions.append(or_(Track.artist_id == filters["producer"], Track.producer_user_id == filters["producer"]))
     for term in rules.search_terms(filters.get("q", "")):
         conditions.append(Track.search_text.contains(term, autoescape=True))
     return conditions

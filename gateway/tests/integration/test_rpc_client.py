@@ -34,7 +34,15 @@ def test_contract_errors_are_re_raised_as_their_class(rpc_service, client):
     assert caught.value.details == {"field": "email"}
     with pytest.raises(TooManyRequests) as caught:
         client.call(SERVICE, "raise_error", ["TooManyRequests", "slow down", {"retry_after": 7}])
-    assert caught.value.details["retry_after"] == "7"  # nameko stringifies non-string exc_args
+    assert caught.value.details == {"retry_after": 7}
+
+
+def test_numbers_booleans_and_nulls_in_details_keep_their_json_types(rpc_service, client):
+    details = {"cost": 3, "balance": 0, "ratio": 0.5, "renewable": False, "reset_at": None, "ids": [1, 2],
+               "field": {"nested": [True]}}
+    with pytest.raises(Conflict) as caught:
+        client.call(SERVICE, "raise_error", ["Conflict", "typed details", details])
+    assert caught.value.details == details
 
 
 def test_other_remote_exceptions_become_a_remote_failure_without_their_text(rpc_service, client):

@@ -45,12 +45,13 @@ def test_each_remote_error_becomes_its_status_and_body(http, rpc, name):
     assert response.get_json() == {"error": cls.code, "message": "refused here", "details": {"field": ["why"]}}
 
 
-@pytest.mark.parametrize("retry_after, header", [(30, "30"), ("7", "7"), (1.2, "2")])
-def test_too_many_requests_carries_retry_after(http, rpc, retry_after, header):
+@pytest.mark.parametrize("retry_after, seconds", [(30, 30), ("7", 7), (1.2, 2)])
+def test_too_many_requests_carries_retry_after_in_the_header_and_the_details_alike(http, rpc, retry_after, seconds):
     rpc.answers[("accounts", "authenticate")] = contract.TooManyRequests("slow down", {"retry_after": retry_after})
     response = http.post("/api/v1/auth/login", json={"email": "a@example.com", "password": "x"})
     assert response.status_code == 429
-    assert response.headers["Retry-After"] == header
+    assert response.headers["Retry-After"] == str(seconds)
+    assert response.get_json()["details"] == {"retry_after": seconds}
 
 
 def test_a_remote_unauthorized_still_challenges(http, rpc):
@@ -76,14 +77,43 @@ def test_rpc_failures(http, rpc, exc, status, code):
 def test_404_is_json(http):
     response = http.get("/api/v1/nothing-here")
     assert response.status_code == 404
-    body = response.get_json()
-    assert body["error"] == "not_found" and body["message"] and body["details"] == {}
+    assert response.get_json() == {"error": "not_found", "message": "no such endpoint: GET /api/v1/nothing-here",
+                                   "details": {"method": "GET", "path": "/api/v1/nothing-here"}}
+
+
+def test_a_mistyped_like_kind_is_the_apis_404_naming_the_kinds_before_authentication(http, rpc):
+    path = "/api/v1/likes/track/6f1c2a3e-0000-4000-8000-00000000000a"
+    response = http.put(path)  # no token: the path is wrong whoever asks
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    assert "WWW-Authenticate" not in response.headers
+    assert response.get_json() == {
+        "error": "not_found",
+        "message": f"no such endpoint: PUT {path} (kind must be one of tracks, collections, producers)",
+        "details": {"method": "PUT", "path": path, "expected": {"kind": ["tracks", "collections", "producers"]}}}
+    assert rpc.calls == []
+
+
+def test_a_malformed_id_in_a_path_is_named(http):
+    body = http.get("/api/v1/tracks/not-a-uuid").get_json()
+    assert body["message"] == "no such endpoint: GET /api/v1/tracks/not-a-uuid (track_id must be a UUID)"
+    assert body["details"]["expected"] == {"track_id": "uuid"}
+
+
+def test_a_views_own_404_keeps_its_message(app):
+    @app.get("/gone")
+    def gone():
+        abort(404, "that one is gone")
+
+    assert app.test_client().get("/gone").get_json()["message"] == "that one is gone"
 
 
 def test_405_is_json_and_says_what_is_allowed(http):
     response = http.delete("/api/v1/me")
     assert response.status_code == 405
-    assert response.get_json()["error"] == "method_not_allowed"
+    assert response.get_json() == {"error": "method_not_allowed",
+                                   "message": "DELETE is not allowed on /api/v1/me; use GET",
+                                   "details": {"method": "DELETE", "path": "/api/v1/me", "allowed": ["GET"]}}
     assert "GET" in response.headers["Allow"]
 
 
@@ -107,3 +137,17 @@ def test_an_aborted_request_is_json(app):
     response = app.test_client().get("/teapot")
     assert response.status_code == 409
     assert response.get_json()["error"] == "conflict"
+
+
+def test_the_details_of_a_422_are_capped_and_the_rest_counted():
+    details = {f"field_{index}": ["Unknown field."] for index in range(120)}
+    details["nested"] = {"a": ["bad"], "b": ["bad"]}
+    capped = errors.cap_field_errors(details)
+    assert list(capped)[:errors.MAX_FIELD_ERRORS] == [f"field_{index}" for index in range(errors.MAX_FIELD_ERRORS)]
+    assert capped[errors.OMITTED_KEY] == 120 + 2 - errors.MAX_FIELD_ERRORS
+    assert errors.cap_field_errors({"a": ["x"], "b": {"c": ["y"]}}) == {"a": ["x"], "b": {"c": ["y"]}}
+
+
+def test_a_long_field_name_is_clipped():
+    capped = errors.cap_field_errors({"k" * 5000: ["Unknown field."]})
+    assert [len(name) for name in capped] == [errors.MAX_NAME_LENGTH + 1]

@@ -6,7 +6,7 @@ from nameko.exceptions import RemoteError, serialize
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
-from services.contracts.errors import InvalidField
+from services.contracts.errors import InvalidField, details_from_wire
 
 pytestmark = pytest.mark.integration
 
@@ -21,7 +21,10 @@ def test_register_and_errors_over_rpc(accounts, rabbit_config):
     assert caught.value.exc_type == "InvalidField"
 
 
-def test_error_details_travel_in_exc_args():
-    wire = json.loads(json.dumps(serialize(InvalidField("invalid password", {"password": ["too short"]}))))
+def test_error_details_travel_in_exc_args_as_json_text_keeping_their_types():
+    details = {"password": ["too short"], "retry_after": 7, "cost": 3, "renewable": False, "reset_at": None}
+    wire = json.loads(json.dumps(serialize(InvalidField("invalid password", details))))
     assert wire["exc_type"] == "InvalidField"
-    assert wire["exc_args"] == ["invalid password", {"password": ["too short"]}]
+    message, sent = wire["exc_args"]
+    assert message == "invalid password"
+    assert details_from_wire(sent) == details  # nameko would have made 7 into "7" inside a dict

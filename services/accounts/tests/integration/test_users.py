@@ -89,7 +89,8 @@ def test_unknown_email_and_wrong_password_fail_identically(accounts):
         accounts.authenticate(email=email, password=PASSWORD + "!", client_ip=new_ip())
     with pytest.raises(Unauthorized) as unknown_email:
         accounts.authenticate(email=new_email(), password=PASSWORD, client_ip=new_ip())
-    assert wrong_password.value.args == unknown_email.value.args == ("invalid email or password", {})
+    assert (wrong_password.value.message, wrong_password.value.details) == \
+        (unknown_email.value.message, unknown_email.value.details) == ("invalid email or password", {})
 
 
 def test_get_user_returns_the_private_user(accounts):

@@ -99,6 +99,12 @@ def test_q_matches_across_producers_and_the_producer_filter_narrows(catalog, she
     assert shelf["hidden"] not in ids(catalog, filters={"q": shelf["marker"]}, limit=100)
 
 
+def test_the_producer_filter_takes_the_producers_user_id_as_well_as_the_artist_id(catalog, shelf):
+    by_artist = ids(catalog, filters={"producer": shelf["producer"]["artist_id"]})
+    assert ids(catalog, filters={"producer": shelf["producer"]["user_id"]}) == by_artist
+    assert sorted(by_artist) == sorted(shelf["ids"])
+
+
 @pytest.mark.parametrize("kwargs, field", [
     ({"filters": {"bpm_min": 150, "bpm_max": 100}}, "filters.bpm_max"),
     ({"filters": {"key": "Z"}}, "filters.key"),

@@ -1,0 +1,224 @@
+"""Example requests and responses for the OpenAPI document, one of each per schema.
+
+``gateway.openapi`` puts the example of an operation's body schema on its request and the example of its
+response schema on its success response; a route may give its own with ``@doc(example=...,
+response_example=...)``. Responses are dumped through their schema, so an example shows exactly the fields
+the server sends. The tests load every request example through its validating schema and send it to the app.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema
+
+from gateway import (beat_request_schemas as beat_requests, billing_schemas as billing, catalog_schemas as catalog,
+                     community_schemas as community, play_schemas as plays, schemas)
+
+USER_ID = "6f1c2a3e-5b7d-4c1e-9a2b-3c4d5e6f7a80"
+OTHER_USER_ID = "0b8e6a52-9d1f-4e3a-8c6b-7d2e1f0a9b31"
+ARTIST_ID = "3d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d"
+TRACK_ID = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
+COLLECTION_ID = "5c4b3a29-1807-4f6e-8d5c-4b3a29180706"
+PLAYLIST_ID = "7e6d5c4b-3a29-4180-9f6e-5d4c3b2a1908"
+COMMENT_ID = "2a3b4c5d-6e7f-4081-9a2b-3c4d5e6f7081"
+APPLICATION_ID = "7a1c2a3e-0000-4000-8000-000000000009"
+BEAT_REQUEST_ID = "4f3e2d1c-0b9a-4887-a665-544332211009"
+RESPONSE_ID = "8d7c6b5a-4938-4271-b605-f4e3d2c1b0a9"
+NOTIFICATION_ID = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+IMAGE_ID = "6a5b4c3d-2e1f-4a09-8b7c-6d5e4f3a2b1c"
+HISTORY_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
+AT = "2026-03-01T12:00:00+00:00"
+LATER = "2026-03-02T12:00:00+00:00"
+
+PROFILE = {"name": "Ana Silva", "city": "Montréal", "country": "Canada", "description": "Late-night beats.",
+           "links": ["https://example.com/ana"]}
+PUBLIC_USER = {"id": USER_ID, "username": "ana.beats", "roles": ["listener", "producer"], "profile": PROFILE,
+               "followers_count": 12, "following_count": 3, "created_at": AT}
+PRIVATE_USER = {**PUBLIC_USER, "email": "ana@example.com", "plan": "classic", "tokens": 3,
+                "subscription_status": "active", "pending_plan": None, "cancel_at_period_end": False,
+                "current_period_end": "2026-04-01T12:00:00+00:00", "can_download": True}
+APPLICATION = {"id": APPLICATION_ID, "user_id": USER_ID, "type": "become_producer", "status": "pending",
+               "producer_name": "Ana Beats", "beats_link": "https://example.com/ana", "first_name": "Ana",
+               "last_name": "Silva", "label": None, "instagram": "@ana.beats", "artist_id": None,
+               "rejection_reason": None, "created_at": AT, "decided_at": None}
+TRACK_LINKS = {"stream": f"/api/v1/tracks/{TRACK_ID}/stream", "waveform": f"/api/v1/tracks/{TRACK_ID}/waveform",
+               "cover": f"/api/v1/tracks/{TRACK_ID}/cover"}
+TRACK = {"id": TRACK_ID, "name": "Night Drive", "artists": ["Ana Beats"], "artist_id": ARTIST_ID,
+         "producer_user_id": USER_ID, "collaborators": [], "bpm": 140, "key": "A", "scale": "minor",
+         "genres": ["trap"], "tags": ["dark", "808"], "description": "Slow synths over hard drums.",
+         "collection_id": None, "licensing_model": "standard", "exclusive": None, "sample_clearance": "cleared",
+         "cover_preset": "trap", "has_cover": False, "status": "published", "rejection": None,
+         "audio": {"format": "wav", "duration_s": 151.2, "sample_rate": 44100, "bit_depth": 24, "channels": 2,
+                   "loudness_lufs": -9.8, "true_peak_dbtp": -0.6},
+         "suspected_lossy_source": False, "play_count": 42, "like_count": 7, "repost_count": 2,
+         "metadata_completeness": 0.9, "created_at": AT, "published_at": AT, "links": TRACK_LINKS}
+ARTIST = {"id": ARTIST_ID, "name": "Ana Beats", "user_id": USER_ID, "claimed": True, "verified": False,
+          "genres": ["trap"], "links": ["https://example.com/ana"], "country": "Canada", "city": "Montréal",
+          "description": "Producer from Montréal.", "credits": ["Night Drive (2026)"], "pinned_track_id": TRACK_ID,
+          "images": {"avatar": IMAGE_ID, "cover": None, "gallery": []},
+          "image_links": {"avatar": f"/api/v1/artists/{ARTIST_ID}/images/{IMAGE_ID}", "cover": None, "gallery": []},
+          "track_count": 1, "created_at": AT}
+COLLECTION = {"id": COLLECTION_ID, "name": "Night Tape", "artist_id": ARTIST_ID, "artists": ["Ana Beats"],
+              "genres": ["trap"], "tags": ["dark"], "description": "Six late-night beats.", "track_ids": [TRACK_ID],
+              "created_at": AT, "like_count": 3}
+PLAYLIST_SUMMARY = {"id": PLAYLIST_ID, "owner_id": USER_ID, "name": "Focus", "description": "Beats to work to.",
+                    "public": True, "track_count": 1, "created_at": AT, "updated_at": LATER}
+COMMENT = {"id": COMMENT_ID, "track_id": TRACK_ID, "author_id": OTHER_USER_ID, "body": "Those drums!",
+           "created_at": AT}
+BEAT_REQUEST = {"id": BEAT_REQUEST_ID, "requester_user_id": OTHER_USER_ID, "genre": "trap", "bpm_min": 130,
+                "bpm_max": 150, "mood": "dark and slow", "budget_cents": 15000, "currency": "CAD",
+                "reference_track_id": None, "lifetime_hours": 48, "cost_tokens": 2, "renewals": 0, "status": "open",
+                "created_at": AT, "expires_at": "2026-03-03T12:00:00+00:00",
+                "renewable_until": "2026-04-02T12:00:00+00:00", "tokens": 1}
+BEAT_REQUEST_RESPONSE = {"id": RESPONSE_ID, "beat_request_id": BEAT_REQUEST_ID, "producer_user_id": USER_ID,
+                         "artist_id": ARTIST_ID, "artist_name": "Ana Beats", "track_id": TRACK_ID,
+                         "track_name": "Night Drive", "message": "Made for this: dark, 140 BPM.", "created_at": LATER}
+NOTIFICATION = {"id": NOTIFICATION_ID, "kind": "beat_request_response", "read": False, "created_at": LATER,
+                "payload": {"beat_request_id": BEAT_REQUEST_ID, "response_id": RESPONSE_ID, "track_id": TRACK_ID}}
+PLAN = {"code": "classic", "name": "Classic", "price": {"amount_cents": 999, "currency": "CAD"}, "interval": "month",
+        "monthly_tokens": 3, "downloads": True}
+HISTORY_ENTRY = {"id": HISTORY_ID, "listened_at": LATER, "started_at": LATER, "position_s": 95.5, "counted": True,
+                 "track": {"id": TRACK_ID, "name": "Night Drive", "artists": ["Ana Beats"], "artist_id": ARTIST_ID,
+                           "links": TRACK_LINKS}}
+TRACK_METADATA = {"name": "Night Drive", "artists": ["Ana Beats"], "bpm": 140, "key": "A", "scale": "minor",
+                  "genres": ["trap"], "tags": ["dark", "808"], "cover_preset": "trap"}
+
+#: the success body of each response schema (pages are built from their item's example)
+RESPONSES: dict[type[Schema], Any] = {
+    schemas.PrivateUser: PRIVATE_USER,
+    schemas.PublicUser: PUBLIC_USER,
+    schemas.UserSummary: {"id": OTHER_USER_ID, "username": "lee", "name": "Lee Park"},
+    schemas.Application: APPLICATION,
+    schemas.AccessToken: {"access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI2ZjFjIn0.c2lnbmF0dXJl",
+                          "token_type": "Bearer", "expires_in": 900},
+    schemas.FollowState: {"following": True, "followers_count": 13},
+    schemas.Health: {"status": "ok"},
+    schemas.Readiness: {"status": "ready", "checks": {"broker": "ok", "accounts": "ok", "catalog": "ok",
+                                                       "audio": "ok"}},
+    catalog.Track: TRACK,
+    catalog.Accepted: {"id": TRACK_ID, "status": "processing"},
+    catalog.Artist: ARTIST,
+    catalog.Collection: COLLECTION,
+    catalog.CoverPreset: {"preset": "trap"},
+    community.LikeState: {"liked": True, "like_count": 8},
+    community.RepostState: {"reposted": True, "repost_count": 3},
+    community.PlaylistSummary: PLAYLIST_SUMMARY,
+    community.Playlist: {**PLAYLIST_SUMMARY, "tracks": [TRACK]},
+    community.Comment: COMMENT,
+    community.LikedItemPage: {"items": [TRACK], "total": 1, "next": None},
+    beat_requests.BeatRequest: BEAT_REQUEST,
+    beat_requests.BeatRequestResponse: BEAT_REQUEST_RESPONSE,
+    beat_requests.BeatRequestDeleted: {"refunded_tokens": 2, "tokens": 3},
+    beat_requests.Notification: NOTIFICATION,
+    billing.Plan: PLAN,
+    billing.CheckoutSession: {"url": "https://checkout.stripe.com/c/pay/cs_test_a1b2c3",
+                              "session_id": "cs_test_a1b2c3"},
+    billing.PortalSession: {"url": "https://billing.stripe.com/p/session/test_a1b2c3"},
+    billing.Subscription: {"plan": "classic", "status": "active", "pending_plan": None, "cancel_at_period_end": False,
+                           "current_period_start": "2026-03-01T12:00:00+00:00",
+                           "current_period_end": "2026-04-01T12:00:00+00:00", "can_download": True},
+    billing.WebhookAck: {"received": True, "handled": True, "status": "processed"},
+    plays.PlayResult: {"counted": True, "reason": "counted", "play_count": 43,
+                       "next_count_at": "2026-03-02T13:00:00+00:00"},
+    plays.HistoryEntry: HISTORY_ENTRY,
+}
+
+class Alternatives(dict):
+    """Named example bodies of one request schema, each showing a way the server accepts."""
+
+
+#: a valid body for each request schema: several named ones where the server has alternatives
+REQUESTS: dict[type[Schema], Any] = {
+    schemas.RegisterRequest: {"email": "ana@example.com", "password": "correct horse battery", "username": "ana.beats"},
+    schemas.LoginRequest: {"email": "ana@example.com", "password": "correct horse battery"},
+    schemas.ProfilePatch: {"city": "Montréal", "links": ["https://example.com/ana"]},
+    schemas.ProducerApplicationRequest: Alternatives({
+        "become_producer": {"type": "become_producer", "producer_name": "Ana Beats",
+                            "beats_link": "https://example.com/ana", "first_name": "Ana", "last_name": "Silva",
+                            "instagram": "@ana.beats", "accept_terms": True, "owns_beats": True,
+                            "grants_distribution_license": True, "commits_two_beats_per_month": True},
+        "claim_artist": {"type": "claim_artist", "producer_name": "Ana Beats", "beats_link": "https://example.com/ana",
+                         "first_name": "Ana", "last_name": "Silva", "artist_id": ARTIST_ID, "accept_terms": True,
+                         "owns_beats": True, "grants_distribution_license": True,
+                         "commits_two_beats_per_month": True},
+        "get_verified": {"type": "get_verified", "accept_terms": True, "owns_beats": True,
+                         "grants_distribution_license": True, "commits_two_beats_per_month": True},
+    }),
+    schemas.RejectRequest: {"reason": "The beats link does not lead to your own work."},
+    catalog.TrackPatch: {"bpm": 142, "tags": ["dark", "808", "night"]},
+    catalog.ArtistPatch: {"city": "Montréal", "description": "Producer from Montréal.", "pinned_track_id": TRACK_ID},
+    catalog.TrackUploadForm: Alternatives({
+        "preset_cover": {"metadata": TRACK_METADATA, "audio": "(the WAV or FLAC file)"},
+        "cover_file": {"metadata": {key: value for key, value in TRACK_METADATA.items() if key != "cover_preset"},
+                       "audio": "(the WAV or FLAC file)", "cover": "(a PNG, JPEG or WebP image)"},
+        "in_collection": {"metadata": {"name": "Night Drive (slowed)", "bpm": 120, "key": "A", "scale": "minor",
+                                       "collection_id": COLLECTION_ID},
+                          "audio": "(the WAV or FLAC file)"},
+        "exclusive": {"metadata": {**TRACK_METADATA, "licensing_model": "standard_exclusive",
+                                   "exclusive": {"price_cents": 50000, "currency": "CAD",
+                                                 "contact_email": "ana@example.com"}},
+                      "audio": "(the WAV or FLAC file)"},
+    }),
+    catalog.ArtistImageForm: {"kind": "avatar", "image": "(a PNG, JPEG or WebP image)"},
+    catalog.CollectionForm: {"metadata": {"name": "Night Tape", "artists": ["Ana Beats"], "genres": ["trap"],
+                                          "tags": ["dark"], "description": "Six late-night beats."},
+                             "cover": "(a PNG, JPEG or WebP image)"},
+    community.PlaylistCreate: {"name": "Focus", "description": "Beats to work to.", "public": True},
+    community.PlaylistPatch: {"name": "Deep focus", "public": False},
+    community.PlaylistTrackAdd: {"track_id": TRACK_ID, "position": 0},
+    community.PlaylistOrder: {"track_ids": [TRACK_ID, "1f2e3d4c-5b6a-4789-8a7b-6c5d4e3f2a1b"]},
+    community.CommentCreate: {"body": "Those drums!"},
+    beat_requests.NewBeatRequest: {"genre": "trap", "bpm_min": 130, "bpm_max": 150, "mood": "dark and slow",
+                                   "budget_cents": 15000, "currency": "CAD", "lifetime_hours": 48},
+    beat_requests.NewResponse: {"track_id": TRACK_ID, "message": "Made for this: dark, 140 BPM."},
+    billing.CheckoutRequest: {"plan": "classic"},
+    plays.PlayReport: {"position_s": 31.0, "duration_s": 151.2},
+}
+
+#: one example body per error code (``gateway.errors.TABLE``)
+ERRORS: dict[str, dict[str, Any]] = {
+    "bad_request": {"message": "the body is not valid JSON", "details": {}},
+    "unauthorized": {"message": "missing bearer token", "details": {}},
+    "payment_required": {"message": "you have 1 token; this request costs 2 (the balance resets on 2026-04-01)",
+                         "details": {"cost": 2}},
+    "forbidden": {"message": "only producers may upload tracks", "details": {}},
+    "not_found": {"message": "track not found", "details": {"track_id": TRACK_ID}},
+    "method_not_allowed": {"message": "DELETE is not allowed on /api/v1/me; use GET",
+                           "details": {"method": "DELETE", "path": "/api/v1/me", "allowed": ["GET"]}},
+    "request_timeout": {"message": "the upload took longer than 600 s", "details": {}},
+    "conflict": {"message": "this email is already registered", "details": {"field": "email"}},
+    "payload_too_large": {"message": "the body may be at most 1048576 bytes", "details": {}},
+    "unsupported_media_type": {"message": "send the body as JSON with 'Content-Type: application/json'",
+                               "details": {}},
+    "range_not_satisfiable": {"message": "the range lies outside the file", "details": {}},
+    "invalid": {"message": "invalid fields: password, username",
+                "details": {"password": ["must be at least 10 characters"],
+                            "username": ["Length must be between 3 and 30."]}},
+    "too_many_requests": {"message": "too many attempts; try again in 42 s", "details": {"retry_after": 42}},
+    "internal": {"message": "internal error", "details": {}},
+    "service_unavailable": {"message": "the catalog service is not running", "details": {"service": "catalog"}},
+    "service_timeout": {"message": "catalog did not answer within 5 s",
+                        "details": {"service": "catalog", "timeout_s": 5}},
+}
+
+
+def error_example(code: str) -> dict[str, Any]:
+    return {"error": code, **ERRORS.get(code, {"message": code.replace("_", " "), "details": {}})}
+
+
+def response_example(schema: type[Schema]) -> Any | None:
+    """The example body of ``schema``: its own, or a one-item page of its item's; None if it has none."""
+    if schema in RESPONSES:
+        return schema().dump(RESPONSES[schema])
+    item = getattr(schema, "item_schema", None)
+    if item is not None and item in RESPONSES:
+        return schema().dump({"items": [RESPONSES[item]], "total": 1, "next": None})
+    return None
+
+
+def request_examples(schema: type[Schema]) -> dict[str, Any] | None:
+    """``{name: body}`` for ``schema``: named alternatives, or one example named ``default``."""
+    example = REQUESTS.get(schema)
+    if example is None:
+        return None
+    return dict(example) if isinstance(example, Alternatives) else {"default": example}
