@@ -21,7 +21,7 @@ def _page(template: str, **context: str) -> ResponseReturnValue:
 
 @bp.get("/")
 @doc("Home page (HTML): where the billing portal returns to, with links to the API reference", ok=(200, None),
-     rpc=False, content_type="text/html")
+     rpc=False, content_type="text/html", response_example="<!doctype html><html><head><title>Home · BeatPass</title>…")
 def home() -> ResponseReturnValue:
     return _page("home.html")
 
@@ -29,7 +29,8 @@ def home() -> ResponseReturnValue:
 @bp.get("/billing/success")
 @doc("Stripe Checkout's return page after paying (HTML)", ok=(200, None), rpc=False, content_type="text/html",
      description="Query `session_id`: the Checkout Session, shown for reference. The plan changes when Stripe's "
-                 "webhooks confirm the payment (GET /api/v1/billing/subscription shows it).")
+                 "webhooks confirm the payment (GET /api/v1/billing/subscription shows it).",
+     response_example="<!doctype html><html><head><title>Payment received · BeatPass</title>…")
 def billing_success() -> ResponseReturnValue:
     session_id = request.args.get("session_id", "")
     if len(session_id) > SESSION_ID_MAX:
@@ -39,6 +40,6 @@ def billing_success() -> ResponseReturnValue:
 
 @bp.get("/billing/cancel")
 @doc("Stripe Checkout's return page when the buyer goes back without paying (HTML)", ok=(200, None), rpc=False,
-     content_type="text/html")
+     content_type="text/html", response_example="<!doctype html><html><head><title>Checkout cancelled · BeatPass</title>…")
 def billing_cancel() -> ResponseReturnValue:
     return _page("billing_cancel.html")
