@@ -8,6 +8,7 @@ pytestmark = pytest.mark.integration
 TABLES = {"users", "user_roles", "follows", "producer_applications", "rate_limit_hits", "outbox", "processed_events"}
 TABLES |= {"billing_accounts", "processed_stripe_events"}  # 0003_billing
 TABLES |= {"token_ledger"}  # 0002_tokens
+TABLES |= {"refresh_tokens", "login_lockouts"}  # 0004_refresh_tokens
 
 
 def test_the_service_database_matches_the_models(accounts_db):
