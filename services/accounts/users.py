@@ -120,9 +120,9 @@ def change_password(uow: UnitOfWork, change: PasswordChange) -> None:
     now = utcnow()
     user = repository.require_actor(uow.session, change.actor_id)
     reasons: dict[str, list[str]] = {}
-    # a new password containing the email is refused like at registration (the schema checked the rest)
-    if user.email.strip().casefold() in change.new_password.casefold():
-        reasons["new_password"] = ["must not be or contain your email address"]
+    policy = passwords.policy_violations(change.new_password, user.email)  # as at registration
+    if policy:
+        reasons["new_password"] = policy
     if not password_matches(uow, user.email_normalized, change.client_ip, user, change.old_password, now):
         reasons["old_password"] = [NOT_YOUR_PASSWORD]
     elif change.new_password == change.old_password:
