@@ -99,7 +99,7 @@ def test_get_user_returns_the_private_user(accounts):
 
 @pytest.mark.parametrize("user_id", [str(uuid.uuid4()), "not-a-uuid", None])
 def test_unknown_users_are_not_found(accounts, user_id):
-    with pytest.raises(NotFound):
+    with pytest.raises(Unauthorized):  # the caller's own account: its token names nobody (issue #8)
         accounts.get_user(actor_id=user_id)
     with pytest.raises(NotFound):
         accounts.get_public_profile(user_id=user_id)
