@@ -13,7 +13,7 @@ from services.accounts.stripe_client import BillingUrls, StripeBilling, make_cli
 from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.tests.integration.test_producer_program import become_producer
 from services.common.messaging.models import OutboxMessage
-from services.contracts.errors import InvalidField, NotFound, Unauthorized
+from services.contracts.errors import BillingUnavailable, InvalidField, NotFound, Unauthorized
 from services.contracts.events import REGISTRY, validate_event
 from devtools.fakestripe import FakeStripe
 from devtools.stripe_setup import ensure_prices
@@ -155,8 +155,6 @@ def test_a_subscription_stripe_already_ended_does_not_block_a_retry(uow, fake, s
 
 
 def test_without_stripe_an_active_subscription_stops_the_deletion(uow, fake, stripe_billing):
-    from services.contracts.errors import BillingUnavailable
-
     user, _ = subscriber(uow, fake, stripe_billing)
     with pytest.raises(BillingUnavailable):
         deletion.delete_account(uow, None, deletion_of(user))
