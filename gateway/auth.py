@@ -1,7 +1,10 @@
 """JWT access tokens (HS256 only) and the ``login_required`` decorator.
 
 A token proves who the caller is, nothing more: roles are never read from it. Views pass the
-subject as ``actor_id`` and the services decide what that account may do.
+subject as ``actor_id`` and the services decide what that account may do. A token stays valid
+after its account is deleted, so ``login_required`` also asks accounts whether the account still
+exists (a deleted one is a 401, whatever the endpoint); views whose accounts call already refuses
+a missing account use ``account_login_required`` and save that round trip.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import jwt
 from flask import current_app, g, request
 
 from gateway.errors import BEARER_CHALLENGE
+from gateway.rpc import remote
 from services.contracts.errors import Unauthorized
 
 ALGORITHM = "HS256"
@@ -28,8 +32,9 @@ class InvalidToken(Unauthorized):
     challenge = f'{BEARER_CHALLENGE}, error="invalid_token"'
 
 
-def issue_token(user_id: str) -> tuple[str, int]:
-    """A signed access token for ``user_id`` and its lifetime in seconds."""
+def issue_token(user_id: str, session_id: str | None = None) -> tuple[str, int]:
+    """A signed access token for ``user_id`` (in the session ``session_id``, its ``sid`` claim: a
+    password change keeps that session signed in) and its lifetime in seconds."""
     config = current_app.config
     now = int(time.time())
     ttl = int(config["JWT_TTL_S"])
@@ -41,11 +46,13 @@ def issue_token(user_id: str) -> tuple[str, int]:
         "aud": config["JWT_AUDIENCE"],
         "jti": uuid.uuid4().hex,
     }
+    if session_id is not None:
+        claims["sid"] = session_id
     return jwt.encode(claims, config["JWT_SECRET"], algorithm=ALGORITHM), ttl
 
 
 def verify_token(token: str) -> str:
-    """The token's subject (a user id), or InvalidToken."""
+    """The token's subject (a user id), or InvalidToken; sets ``g.session_id`` (None if absent)."""
     config = current_app.config
     try:
         claims = jwt.decode(
@@ -58,11 +65,14 @@ def verify_token(token: str) -> str:
         raise InvalidToken("the access token has expired") from None
     except jwt.InvalidTokenError:
         raise InvalidToken("the access token is invalid") from None
-    subject = claims["sub"]
+    subject, session_id = claims["sub"], claims.get("sid")
     try:
         uuid.UUID(str(subject))
+        if session_id is not None:
+            uuid.UUID(str(session_id))
     except ValueError:
         raise InvalidToken("the access token is invalid") from None
+    g.session_id = None if session_id is None else str(session_id)
     return str(subject)
 
 
@@ -74,11 +84,23 @@ def bearer_token() -> str:
 
 
 def login_required(view: F) -> F:
-    """Reject the request with 401 unless it carries a valid token; sets ``g.user_id``."""
+    """Reject the request with 401 unless it carries a valid token of an account that still exists;
+    sets ``g.user_id``."""
+    return _requiring_login(view, check_account=True)
 
+
+def account_login_required(view: F) -> F:
+    """``login_required`` for views whose accounts call itself answers ``Unauthorized`` (401) when
+    the caller's account no longer exists: no separate check."""
+    return _requiring_login(view, check_account=False)
+
+
+def _requiring_login(view: F, check_account: bool) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         g.user_id = verify_token(bearer_token())
+        if check_account:
+            remote("accounts").verify_actor(actor_id=g.user_id)
         return view(*args, **kwargs)
 
     wrapper.login_required = True  # type: ignore[attr-defined]  # read by gateway.openapi
@@ -88,7 +110,8 @@ def login_required(view: F) -> F:
 def optional_login() -> str | None:
     """The caller's user id when a valid token is sent, else None (public views that show owners more).
 
-    A missing, expired or invalid token makes the caller anonymous rather than refusing a public page.
+    A missing, expired or invalid token makes the caller anonymous rather than refusing a public page;
+    so does, in effect, a deleted account's token (whatever it owned is erased), without asking accounts.
     """
     try:
         g.user_id = verify_token(bearer_token())

@@ -90,7 +90,8 @@ RESPONSES: dict[type[Schema], Any] = {
     schemas.UserSummary: {"id": OTHER_USER_ID, "username": "lee", "name": "Lee Park"},
     schemas.Application: APPLICATION,
     schemas.AccessToken: {"access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI2ZjFjIn0.c2lnbmF0dXJl",
-                          "token_type": "Bearer", "expires_in": 900},
+                          "token_type": "Bearer", "expires_in": 3600, "refresh_token": schemas.REFRESH_TOKEN_EXAMPLE,
+                          "refresh_expires_in": 2592000},
     schemas.FollowState: {"following": True, "followers_count": 13},
     schemas.Health: {"status": "ok"},
     schemas.Readiness: {"status": "ready", "checks": {"broker": "ok", "accounts": "ok", "catalog": "ok",
@@ -131,6 +132,9 @@ class Alternatives(dict):
 REQUESTS: dict[type[Schema], Any] = {
     schemas.RegisterRequest: {"email": "ana@example.com", "password": "correct horse battery", "username": "ana.beats"},
     schemas.LoginRequest: {"email": "ana@example.com", "password": "correct horse battery"},
+    schemas.RefreshRequest: {"refresh_token": schemas.REFRESH_TOKEN_EXAMPLE},
+    schemas.PasswordChangeRequest: {"old_password": "correct horse battery", "new_password": "a brand new passphrase"},
+    schemas.DeleteAccountRequest: {"password": "correct horse battery"},
     schemas.ProfilePatch: {"city": "Montréal", "links": ["https://example.com/ana"]},
     schemas.ProducerApplicationRequest: Alternatives({
         "become_producer": {"type": "become_producer", "producer_name": "Ana Beats",

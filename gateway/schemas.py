@@ -83,8 +83,30 @@ class RegisterRequest(StrictSchema):
 
 
 class LoginRequest(StrictSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, validate=validate.Length(max=1024))
+    email = fields.Email(required=True, validate=validate.Length(max=254), metadata={"example": "ana@example.com"})
+    password = fields.String(required=True, validate=validate.Length(max=1024),
+                             metadata={"example": "correct horse battery"})
+
+
+REFRESH_TOKEN_EXAMPLE = "q3J0cGZ4bW9yZS1yYW5kb20tYnl0ZXMtaGVyZS0xMjM0NTY"
+
+
+class RefreshRequest(StrictSchema):
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "The `refresh_token` of the last login or refresh.", "example": REFRESH_TOKEN_EXAMPLE})
+
+
+class PasswordChangeRequest(StrictSchema):
+    old_password = fields.String(required=True, validate=validate.Length(max=1024),
+                                 metadata={"example": "correct horse battery"})
+    new_password = fields.String(required=True, validate=validate.Length(max=1024), metadata={
+        "description": "At least 10 characters, not the email, not the current password (checked by accounts).",
+        "example": "a brand new passphrase"})
+
+
+class DeleteAccountRequest(StrictSchema):
+    password = fields.String(required=True, validate=validate.Length(max=1024), metadata={
+        "description": "The current password: proves the deletion is wanted.", "example": "correct horse battery"})
 
 
 class ProfilePatch(StrictSchema):
@@ -199,9 +221,14 @@ class Application(Schema):
 
 
 class AccessToken(Schema):
-    access_token = fields.String()
-    token_type = fields.String(metadata={"enum": ["Bearer"]})
-    expires_in = fields.Integer(metadata={"description": "Seconds until the token expires."})
+    access_token = fields.String(metadata={"example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2ZjFj…"})
+    token_type = fields.String(metadata={"enum": ["Bearer"], "example": "Bearer"})
+    expires_in = fields.Integer(metadata={"description": "Seconds until the token expires.", "example": 3600})
+    refresh_token = fields.String(metadata={
+        "description": "Opaque; exchange it at POST /api/v1/auth/refresh for a new pair. Each works once: a used "
+                       "one presented again ends the session.", "example": REFRESH_TOKEN_EXAMPLE})
+    refresh_expires_in = fields.Integer(metadata={"description": "Seconds until the refresh token expires.",
+                                                  "example": 2592000})
 
 
 class FollowState(Schema):

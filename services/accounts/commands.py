@@ -41,3 +41,20 @@ class Application:
     label: str | None = None
     instagram: str | None = None
     artist_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    actor_id: str
+    old_password: str
+    new_password: str
+    client_ip: str
+    #: the caller's session (the access token's ``sid``): it stays signed in, every other one ends
+    session_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountDeletion:
+    actor_id: str
+    password: str
+    client_ip: str

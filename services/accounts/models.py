@@ -1,5 +1,6 @@
-"""The accounts database: users and their roles, follows, Producer Program applications and
-rate-limit hits. Public ids are UUID strings; every timestamp is UTC."""
+"""The accounts database: users and their roles, follows, Producer Program applications,
+rate-limit hits and login lockouts, and refresh tokens. Public ids are UUID strings; every
+timestamp is UTC."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,6 +40,9 @@ class User(Base):
     description: Mapped[str | None] = mapped_column(Text)
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: set when the person deleted their account: the row stays as an anonymous tombstone, so the
+    #: billing and token records that money and audit need still point at something (deletion.py)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     roles: Mapped[list[UserRole]] = relationship(lazy="selectin", cascade="all, delete-orphan",
                                                  order_by="UserRole.role")
@@ -128,6 +132,44 @@ class RateLimitHit(Base):
     __table_args__ = (
         Index("ix_rate_limit_hits_window", "bucket", "key_hash", "at"),
         Index("ix_rate_limit_hits_at", "at"),
+    )
+
+
+class LoginLockout(Base):
+    """How often one (email, client address) pair was locked out for failed logins, and until
+    when (ratelimit.py): each lockout lasts twice as long as the one before. ``key_hash`` is a
+    SHA-256 of the pair, like ``RateLimitHit``'s."""
+
+    __tablename__ = "login_lockouts"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    strikes: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_login_lockouts_locked_until", "locked_until"),)
+
+
+class RefreshToken(Base):
+    """One refresh token of a session (auth_sessions.py). Only its SHA-256 is stored. A login
+    starts a family; each refresh marks the token used and adds the next one to the family, so a
+    used token presented again shows that it leaked and revokes the whole family."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"))
+    #: the session: the id of the login that started it, shared by every token rotated from it
+    family_id: Mapped[str] = mapped_column(String(36))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: when it was exchanged for its successor
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_refresh_tokens_family", "family_id"),
+        Index("ix_refresh_tokens_user", "user_id"),
     )
 
 

@@ -90,6 +90,39 @@ class CredentialsSchema(StrictSchema):
         return commands.Credentials(**data)
 
 
+class RefreshTokenSchema(StrictSchema):
+    # secrets.token_urlsafe(32) is 43 characters; the cap only keeps megabytes out of the hash
+    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class PasswordChangeSchema(StrictSchema):
+    actor_id = fields.UUID(required=True)
+    old_password = fields.String(required=True, validate=validate.Length(max=passwords.MAX_LENGTH))
+    # the password policy is checked by the use case, which knows the email and reports it together
+    # with a wrong current password
+    new_password = fields.String(required=True, validate=validate.Length(max=passwords.MAX_LENGTH))
+    client_ip = Trimmed(required=True, validate=validate.Length(min=1, max=100))
+    session_id = fields.UUID(load_default=None, allow_none=True)
+
+    @post_load
+    def to_command(self, data: dict, **kwargs) -> commands.PasswordChange:
+        session_id = data["session_id"]
+        return commands.PasswordChange(actor_id=str(data["actor_id"]), old_password=data["old_password"],
+                                       new_password=data["new_password"], client_ip=data["client_ip"],
+                                       session_id=None if session_id is None else str(session_id))
+
+
+class AccountDeletionSchema(StrictSchema):
+    actor_id = fields.UUID(required=True)
+    password = fields.String(required=True, validate=validate.Length(max=passwords.MAX_LENGTH))
+    client_ip = Trimmed(required=True, validate=validate.Length(min=1, max=100))
+
+    @post_load
+    def to_command(self, data: dict, **kwargs) -> commands.AccountDeletion:
+        return commands.AccountDeletion(actor_id=str(data["actor_id"]), password=data["password"],
+                                        client_ip=data["client_ip"])
+
+
 class ProfileChangesSchema(StrictSchema):
     name = clearable_text(100)
     city = clearable_text(100)
@@ -187,6 +220,7 @@ class ApplicationFilterSchema(PageSchema):
 # built once: a schema is reusable and costs more to build than to load with
 ACCOUNT, REGISTRATION, CREDENTIALS = AccountSchema(), RegistrationSchema(), CredentialsSchema()
 PROFILE_CHANGES, APPLICATION, REJECTION = ProfileChangesSchema(), ApplicationSchema(), RejectionSchema()
+REFRESH_TOKEN, PASSWORD_CHANGE, ACCOUNT_DELETION = RefreshTokenSchema(), PasswordChangeSchema(), AccountDeletionSchema()
 
 
 @functools.cache
@@ -205,6 +239,20 @@ def load_registration(email: Any, password: Any, username: Any, client_ip: Any) 
 
 def load_credentials(email: Any, password: Any, client_ip: Any) -> commands.Credentials:
     return load(CREDENTIALS, {"email": email, "password": password, "client_ip": client_ip})
+
+
+def load_refresh_token(refresh_token: Any) -> str:
+    return load(REFRESH_TOKEN, {"refresh_token": refresh_token})["refresh_token"]
+
+
+def load_password_change(actor_id: Any, old_password: Any, new_password: Any, client_ip: Any,
+                         session_id: Any) -> commands.PasswordChange:
+    return load(PASSWORD_CHANGE, {"actor_id": actor_id, "old_password": old_password, "new_password": new_password,
+                                  "client_ip": client_ip, "session_id": session_id})
+
+
+def load_account_deletion(actor_id: Any, password: Any, client_ip: Any) -> commands.AccountDeletion:
+    return load(ACCOUNT_DELETION, {"actor_id": actor_id, "password": password, "client_ip": client_ip})
 
 
 def load_profile_changes(changes: Any) -> commands.ProfileChanges:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from nameko.exceptions import RemoteError
 from nameko.rpc import RpcProxy
 
-from services.accounts import admin, follows, producer_program, schemas, users
+from services.accounts import admin, deletion, follows, producer_program, schemas, sessions, users
 from services.accounts.bootstrap import AdminBootstrap
 from services.accounts.follows import FollowState
 from services.accounts.views import Application, PrivateUser, PublicUser
@@ -40,6 +40,32 @@ class AccountsService:
     @rpc
     def authenticate(self, email: str, password: str, client_ip: str) -> PrivateUser:
         return users.authenticate(self.db, schemas.load_credentials(email, password, client_ip))
+
+    @rpc
+    def login(self, email: str, password: str, client_ip: str) -> users.Login:
+        return users.login(self.db, schemas.load_credentials(email, password, client_ip))
+
+    @rpc
+    def refresh_session(self, refresh_token: str) -> sessions.Issued:
+        return sessions.rotate(self.db, schemas.load_refresh_token(refresh_token), utcnow())
+
+    @rpc
+    def logout(self, refresh_token: str) -> None:
+        sessions.end(self.db, schemas.load_refresh_token(refresh_token), utcnow())
+
+    @rpc
+    def change_password(self, actor_id: str, old_password: str, new_password: str, client_ip: str,
+                        session_id: str | None = None) -> None:
+        users.change_password(self.db, schemas.load_password_change(actor_id, old_password, new_password,
+                                                                    client_ip, session_id))
+
+    @rpc
+    def delete_account(self, actor_id: str, password: str, client_ip: str) -> None:
+        deletion.delete_account(self.db, self.stripe, schemas.load_account_deletion(actor_id, password, client_ip))
+
+    @rpc
+    def verify_actor(self, actor_id: str) -> None:
+        users.verify_actor(self.db, actor_id)
 
     @rpc
     def get_user(self, actor_id: str) -> PrivateUser:

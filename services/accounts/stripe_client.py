@@ -152,10 +152,13 @@ class StripeBilling:
 
     def cancel_subscription(self, subscription_id: str) -> bool:
         """End the subscription now (no refund, as Stripe's default); False if Stripe no longer has it live."""
+        subscriptions = self.client.v1.subscriptions
         try:
-            self.client.v1.subscriptions.cancel(subscription_id)
+            subscriptions.cancel(subscription_id)
         except stripe.InvalidRequestError as exc:
-            if exc.code == "resource_missing":  # already canceled (or gone): nothing left to stop
+            if exc.code == "resource_missing":  # gone: nothing left to stop
+                return False
+            if subscriptions.retrieve(subscription_id).status == "canceled":  # ended before (a retried deletion)
                 return False
             raise
         return True

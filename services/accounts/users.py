@@ -1,24 +1,32 @@
 """Accounts: registration, login, the user's own data and public profiles."""
 from __future__ import annotations
 
-from typing import Iterable
+from datetime import datetime
+from typing import Iterable, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.accounts import passwords, ratelimit, repository, tokens, views
+from services.accounts import passwords, ratelimit, repository, sessions, tokens, views
 from services.common.clock import utcnow
-from services.accounts.commands import Credentials, NewAccount, ProfileChanges, Registration
+from services.accounts.commands import Credentials, NewAccount, PasswordChange, ProfileChanges, Registration
 from services.accounts.models import User
 from services.accounts.plans import DEFAULT_PLAN
 from services.common.db import UnitOfWork
-from services.contracts.errors import Conflict, Unauthorized
-from services.contracts.errors import InvalidField
+from services.contracts.errors import Conflict, InvalidField, Unauthorized
 from services.common.persistence import parse_id
 from services.contracts.events import USER_REGISTERED
 
 #: one message for an unknown email and a wrong password: a login must not reveal who has an account
 INVALID_CREDENTIALS = "invalid email or password"
+NOT_YOUR_PASSWORD = "is not your current password"
+
+
+class Login(TypedDict):
+    user: views.PrivateUser
+    session_id: str
+    refresh_token: str
+    refresh_expires_in: int
 
 
 def register(uow: UnitOfWork, registration: Registration) -> views.PrivateUser:
@@ -64,28 +72,80 @@ def _refuse_taken(uow: UnitOfWork, account: NewAccount) -> None:
 
 
 def authenticate(uow: UnitOfWork, credentials: Credentials) -> views.PrivateUser:
-    """The account whose email and password these are. Failures are counted per email (known or
-    not, so the limit reveals nothing either) and attempts per client address."""
+    """The account whose email and password these are, under the login limits (ratelimit.py):
+    attempts per client address, failures per (email, address) and per email — known or not, so
+    the limits reveal nothing either."""
     now = utcnow()
     email_key = repository.normalize_email(credentials.email)
-    per_ip, failures = ratelimit.logins_per_ip(), ratelimit.failed_logins_per_email()
+    per_ip = ratelimit.logins_per_ip()
     ratelimit.check(uow, per_ip, credentials.client_ip, now)
-    ratelimit.check(uow, failures, email_key, now)
     ratelimit.record(uow, per_ip, credentials.client_ip, now)
     user = repository.find_by_email(uow.session, email_key)
-    # verify first, also for an unknown email, so both failures cost the same time
-    if not passwords.verify_password(user.password_hash if user else None, credentials.password) or user is None:
-        ratelimit.record(uow, failures, email_key, now)
-        uow.commit()  # the failure must stay counted although this call fails
+    if not password_matches(uow, email_key, credentials.client_ip, user, credentials.password, now) or user is None:
         raise Unauthorized(INVALID_CREDENTIALS)
-    ratelimit.clear(uow, failures, email_key)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(credentials.password)
     return views.private_user(uow.session, user)
 
 
+def password_matches(uow: UnitOfWork, email_key: str, client_ip: str, user: User | None, password: str,
+                     now: datetime) -> bool:
+    """Whether ``password`` is ``user``'s, checked under the failed-login limits of ``email_key``
+    from ``client_ip`` (``TooManyRequests`` while they refuse). A failure is counted and committed
+    at once, so it stays counted although the caller then fails."""
+    pair = ratelimit.email_and_ip_key(email_key, client_ip)
+    ceiling = ratelimit.failed_logins_per_email()
+    ratelimit.check_lockout(uow, pair, now)
+    ratelimit.check(uow, ceiling, email_key, now)
+    # verified also for an unknown email (against a dummy hash), so both failures cost the same time
+    if passwords.verify_password(user.password_hash if user else None, password) and user is not None:
+        ratelimit.forget_login_failures(uow, pair)
+        return True
+    ratelimit.record(uow, ceiling, email_key, now)
+    ratelimit.record_login_failure(uow, pair, now)
+    uow.commit()
+    return False
+
+
+def login(uow: UnitOfWork, credentials: Credentials) -> Login:
+    """``authenticate``, then a new session: its refresh token and id (sessions.py)."""
+    user = authenticate(uow, credentials)
+    issued = sessions.start(uow, user["id"], utcnow())
+    return Login(user=user, session_id=issued["session_id"], refresh_token=issued["refresh_token"],
+                 refresh_expires_in=issued["refresh_expires_in"])
+
+
+def change_password(uow: UnitOfWork, change: PasswordChange) -> None:
+    """Set a new password once the current one is proven; every other session ends (their refresh
+    tokens are revoked; access tokens already issued live out their short lifetime). A wrong
+    current password counts as a failed login from the caller's address."""
+    now = utcnow()
+    user = repository.require_actor(uow.session, change.actor_id)
+    reasons: dict[str, list[str]] = {}
+    policy = passwords.policy_violations(change.new_password, user.email)  # as at registration
+    if policy:
+        reasons["new_password"] = policy
+    if not password_matches(uow, user.email_normalized, change.client_ip, user, change.old_password, now):
+        reasons["old_password"] = [NOT_YOUR_PASSWORD]
+    elif change.new_password == change.old_password:
+        reasons.setdefault("new_password", []).append("must differ from your current password")
+    if reasons:
+        raise InvalidField("the password was not changed", reasons)
+    user.password_hash = passwords.hash_password(change.new_password)
+    sessions.revoke_all(uow, user.id, now, keep_session=change.session_id)
+
+
+def verify_actor(uow: UnitOfWork, actor_id: str) -> None:
+    """Nothing when ``actor_id`` is an existing account; ``Unauthorized`` when it is gone."""
+    if not repository.actor_exists(uow.session, actor_id):
+        raise Unauthorized(repository.ACCOUNT_GONE)
+
+
 def get_user(uow: UnitOfWork, actor_id: str) -> views.PrivateUser:
-    user, counts = repository.require_user_with_counts(uow.session, actor_id)
+    found = repository.find_user_with_counts(uow.session, actor_id)
+    if found is None:  # the caller's own account: a token naming a deleted one is refused, not "not found"
+        raise Unauthorized(repository.ACCOUNT_GONE)
+    user, counts = found
     tokens.refresh(user, utcnow())  # /me shows this month's balance, reset lazily (tokens.py)
     return views.private_user(uow.session, user, counts)
 
@@ -95,7 +155,7 @@ def get_public_profile(uow: UnitOfWork, user_id: str) -> views.PublicUser:
 
 
 def update_profile(uow: UnitOfWork, actor_id: str, changes: ProfileChanges) -> views.PrivateUser:
-    user = tokens.refresh(repository.require_user(uow.session, actor_id), utcnow())
+    user = tokens.refresh(repository.require_actor(uow.session, actor_id), utcnow())
     for field, value in changes.values.items():
         setattr(user, field, value)
     uow.session.flush()
@@ -114,5 +174,6 @@ def usernames(uow: UnitOfWork, user_ids: list[str]) -> dict[str, str | None]:
                            {"user_ids": [f"a list of at most {USERNAMES_MAX} ids"]})
     wanted = {str(user_id): parse_id(user_id) for user_id in user_ids}
     found = dict(uow.session.execute(select(User.id, User.username).where(
-        User.id.in_({canonical for canonical in wanted.values() if canonical}))).all())
+        User.id.in_({canonical for canonical in wanted.values() if canonical}),
+        User.deleted_at.is_(None))).all())  # a deleted account's tombstone row names nobody
     return {asked: found.get(canonical) if canonical else None for asked, canonical in wanted.items()}

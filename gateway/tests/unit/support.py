@@ -13,14 +13,24 @@ SECRET = "unit-test-secret-" + "s" * 60  # long enough for HS512 too (a refused 
 USER_ID = "6f1c2a3e-0000-4000-8000-000000000001"
 
 
+ACTOR_CHECK = ("accounts", "verify_actor")
+
+
 class FakeRpc:
-    """Answers calls from ``answers[(service, method)]`` (a value, an exception or a callable)."""
+    """Answers calls from ``answers[(service, method)]`` (a value, an exception or a callable).
+
+    ``login_required``'s check that the caller's account exists is recorded in ``actor_checks``, not
+    ``calls`` (so tests of a view see its own calls), and passes unless ``answers`` says otherwise."""
 
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
+        self.actor_checks: list[str] = []
         self.answers: dict[tuple[str, str], Any] = {}
 
     def call(self, service, method, args=(), kwargs=None, context=None, timeout=None):
+        if (service, method) == ACTOR_CHECK and ACTOR_CHECK not in self.answers:
+            self.actor_checks.append((kwargs or {})["actor_id"])
+            return None
         self.calls.append({"service": service, "method": method, "args": list(args), "kwargs": kwargs or {},
                            "context": context or {}})
         answer = self.answers.get((service, method))

@@ -29,16 +29,22 @@ def test_register_is_201_with_the_user_and_never_a_hash(http, rpc):
                               "client_ip": "203.0.113.9"}
 
 
+SESSION_ID = "5e55e55e-0000-4000-8000-000000000005"
+
+
 def test_login_returns_a_bearer_token_for_the_account(http, rpc, app):
-    rpc.answers[("accounts", "authenticate")] = private_user()
+    rpc.answers[("accounts", "login")] = {"user": private_user(), "session_id": SESSION_ID,
+                                          "refresh_token": "r1", "refresh_expires_in": 2592000}
     response = http.post("/api/v1/auth/login", json={"email": "ana@example.com", "password": "pw"})
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"access_token", "token_type", "expires_in"}
+    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in"}
     assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    assert (body["refresh_token"], body["refresh_expires_in"]) == ("r1", 2592000)
     claims = jwt.decode(body["access_token"], SECRET, algorithms=["HS256"], audience="beatpass-api",
                         issuer="beatpass")
     assert claims["sub"] == USER_ID and claims["exp"] - claims["iat"] == 3600 and claims["jti"]
+    assert claims["sid"] == SESSION_ID
     assert "roles" not in claims
     assert only_call(rpc)["kwargs"]["client_ip"] == "127.0.0.1"
     # and the token is accepted

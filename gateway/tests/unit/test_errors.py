@@ -47,7 +47,7 @@ def test_each_remote_error_becomes_its_status_and_body(http, rpc, name):
 
 @pytest.mark.parametrize("retry_after, seconds", [(30, 30), ("7", 7), (1.2, 2)])
 def test_too_many_requests_carries_retry_after_in_the_header_and_the_details_alike(http, rpc, retry_after, seconds):
-    rpc.answers[("accounts", "authenticate")] = contract.TooManyRequests("slow down", {"retry_after": retry_after})
+    rpc.answers[("accounts", "login")] = contract.TooManyRequests("slow down", {"retry_after": retry_after})
     response = http.post("/api/v1/auth/login", json={"email": "a@example.com", "password": "x"})
     assert response.status_code == 429
     assert response.headers["Retry-After"] == str(seconds)
@@ -55,7 +55,7 @@ def test_too_many_requests_carries_retry_after_in_the_header_and_the_details_ali
 
 
 def test_a_remote_unauthorized_still_challenges(http, rpc):
-    rpc.answers[("accounts", "authenticate")] = contract.Unauthorized("wrong email or password")
+    rpc.answers[("accounts", "login")] = contract.Unauthorized("wrong email or password")
     response = http.post("/api/v1/auth/login", json={"email": "a@example.com", "password": "x"})
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -109,11 +109,11 @@ def test_a_views_own_404_keeps_its_message(app):
 
 
 def test_405_is_json_and_says_what_is_allowed(http):
-    response = http.delete("/api/v1/me")
+    response = http.put("/api/v1/me")
     assert response.status_code == 405
     assert response.get_json() == {"error": "method_not_allowed",
-                                   "message": "DELETE is not allowed on /api/v1/me; use GET",
-                                   "details": {"method": "DELETE", "path": "/api/v1/me", "allowed": ["GET"]}}
+                                   "message": "PUT is not allowed on /api/v1/me; use DELETE, GET",
+                                   "details": {"method": "PUT", "path": "/api/v1/me", "allowed": ["DELETE", "GET"]}}
     assert "GET" in response.headers["Allow"]
 
 

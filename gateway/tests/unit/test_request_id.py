@@ -63,7 +63,7 @@ def test_probes_are_logged_at_debug_even_when_not_ready(http, rpc, caplog):
 
 def test_a_wrong_password_is_info_and_a_failing_service_is_an_error(http, rpc, caplog):
     caplog.set_level(logging.DEBUG, logger="gateway.access")
-    rpc.answers[("accounts", "authenticate")] = Unauthorized("invalid email or password")
+    rpc.answers[("accounts", "login")] = Unauthorized("invalid email or password")
     login = http.post("/api/v1/auth/login", json={"email": "ana@example.com", "password": "not-her-password"})
     assert login.status_code == 401
     rpc.answers[("accounts", "get_user")] = ServiceUnavailable("accounts is not answering")

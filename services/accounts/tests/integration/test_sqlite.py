@@ -2,11 +2,12 @@
 databases (keyset pages, ON CONFLICT, partial unique indexes, time windows) work on it too."""
 import pytest
 
-from services.accounts import admin, follows, producer_program, schemas, users
+from services.accounts import admin, follows, producer_program, schemas, sessions, users
 from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.tests.integration.test_producer_program import become_producer, page_available
 from services.contracts.errors import Conflict, TooManyRequests, Unauthorized
 from tests.support.services import sqlite_unit_of_work
+from services.common.clock import utcnow
 
 pytestmark = pytest.mark.integration
 
@@ -55,10 +56,24 @@ def test_producer_program_on_sqlite(sqlite_uow):
 
 
 def test_failed_logins_lock_on_sqlite(sqlite_uow):
-    email = new_email()
+    email, ip = new_email(), new_ip()
     register(sqlite_uow, email)
     for _ in range(5):
         with pytest.raises(Unauthorized):
-            users.authenticate(sqlite_uow, schemas.load_credentials(email, "wrong password", new_ip()))
+            users.authenticate(sqlite_uow, schemas.load_credentials(email, "wrong password", ip))
     with pytest.raises(TooManyRequests):
-        users.authenticate(sqlite_uow, schemas.load_credentials(email, PASSWORD, new_ip()))
+        users.authenticate(sqlite_uow, schemas.load_credentials(email, PASSWORD, ip))
+    assert users.authenticate(sqlite_uow, schemas.load_credentials(email, PASSWORD, new_ip()))["email"] == email
+
+
+def test_refresh_tokens_rotate_on_sqlite(sqlite_uow):
+    email = new_email()
+    register(sqlite_uow, email)
+    session = users.login(sqlite_uow, schemas.load_credentials(email, PASSWORD, new_ip()))
+    sqlite_uow.commit()
+    renewed = sessions.rotate(sqlite_uow, session["refresh_token"], utcnow())
+    sqlite_uow.commit()
+    with pytest.raises(Unauthorized):
+        sessions.rotate(sqlite_uow, session["refresh_token"], utcnow())
+    with pytest.raises(Unauthorized):
+        sessions.rotate(sqlite_uow, renewed["refresh_token"], utcnow())

@@ -100,7 +100,7 @@ def test_get_user_returns_the_private_user(accounts):
 
 @pytest.mark.parametrize("user_id", [str(uuid.uuid4()), "not-a-uuid", None])
 def test_unknown_users_are_not_found(accounts, user_id):
-    with pytest.raises(NotFound):
+    with pytest.raises(Unauthorized):  # the caller's own account: its token names nobody (issue #8)
         accounts.get_user(actor_id=user_id)
     with pytest.raises(NotFound):
         accounts.get_public_profile(user_id=user_id)
@@ -141,6 +141,6 @@ def test_update_profile_refuses_unknown_fields_and_changes_nothing(accounts, cha
     assert accounts.get_user(actor_id=user["id"]) == user
 
 
-def test_update_profile_of_an_unknown_user_is_not_found(accounts):
-    with pytest.raises(NotFound):
+def test_update_profile_of_an_unknown_user_is_unauthorized(accounts):
+    with pytest.raises(Unauthorized):  # the caller's own account: its token names nobody
         accounts.update_profile(actor_id=str(uuid.uuid4()), changes={"name": "Ada"})

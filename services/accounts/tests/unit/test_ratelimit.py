@@ -44,21 +44,34 @@ def test_a_zero_limit_is_disabled():
 
 
 def test_limits_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("RATE_LOGIN_FAILURES_PER_EMAIL", "7")
+    monkeypatch.setenv("RATE_LOGIN_FAILURES_PER_EMAIL_AND_IP", "4")
+    monkeypatch.setenv("RATE_LOGIN_FAILURES_PER_EMAIL_TOTAL", "27")
     monkeypatch.setenv("RATE_LOGINS_PER_IP", "70")
     monkeypatch.setenv("RATE_REGISTRATIONS_PER_IP", "17")
     monkeypatch.setenv("RATE_WINDOW_S", "90")
-    assert ratelimit.failed_logins_per_email() == Limit("login_failures:email", 7, 90)
+    assert ratelimit.failed_logins_per_email_and_ip() == Limit("login_failures:email_ip", 4, 90)
+    assert ratelimit.failed_logins_per_email() == Limit("login_failures:email", 27, 90)
     assert ratelimit.logins_per_ip() == Limit("logins:ip", 70, 90)
     assert ratelimit.registrations_per_ip() == Limit("registrations:ip", 17, 90)
 
 
 def test_documented_defaults(monkeypatch):
-    for name in ("RATE_LOGIN_FAILURES_PER_EMAIL", "RATE_LOGINS_PER_IP", "RATE_REGISTRATIONS_PER_IP", "RATE_WINDOW_S"):
+    for name in ("RATE_LOGIN_FAILURES_PER_EMAIL_AND_IP", "RATE_LOGIN_FAILURES_PER_EMAIL_TOTAL", "RATE_LOGINS_PER_IP",
+                 "RATE_REGISTRATIONS_PER_IP", "RATE_WINDOW_S", "RATE_LOGIN_LOCKOUT_S", "RATE_LOGIN_LOCKOUT_MAX_S"):
         monkeypatch.delenv(name, raising=False)
-    limits = (ratelimit.failed_logins_per_email(), ratelimit.logins_per_ip(), ratelimit.registrations_per_ip())
-    assert [limit.max_hits for limit in limits] == [5, 100, 30]
+    limits = (ratelimit.failed_logins_per_email_and_ip(), ratelimit.failed_logins_per_email(),
+              ratelimit.logins_per_ip(), ratelimit.registrations_per_ip())
+    assert [limit.max_hits for limit in limits] == [5, 20, 100, 30]
     assert {limit.window_s for limit in limits} == {60}
+    assert (ratelimit.lockout_s(), ratelimit.lockout_max_s()) == (60, 3600)
+
+
+def test_each_lockout_doubles_up_to_the_maximum(monkeypatch):
+    monkeypatch.setenv("RATE_LOGIN_LOCKOUT_S", "60")
+    monkeypatch.setenv("RATE_LOGIN_LOCKOUT_MAX_S", "3600")
+    assert [ratelimit.lockout_duration_s(strikes) for strikes in range(8)] == [60, 120, 240, 480, 960, 1920,
+                                                                               3600, 3600]
+    assert ratelimit.lockout_duration_s(10_000) == 3600
 
 
 def test_keys_are_stored_hashed():
