@@ -126,9 +126,10 @@ def test_a_worker_whose_master_died_exits_despite_a_request_that_never_ends(tmp_
            "GATEWAY_GRACEFUL_TIMEOUT_S": "1", MARKER: marker}
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as out:
-        master = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(config.ROOT / "deploy" / "gunicorn.conf.py"),
-                                   "tests.support.stuck_wsgi:app"], env=env, cwd=config.ROOT, stdout=out,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        command = [sys.executable, "-m", "gunicorn", "-c", str(config.ROOT / "deploy" / "gunicorn.conf.py"),
+                   "tests.support.stuck_wsgi:app"]
+        master = subprocess.Popen(command, env=env, cwd=config.ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
     try:
         def answers() -> bool:
             assert master.poll() is None, log.read_text()
