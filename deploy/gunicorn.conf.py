@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import traceback
 from datetime import datetime, timezone
 
@@ -161,3 +162,22 @@ class JsonLogger(Logger):
 
 
 logger_class = JsonLogger
+
+
+def worker_exit(server, worker) -> None:
+    """At the very end of a worker process, leave at once instead of through interpreter shutdown.
+
+    By now the worker has served its in-flight requests (up to graceful_timeout) and closed its sockets.
+    Interpreter shutdown would then join every request thread, and one stuck for good (say, on a broker
+    that stopped answering) would keep the worker alive forever — deaf to SIGTERM, its parent gone,
+    still holding the gateway's port. gunicorn also calls this hook in the master for a worker it reaped:
+    there it does nothing.
+    """
+    if os.getpid() != worker.pid:
+        return
+    exc = sys.exc_info()[1]  # the SystemExit the worker is leaving with
+    code = exc.code if isinstance(exc, SystemExit) and isinstance(exc.code, int) else (0 if exc is None else 1)
+    logging.shutdown()  # flush every handler, gunicorn's "Worker exiting" line included
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code & 0xFF)

@@ -7,7 +7,7 @@ It has no RPC beyond ``ping``: it hears ``track_uploaded`` / ``track_deleted`` a
 per process at a time (``offhub``)."""
 from __future__ import annotations
 
-from services.audio import erasure, validation
+from services.audio import erasure, renditions, validation
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
 from services.contracts.events import TRACK_DELETED, TRACK_UPLOADED, USER_DELETED
@@ -17,6 +17,7 @@ class AudioService:
     name = "audio"
 
     db = Database()
+    stale_parts = renditions.StalePartSweeper()
 
     @rpc
     def ping(self) -> str:

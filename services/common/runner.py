@@ -1,7 +1,9 @@
 """Run one service: ``python -m services.common.runner accounts``.
 
 Configuration comes from the environment (README: Configuration). SIGTERM/SIGINT stop the
-service gracefully: running workers finish, unacked messages go back to their queues.
+service gracefully: running workers finish, unacked messages go back to their queues. A lost broker
+connection is survived (the service reconnects); an error that kills the service container ends the
+process with exit code 1, for its supervisor to restart it.
 """
 import services.common  # noqa: F401 - first: silences eventlet's import-time deprecation warning
 import eventlet  # noqa: E402
@@ -53,7 +55,13 @@ def main(argv=None) -> None:
         raise SystemExit(f"{args.service}: cannot reach RabbitMQ at {config.amqp_uri()} ({exc}); "
                          "start it (make broker) or set AMQP_URI") from None
     log.info("service started", extra={"amqp": config.amqp_uri().split("@")[-1]})
-    runner.wait()
+    try:
+        runner.wait()
+    except Exception:
+        # the container died on an error it cannot survive: leave with a non-zero code, so the supervisor
+        # (make run, Kubernetes) starts a fresh process and the broker redelivers what was unacked
+        log.exception("service stopped on an unexpected error; exiting so that it is restarted")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ class TcpProxy:
         self.listener.listen(16)
         self.port = self.listener.getsockname()[1]
         self.up = True
+        self._closing = False
         self._connections: list[socket.socket] = []
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -23,6 +24,10 @@ class TcpProxy:
             try:
                 client, _ = self.listener.accept()
             except OSError:
+                return
+            if self._closing:  # woken by close(): this thread owns the listener, so it closes it
+                client.close()
+                self.listener.close()
                 return
             if not self.up:
                 client.close()
@@ -42,14 +47,18 @@ class TcpProxy:
         try:
             while chunk := source.recv(65536):
                 sink.sendall(chunk)
-        except (OSError, EOFError):  # the other side (or go_down) closed it
+        except (OSError, EOFError):  # the other side (or go_down) shut it
             pass
         finally:
+            # shut both down (the other pipe's recv then ends), but close only the socket this thread reads:
+            # under eventlet, closing a socket another green thread waits on leaves that waiter registered
+            # on a number the next socket or database connection gets, which then fails as a second reader
             for s in (source, sink):
                 try:
-                    s.close()
+                    s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+            source.close()
 
     def go_down(self) -> None:
         """Refuse new connections and cut the open ones, as a dead broker would."""
@@ -57,8 +66,7 @@ class TcpProxy:
         with self._lock:
             for conn in self._connections:
                 try:
-                    conn.shutdown(socket.SHUT_RDWR)
-                    conn.close()
+                    conn.shutdown(socket.SHUT_RDWR)  # its pipe thread then closes it (see _pipe)
                 except OSError:
                     pass
             self._connections.clear()
@@ -68,4 +76,8 @@ class TcpProxy:
 
     def close(self) -> None:
         self.go_down()
-        self.listener.close()
+        self._closing = True
+        try:  # wake the accept thread rather than closing the socket it waits on (see _pipe)
+            socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+        except OSError:
+            self.listener.close()

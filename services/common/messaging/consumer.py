@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from nameko.messaging import Consumer
 
 from services.common import config
+from services.common.messaging import settle
 from services.common.messaging.publisher import ConfirmedPublisher
 from services.common.messaging.topology import dead_queue, main_queue, retry_queue
 from services.contracts.events import EventType, validate_event
@@ -55,16 +56,17 @@ class EventConsumer(Consumer):
         super().handle_message(body, message)
 
     def handle_message_processed(self, message, result=None, exc_info=None) -> None:
+        # settle.ack / settle.requeue: a broker connection lost meanwhile must not kill the service
         if exc_info is None:
-            self.queue_consumer.ack_message(message)
+            settle.ack(self.queue_consumer, message)
             return
         try:
             self._retry_or_park(message, exc_info)
         except Exception:
             log.exception("could not move failed %s message aside; requeueing it", self.event_type.name)
-            self.queue_consumer.requeue_message(message)
+            settle.requeue(self.queue_consumer, message)
             return
-        self.queue_consumer.ack_message(message)
+        settle.ack(self.queue_consumer, message)
 
     def _retry_or_park(self, message, exc_info) -> None:
         service = self.container.service_name
