@@ -7,8 +7,8 @@ the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exerci
 Safe to run twice: existing demo accounts are logged in, not duplicated. It ends by printing the accounts it
 used and made (the admin, the producers, the paid listeners), with their passwords: they are demo accounts.
 
-The admin is ``BEATPASS_ADMIN_EMAIL`` / ``BEATPASS_ADMIN_PASSWORD``: the admin the platform's accounts service
-ensures at start from the same two variables. Nothing runs on this machine but HTTP calls, so the platform may be
+The admin is ``BEATPASS_ADMIN_EMAIL`` / ``BEATPASS_ADMIN_PASSWORD`` (an admin of the platform), else the local admin
+this checkout's ``make run`` made (``devtools/local_admin.py``). Nothing runs on this machine but HTTP calls, so the platform may be
 anywhere.
 """
 from __future__ import annotations
@@ -25,7 +25,8 @@ import requests
 from rich.console import Console
 from rich.progress import track
 
-from services.common import config  # noqa: F401  (also silences eventlet's import-time deprecation warning)
+from devtools import local_admin
+from services.common import config  # first of ours: also silences eventlet's import-time deprecation warning
 
 console = Console()
 PASSWORD = "demo-passphrase-2026"
@@ -83,9 +84,12 @@ class Client:
 def admin_credentials() -> tuple[str, str]:
     """The admin the platform ensures at start; the demo has no other way in (it may run on another machine)."""
     email, password = os.environ.get("BEATPASS_ADMIN_EMAIL", ""), os.environ.get("BEATPASS_ADMIN_PASSWORD", "")
+    if not (email or password):  # this checkout's own make run made one (devtools/local_admin.py)
+        email, password = local_admin.load(config.var_dir()) or ("", "")
     if not (email and password):
         raise DemoError(
-            "set BEATPASS_ADMIN_EMAIL and BEATPASS_ADMIN_PASSWORD to an admin of the platform (the demo approves "
+            "no admin to approve producers with: against this checkout's make run, start it once (it makes a local "
+            "admin); else set BEATPASS_ADMIN_EMAIL and BEATPASS_ADMIN_PASSWORD to an admin of the platform (the demo approves "
             "its producers as that admin). The platform creates that admin when its accounts service starts with "
             "the same two variables, e.g. BEATPASS_ADMIN_EMAIL=admin@example.com "
             "BEATPASS_ADMIN_PASSWORD='a long passphrase' make run, then the same two for make demo.")

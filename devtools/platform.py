@@ -24,6 +24,7 @@ from typing import IO, Callable
 
 import requests
 
+from devtools import local_admin
 from services.common import config
 
 ROOT = config.ROOT
@@ -252,12 +253,17 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)  # also when started in the background, where SIGINT is ignored
     fake_stripe = start_billing(platform, console)
+    admin = local_admin.configure(platform.env, Path(platform.env.get("BEATPASS_VAR_DIR") or config.var_dir()))
     try:
         platform.start()
         with console.status("Starting services and the gateway…"):
             platform.wait_ready()
         console.print(f"[green]BeatPass is up[/green] at {platform.url}  "
                       f"(API docs: {platform.url}/api/v1/docs) — Ctrl-C stops everything.")
+        if admin is not None:
+            console.print(f"Local admin: {admin[0]} / {admin[1]} (kept in var/{local_admin.FILE_NAME}; "
+                          "set BEATPASS_ADMIN_EMAIL / BEATPASS_ADMIN_PASSWORD to choose your own).",
+                          markup=False, highlight=False)
         failure = platform.wait_for_failure()
         console.print(f"{failure}\nStopping the rest.", style="red", markup=False, highlight=False)
         return 1

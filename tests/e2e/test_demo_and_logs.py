@@ -99,9 +99,9 @@ def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fres
     assert serious_lines(fresh) == []
 
 
-def test_make_demo_says_what_to_set_without_an_admin(fresh):
+def test_make_demo_says_what_to_set_without_an_admin(fresh, tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("BEATPASS_ADMIN_")}
-    env["BEATPASS_URL"] = fresh.url
+    env["BEATPASS_URL"], env["BEATPASS_VAR_DIR"] = fresh.url, str(tmp_path)  # no local admin file either
     demo = subprocess.run([sys.executable, "-m", "devtools.demo"], env=env, cwd=config.ROOT, capture_output=True,
                           text=True, timeout=60)
     assert demo.returncode == 1
