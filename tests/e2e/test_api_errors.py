@@ -54,7 +54,7 @@ def test_a_mistyped_path_is_the_apis_json_404_before_authentication(api: Api):
     assert body["message"].startswith(f"no such endpoint: PUT {path}")
     assert body["details"]["expected"] == {"kind": ["tracks", "collections", "producers"]}
     wrong_method = api.post("me")
-    assert wrong_method.status_code == 405 and wrong_method.json()["details"]["allowed"] == ["GET"]
+    assert wrong_method.status_code == 405 and wrong_method.json()["details"]["allowed"] == ["DELETE", "GET"]
 
 
 def test_an_upload_built_from_the_spec_example_is_accepted_and_found_by_the_producers_user_id(
