@@ -31,7 +31,7 @@ import eventlet.semaphore
 import eventlet.tpool
 import soundfile
 
-from services.common import config
+from services.common import config, watchdog
 
 T = TypeVar("T")
 
@@ -72,6 +72,8 @@ def run(fn: Callable[..., T], *args) -> T:
 @contextmanager
 def heavy_slot() -> Iterator[None]:
     """Hold one of the process's ``AUDIO_CONCURRENCY`` slots for the work on one file (a green
-    semaphore: taken and given back on the hub only)."""
+    semaphore: taken and given back on the hub only). The watchdog times the handler from here:
+    waiting for a slot behind other files is not being stuck."""
     with _slots():
+        watchdog.restart_clock()
         yield

@@ -4,6 +4,10 @@ Both run the method inside the worker's unit of work: commit when it returns, ro
 raises — before nameko sends the RPC reply or acks the event, so a caller never sees a result
 that was not committed. ``event_handler`` also makes the handler idempotent: the event's id is
 recorded in the same transaction as its effect, and a redelivered event is skipped.
+
+Both register the running worker with the ``watchdog``. Every service's ``ping`` (the gateway's
+readiness probe) answers a ``ServiceError`` naming the stuck handlers while any handler runs past
+its limit.
 """
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ import logging
 
 from nameko.rpc import rpc as nameko_rpc
 
+from services.common import watchdog
 from services.common.db import UnitOfWork
 from services.common.logs import set_request_id
 from services.common.messaging.consumer import EventConsumer, check_contract
+from services.contracts.errors import ServiceError
 from services.contracts.events import EventType
 
 log = logging.getLogger(__name__)
@@ -37,10 +43,24 @@ def _in_transaction(service, call):
         raise
 
 
+READINESS_PROBE = "ping"
+
+
+def _check_ready(service: str) -> None:
+    problem = watchdog.readiness(service)
+    if problem is not None:
+        raise ServiceError(f"{service} is not ready: {problem}", {"service": service, "problem": problem})
+
+
 def rpc(fn):
     @functools.wraps(fn)
     def wrapper(self, *args, **kwargs):
-        return _in_transaction(self, lambda: fn(self, *args, **kwargs))
+        service = type(self).name
+        if fn.__name__ == READINESS_PROBE:
+            _check_ready(service)  # the probe itself is not timed: it reports the others
+            return _in_transaction(self, lambda: fn(self, *args, **kwargs))
+        with watchdog.tracked(f"{service}.{fn.__name__}"):
+            return _in_transaction(self, lambda: fn(self, *args, **kwargs))
 
     return nameko_rpc(wrapper)
 
@@ -67,7 +87,8 @@ def event_handler(event_type: EventType):
                 uow.mark_processed(event["event_id"], consumer)
                 return result
 
-            return _in_transaction(self, handle)
+            with watchdog.tracked(consumer):
+                return _in_transaction(self, handle)
 
         return EventConsumer.decorator(event_type)(wrapper)
 
