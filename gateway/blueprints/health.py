@@ -26,13 +26,15 @@ def _ping(service: str, timeout: float) -> str:
     except ServiceUnavailable:
         return "unavailable"
     except ServiceError as exc:
-        return f"error: {exc.code}"
+        # a service whose watchdog found a stuck handler says which (services.common.watchdog)
+        return exc.details.get("problem") or f"error: {exc.code}"
     return "ok" if answer == "pong" else "unexpected answer"
 
 
 @bp.get("/ready")
 @doc("Readiness: the broker and every service answer a ping", ok=(200, Readiness),
-     description="503 names each failing check in details.checks.")
+     description="503 names each failing check in details.checks. A service with a handler running past "
+                 "its HANDLER_STUCK_S names it: `stuck handler: audio.on_track_uploaded running for 612 s`.")
 def ready() -> ResponseReturnValue:
     client: RpcClient = current_app.extensions["rpc"]
     timeout = current_app.config["READY_TIMEOUT_S"]

@@ -35,7 +35,8 @@ def validate(db: UnitOfWork, event: dict[str, Any]) -> None:
     db.rollback()
     keys = renditions.keys_for(track_id)
     try:
-        processed = offhub.run_heavy(pipeline.process, source, store, keys, Limits.from_env())
+        with offhub.heavy_slot():
+            processed = pipeline.process(source, store, keys, Limits.from_env())
     except Rejection as rejection:
         _reject(db, store, track_id, rejection.code, rejection.message, rejection.details)
         return

@@ -9,6 +9,10 @@ recorded in the same transaction as its effect, and a redelivered event is skipp
 published raise inside the worker, which kills the service. Here the reply is dropped with a warning
 (the caller times out, as it would with the broker down anyway) and the service's consumer reconnects
 when the broker is back.
+
+Both register the running worker with the ``watchdog``. Every service's ``ping`` (the gateway's
+readiness probe) answers a ``ServiceError`` naming the stuck handlers while any handler runs past
+its limit.
 """
 from __future__ import annotations
 
@@ -20,10 +24,12 @@ from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_
                               LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY)
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
+from services.common import watchdog
 from services.common.db import UnitOfWork
 from services.common.logs import set_request_id
 from services.common.messaging import settle
 from services.common.messaging.consumer import EventConsumer, check_contract
+from services.contracts.errors import ServiceError
 from services.contracts.events import EventType
 
 log = logging.getLogger(__name__)
@@ -89,10 +95,24 @@ class SurvivingRpc(Rpc):
     rpc_consumer = SurvivingRpcConsumer()
 
 
+READINESS_PROBE = "ping"
+
+
+def _check_ready(service: str) -> None:
+    problem = watchdog.readiness(service)
+    if problem is not None:
+        raise ServiceError(f"{service} is not ready: {problem}", {"service": service, "problem": problem})
+
+
 def rpc(fn):
     @functools.wraps(fn)
     def wrapper(self, *args, **kwargs):
-        return _in_transaction(self, lambda: fn(self, *args, **kwargs))
+        service = type(self).name
+        if fn.__name__ == READINESS_PROBE:
+            _check_ready(service)  # the probe itself is not timed: it reports the others
+            return _in_transaction(self, lambda: fn(self, *args, **kwargs))
+        with watchdog.tracked(f"{service}.{fn.__name__}"):
+            return _in_transaction(self, lambda: fn(self, *args, **kwargs))
 
     return SurvivingRpc.decorator(wrapper)
 
@@ -119,7 +139,8 @@ def event_handler(event_type: EventType):
                 uow.mark_processed(event["event_id"], consumer)
                 return result
 
-            return _in_transaction(self, handle)
+            with watchdog.tracked(consumer):
+                return _in_transaction(self, handle)
 
         return EventConsumer.decorator(event_type)(wrapper)
 

@@ -3,7 +3,8 @@
 Configuration comes from the environment (README: Configuration). SIGTERM/SIGINT stop the
 service gracefully: running workers finish, unacked messages go back to their queues. A lost broker
 connection is survived (the service reconnects); an error that kills the service container ends the
-process with exit code 1, for its supervisor to restart it.
+process with exit code 1, and a handler stuck past its limit ends it too (``services.common.watchdog``),
+for its supervisor to restart it. Every line on stderr names the service (``services.common.logs``).
 """
 import services.common  # noqa: F401 - first: silences eventlet's import-time deprecation warning
 import eventlet  # noqa: E402
@@ -17,7 +18,7 @@ import signal  # noqa: E402
 
 from nameko.runners import ServiceRunner  # noqa: E402
 
-from services.common import config, logs  # noqa: E402
+from services.common import config, logs, watchdog  # noqa: E402
 
 log = logging.getLogger("beatpass.runner")
 
@@ -31,7 +32,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Run one BeatPass service.")
     parser.add_argument("service", choices=config.SERVICES)
     args = parser.parse_args(argv)
+    logs.name_stderr_lines(args.service)
     logs.configure(args.service, config.env("LOG_LEVEL", "INFO"))
+    watchdog.start_monitor(args.service)
 
     runner = ServiceRunner(config.nameko_config(args.service))
     runner.add_service(service_class(args.service))

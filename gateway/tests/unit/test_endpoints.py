@@ -5,6 +5,7 @@ import jwt
 import pytest
 
 from gateway.tests.unit.support import SECRET, USER_ID, application, bearer, private_user
+from services.contracts.errors import ServiceError
 
 OTHER_ID = "9b1c2a3e-0000-4000-8000-000000000002"
 APP_ID = application()["id"]
@@ -170,3 +171,12 @@ def test_ready_pings_every_service(http, rpc):
     response = http.get("/ready")
     assert response.status_code == 200
     assert response.get_json()["checks"] == {"broker": "ok", "accounts": "ok"}
+
+
+def test_ready_is_503_naming_a_service_with_a_stuck_handler(http, rpc):
+    problem = "stuck handler: accounts.login running for 131 s"
+    rpc.answers[("accounts", "ping")] = ServiceError(f"accounts is not ready: {problem}", {"problem": problem})
+    response = http.get("/ready")
+    assert response.status_code == 503
+    assert response.get_json()["details"]["checks"] == {"broker": "ok", "accounts": problem}
+    assert "accounts (stuck handler: accounts.login running for 131 s)" in response.get_json()["message"]

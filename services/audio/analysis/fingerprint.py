@@ -13,20 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess as _green_or_plain_subprocess
+import subprocess
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import corrupt
-
-try:  # this runs in a real OS thread (eventlet.tpool): use the blocking subprocess module, not the
-    # green one, whose waits would start an eventlet hub in that thread that never exits with it
-    from eventlet.patcher import original as _original
-
-    subprocess = _original("subprocess")
-except ImportError:  # pragma: no cover - eventlet is always installed with the services
-    subprocess = _green_or_plain_subprocess
 
 FPCALC = os.environ.get("FPCALC_BIN", "fpcalc")
 FPCALC_TIMEOUT_S = 120.0
@@ -52,6 +44,8 @@ class Match:
 
 
 def fingerprint(path: str | os.PathLike) -> Fingerprint:
+    """Run ``fpcalc`` on ``path``. Call it on the hub, not in an OS thread: in a monkey-patched
+    process ``subprocess`` waits with green sleeps and locks (see ``services.audio.offhub``)."""
     try:
         proc = subprocess.run([FPCALC, "-raw", "-length", "0", "-json", os.fspath(path)],
                               capture_output=True, timeout=FPCALC_TIMEOUT_S, check=False)

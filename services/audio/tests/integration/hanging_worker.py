@@ -20,7 +20,7 @@ from services.common import config  # noqa: E402
 
 def process_forever(source, *_args):
     Path(os.environ["AUDIO_TEST_STARTED"]).write_text(str(source))
-    threading.Event().wait()  # runs in a tpool OS thread: blocks it, not the hub
+    threading.Event().wait()  # a green wait (the process is monkey-patched): holds the message, not the hub
 
 
 def main() -> None:
