@@ -40,6 +40,7 @@ def main(argv=None) -> None:
     runner.add_service(service_class(args.service))
 
     stopping = []
+    started = []
 
     def shutdown(signum, _frame):
         # Ctrl-C reaches every process of make run's group, then the platform sends SIGTERM too: stop once
@@ -48,6 +49,8 @@ def main(argv=None) -> None:
             return
         stopping.append(signum)
         log.info("stopping on signal %s", signum)
+        if not started:  # still connecting (a broker that does not answer): nothing to drain, leave now
+            raise SystemExit(0)
         eventlet.spawn_n(runner.stop)
 
     signal.signal(signal.SIGTERM, shutdown)
@@ -57,6 +60,7 @@ def main(argv=None) -> None:
     except OSError as exc:
         raise SystemExit(f"{args.service}: cannot reach RabbitMQ at {config.amqp_uri()} ({exc}); "
                          "start it (make broker) or set AMQP_URI") from None
+    started.append(True)
     log.info("service started", extra={"amqp": config.amqp_uri().split("@")[-1]})
     try:
         runner.wait()

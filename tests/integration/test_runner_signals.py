@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,3 +36,26 @@ def test_sigint_then_sigterm_stops_a_service_cleanly(amqp_uri, tmp_path) -> None
                 service.wait()
     output = log.read_text()
     assert "stopping on signal 2" in output and "Traceback" not in output, output
+
+
+def test_sigterm_stops_a_service_still_waiting_for_the_broker(tmp_path) -> None:
+    """A broker that never answers keeps nameko retrying its connection; a stop signal must still end it."""
+    with socket.socket() as listener:  # a port that accepts nothing: bound, never listening
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+        env = {key: value for key, value in os.environ.items() if not key.endswith("_DATABASE_URL")}
+        env.update(AMQP_URI=f"amqp://guest:guest@127.0.0.1:{port}/", BEATPASS_VAR_DIR=str(tmp_path))
+        log = tmp_path / "catalog.log"
+        with log.open("wb") as out:
+            service = subprocess.Popen([sys.executable, "-m", "services.common.runner", "catalog"], env=env,
+                                       cwd=config.ROOT, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                time.sleep(4)  # well into its connection retries
+                assert service.poll() is None, log.read_text()
+                service.send_signal(signal.SIGTERM)
+                assert service.wait(timeout=10) == 0, log.read_text()
+            finally:
+                if service.poll() is None:
+                    service.kill()
+                    service.wait()
+    assert "stopping on signal 15" in log.read_text()

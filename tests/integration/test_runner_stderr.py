@@ -39,3 +39,13 @@ def test_an_uncaught_traceback_is_named_line_by_line(tmp_path) -> None:
     assert_named("accounts", lines)
     assert "[accounts] Traceback (most recent call last):" in lines
     assert lines[-1] == "[accounts] ValueError: Unknown level: 'CHATTY'"
+
+
+def test_the_gateways_stray_stderr_lines_are_named_too(tmp_path) -> None:
+    script = "import gateway.wsgi, sys, warnings; warnings.warn('a stray warning'); print('stray', file=sys.stderr)"
+    done = subprocess.run([sys.executable, "-c", script], cwd=config.ROOT, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "BEATPASS_VAR_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert "[gateway] stray" in lines and any("a stray warning" in line for line in lines), lines
+    assert_named("gateway", lines)
