@@ -1,7 +1,7 @@
 """The deployment files, checked without Docker or a cluster (none runs on the development machines).
 
 - docker-compose.yml is validated against the official Compose Specification JSON schema, the copy that
-  check-jsonschema (pinned in requirements.txt) vendors from compose-spec/compose-spec
+  check-jsonschema (pinned in requirements-dev.txt) vendors from compose-spec/compose-spec
   (schema/compose-spec.json), after the same variable interpolation Compose performs;
 - every service in ``services.common.config.SERVICES`` has a compose service and a Kubernetes Deployment, with
   the environment its code reads;
@@ -526,7 +526,8 @@ def test_dockerignore_sends_what_the_image_copies_and_nothing_private():
         assert sent_to_builder(needed, rules), needed
     for private in (".venv/bin/python", ".git/config", "var/accounts.db", "var/media/x.wav", "bench/out/r.json",
                     "services/accounts/tests/unit/test_x.py", "gateway/tests/unit/test_x.py",
-                    "services/common/__pycache__/config.cpython-311.pyc", "tests/e2e/conftest.py", ".env"):
+                    "services/common/__pycache__/config.cpython-311.pyc", "tests/e2e/conftest.py", ".env",
+                    "requirements-dev.txt"):
         assert not sent_to_builder(private, rules), f"{private} would be sent to the builder"
 
 
