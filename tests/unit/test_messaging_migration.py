@@ -1,7 +1,11 @@
 """The shared migration step for the messaging tables: it builds exactly what the messaging models describe,
 and every service's first migration uses it instead of a copy."""
+import shutil
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from alembic.script import ScriptDirectory
@@ -49,3 +53,32 @@ def test_every_service_first_migration_uses_the_shared_step(service):
             f"{service}'s first migration must import {step} from services.common.messaging.migration"
     assert "create_messaging_tables" in module.upgrade.__code__.co_names, f"{service}: upgrade() must call it"
     assert "drop_messaging_tables" in module.downgrade.__code__.co_names, f"{service}: downgrade() must call it"
+
+
+def test_a_generated_first_migration_calls_the_shared_steps(tmp_path):
+    """What `alembic revision --autogenerate` writes for a new service: its own table spelled out, the messaging
+    tables as the two shared calls; and the result builds exactly the models."""
+    scripts = tmp_path / "migrations"
+    (scripts / "versions").mkdir(parents=True)
+    shutil.copy2(config.ROOT / "services" / "audio" / "migrations" / "script.py.mako", scripts)
+    (scripts / "env.py").write_text(
+        "from sqlalchemy import Column, MetaData, String, Table\n"
+        "from services.common.migrations_env import run\n\n"
+        "metadata = MetaData()\n"
+        "Table('licences', metadata, Column('id', String(36), primary_key=True))\n"
+        "run(metadata)\n")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(scripts))
+    cfg.set_main_option("sqlalchemy.url", f"sqlite:///{tmp_path / 'new_service.db'}")
+
+    command.revision(cfg, message="initial", autogenerate=True, rev_id="0001")
+    [generated] = (scripts / "versions").glob("0001_*.py")
+    text = generated.read_text()
+    upgrade, downgrade = text.split("def downgrade")
+    assert "op.create_table('licences'" in upgrade and "create_messaging_tables()" in upgrade
+    assert "drop_messaging_tables()" in downgrade and "op.drop_table('licences')" in downgrade
+    assert "'outbox'" not in text and "'processed_events'" not in text
+    assert "from services.common.messaging.migration import create_messaging_tables, drop_messaging_tables" in text
+
+    command.upgrade(cfg, "head")
+    command.check(cfg)  # no drift: the generated migration builds the models and the messaging tables
