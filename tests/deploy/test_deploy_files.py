@@ -17,7 +17,6 @@ import ast
 import copy
 import datetime as dt
 import hashlib
-import importlib.metadata
 import importlib.resources
 import json
 import os
@@ -34,6 +33,7 @@ import yaml
 from jsonschema.validators import validator_for
 
 from services.common import config
+from tests.support.requirements import pins, third_party_imports
 
 ROOT = config.ROOT
 DEPLOY = ROOT / "deploy"
@@ -535,26 +535,9 @@ def test_code_in_the_image_imports_only_what_the_image_has():
     """Every absolute import in the shipped code is the standard library, a copied package, or a distribution
     pinned in requirements.txt — an import of devtools/ or tests/ would crash the container at start."""
     copied = {"services", "gateway", "deploy"}
-    pinned = {re.split(r"[=<>~!\[; ]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
-              for line in (ROOT / "requirements.txt").read_text().splitlines()
-              if line.strip() and not line.startswith("#")}
-    providers = importlib.metadata.packages_distributions()
-    problems = []
-    for path in shipped_python_files("services", "gateway", "deploy"):
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules = [node.module]
-            else:
-                continue
-            for module in modules:
-                top = module.split(".")[0]
-                if top in sys.stdlib_module_names or top in copied or top == "__future__":
-                    continue
-                dists = {d.lower().replace("_", "-") for d in providers.get(top, [])}
-                if not dists & pinned:
-                    problems.append(f"{path.relative_to(ROOT)}: import {module}")
+    pinned = pins(ROOT / "requirements.txt")
+    imported, problems = third_party_imports(shipped_python_files(*copied), copied, ROOT)
+    problems += [f"{where}: imports {name}" for name, where in imported.items() if name not in pinned]
     assert not problems, "imports the image cannot satisfy:\n" + "\n".join(problems)
 
 

@@ -7,44 +7,26 @@ both files).
 """
 from __future__ import annotations
 
-import ast
-import importlib.metadata
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
 
 from services.common import config
+from tests.support.requirements import pins, requirement_lines, third_party_imports, with_dependencies
 
 ROOT = config.ROOT
 RUNTIME = ROOT / "requirements.txt"
 DEV = ROOT / "requirements-dev.txt"
-LOCAL_PACKAGES = {"services", "gateway", "deploy", "devtools", "tests", "bench", "conftest"}
+PLATFORM_PACKAGES = {"services", "gateway", "deploy", "devtools"}
+TEST_PACKAGES = PLATFORM_PACKAGES | {"tests", "bench", "conftest"}
 # loaded by SQLAlchemy from the driver named in a database URL, never imported by our code
 DRIVERS = {"psycopg2-binary"}
 TEST_TOOLS = {"pytest", "pytest-timeout", "testcontainers", "check-jsonschema"}
 # devtools/infra.py starts the tests' servers (testcontainers); the rest of devtools is `make run` and `make demo`
 TEST_SERVERS = ROOT / "devtools" / "infra.py"
-
-
-def dist(name: str) -> str:
-    """A distribution's normalized name (PEP 503): ``ruamel.yaml`` and ``ruamel-yaml`` are one."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def requirement_lines(path: Path) -> list[str]:
-    return [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
-
-
-def pins(path: Path) -> set[str]:
-    """The distributions a requirements file pins (an ``-r`` line is not followed)."""
-    lines = [line for line in requirement_lines(path) if not line.startswith("-")]
-    assert all("==" in line for line in lines), f"{path.name}: every line pins one version (name==version)"
-    return {dist(line.split("==")[0]) for line in lines}
 
 
 def python_files(*roots: str) -> list[Path]:
@@ -60,41 +42,10 @@ def is_test_code(path: Path) -> bool:
     return "tests" in rel.parts or rel.parts[0] == "bench" or rel.name == "conftest.py" or path == TEST_SERVERS
 
 
-def imported_distributions(files: list[Path]) -> dict[str, str]:
-    """Distributions the files import (absolute imports) → the first file that imports each."""
-    providers = importlib.metadata.packages_distributions()
-    found: dict[str, str] = {}
-    for path in files:
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules = [node.module]
-            else:
-                continue
-            for module in modules:
-                top = module.split(".")[0]
-                if top in sys.stdlib_module_names or top in LOCAL_PACKAGES or top == "__future__":
-                    continue
-                assert top in providers, f"{path.relative_to(ROOT)}: no installed distribution provides {top!r}"
-                for name in providers[top]:
-                    found.setdefault(dist(name), path.relative_to(ROOT).as_posix())
-    return found
-
-
-def with_dependencies(names: set[str]) -> set[str]:
-    """The distributions and everything they need on this platform (no extras)."""
-    needed, todo = set(), list(names)
-    while todo:
-        name = todo.pop()
-        if name in needed:
-            continue
-        needed.add(name)
-        for line in importlib.metadata.requires(name) or []:
-            requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                todo.append(dist(requirement.name))
-    return needed
+def imported_distributions(files: list[Path], local: set[str]) -> dict[str, str]:
+    imported, unknown = third_party_imports(files, local, ROOT)
+    assert not unknown, "imports no installed distribution provides:\n" + "\n".join(unknown)
+    return imported
 
 
 def platform_code() -> list[Path]:
@@ -112,7 +63,7 @@ def code_of_tests() -> list[Path]:
 
 
 def test_the_runtime_file_pins_exactly_what_the_platform_runs():
-    imported = imported_distributions(platform_code())
+    imported = imported_distributions(platform_code(), PLATFORM_PACKAGES)
     needed = with_dependencies(set(imported) | DRIVERS)
     pinned = pins(RUNTIME)
     assert not pinned - needed, (
@@ -129,7 +80,7 @@ def test_the_test_tools_are_in_the_development_file_only():
 
 
 def test_the_two_files_cover_what_the_tests_import():
-    imported = imported_distributions(code_of_tests())
+    imported = imported_distributions(code_of_tests(), TEST_PACKAGES)
     needed = with_dependencies(set(imported))
     pinned = pins(RUNTIME) | pins(DEV)
     missing = {name: imported.get(name, "(a dependency)") for name in needed - pinned}
