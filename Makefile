@@ -2,7 +2,7 @@
 # assigns one, so `FOO=bar make run` always wins.
 PY := .venv/bin/python
 .DEFAULT_GOAL := help
-.PHONY: help venv broker postgres test-servers tools migrate run test test-unit demo bench dead-letters create-admin
+.PHONY: help venv venv-dev broker postgres test-servers tools migrate run test test-unit demo bench dead-letters create-admin
 
 help:
 	@echo "make run           set up, migrate and run every service + the gateway on http://127.0.0.1:8000"
@@ -12,8 +12,12 @@ help:
 	@echo "make dead-letters  list parked events (ARGS='replay --event NAME' to replay)"
 	@echo "make create-admin  create or promote an admin (ARGS='--email E --password P')"
 
+# what the platform runs (requirements.txt); the tests and benchmarks add requirements-dev.txt
 venv:
 	@scripts/ensure-venv.sh
+
+venv-dev:
+	@scripts/ensure-venv.sh --dev
 
 broker:
 	@scripts/ensure-broker.sh
@@ -35,16 +39,16 @@ migrate: venv
 run: venv broker tools migrate
 	@$(PY) -m devtools.platform
 
-test: venv test-servers tools
+test: venv-dev test-servers tools
 	@scripts/run-tests.sh
 
-test-unit: venv
+test-unit: venv-dev
 	@$(PY) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
 
 demo: venv
 	@$(PY) -m devtools.demo $(ARGS)
 
-bench: venv test-servers tools
+bench: venv-dev test-servers tools
 	@$(PY) -m bench $(ARGS)
 
 dead-letters: venv broker

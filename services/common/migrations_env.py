@@ -6,6 +6,7 @@ from sqlalchemy import MetaData, pool
 from sqlalchemy import create_engine
 
 from services.common.db import normalize_url
+from services.common.messaging.migration import use_the_shared_steps
 from services.common.messaging.models import MessagingBase
 
 
@@ -22,7 +23,7 @@ def run(metadata: MetaData) -> None:
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=targets, render_as_batch=is_sqlite,
-                          compare_type=True)
+                          compare_type=True, process_revision_directives=use_the_shared_steps)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

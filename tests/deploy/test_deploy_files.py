@@ -1,7 +1,7 @@
 """The deployment files, checked without Docker or a cluster (none runs on the development machines).
 
 - docker-compose.yml is validated against the official Compose Specification JSON schema, the copy that
-  check-jsonschema (pinned in requirements.txt) vendors from compose-spec/compose-spec
+  check-jsonschema (pinned in requirements-dev.txt) vendors from compose-spec/compose-spec
   (schema/compose-spec.json), after the same variable interpolation Compose performs;
 - every service in ``services.common.config.SERVICES`` has a compose service and a Kubernetes Deployment, with
   the environment its code reads;
@@ -17,7 +17,6 @@ import ast
 import copy
 import datetime as dt
 import hashlib
-import importlib.metadata
 import importlib.resources
 import json
 import os
@@ -34,6 +33,7 @@ import yaml
 from jsonschema.validators import validator_for
 
 from services.common import config
+from tests.support.requirements import pins, third_party_imports
 
 ROOT = config.ROOT
 DEPLOY = ROOT / "deploy"
@@ -526,7 +526,8 @@ def test_dockerignore_sends_what_the_image_copies_and_nothing_private():
         assert sent_to_builder(needed, rules), needed
     for private in (".venv/bin/python", ".git/config", "var/accounts.db", "var/media/x.wav", "bench/out/r.json",
                     "services/accounts/tests/unit/test_x.py", "gateway/tests/unit/test_x.py",
-                    "services/common/__pycache__/config.cpython-311.pyc", "tests/e2e/conftest.py", ".env"):
+                    "services/common/__pycache__/config.cpython-311.pyc", "tests/e2e/conftest.py", ".env",
+                    "requirements-dev.txt"):
         assert not sent_to_builder(private, rules), f"{private} would be sent to the builder"
 
 
@@ -534,26 +535,9 @@ def test_code_in_the_image_imports_only_what_the_image_has():
     """Every absolute import in the shipped code is the standard library, a copied package, or a distribution
     pinned in requirements.txt — an import of devtools/ or tests/ would crash the container at start."""
     copied = {"services", "gateway", "deploy"}
-    pinned = {re.split(r"[=<>~!\[; ]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
-              for line in (ROOT / "requirements.txt").read_text().splitlines()
-              if line.strip() and not line.startswith("#")}
-    providers = importlib.metadata.packages_distributions()
-    problems = []
-    for path in shipped_python_files("services", "gateway", "deploy"):
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules = [node.module]
-            else:
-                continue
-            for module in modules:
-                top = module.split(".")[0]
-                if top in sys.stdlib_module_names or top in copied or top == "__future__":
-                    continue
-                dists = {d.lower().replace("_", "-") for d in providers.get(top, [])}
-                if not dists & pinned:
-                    problems.append(f"{path.relative_to(ROOT)}: import {module}")
+    pinned = pins(ROOT / "requirements.txt")
+    imported, problems = third_party_imports(shipped_python_files(*copied), copied, ROOT)
+    problems += [f"{where}: imports {name}" for name, where in imported.items() if name not in pinned]
     assert not problems, "imports the image cannot satisfy:\n" + "\n".join(problems)
 
 

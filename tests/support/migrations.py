@@ -1,6 +1,9 @@
 """Checks every service's Alembic history must pass: it builds exactly the schema its models
 describe (``alembic check`` finds no drift), on PostgreSQL and on a fresh SQLite file, and it
-downgrades cleanly."""
+downgrades cleanly.
+
+A service's ``tests/integration/test_migrations.py`` runs them all by subclassing ``MigrationChecks``.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +13,9 @@ from sqlalchemy import create_engine, inspect
 
 from services.common.db import normalize_url
 from services.common.migrate import alembic_config, upgrade
+
+# what services.common.messaging.migration.create_messaging_tables() adds in every service's first migration
+MESSAGING_TABLES = frozenset({"outbox", "processed_events"})
 
 
 def tables(url: str) -> set[str]:
@@ -38,3 +44,26 @@ def assert_fresh_sqlite(service: str, tmp_path: Path, expected_tables: set[str])
     url = f"sqlite:///{tmp_path / 'nested' / f'{service}.db'}"
     upgrade(service, url)
     assert_matches_models(service, url, expected_tables)
+
+
+class MigrationChecks:
+    """Subclass as ``class TestMigrations(MigrationChecks)`` with ``service`` (its name in
+    ``services.common.config.SERVICES``) and ``tables`` (its own tables; the messaging ones are added)."""
+
+    service: str
+    tables: frozenset[str] | set[str]
+
+    @property
+    def expected_tables(self) -> set[str]:
+        return set(self.tables) | MESSAGING_TABLES
+
+    def test_the_service_database_matches_the_models(self, pg):
+        url = pg.create(f"{self.service}_models")
+        upgrade(self.service, url)
+        assert_matches_models(self.service, url, self.expected_tables)
+
+    def test_a_fresh_postgresql_database_upgrades_downgrades_and_upgrades_again(self, pg):
+        assert_round_trip(self.service, pg.create(f"{self.service}_migrations"), self.expected_tables)
+
+    def test_a_fresh_sqlite_file_upgrades_to_the_models(self, tmp_path):
+        assert_fresh_sqlite(self.service, tmp_path, self.expected_tables)
