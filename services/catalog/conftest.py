@@ -14,8 +14,8 @@ import pytest
 from kombu import Connection, Exchange, Queue
 from sqlalchemy.orm import sessionmaker
 
-from services.catalog import artists
 from services.catalog.service import CatalogService
+from services.catalog.tracks import artists
 from tests.support.services import ServiceCaller
 from services.common.db import make_engine
 from services.common.media import MediaStore

@@ -1,5 +1,5 @@
 """Paid plans with Stripe Billing: the plan list, Checkout, the billing portal, and applying a
-subscription state to a user (the rules live in ``billing_rules``; Stripe's events are read in
+subscription state to a user (the rules live in ``rules``; Stripe's events are read in
 ``stripe_events``). ``users.plan`` is the plan in force; ``billing_accounts`` holds the rest."""
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import stripe
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.accounts import billing_rules as rules
 from services.accounts import repository, tokens
-from services.accounts.billing_rules import Observation, SubscriptionState
-from services.accounts.models import BillingAccount, User
+from services.accounts.billing import rules
+from services.accounts.billing.models import BillingAccount
+from services.accounts.billing.rules import Observation, SubscriptionState
+from services.accounts.billing.stripe_client import BillingUrls, StripeBilling, require
+from services.accounts.models import User
 from services.accounts.plans import PLANS, Plan
-from services.accounts.stripe_client import BillingUrls, StripeBilling, require
 from services.common.clock import as_utc, iso_or_none, utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import envelope

@@ -1,4 +1,4 @@
-"""The subscription state machine, without I/O (DOMAIN.md: Accounts, roles and plans).
+"""The subscription state machine, without I/O (docs/business-rules.md "Accounts, roles and plans").
 
 Each Stripe event about a subscription becomes an ``Observation``; ``decide`` folds it into the
 stored ``SubscriptionState`` or refuses it as stale. The rules:

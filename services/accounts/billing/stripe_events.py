@@ -12,12 +12,13 @@ from typing import Any, Callable
 
 from sqlalchemy.exc import IntegrityError
 
-from services.accounts import billing, billing_schemas, repository
-from services.accounts import billing_rules as rules
-from services.accounts.billing_rules import Observation
-from services.accounts.models import ProcessedStripeEvent, StripeEffect, User
+from services.accounts import repository
+from services.accounts.billing import billing, schemas as billing_schemas, rules
+from services.accounts.billing.models import ProcessedStripeEvent, StripeEffect
+from services.accounts.billing.rules import Observation
+from services.accounts.billing.stripe_client import StripeBilling, plan_of_lookup_key, require
+from services.accounts.models import User
 from services.accounts.plans import PLANS
-from services.accounts.stripe_client import StripeBilling, plan_of_lookup_key, require
 from services.common.db import UnitOfWork
 from services.contracts.events import SUBSCRIPTION_PAID, SUBSCRIPTION_REFUNDED
 
@@ -160,7 +161,7 @@ def _invoice_event(uow: UnitOfWork, stripe_billing: StripeBilling | None, event:
         status=rules.ACTIVE if paid else rules.PAST_DUE, plan=plan,
         period_start=period.get("start"), period_end=period.get("end"),
     ))
-    # the pool counts base plan prices of invoices that took money (DOMAIN.md: Earnings)
+    # the pool counts base plan prices of invoices that took money (docs/business-rules.md "Earnings")
     if paid and plan is not None and invoice.get("amount_paid", 0) > 0 and period.get("start") and period.get("end") \
             and _first_effect(uow, event, SUBSCRIPTION_PAID.name, invoice["id"]):
         price = PLANS[plan].monthly_price

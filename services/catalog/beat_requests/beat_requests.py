@@ -1,4 +1,4 @@
-"""Beat requests (DOMAIN.md "Beat requests"): a listener pays tokens for a request with a lifetime,
+"""Beat requests (docs/business-rules.md "Beat requests"): a listener pays tokens for a request with a lifetime,
 producers see the open ones and respond with a published track of their own, the requester sees the
 responses, renews an expired request or deletes an active one for a (capped) refund.
 
@@ -17,17 +17,18 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.catalog import beat_request_rules as rules
-from services.catalog import notifications, repository
-from services.catalog.beat_request_schemas import MY_REQUESTS, OPEN_REQUESTS, RESPONSES, OpenRequestsQuery
-from services.common.sql import keyset_page
-from services.catalog.models import PUBLISHED, Artist, BeatRequest, BeatRequestResponse, Track
-from services.catalog.references import gone_as_not_found
-from services.catalog.schemas import invalid
+from services.catalog.beat_requests import rules, notifications
+from services.catalog.beat_requests.models import BeatRequest, BeatRequestResponse
+from services.catalog.beat_requests.schemas import MY_REQUESTS, OPEN_REQUESTS, RESPONSES, OpenRequestsQuery
+from services.catalog.shared.references import gone_as_not_found
+from services.catalog.tracks.models import PUBLISHED, Artist, Track
+from services.catalog.tracks import repository
 from services.common.clock import iso
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.common.persistence import new_id, parse_id
+from services.common.sql import keyset_page
+from services.common.validation import invalid
 from services.contracts.errors import ERRORS_BY_NAME, Conflict, Forbidden, NotFound
 from services.contracts.events import (BEAT_REQUEST_CREATED, BEAT_REQUEST_DELETED, BEAT_REQUEST_RENEWED,
                                        BEAT_REQUEST_RESPONDED)
@@ -178,7 +179,7 @@ def _published_track(session: Session, track_id: str, field: str, owner_id: str 
 # --- creating --------------------------------------------------------------------------------------
 
 def create(uow: UnitOfWork, tokens: Tokens, actor_id: str, data: dict[str, Any], now: datetime) -> BeatRequestView:
-    """Validated ``data`` (beat_request_schemas) → a stored, paid request, and notifications for the
+    """Validated ``data`` (schemas.py) → a stored, paid request, and notifications for the
     verified producers of its genre. Refusals (422, 402) store and spend nothing."""
     session = uow.session
     if data["reference_track_id"] is not None:
@@ -360,7 +361,7 @@ def renew(uow: UnitOfWork, tokens: Tokens, actor_id: str, request_id: str, now: 
 
 def delete(uow: UnitOfWork, tokens: Tokens, actor_id: str, request_id: str, now: datetime) -> Deleted:
     """An open request is refunded (capped by accounts at the plan's allowance); an expired one may be
-    deleted too, without a refund (DOMAIN.md: expired requests are not refunded)."""
+    deleted too, without a refund (docs/business-rules.md "Beat requests": expired requests are not refunded)."""
     row = _own(uow.session, actor_id, request_id)
     if rules.status(row.expires_at, row.deleted_at, now) == rules.OPEN:
         refund = tokens.refund(row.requester_user_id, row.id, rules.DELETE_PURPOSE)

@@ -10,13 +10,13 @@ from typing import Any, Iterable, TypedDict
 
 from sqlalchemy import func, select, update
 
-from services.catalog.beat_request_schemas import NOTIFICATIONS
-from services.common.sql import keyset_page
-from services.catalog.models import Notification
+from services.catalog.beat_requests.models import Notification
+from services.catalog.beat_requests.schemas import NOTIFICATIONS
 from services.common.clock import iso
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.common.persistence import parse_id
+from services.common.sql import keyset_page
 
 BEAT_REQUEST_MATCH = "beat_request_match"
 BEAT_REQUEST_RESPONSE = "beat_request_response"

@@ -1,11 +1,11 @@
-"""Pure beat-request rules (no I/O). DOMAIN.md "Beat requests" is the source of every number here;
+"""Pure beat-request rules (no I/O). docs/business-rules.md "Beat requests" is the source of every number here;
 where it is silent the choice is ours and written in the README ("Beat requests and notifications")."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from services.catalog import rules
+from services.catalog.tracks import rules
 from services.common.clock import as_utc
 
 #: lifetime in hours → tokens it costs

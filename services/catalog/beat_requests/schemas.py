@@ -6,10 +6,11 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from services.catalog import beat_request_rules as br
-from services.catalog.schemas import PageSchema, StrictSchema, load, optional_text, page_of, text
+from services.catalog.beat_requests import rules as br
+from services.catalog.shared.schemas import PageSchema, optional_text, page_of, text
 from services.common.fields import CanonicalId, StrictInteger
 from services.common.pagination import PageRequest
+from services.common.validation import StrictSchema, load
 
 OPEN_REQUESTS = "beat_requests:open"
 MY_REQUESTS = "beat_requests:mine"

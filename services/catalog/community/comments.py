@@ -6,10 +6,11 @@ from typing import TypedDict
 
 from sqlalchemy import func, select
 
-from services.catalog import repository
-from services.catalog.community_sql import newest_first
-from services.catalog.models import Comment, Track
-from services.catalog.references import gone_as_not_found
+from services.catalog.community.models import Comment
+from services.catalog.shared.queries import newest_first
+from services.catalog.shared.references import gone_as_not_found
+from services.catalog.tracks.models import Track
+from services.catalog.tracks import repository
 from services.common.clock import iso, utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest

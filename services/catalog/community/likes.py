@@ -14,10 +14,10 @@ from typing import Any, Callable, Sequence, TypedDict
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from services.catalog import repository, views
-from services.catalog.community_sql import insert_once, newest_first
-from services.catalog.models import (PUBLISHED, Artist, Collection, CollectionLike, ProducerLike, Repost, Track,
-                                     TrackLike)
+from services.catalog.community.models import CollectionLike, ProducerLike, Repost, TrackLike
+from services.catalog.shared.queries import insert_once, newest_first
+from services.catalog.tracks.models import PUBLISHED, Artist, Collection, Track
+from services.catalog.tracks import repository, views
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest

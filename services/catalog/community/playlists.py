@@ -13,11 +13,12 @@ from typing import Any, Sequence, TypedDict
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from services.catalog import repository, views
-from services.catalog.community_schemas import PLAYLIST_MAX_TRACKS
-from services.catalog.community_sql import newest_first
-from services.catalog.models import Playlist, PlaylistTrack, Track
-from services.catalog.references import gone_as_not_found
+from services.catalog.community.models import Playlist, PlaylistTrack
+from services.catalog.community.schemas import PLAYLIST_MAX_TRACKS
+from services.catalog.shared.queries import newest_first
+from services.catalog.shared.references import gone_as_not_found
+from services.catalog.tracks.models import Track
+from services.catalog.tracks import repository, views
 from services.common.clock import iso, utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest

@@ -6,9 +6,9 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from services.catalog.models import COMMENT_MAX, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_NAME_MAX
-from services.catalog.schemas import StrictSchema, load
+from services.catalog.community.models import COMMENT_MAX, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_NAME_MAX
 from services.common.fields import CanonicalId, StrictBoolean, StrictInteger, Trimmed
+from services.common.validation import StrictSchema, load
 from services.contracts.errors import InvalidField
 from services.contracts.events import LIKE_KINDS
 

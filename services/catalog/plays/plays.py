@@ -1,5 +1,5 @@
-"""Plays and listening history: a listener's progress reports count plays under DOMAIN.md's
-anti-repeat rule (``play_rules``) and keep their listening history.
+"""Plays and listening history: a listener's progress reports count plays under the anti-repeat rule
+of docs/business-rules.md "Streaming and plays" (``play_rules``) and keep their listening history.
 
 Race safety: every report first makes sure the (listener, track) row of ``play_windows`` exists
 (INSERT … ON CONFLICT DO NOTHING) and then locks it (SELECT … FOR UPDATE), so concurrent reports of
@@ -14,17 +14,18 @@ from typing import TypedDict, cast
 from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import Session
 
-from services.catalog import play_rules
-from services.catalog.community_sql import insert_once
-from services.common.sql import keyset_page
-from services.catalog.models import PUBLISHED, Artist, HistoryEntry, Play, PlayWindow, Track
-from services.catalog.play_schemas import HISTORY
-from services.catalog.schemas import invalid
-from services.catalog.views import has_cover
+from services.catalog.plays.models import HistoryEntry, Play, PlayWindow
+from services.catalog.plays import rules as play_rules
+from services.catalog.plays.schemas import HISTORY
+from services.catalog.shared.queries import insert_once
+from services.catalog.tracks.models import PUBLISHED, Artist, Track
+from services.catalog.tracks.views import has_cover
 from services.common.clock import as_utc, iso, iso_or_none, utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.common.persistence import parse_id
+from services.common.sql import keyset_page
+from services.common.validation import invalid
 from services.contracts.errors import NotFound
 from services.contracts.events import PLAY_RECORDED
 

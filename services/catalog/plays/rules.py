@@ -1,4 +1,4 @@
-"""Pure rules of plays and listening history (no I/O). DOMAIN.md "Streaming and plays": a play counts
+"""Pure rules of plays and listening history (no I/O). docs/business-rules.md "Streaming and plays": a play counts
 at 80 % of the track or 30 s, whichever comes first, at most once per listener per track per hour, and
 never for the track's own producer. The tolerances are our choices (README "Plays and history")."""
 from __future__ import annotations

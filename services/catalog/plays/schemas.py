@@ -1,13 +1,13 @@
 """Validation of ``report_play``'s input (bad input changes nothing), and the name of the history list
-(whose pages ``schemas.load_page`` loads)."""
+(whose pages ``shared.schemas.load_page`` loads)."""
 from __future__ import annotations
 
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from services.catalog import play_rules
-from services.catalog.schemas import StrictSchema, load
+from services.catalog.plays import rules as play_rules
+from services.common.validation import StrictSchema, load
 
 HISTORY = "history"
 

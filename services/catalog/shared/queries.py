@@ -7,7 +7,7 @@ from typing import Any, Callable, Sequence
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from services.catalog.references import gone_as_not_found
+from services.catalog.shared.references import gone_as_not_found
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.common.sql import insert_ignoring_duplicates, keyset_page
 

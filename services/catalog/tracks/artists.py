@@ -7,11 +7,11 @@ from typing import Any, TypedDict
 
 from sqlalchemy import select
 
-from services.catalog import images, repository, rules, views
-from services.catalog.models import PUBLISHED, Artist, ArtistImage, Track
-from services.catalog.schemas import invalid
+from services.catalog.tracks.models import PUBLISHED, Artist, ArtistImage, Track
+from services.catalog.tracks import images, repository, rules, views
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
+from services.common.validation import invalid
 from services.contracts.errors import NotFound
 
 log = logging.getLogger(__name__)

@@ -5,11 +5,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.catalog import images, repository, views
-from services.catalog.models import PUBLISHED, Collection, Track
-from services.catalog.schemas import invalid
+from services.catalog.tracks.models import PUBLISHED, Collection, Track
+from services.catalog.tracks import images, repository, views
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
+from services.common.validation import invalid
 
 
 def create_collection(uow: UnitOfWork, media: MediaStore, actor_id: str, data: dict[str, Any],

@@ -1,9 +1,9 @@
 """Checks that a media key names an image we accept, judged by its first bytes."""
 from __future__ import annotations
 
-from services.catalog import rules
-from services.catalog.schemas import invalid
+from services.catalog.tracks import rules
 from services.common.media import MediaError, MediaStore
+from services.common.validation import invalid
 
 NOT_AN_IMAGE = "not a PNG, JPEG or WebP image"
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import update
 
-from services.catalog import repository
-from services.common.clock import utcnow
-from services.catalog.models import PROCESSING, PUBLISHED, REJECTED, Track
-from services.catalog.tracks import refresh_completeness
+from services.catalog.tracks.models import PROCESSING, PUBLISHED, REJECTED, Track
+from services.catalog.tracks import repository
+from services.catalog.tracks.tracks import refresh_completeness
 from services.common import config
+from services.common.clock import utcnow
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.contracts.events import COLLABORATION_CREDITED, TRACK_PUBLISHED, TRACK_REJECTED

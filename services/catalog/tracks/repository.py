@@ -6,7 +6,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.catalog.models import PUBLISHED, Artist, Collection, Track
+from services.catalog.tracks.models import PUBLISHED, Artist, Collection, Track
 from services.common.persistence import parse_id
 from services.contracts.errors import Forbidden, NotFound
 

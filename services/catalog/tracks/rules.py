@@ -1,5 +1,5 @@
 """Pure catalog rules (no I/O): musical keys, licensing, metadata completeness, search text and
-image sniffing. DOMAIN.md "Uploads" is the source of every number here."""
+image sniffing. docs/business-rules.md "Uploads" is the source of every number here."""
 from __future__ import annotations
 
 import unicodedata
@@ -19,7 +19,7 @@ DESCRIPTION_MAX = 5000
 GALLERY_MAX = 20
 IMAGE_KINDS = ("avatar", "cover", "gallery")
 
-#: the fields whose share decides metadata completeness (DOMAIN.md: required + optional)
+#: the fields whose share decides metadata completeness (docs/business-rules.md "Uploads": required + optional)
 COMPLETENESS_FIELDS = ("name", "artists", "cover", "key", "scale", "bpm", "licensing_model", "genres", "tags",
                        "description", "collection", "sample_clearance")
 COMPLETE_AT = 0.8

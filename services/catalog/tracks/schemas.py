@@ -1,4 +1,5 @@
-"""Validation of every RPC input. The gateway validates too, but its checks are not trusted here.
+"""Validation of the tracks area's RPC input (tracks, artist pages, collections, the track list). The
+gateway validates too, but its checks are not trusted here.
 
 Unknown fields are refused (``unknown=RAISE``). Failures raise ``InvalidField`` whose details map
 each field to its reasons; a nested field is named with a dot (``exclusive.currency``).
@@ -10,25 +11,17 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from services.catalog import rules
-from services.catalog.models import ARTIST_NAME_MAX, NAME_MAX
+from services.catalog.shared.schemas import PageSchema, optional_text, page_of, text
+from services.catalog.tracks.models import ARTIST_NAME_MAX, NAME_MAX
+from services.catalog.tracks import rules
 from services.common.fields import CanonicalId, StrictInteger, Trimmed
-from services.common.validation import StrictSchema, flatten, invalid, load
-from services.common.pagination import DEFAULT_LIMIT, KEYSET, MAX_LIMIT, InvalidCursor, PageRequest, decode_cursor
+from services.common.pagination import KEYSET, PageRequest
+from services.common.validation import StrictSchema, flatten, load
 from services.contracts.errors import InvalidField
 
 URL_MAX = 2048
 #: sort name → its sort key's types (what its cursor holds): newest by publication, popular by plays first
 SORTS: dict[str, tuple[type, ...]] = {"newest": KEYSET, "popular": (int, *KEYSET)}
-
-
-def text(max_length: int, min_length: int = 1, **kwargs) -> Trimmed:
-    return Trimmed(validate=validate.Length(min=min_length, max=max_length), **kwargs)
-
-
-def optional_text(max_length: int) -> Trimmed:
-    """Absent when not sent; ``None`` or blank clears it."""
-    return Trimmed(allow_none=True, validate=validate.Length(max=max_length))
 
 
 def word_list(**kwargs) -> fields.List:
@@ -131,13 +124,6 @@ class TrackFiltersSchema(StrictSchema):
             raise ValidationError(["must not be below bpm_min"], field_name="bpm_max")
 
 
-class PageSchema(StrictSchema):
-    """``cursor``/``limit`` of a list; a query schema of a list extends it with its filters."""
-
-    cursor = fields.String(load_default=None, allow_none=True)
-    limit = StrictInteger(load_default=DEFAULT_LIMIT, allow_none=True, validate=validate.Range(min=1, max=MAX_LIMIT))
-
-
 class ListSchema(PageSchema):
     filters = fields.Nested(TrackFiltersSchema, load_default=dict)
     sort = fields.String(load_default="newest", validate=validate.OneOf(tuple(SORTS)))
@@ -176,24 +162,6 @@ def load_artist_image(kind: Any, image_key: Any) -> dict[str, Any]:
 
 def load_collection(data: Any) -> dict[str, Any]:
     return load(CollectionSchema, data, root="data")
-
-
-def page_of(kind: str, data: dict[str, Any], shape: tuple[type, ...] = KEYSET) -> PageRequest:
-    """The page that ``data`` (loaded by a ``PageSchema``) asks for. Its cursor must be one the list
-    ``kind`` returned, holding values of the types ``shape`` lists (the list's sort key); checked only
-    once the other fields are valid, as ``InvalidField`` on ``cursor``."""
-    after = None
-    if data["cursor"]:
-        try:
-            after = decode_cursor(kind, data["cursor"], shape)
-        except InvalidCursor as exc:
-            raise invalid("cursor", str(exc)) from None
-    return PageRequest(after, DEFAULT_LIMIT if data["limit"] is None else data["limit"])
-
-
-def load_page(kind: str, cursor: Any, limit: Any, shape: tuple[type, ...] = KEYSET) -> PageRequest:
-    """A page of the list ``kind`` (one sorted by (created_at, id) unless ``shape`` says otherwise)."""
-    return page_of(kind, load(PageSchema, {"cursor": cursor, "limit": limit}), shape)
 
 
 def load_track_query(filters: Any, sort: Any, cursor: Any, limit: Any) -> TrackQuery:

@@ -7,15 +7,16 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from services.catalog import images, repository, rules, views
-from services.common.sql import keyset_page
+from services.catalog.tracks.models import (PROCESSING, PUBLISHED, REJECTED, WITHDRAWN, Artist, Collection, Track,
+                                            TrackGenre)
+from services.catalog.tracks.schemas import TrackQuery, exclusive_problem, tracks_kind
+from services.catalog.tracks import images, repository, rules, views
 from services.common.clock import utcnow
-from services.catalog.models import (PROCESSING, PUBLISHED, REJECTED, WITHDRAWN, Artist, Collection, Track,
-                                     TrackGenre)
-from services.catalog.schemas import TrackQuery, exclusive_problem, invalid, tracks_kind
 from services.common.db import UnitOfWork
 from services.common.media import MediaError, MediaStore
 from services.common.pagination import Envelope, Position, envelope, split
+from services.common.sql import keyset_page
+from services.common.validation import invalid
 from services.contracts.errors import NotFound
 from services.contracts.events import TRACK_DELETED, TRACK_METADATA_COMPLETED, TRACK_UPLOADED
 

@@ -9,8 +9,8 @@ from typing import Any, Sequence, TypedDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.catalog.tracks.models import PUBLISHED, REJECTED, Artist, Collection, Track
 from services.common.clock import iso, iso_or_none
-from services.catalog.models import PUBLISHED, REJECTED, Artist, Collection, Track
 
 
 class Images(TypedDict):

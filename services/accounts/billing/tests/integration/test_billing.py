@@ -10,10 +10,12 @@ import eventlet
 import pytest
 from sqlalchemy import func, select
 
-from services.accounts import billing, billing_schemas, schemas, stripe_events, users
-from services.accounts.models import BillingAccount, ProcessedStripeEvent, StripeEffect, User
-from services.accounts.stripe_client import BillingUrls, StripeBilling, lookup_key, make_client
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
+from services.accounts import schemas, users
+from services.accounts.billing import billing, schemas as billing_schemas, stripe_events
+from services.accounts.billing.models import BillingAccount, ProcessedStripeEvent, StripeEffect
+from services.accounts.billing.stripe_client import BillingUrls, StripeBilling, lookup_key, make_client
+from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
+from services.accounts.models import User
 from services.common.db import UnitOfWork
 from services.common.messaging.models import OutboxMessage
 from services.contracts.errors import BillingUnavailable, Conflict, InvalidField

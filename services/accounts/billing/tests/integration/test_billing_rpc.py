@@ -10,9 +10,9 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from devtools.stripe_setup import FAKE_API_KEY, start_local_fake
+from services.accounts.billing.stripe_client import Stripe
+from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.service import AccountsService
-from services.accounts.stripe_client import Stripe
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 
 pytestmark = pytest.mark.integration
 

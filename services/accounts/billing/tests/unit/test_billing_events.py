@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from services.accounts.billing_rules import ACTIVE, CANCELED, PAST_DUE
-from services.accounts.stripe_client import lookup_key, plan_of_lookup_key
-from services.accounts.stripe_events import base_line, invoice_subscription, line_price, subscription_observation
+from services.accounts.billing.rules import ACTIVE, CANCELED, PAST_DUE
+from services.accounts.billing.stripe_client import lookup_key, plan_of_lookup_key
+from services.accounts.billing.stripe_events import (base_line, invoice_subscription, line_price,
+                                                     subscription_observation)
 from services.contracts.errors import BillingUnavailable
 
 

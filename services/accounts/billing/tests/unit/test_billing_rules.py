@@ -1,11 +1,11 @@
-"""The subscription state machine (billing_rules), without I/O."""
+"""The subscription state machine (billing/rules.py), without I/O."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.accounts.billing_rules import (ACTIVE, CANCELED, PAST_DUE, Observation, SubscriptionState, can_download,
+from services.accounts.billing.rules import (ACTIVE, CANCELED, PAST_DUE, Observation, SubscriptionState, can_download,
                                              decide, from_unix, normalize_status, to_unix)
 
 DAY = 86_400

@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from services.catalog import beat_request_schemas as schemas
-from services.catalog import beat_requests, notifications
-from services.catalog.schemas import load_page
-from services.catalog.models import (PROCESSING, PUBLISHED, Artist, BeatRequest, BeatRequestResponse, Notification,
-                                     Track)
+from services.catalog.beat_requests import schemas, beat_requests, notifications
+from services.catalog.beat_requests.models import BeatRequest, BeatRequestResponse, Notification
+from services.catalog.conftest import new_user_id
+from services.catalog.shared.schemas import load_page
 from services.catalog.tests.integration.community_support import deleted_once_found  # noqa: F401
-from services.catalog.tests.integration.conftest import new_user_id
+from services.catalog.tracks.models import PROCESSING, PUBLISHED, Artist, Track
 from services.common.messaging.models import OutboxMessage
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound, PaymentRequired
 

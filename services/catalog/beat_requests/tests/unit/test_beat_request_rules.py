@@ -1,11 +1,10 @@
-"""Beat-request rules and input checks without I/O (DOMAIN.md "Beat requests")."""
+"""Beat-request rules and input checks without I/O (docs/business-rules.md "Beat requests")."""
 from datetime import datetime, timedelta, timezone
 import uuid
 
 import pytest
 
-from services.catalog import beat_request_rules as rules
-from services.catalog import beat_request_schemas as schemas
+from services.catalog.beat_requests import rules, schemas
 from services.common.pagination import Position, encode_cursor
 from services.contracts.errors import InvalidField
 
@@ -121,7 +120,7 @@ def test_the_unread_filter_takes_booleans_only():
 def test_accounts_refusals_come_back_as_the_same_contract_errors():
     from nameko.exceptions import RemoteError
 
-    from services.catalog.beat_requests import RemoteTokens
+    from services.catalog.beat_requests.beat_requests import RemoteTokens
     from services.contracts.errors import PaymentRequired
 
     class Accounts:

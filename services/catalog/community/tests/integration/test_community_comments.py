@@ -5,13 +5,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from services.catalog import comments
-from services.catalog.community_sql import page_statement
-from services.catalog.models import Comment, PlaylistTrack, Repost, TrackLike
-from services.common.pagination import PageRequest, Position
+from services.catalog.community import comments
+from services.catalog.community.models import Comment, PlaylistTrack, Repost, TrackLike
+from services.catalog.conftest import new_user_id
+from services.catalog.shared.queries import page_statement
 from services.catalog.tests.integration.community_support import (count_rows, deleted_once_found,  # noqa: F401
                                                                    explain, producer, publish, seen)
-from services.catalog.tests.integration.conftest import new_user_id
+from services.common.pagination import PageRequest, Position
 from services.contracts.errors import Forbidden, InvalidField, NotFound
 from services.contracts.events import REGISTRY, validate_event
 

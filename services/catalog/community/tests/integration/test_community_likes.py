@@ -7,16 +7,17 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.catalog import likes
-from services.catalog.community_sql import insert_once, page_statement
-from services.catalog.models import Base, CollectionLike, ProducerLike, Repost, TrackLike
-from services.common.pagination import PageRequest, Position
+from services.catalog.community import likes
+from services.catalog.community.models import CollectionLike, ProducerLike, Repost, TrackLike
+from services.catalog.conftest import new_user_id
+from services.catalog.shared.models import Base
+from services.catalog.shared.queries import insert_once, page_statement
 from services.catalog.tests.integration.community_support import (count_rows, deleted_once_found,  # noqa: F401
                                                                    explain, make_collection, producer, publish,
                                                                    seen)
-from services.catalog.tests.integration.conftest import new_user_id
 from services.common.db import make_engine
 from services.common.messaging.models import OutboxMessage
+from services.common.pagination import PageRequest, Position
 from services.contracts.errors import InvalidField, NotFound
 from services.contracts.events import REGISTRY, validate_event
 

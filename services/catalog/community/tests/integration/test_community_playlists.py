@@ -7,14 +7,14 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import select
 
-from services.catalog import playlists
-from services.catalog.community_sql import page_statement
-from services.catalog.models import Playlist, PlaylistTrack
-from services.common.pagination import PageRequest, Position
+from services.catalog.community import playlists
+from services.catalog.community.models import Playlist, PlaylistTrack
+from services.catalog.conftest import new_user_id
+from services.catalog.shared.queries import page_statement
 from services.catalog.tests.integration.community_support import (count_rows, deleted_once_found,  # noqa: F401
                                                                    explain, producer, publish)
-from services.catalog.tests.integration.conftest import new_user_id
 from services.common.db import UnitOfWork
+from services.common.pagination import PageRequest, Position
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound
 
 pytestmark = pytest.mark.integration

@@ -4,11 +4,10 @@ import uuid
 
 import pytest
 
-from services.catalog import community_schemas as community
-from services.catalog import likes
+from services.catalog.community import schemas as community, likes
+from services.catalog.community.playlists import order_problems
+from services.catalog.shared.schemas import load_page
 from services.common.pagination import Position, encode_cursor
-from services.catalog.playlists import order_problems
-from services.catalog.schemas import load_page
 from services.contracts.errors import InvalidField, NotFound
 
 A, B, C, D = (str(uuid.uuid4()) for _ in range(4))

@@ -9,15 +9,18 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import OperationalError
 
-from services.catalog import artists, plays, schemas, tracks
-from services.catalog.models import HistoryEntry, Play, PlayWindow, Track
-from services.common.pagination import PageRequest
-from services.catalog.play_rules import ALREADY_COUNTED, COUNTED, OWN_TRACK, TOO_EARLY
-from services.catalog.play_schemas import HISTORY
-from services.catalog.tests.integration.conftest import WAV, metadata, new_user_id
-from services.catalog.tests.integration.test_sqlite import publish, sqlite_uow  # noqa: F401 - a fixture
+from services.catalog.conftest import WAV, metadata, new_user_id
+from services.catalog.plays.models import HistoryEntry, Play, PlayWindow
+from services.catalog.plays import plays
+from services.catalog.plays.rules import ALREADY_COUNTED, COUNTED, OWN_TRACK, TOO_EARLY
+from services.catalog.plays.schemas import HISTORY
+from services.catalog.shared.schemas import load_page
+from services.catalog.tracks.models import Track
+from services.catalog.tracks.tests.integration.test_sqlite import publish, sqlite_uow  # noqa: F401 - a fixture
+from services.catalog.tracks import artists, schemas, tracks
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
+from services.common.pagination import PageRequest
 from services.contracts.errors import InvalidField, NotFound
 from services.contracts.events import REGISTRY, validate_event
 
@@ -281,7 +284,7 @@ def test_counting_and_history_work_on_sqlite(sqlite_uow, tmp_path):
     assert reasons == [COUNTED, ALREADY_COUNTED, COUNTED]
     page = plays.list_history(sqlite_uow, listener, PageRequest(limit=1))
     assert page["total"] == 2 and page["items"][0]["position_s"] == 50.0
-    rest = plays.list_history(sqlite_uow, listener, schemas.load_page(HISTORY, page["next"], 1))
+    rest = plays.list_history(sqlite_uow, listener, load_page(HISTORY, page["next"], 1))
     assert [item["position_s"] for item in rest["items"]] == [40.0] and rest["next"] is None
     assert sqlite_uow.session.scalar(select(Track.play_count).where(Track.id == track["id"])) == 2
 

@@ -1,13 +1,13 @@
-"""When a play counts (DOMAIN.md "Streaming and plays"), history sessions, and the plays RPC inputs."""
+"""When a play counts (docs/business-rules.md "Streaming and plays"), history sessions, and the plays RPC inputs."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.catalog import play_rules
+from services.catalog.plays import rules as play_rules
+from services.catalog.plays.rules import ALREADY_COUNTED, COUNTED, OWN_TRACK, TOO_EARLY, judge
+from services.catalog.plays.schemas import HISTORY, load_play_report
+from services.catalog.shared.schemas import load_page
 from services.common.pagination import Position, encode_cursor
-from services.catalog.play_rules import ALREADY_COUNTED, COUNTED, OWN_TRACK, TOO_EARLY, judge
-from services.catalog.play_schemas import HISTORY, load_play_report
-from services.catalog.schemas import load_page
 from services.contracts.errors import InvalidField
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)

@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
-from services.catalog import artists
-from services.catalog.tests.integration.conftest import JPEG, PNG, new_user_id, wait_until
+from services.catalog.conftest import JPEG, PNG, new_user_id, wait_until
+from services.catalog.tracks import artists
 from services.contracts.errors import Forbidden, InvalidField, NotFound
 from services.contracts.events import PRODUCER_APPROVED, PRODUCER_VERIFIED
 

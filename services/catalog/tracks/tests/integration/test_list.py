@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from services.catalog.tracks.models import Track
 from services.common.clock import utcnow
-from services.catalog.models import Track
 from services.contracts.errors import InvalidField
 
 pytestmark = pytest.mark.integration

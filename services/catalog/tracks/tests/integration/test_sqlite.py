@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from services.catalog import artists, pipeline, schemas, tracks
+from services.catalog.conftest import WAV, metadata
+from services.catalog.tracks.models import Track
+from services.catalog.tracks import artists, pipeline, schemas, tracks
 from services.common.clock import utcnow
-from services.catalog.models import Track
-from services.catalog.tests.integration.conftest import WAV, metadata
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from tests.support.services import sqlite_unit_of_work

@@ -5,10 +5,10 @@ import pytest
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import update
 
-from services.catalog import pipeline
+from services.catalog.conftest import PNG, WAV, metadata, validated_payload, wait_until
+from services.catalog.tracks.models import Track
+from services.catalog.tracks import pipeline
 from services.common.clock import utcnow
-from services.catalog.models import Track
-from services.catalog.tests.integration.conftest import PNG, WAV, metadata, validated_payload, wait_until
 from services.contracts.events import AUDIO_VALIDATED
 
 pytestmark = pytest.mark.integration

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from services.catalog.tests.integration.conftest import JPEG, PNG, WAV, metadata, validated_payload, wait_until
+from services.catalog.conftest import JPEG, PNG, WAV, metadata, validated_payload, wait_until
 from services.contracts.errors import Forbidden, InvalidField, NotFound
 from services.contracts.events import AUDIO_REJECTED, AUDIO_VALIDATED, REGISTRY, validate_event
 

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.catalog import schemas
+from services.catalog.tracks import schemas
 from services.common.pagination import Position, encode_cursor
 from services.contracts.errors import InvalidField
 

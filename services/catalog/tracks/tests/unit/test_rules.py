@@ -1,7 +1,7 @@
 """Completeness, search normalisation and image sniffing."""
 import pytest
 
-from services.catalog import rules
+from services.catalog.tracks import rules
 
 FULL = rules.MetadataState(name="n", artists=["a"], has_cover=True, key="A", scale="minor", bpm=120,
                            licensing_model="standard", genres=["g"], tags=["t"], description="d",

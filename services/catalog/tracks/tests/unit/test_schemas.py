@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from services.catalog import schemas
+from services.catalog.tracks import schemas
 from services.contracts.errors import InvalidField
 
 VALID = {"name": "Night Drive", "artists": ["DJ Test"], "bpm": 120, "key": "A", "scale": "minor",
