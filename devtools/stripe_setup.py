@@ -14,8 +14,8 @@ import sys
 
 import stripe
 
+from services.accounts.billing.stripe_client import lookup_key, make_client
 from services.accounts.plans import PLANS, Plan
-from services.accounts.stripe_client import lookup_key, make_client
 from services.common import config
 
 

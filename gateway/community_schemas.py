@@ -1,5 +1,5 @@
 """Schemas of the community API: likes, reposts, playlists, comments and the profile tabs
-(docs/rpc-catalog.md, README "Community"). Limits match services/catalog/community_schemas.py."""
+(docs/rpc-catalog.md, README "Community"). Limits match services/catalog/community/schemas.py."""
 from __future__ import annotations
 
 from typing import Any

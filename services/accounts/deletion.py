@@ -17,11 +17,12 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 
-from services.accounts import billing, repository
+from services.accounts import repository
+from services.accounts.billing import billing
+from services.accounts.billing.stripe_client import StripeBilling
 from services.accounts.commands import AccountDeletion
-from services.accounts.producer_program import REJECTED
 from services.accounts.models import PENDING, Follow, ProducerApplication, RefreshToken, User
-from services.accounts.stripe_client import StripeBilling
+from services.accounts.producer_program import REJECTED
 from services.accounts.users import NOT_YOUR_PASSWORD, password_matches
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork

@@ -1,6 +1,6 @@
 """The ``accounts`` nameko service: thin RPC methods that validate their input and delegate to
 the use cases (docs/rpc-accounts.md is the contract). Arguments arrive as the caller sent them:
-the annotations say what is expected, ``schemas`` checks it."""
+the annotations say what is expected, ``schemas`` checks it. Paid plans live in ``billing/``."""
 from __future__ import annotations
 
 from nameko.exceptions import RemoteError
@@ -10,8 +10,8 @@ from services.accounts import admin, deletion, follows, producer_program, schema
 from services.accounts.bootstrap import AdminBootstrap
 from services.accounts.follows import FollowState
 from services.accounts.views import Application, PrivateUser, PublicUser
-from services.accounts import billing, billing_schemas, stripe_events
-from services.accounts.stripe_client import Stripe, billing_urls
+from services.accounts.billing.service import BillingEntrypoints
+from services.accounts.billing.stripe_client import Stripe
 from services.accounts import token_schemas, tokens
 from services.common.clock import utcnow
 from services.common.context import RequestContext
@@ -20,7 +20,10 @@ from services.common.entrypoints import rpc
 from services.common.pagination import Envelope
 
 
-class AccountsService:
+class AccountsService(BillingEntrypoints):
+    """The billing RPCs come from ``BillingEntrypoints`` (billing/service.py): nameko collects the
+    entrypoints of base classes too, so they are ``accounts.<method>`` as before."""
+
     name = "accounts"
 
     db = Database()
@@ -144,29 +147,6 @@ class AccountsService:
     @rpc
     def refund_tokens(self, user_id: str, request_id: str, purpose: str = tokens.DELETE) -> tokens.Refunded:
         return tokens.refund(self.db, **token_schemas.load_refund(user_id, request_id, purpose), now=utcnow())
-
-    # --- paid plans with Stripe Billing (billing.py, stripe_events.py) -------------------------------
-
-    @rpc
-    def list_plans(self) -> dict:
-        return billing.list_plans()
-
-    @rpc
-    def start_checkout(self, actor_id: str, plan: str) -> dict:
-        return billing.start_checkout(self.db, self.stripe, actor_id, billing_schemas.load_checkout_plan(plan),
-                                      billing_urls())
-
-    @rpc
-    def open_billing_portal(self, actor_id: str) -> dict:
-        return billing.open_portal(self.db, self.stripe, actor_id, billing_urls())
-
-    @rpc
-    def get_subscription(self, actor_id: str) -> billing.SubscriptionView:
-        return billing.get_subscription(self.db, actor_id)
-
-    @rpc
-    def handle_stripe_event(self, event: dict) -> dict:
-        return stripe_events.handle(self.db, self.stripe, event)
 
     # --- usernames for lists that name people (the gateway asks once per page) ----------------------
 

@@ -5,10 +5,11 @@ from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
-from services.accounts import billing, roles
-from services.common.clock import iso, iso_or_none
+from services.accounts import roles
+from services.accounts.billing import billing
 from services.accounts.models import ProducerApplication, User
 from services.accounts.repository import FollowCounts, follow_counts
+from services.common.clock import iso, iso_or_none
 
 
 class Profile(TypedDict):
@@ -33,7 +34,7 @@ class PrivateUser(PublicUser):
     email: str
     plan: str
     tokens: int
-    # billing (services/accounts/billing.py: account_fields)
+    # billing (services/accounts/billing/billing.py: account_fields)
     subscription_status: str | None
     pending_plan: str | None
     cancel_at_period_end: bool

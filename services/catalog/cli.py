@@ -11,7 +11,7 @@ import sys
 
 from sqlalchemy.orm import sessionmaker
 
-from services.catalog import artists
+from services.catalog.tracks import artists
 from services.common import config
 from services.common.db import UnitOfWork, make_engine
 

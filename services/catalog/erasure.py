@@ -19,11 +19,12 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from services.catalog import repository, tracks
-from services.catalog.models import (PUBLISHED, WITHDRAWN, BeatRequest, BeatRequestResponse, Collection,
-                                     CollectionLike, Comment, HistoryEntry, Notification, Play, Playlist,
-                                     PlayWindow, ProducerLike, Repost, Track, TrackLike)
-from services.catalog.notifications import BEAT_REQUEST_MATCH
+from services.catalog.beat_requests.models import BeatRequest, BeatRequestResponse, Notification
+from services.catalog.beat_requests.notifications import BEAT_REQUEST_MATCH
+from services.catalog.community.models import CollectionLike, Comment, Playlist, ProducerLike, Repost, TrackLike
+from services.catalog.plays.models import HistoryEntry, Play, PlayWindow
+from services.catalog.tracks.models import PUBLISHED, WITHDRAWN, Collection, Track
+from services.catalog.tracks import repository, tracks
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.common.persistence import new_id

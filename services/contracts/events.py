@@ -97,9 +97,10 @@ def validate_event(event_type: EventType, body: dict[str, Any]) -> None:
 REGISTRY = Registry()
 
 # Services that arrive with later issues. Their events are listed with them already: the publisher declares
-# their durable queues at start, so every XP-earning fact (DOMAIN.md: uploads, counted plays, metadata-complete,
-# collaborations) and every pool input (paid invoices, refunds, counted plays) waits in its queue until the
-# consumer first runs — none is dispatched into nothing in the meantime.
+# their durable queues at start, so every XP-earning fact (uploads, counted plays, metadata-complete,
+# collaborations: docs/business-rules.md "XP, levels, achievements, leaderboards") and every pool input (paid
+# invoices, refunds, counted plays) waits in its queue until the consumer first runs — none is dispatched into
+# nothing in the meantime.
 GAMIFICATION = "gamification"
 PAYOUTS = "payouts"
 LICENSING = "licensing"
@@ -237,7 +238,7 @@ COLLABORATION_CREDITED = REGISTRY.add(EventType("collaboration_credited", "catal
 TRACK_DELETED = REGISTRY.add(EventType("track_deleted", "catalog", TrackDeleted, consumers=("audio",)))
 
 
-# --- accounts: paid plans with Stripe Billing (services/accounts/billing.py) -------------------
+# --- accounts: paid plans with Stripe Billing (services/accounts/billing/) -------------------
 
 SUBSCRIPTION_STATUSES = ("active", "past_due", "canceled")
 
@@ -286,10 +287,10 @@ SUBSCRIPTION_REFUNDED = REGISTRY.add(EventType("subscription_refunded", "account
                                                 consumers=(PAYOUTS,)))
 
 
-# --- catalog: plays (services/catalog/plays.py) ------------------------------------------------
+# --- catalog: plays (services/catalog/plays/) ---------------------------------------------------
 
 class PlayRecorded(Envelope):
-    """A play counted (DOMAIN.md "Streaming and plays"); gamification and payouts will consume it."""
+    """A play counted (docs/business-rules.md "Streaming and plays"); gamification and payouts will consume it."""
 
     play_id = fields.UUID(required=True)
     track_id = fields.UUID(required=True)
@@ -305,7 +306,7 @@ class PlayRecorded(Envelope):
 PLAY_RECORDED = REGISTRY.add(EventType("play_recorded", "catalog", PlayRecorded, consumers=(GAMIFICATION, PAYOUTS)))
 
 
-# --- catalog: beat requests (services/catalog/beat_requests.py) --------------------------------
+# --- catalog: beat requests (services/catalog/beat_requests/) -----------------------------------
 
 class BeatRequestCreated(Envelope):
     """A listener opened a beat request (its tokens are spent with accounts)."""

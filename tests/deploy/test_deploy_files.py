@@ -125,12 +125,17 @@ def duration_s(text: str) -> float:
     return sum(float(n) * units[u] for n, u in parts)
 
 
+def is_test_code(rel: str) -> bool:
+    """A test folder, or a service's ``conftest.py`` (the fixtures its areas' tests share, e.g. catalog's)."""
+    return "/tests/" in rel + "/" or rel.rsplit("/", 1)[-1] == "conftest.py"
+
+
 def shipped_python_files(*roots: str) -> list[Path]:
     files = []
     for root in roots:
         for path in sorted((ROOT / root).rglob("*.py")):
             rel = path.relative_to(ROOT).as_posix()
-            if "/tests/" in rel or "__pycache__" in rel:
+            if is_test_code(rel) or "__pycache__" in rel:
                 continue
             files.append(path)
     return files
@@ -514,7 +519,7 @@ def test_dockerignore_sends_what_the_image_copies_and_nothing_private():
     for source in copy_sources():
         root = ROOT / source
         files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
-        shipped = [p for p in files if "/tests/" not in p.relative_to(ROOT).as_posix() + "/"
+        shipped = [p for p in files if not is_test_code(p.relative_to(ROOT).as_posix())
                    and "__pycache__" not in p.parts and p.suffix != ".pyc"
                    and not p.relative_to(ROOT).as_posix().startswith("deploy/k8s/")]
         assert shipped, f"nothing to copy from {source}"
@@ -527,7 +532,8 @@ def test_dockerignore_sends_what_the_image_copies_and_nothing_private():
     for private in (".venv/bin/python", ".git/config", "var/accounts.db", "var/media/x.wav", "bench/out/r.json",
                     "services/accounts/tests/unit/test_x.py", "gateway/tests/unit/test_x.py",
                     "services/common/__pycache__/config.cpython-311.pyc", "tests/e2e/conftest.py", ".env",
-                    "requirements-dev.txt"):
+                    "requirements-dev.txt", "services/catalog/conftest.py",
+                    "services/catalog/tracks/tests/unit/test_x.py"):
         assert not sent_to_builder(private, rules), f"{private} would be sent to the builder"
 
 

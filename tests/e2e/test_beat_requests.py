@@ -1,5 +1,6 @@
-"""Beat requests through the gateway: DOMAIN.md's token arithmetic with a real accounts balance,
-refusals that spend nothing, producers' matching notifications, responses, and renewal after expiry."""
+"""Beat requests through the gateway: the token arithmetic of docs/business-rules.md "Beat requests" with a
+real accounts balance, refusals that spend nothing, producers' matching notifications, responses, and renewal
+after expiry."""
 from __future__ import annotations
 
 import uuid
@@ -8,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from services.accounts.models import User
-from services.catalog.models import BeatRequest
+from services.catalog.beat_requests.models import BeatRequest
 from services.common.clock import utcnow
 from tests.e2e.test_uploads import CONFIRMATIONS, make_producer, publish, settle
 from tests.support import audio, service_db

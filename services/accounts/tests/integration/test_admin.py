@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from services.accounts import cli
+from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.models import User
 from services.accounts.service import AccountsService
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 from services.contracts.errors import Conflict, InvalidField
 
 pytestmark = pytest.mark.integration

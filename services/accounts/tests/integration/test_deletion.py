@@ -7,10 +7,12 @@ import json
 import pytest
 from sqlalchemy import select
 
-from services.accounts import billing, deletion, schemas, stripe_events, users
-from services.accounts.models import BillingAccount, Follow, ProducerApplication, RefreshToken, User
-from services.accounts.stripe_client import BillingUrls, StripeBilling, make_client
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
+from services.accounts import deletion, schemas, users
+from services.accounts.billing import billing, stripe_events
+from services.accounts.billing.models import BillingAccount
+from services.accounts.billing.stripe_client import BillingUrls, StripeBilling, make_client
+from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
+from services.accounts.models import Follow, ProducerApplication, RefreshToken, User
 from services.accounts.tests.integration.test_producer_program import become_producer
 from services.common.messaging.models import OutboxMessage
 from services.contracts.errors import BillingUnavailable, InvalidField, NotFound, Unauthorized

@@ -9,8 +9,8 @@ from kombu import Connection, Exchange, Queue
 from sqlalchemy import select
 
 from services.accounts import admin, producer_program, roles, schemas, users
+from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.models import User
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.tests.integration.test_producer_program import become_producer, get_verified, page_available
 from services.common.messaging.models import OutboxMessage
 from services.contracts.events import EXCHANGE, REGISTRY, validate_event

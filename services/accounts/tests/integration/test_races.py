@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from services.accounts import admin, producer_program, schemas, users
+from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.models import ProducerApplication
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.tests.integration.test_producer_program import become_producer, claim_artist, page_available
 from services.contracts.errors import Conflict
 

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip
+from services.accounts.conftest import PASSWORD, new_email, new_ip
 from services.contracts.errors import Conflict, TooManyRequests, Unauthorized
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ import pytest
 from nameko.exceptions import RemoteError, serialize
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
+from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.contracts.errors import InvalidField, details_from_wire
 
 pytestmark = pytest.mark.integration

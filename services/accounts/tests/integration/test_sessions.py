@@ -2,9 +2,9 @@
 import pytest
 from sqlalchemy import select
 
+from services.accounts.conftest import PASSWORD, new_email, new_ip
 from services.accounts.models import RefreshToken
 from services.accounts.sessions import token_hash
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip
 from services.contracts.errors import InvalidField, TooManyRequests, Unauthorized
 
 pytestmark = pytest.mark.integration

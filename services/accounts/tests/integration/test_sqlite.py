@@ -3,7 +3,7 @@ databases (keyset pages, ON CONFLICT, partial unique indexes, time windows) work
 import pytest
 
 from services.accounts import admin, follows, producer_program, schemas, sessions, users
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
+from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.tests.integration.test_producer_program import become_producer, page_available
 from services.contracts.errors import Conflict, TooManyRequests, Unauthorized
 from tests.support.services import sqlite_unit_of_work

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.models import User
-from services.accounts.tests.integration.conftest import PASSWORD, new_email, new_ip, new_username
 from services.contracts.errors import Conflict, InvalidField, NotFound, Unauthorized
 
 pytestmark = pytest.mark.integration

@@ -1,6 +1,6 @@
 """likes, reposts, playlists and comments
 
-Adds the like and repost counters of tracks and collections (kept by services/catalog/likes.py), one
+Adds the like and repost counters of tracks and collections (kept by services/catalog/community/likes.py), one
 like table per kind of item (tracks, collections, artist pages), reposts, playlists with their ordered
 entries, and comments. Every row referring to a track, collection or artist page is deleted with it.
 

@@ -7,9 +7,9 @@ from typing import Any, Callable
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from services.catalog import repository
-from services.catalog.models import PUBLISHED, Track
-from services.catalog.tests.integration.conftest import PNG
+from services.catalog.conftest import PNG
+from services.catalog.tracks.models import PUBLISHED, Track
+from services.catalog.tracks import repository
 from services.common.clock import utcnow
 
 

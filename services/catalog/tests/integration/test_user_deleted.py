@@ -8,14 +8,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from services.catalog import beat_requests
-from services.catalog.beat_request_schemas import load_new_request
-from services.catalog.models import (Artist, BeatRequest, BeatRequestResponse, Collection, CollectionLike,
-                                     Comment, HistoryEntry, Notification, Play, Playlist, PlaylistTrack, PlayWindow,
-                                     ProducerLike, Repost, Track, TrackLike)
+from services.catalog.beat_requests import beat_requests
+from services.catalog.beat_requests.models import BeatRequest, BeatRequestResponse, Notification
+from services.catalog.beat_requests.schemas import load_new_request
+from services.catalog.beat_requests.tests.integration.test_beat_requests import FakeAccounts
+from services.catalog.community.models import (CollectionLike, Comment, Playlist, PlaylistTrack, ProducerLike, Repost,
+                                               TrackLike)
+from services.catalog.conftest import new_user_id, wait_until
+from services.catalog.plays.models import HistoryEntry, Play, PlayWindow
 from services.catalog.tests.integration.community_support import make_collection, publish  # noqa: F401
-from services.catalog.tests.integration.conftest import new_user_id, wait_until
-from services.catalog.tests.integration.test_beat_requests import FakeAccounts
+from services.catalog.tracks.models import Artist, Collection, Track
 from services.common.clock import utcnow
 from services.common.messaging.models import ProcessedEvent
 from services.contracts.errors import NotFound

@@ -1,0 +1,63 @@
+"""Notifications: what catalog tells a user (a matching beat request, a response to theirs).
+
+Listing them is also reading them: the listed page is marked read in the same transaction, and each
+item says whether it had been read before this call.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable, TypedDict
+
+from sqlalchemy import func, select, update
+
+from services.catalog.beat_requests.models import Notification
+from services.catalog.beat_requests.schemas import NOTIFICATIONS
+from services.common.clock import iso
+from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, PageRequest, Position, envelope, split
+from services.common.persistence import parse_id
+from services.common.sql import keyset_page
+
+BEAT_REQUEST_MATCH = "beat_request_match"
+BEAT_REQUEST_RESPONSE = "beat_request_response"
+
+
+class NotificationView(TypedDict):
+    id: str
+    kind: str
+    payload: dict[str, Any]
+    read: bool
+    created_at: str
+
+
+def notify(uow: UnitOfWork, user_ids: Iterable[str], kind: str, payload: dict[str, Any], now: datetime) -> int:
+    """One notification per user (in the caller's transaction); returns how many were made."""
+    rows = [Notification(user_id=user_id, kind=kind, payload=payload, created_at=now)
+            for user_id in dict.fromkeys(user_ids)]
+    uow.session.add_all(rows)
+    return len(rows)
+
+
+def list_notifications(uow: UnitOfWork, actor_id: str, unread_only: bool, page: PageRequest,
+                       now: datetime) -> Envelope:
+    """The actor's notifications, newest first; the listed ones become read."""
+    session = uow.session
+    user_id = parse_id(actor_id) or ""
+    conditions = [Notification.user_id == user_id]
+    if unread_only:
+        conditions.append(Notification.read_at.is_(None))
+    query = keyset_page(select(Notification).where(*conditions), (Notification.created_at, Notification.id), page)
+    # locked: two concurrent reads of one inbox agree on what was unread before
+    rows = session.scalars(query.with_for_update()).all()
+    kept, next_position = split(rows, page, lambda row: Position((row.created_at, row.id)))
+    total = session.scalar(select(func.count()).select_from(Notification).where(*conditions)) or 0
+    items = [_view(row) for row in kept]
+    unread_ids = [row.id for row in kept if row.read_at is None]
+    if unread_ids:
+        session.execute(update(Notification).where(Notification.id.in_(unread_ids)).values(read_at=now))
+    return envelope(NOTIFICATIONS, items, total, next_position)
+
+
+def _view(row: Notification) -> NotificationView:
+    return NotificationView(id=row.id, kind=row.kind, payload=dict(row.payload or {}), read=row.read_at is not None,
+                            created_at=iso(row.created_at))

@@ -1,0 +1,22 @@
+"""The catalog service's entrypoints for plays and listening history."""
+from __future__ import annotations
+
+from services.catalog.plays import plays, schemas as play_schemas
+from services.catalog.shared.schemas import load_page
+from services.common.db import Database
+from services.common.entrypoints import rpc
+from services.common.pagination import Envelope
+
+
+class PlayEntrypoints:
+    """Mixed into ``CatalogService`` (services/catalog/service.py), which provides ``db``."""
+
+    db: Database
+
+    @rpc
+    def report_play(self, actor_id: str, track_id: str, position_s: float, duration_s: float) -> plays.PlayResult:
+        return plays.report_play(self.db, actor_id, track_id, play_schemas.load_play_report(position_s, duration_s))
+
+    @rpc
+    def list_history(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
+        return plays.list_history(self.db, actor_id, load_page(play_schemas.HISTORY, cursor, limit))

@@ -1,0 +1,124 @@
+"""Artist pages: created (or linked, for a claim) when a producer is approved, edited by their
+owner only, and asked about by accounts when someone applies to claim one."""
+from __future__ import annotations
+
+import logging
+from typing import Any, TypedDict
+
+from sqlalchemy import select
+
+from services.catalog.tracks.models import PUBLISHED, Artist, ArtistImage, Track
+from services.catalog.tracks import images, repository, rules, views
+from services.common.db import UnitOfWork
+from services.common.media import MediaStore
+from services.common.validation import invalid
+from services.contracts.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+AVAILABLE = "available"
+CLAIMED = "claimed"
+
+
+class ClaimStatus(TypedDict):
+    artist_id: str
+    status: str
+
+
+def on_producer_approved(uow: UnitOfWork, event: dict[str, Any]) -> Artist:
+    """The approved producer's page: the claimed one when the application claimed an unclaimed
+    page, else a new page named after the producer. A producer who already has a page keeps it."""
+    session = uow.session
+    user_id, claimed_id = str(event["user_id"]), event.get("artist_id")
+    existing = repository.artist_of_user(session, user_id)
+    if existing is not None:
+        return existing
+    if claimed_id is not None:
+        page = session.scalars(select(Artist).where(Artist.id == str(claimed_id)).with_for_update()).first()
+        if page is not None and page.user_id is None:
+            page.user_id = user_id
+            session.flush()
+            return page
+        log.warning("claimed artist page %s is missing or already owned; creating a new page for %s",
+                    claimed_id, user_id)
+    page = Artist(user_id=user_id, name=event["producer_name"][:100])
+    session.add(page)
+    session.flush()
+    return page
+
+
+def on_producer_verified(uow: UnitOfWork, event: dict[str, Any]) -> None:
+    page = repository.artist_of_user(uow.session, str(event["user_id"]))
+    if page is None:
+        log.warning("producer_verified for %s, who has no artist page", event["user_id"])
+        return
+    page.verified = True
+
+
+def create_unclaimed(uow: UnitOfWork, name: str) -> views.ArtistView:
+    """An artist page nobody owns yet (imported catalogues): a producer can apply to claim it."""
+    page = Artist(name=name[:100])
+    uow.session.add(page)
+    uow.session.flush()
+    return views.artist(uow.session, page)
+
+
+def claim_status(uow: UnitOfWork, artist_id: str) -> ClaimStatus:
+    page = repository.require_artist(uow.session, artist_id)
+    return ClaimStatus(artist_id=page.id, status=CLAIMED if page.user_id is not None else AVAILABLE)
+
+
+def get_artist(uow: UnitOfWork, artist_id: str) -> views.ArtistView:
+    return views.artist(uow.session, repository.require_artist(uow.session, artist_id))
+
+
+def get_my_artist(uow: UnitOfWork, actor_id: str) -> views.ArtistView:
+    page = repository.artist_of_user(uow.session, actor_id)
+    if page is None:
+        raise NotFound(repository.NO_ARTIST_PROFILE, {"user_id": str(actor_id)})
+    return views.artist(uow.session, page, owner=True)
+
+
+def update_artist(uow: UnitOfWork, actor_id: str, artist_id: str, changes: dict[str, Any]) -> views.ArtistView:
+    session = uow.session
+    page = repository.require_own_artist(session, actor_id, artist_id)
+    pinned = changes.get("pinned_track_id")
+    if pinned is not None:
+        track = session.get(Track, pinned)
+        if track is None or track.artist_id != page.id or track.status != PUBLISHED:
+            raise invalid("pinned_track_id", "not a published track of this artist")
+    for name, value in changes.items():
+        setattr(page, name, None if value == "" else value)
+    session.flush()
+    return views.artist(session, page, owner=True)
+
+
+def add_image(uow: UnitOfWork, media: MediaStore, actor_id: str, artist_id: str, kind: str,
+              image_key: str) -> views.ArtistView:
+    """Avatar and cover replace the previous one (whose file is deleted); the gallery holds 20."""
+    session = uow.session
+    page = repository.require_own_artist(session, actor_id, artist_id)
+    content_type = images.content_type_of(media, image_key, "image_key")
+    same_kind = [image for image in page.images if image.kind == kind]
+    replaced: list[str] = []
+    if kind == "gallery":
+        if len(same_kind) >= rules.GALLERY_MAX:
+            raise invalid("kind", f"the gallery holds at most {rules.GALLERY_MAX} images")
+    else:
+        for image in same_kind:
+            replaced.append(image.key)
+            page.images.remove(image)
+    page.images.append(ArtistImage(kind=kind, key=image_key, content_type=content_type))
+    session.flush()
+    stale = [key for key in replaced if key != image_key]
+    uow.after_commit(lambda: media.delete(*stale))
+    return views.artist(session, page, owner=True)
+
+
+def image_source(uow: UnitOfWork, artist_id: str, image_id: str) -> views.Source:
+    """The image's file, only under the artist it belongs to: an image id under another artist's
+    path is as unknown as a made-up one, so image URLs cannot be borrowed across artist pages."""
+    image = repository.find(uow.session, ArtistImage, image_id)
+    if image is None or image.artist_id != str(artist_id):
+        raise NotFound("image not found", {"artist_id": str(artist_id), "image_id": str(image_id)})
+    return views.Source(key=image.key, content_type=image.content_type)

@@ -1,0 +1,151 @@
+"""The catalog database: artist pages and their images, collections, tracks and the genre index.
+
+Public ids are UUID strings; every timestamp is UTC. List fields (artists, tags, links …) are JSON;
+genres are also kept one row per genre in ``track_genres`` so the genre filter is an index look-up.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from services.catalog.shared.models import Base
+from services.common.clock import utcnow
+from services.common.persistence import new_id
+
+# named constraints let Alembic alter SQLite tables (batch mode) and keep PostgreSQL names stable
+NAME_MAX = 200
+ARTIST_NAME_MAX = 100
+KEY_MAX = 300
+
+PROCESSING = "processing"
+PUBLISHED = "published"
+REJECTED = "rejected"
+#: a published track whose producer deleted their account: out of every list, stream and download, its row
+#: and files kept for the licences already issued (services/catalog/erasure.py)
+WITHDRAWN = "withdrawn"
+
+class Artist(Base):
+    """An artist page. ``user_id`` is null until a producer account owns (claims) it."""
+
+    __tablename__ = "artists"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(String(ARTIST_NAME_MAX))
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    genres: Mapped[list[str]] = mapped_column(JSON, default=list)
+    links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    country: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    credits: Mapped[list[str]] = mapped_column(JSON, default=list)
+    pinned_track_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    images: Mapped[list[ArtistImage]] = relationship(lazy="selectin", cascade="all, delete-orphan",
+                                                     order_by="ArtistImage.created_at")
+
+
+class ArtistImage(Base):
+    __tablename__ = "artist_images"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    artist_id: Mapped[str] = mapped_column(String(36), ForeignKey("artists.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(KEY_MAX))
+    content_type: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Collection(Base):
+    __tablename__ = "collections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    artist_id: Mapped[str] = mapped_column(String(36), ForeignKey("artists.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    artists: Mapped[list[str]] = mapped_column(JSON, default=list)
+    genres: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str | None] = mapped_column(Text)
+    cover_key: Mapped[str] = mapped_column(String(KEY_MAX))
+    cover_content_type: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: kept in the transaction that adds or removes a like (services/catalog/community/likes.py)
+    like_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Track(Base):
+    __tablename__ = "tracks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    artist_id: Mapped[str] = mapped_column(String(36), ForeignKey("artists.id", ondelete="CASCADE"))
+    producer_user_id: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    artists: Mapped[list[str]] = mapped_column(JSON, default=list)
+    collaborators: Mapped[list[str]] = mapped_column(JSON, default=list)
+    bpm: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(2))
+    scale: Mapped[str] = mapped_column(String(5))
+    genres: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str | None] = mapped_column(Text)
+    collection_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("collections.id", ondelete="SET NULL"))
+    licensing_model: Mapped[str] = mapped_column(String(20))
+    exclusive: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sample_clearance: Mapped[str | None] = mapped_column(String(20))
+    cover_preset: Mapped[str | None] = mapped_column(String(50))
+    cover_key: Mapped[str | None] = mapped_column(String(KEY_MAX))
+    cover_content_type: Mapped[str | None] = mapped_column(String(50))
+    audio_key: Mapped[str] = mapped_column(String(KEY_MAX))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default=PROCESSING)
+    rejection: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    audio: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    stream_key: Mapped[str | None] = mapped_column(String(KEY_MAX))
+    stream_content_type: Mapped[str | None] = mapped_column(String(50))
+    waveform_key: Mapped[str | None] = mapped_column(String(KEY_MAX))
+    download_key: Mapped[str | None] = mapped_column(String(KEY_MAX))
+    fingerprint_hash: Mapped[str | None] = mapped_column(String(200))
+    suspected_lossy_source: Mapped[bool] = mapped_column(Boolean, default=False)
+    play_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: kept in the transaction that adds or removes a like / repost (services/catalog/community/likes.py)
+    like_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    repost_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    metadata_completeness: Mapped[float] = mapped_column(Float, default=0.0)
+    #: set once track_metadata_completed was emitted: the XP it earns is awarded once per track
+    metadata_completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: normalised (lower-case, accent-free) name, artist names and tags: what ``q`` matches with LIKE
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # loaded only by the edit path that rewrites them: every read of a track would pay a query otherwise
+    genre_rows: Mapped[list[TrackGenre]] = relationship(cascade="all, delete-orphan", lazy="select")
+
+    __table_args__ = (
+        # the two sorts of the public list, each an index range scan after the cursor
+        Index("ix_tracks_status_newest", "status", "published_at", "id"),
+        Index("ix_tracks_status_popular", "status", "play_count", "published_at", "id"),
+        # the sweeper's look-up of tracks stuck in processing
+        Index("ix_tracks_status_created", "status", "created_at"),
+        Index("ix_tracks_bpm", "bpm"),
+        Index("ix_tracks_key", "key", "scale"),
+        Index("ix_tracks_artist", "artist_id", "status"),
+        Index("ix_tracks_collection", "collection_id"),
+    )
+
+
+class TrackGenre(Base):
+    """One row per (track, normalised genre): the genre filter joins through its index."""
+
+    __tablename__ = "track_genres"
+
+    track_id: Mapped[str] = mapped_column(String(36), ForeignKey("tracks.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    genre: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+    __table_args__ = (Index("ix_track_genres_genre", "genre", "track_id"),)
+

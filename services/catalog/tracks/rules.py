@@ -1,0 +1,88 @@
+"""Pure catalog rules (no I/O): musical keys, licensing, metadata completeness, search text and
+image sniffing. docs/business-rules.md "Uploads" is the source of every number here."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+KEYS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+SCALES = ("major", "minor")
+BPM_MIN, BPM_MAX = 50, 200
+STANDARD = "standard"
+LICENSING_MODELS = (STANDARD, "standard_exclusive", "exclusive_only")
+CURRENCIES = ("USD", "EUR", "GBP", "CAD")
+EXCLUSIVE_STATUSES = ("available", "private", "sold")
+SAMPLE_CLEARANCES = ("cleared", "needs_clearance")
+LIST_MAX = 20
+DESCRIPTION_MAX = 5000
+GALLERY_MAX = 20
+IMAGE_KINDS = ("avatar", "cover", "gallery")
+
+#: the fields whose share decides metadata completeness (docs/business-rules.md "Uploads": required + optional)
+COMPLETENESS_FIELDS = ("name", "artists", "cover", "key", "scale", "bpm", "licensing_model", "genres", "tags",
+                       "description", "collection", "sample_clearance")
+COMPLETE_AT = 0.8
+
+
+@dataclass(frozen=True)
+class MetadataState:
+    """What completeness looks at: one value per field of ``COMPLETENESS_FIELDS``."""
+
+    name: str | None
+    artists: list[str]
+    has_cover: bool
+    key: str | None
+    scale: str | None
+    bpm: int | None
+    licensing_model: str | None
+    genres: list[str]
+    tags: list[str]
+    description: str | None
+    collection_id: str | None
+    sample_clearance: str | None
+
+
+def completeness(state: MetadataState) -> float:
+    """The share of ``COMPLETENESS_FIELDS`` that are filled, rounded to 4 places."""
+    filled = [bool(state.name), bool(state.artists), state.has_cover, bool(state.key), bool(state.scale),
+              state.bpm is not None, bool(state.licensing_model), bool(state.genres), bool(state.tags),
+              bool(state.description and state.description.strip()), bool(state.collection_id),
+              bool(state.sample_clearance)]
+    return round(sum(filled) / len(COMPLETENESS_FIELDS), 4)
+
+
+def is_complete(score: float) -> bool:
+    return score >= COMPLETE_AT
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accents removed, whitespace collapsed: "  Beyoncé  BEATS" → "beyonce beats"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+def search_text(name: str, artists: Iterable[str], tags: Iterable[str]) -> str:
+    """The text ``q`` is matched against: the track name, its artists' display names and its tags."""
+    return normalize(" ".join([name, *artists, *tags]))
+
+
+def search_terms(q: str) -> list[str]:
+    """The words of a query; a track matches when every word occurs in its search text."""
+    return normalize(q).split()
+
+
+def normalize_genre(genre: str) -> str:
+    return normalize(genre)
+
+
+def image_content_type(head: bytes) -> str | None:
+    """PNG, JPEG or WebP judged by the file's first bytes (not its name); None for anything else."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None

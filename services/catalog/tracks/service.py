@@ -1,0 +1,133 @@
+"""The catalog service's entrypoints for tracks, artist pages and collections, and the audio
+pipeline's events. Thin: validate with ``schemas``, delegate to the use cases with the unit of work."""
+from __future__ import annotations
+
+import logging
+
+from nameko.timer import timer
+
+from services.catalog.tracks.artists import ClaimStatus
+from services.catalog.tracks import artists, collections, pipeline, schemas, tracks
+from services.catalog.tracks.views import ArtistView, CollectionView, Source, TrackView
+from services.common.db import Database
+from services.common.entrypoints import event_handler, rpc
+from services.common.media import MediaStore
+from services.common.pagination import Envelope
+from services.contracts.events import AUDIO_REJECTED, AUDIO_VALIDATED, PRODUCER_APPROVED, PRODUCER_VERIFIED
+
+log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL_S = 60
+
+
+def media() -> MediaStore:
+    return MediaStore.from_env()
+
+
+class TrackEntrypoints:
+    """Mixed into ``CatalogService`` (services/catalog/service.py), which provides ``db``."""
+
+    db: Database
+
+    # --- artist pages ------------------------------------------------------------------------------
+
+    @rpc
+    def artist_claim_status(self, artist_id: str) -> ClaimStatus:
+        return artists.claim_status(self.db, artist_id)
+
+    @rpc
+    def get_artist(self, artist_id: str) -> ArtistView:
+        return artists.get_artist(self.db, artist_id)
+
+    @rpc
+    def get_my_artist(self, actor_id: str) -> ArtistView:
+        return artists.get_my_artist(self.db, actor_id)
+
+    @rpc
+    def update_artist(self, actor_id: str, artist_id: str, changes: dict) -> ArtistView:
+        return artists.update_artist(self.db, actor_id, artist_id, schemas.load_artist_changes(changes))
+
+    @rpc
+    def add_artist_image(self, actor_id: str, artist_id: str, kind: str, image_key: str) -> ArtistView:
+        image = schemas.load_artist_image(kind, image_key)
+        return artists.add_image(self.db, media(), actor_id, artist_id, image["kind"], image["image_key"])
+
+    @rpc
+    def image_source(self, artist_id: str, image_id: str) -> Source:
+        return artists.image_source(self.db, artist_id, image_id)
+
+    # --- collections -------------------------------------------------------------------------------
+
+    @rpc
+    def create_collection(self, actor_id: str, data: dict, cover_key: str | None) -> CollectionView:
+        return collections.create_collection(self.db, media(), actor_id, schemas.load_collection(data), cover_key)
+
+    @rpc
+    def get_collection(self, collection_id: str, actor_id: str | None = None) -> CollectionView:
+        return collections.get_collection(self.db, collection_id, actor_id)
+
+    # --- tracks ------------------------------------------------------------------------------------
+
+    @rpc
+    def create_track(self, actor_id: str, metadata: dict, audio_key: str, size_bytes: int,
+                     cover_key: str | None = None) -> TrackView:
+        loaded = schemas.load_track_metadata(metadata)
+        upload = schemas.load_upload(audio_key, size_bytes, cover_key)
+        return tracks.create_track(self.db, media(), actor_id, loaded, upload)
+
+    @rpc
+    def get_track(self, track_id: str, actor_id: str | None = None) -> TrackView:
+        return tracks.get_track(self.db, track_id, actor_id)
+
+    @rpc
+    def list_tracks(self, filters: dict | None = None, sort: str = "newest", cursor: str | None = None,
+                    limit: int = 20, actor_id: str | None = None) -> Envelope:
+        return tracks.list_tracks(self.db, schemas.load_track_query(filters, sort, cursor, limit), actor_id)
+
+    @rpc
+    def update_track(self, actor_id: str, track_id: str, changes: dict) -> TrackView:
+        return tracks.update_track(self.db, actor_id, track_id, schemas.load_track_changes(changes))
+
+    @rpc
+    def delete_track(self, actor_id: str, track_id: str) -> None:
+        tracks.delete_track(self.db, media(), actor_id, track_id)
+
+    @rpc
+    def stream_source(self, track_id: str) -> Source:
+        return tracks.stream_source(self.db, track_id)
+
+    @rpc
+    def waveform_source(self, track_id: str) -> Source:
+        return tracks.waveform_source(self.db, track_id)
+
+    @rpc
+    def cover_source(self, track_id: str) -> dict:
+        return tracks.cover_source(self.db, track_id)
+
+    # --- events ------------------------------------------------------------------------------------
+
+    @event_handler(PRODUCER_APPROVED)
+    def on_producer_approved(self, event: dict) -> None:
+        artists.on_producer_approved(self.db, event)
+
+    @event_handler(PRODUCER_VERIFIED)
+    def on_producer_verified(self, event: dict) -> None:
+        artists.on_producer_verified(self.db, event)
+
+    @event_handler(AUDIO_VALIDATED)
+    def on_audio_validated(self, event: dict) -> None:
+        pipeline.on_audio_validated(self.db, media(), event)
+
+    @event_handler(AUDIO_REJECTED)
+    def on_audio_rejected(self, event: dict) -> None:
+        pipeline.on_audio_rejected(self.db, media(), event)
+
+    @timer(interval=SWEEP_INTERVAL_S)
+    def sweep_stuck_uploads(self) -> None:
+        """Reject tracks stuck in ``processing`` (the audio service lost or never sent a verdict)."""
+        try:
+            pipeline.sweep(self.db, media())
+            self.db.commit()
+        except Exception:
+            self.db.rollback()
+            log.exception("sweeping stuck uploads failed; the next run retries")
