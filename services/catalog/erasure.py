@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from services.catalog import repository, tracks
+from services.catalog import artists, repository, tracks
 from services.catalog.models import (PUBLISHED, WITHDRAWN, BeatRequest, BeatRequestResponse, Collection,
                                      CollectionLike, Comment, HistoryEntry, Notification, Play, Playlist,
                                      PlayWindow, ProducerLike, Repost, Track, TrackLike)
@@ -103,3 +103,4 @@ def _withdraw_as_producer(uow: UnitOfWork, media: MediaStore, user_id: str, pseu
     page = repository.artist_of_user(session, user_id)
     if page is not None:
         page.user_id, page.verified, page.pinned_track_id = None, False, None
+        artists.announce(uow, page)  # claimable again: accounts' copy learns it

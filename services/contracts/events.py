@@ -97,9 +97,10 @@ def validate_event(event_type: EventType, body: dict[str, Any]) -> None:
 REGISTRY = Registry()
 
 # Services that arrive with later issues. Their events are listed with them already: the publisher declares
-# their durable queues at start, so every XP-earning fact (DOMAIN.md: uploads, counted plays, metadata-complete,
-# collaborations) and every pool input (paid invoices, refunds, counted plays) waits in its queue until the
-# consumer first runs — none is dispatched into nothing in the meantime.
+# their durable queues at start, so every XP-earning fact (docs/business-rules.md "XP, levels, achievements,
+# leaderboards": uploads, counted plays, metadata-complete, collaborations) and every pool input (paid
+# invoices, refunds, counted plays) waits in its queue until the consumer first runs — none is dispatched
+# into nothing in the meantime.
 GAMIFICATION = "gamification"
 PAYOUTS = "payouts"
 LICENSING = "licensing"
@@ -145,6 +146,27 @@ class UserDeleted(Envelope):
 
 USER_DELETED = REGISTRY.add(EventType("user_deleted", "accounts", UserDeleted,
                                       consumers=("catalog", "audio", LICENSING, PAYOUTS, GAMIFICATION)))
+
+
+# --- catalog: artist pages (services/catalog/artists.py) ---------------------------------------
+
+class ArtistPageChanged(Envelope):
+    """An artist page was created, claimed by a producer, or released (its owner deleted their account).
+
+    It carries the page's whole claim state, not the change, so a consumer keeps a copy by keeping the
+    newest event per page (by ``occurred_at``): a redelivery or a late retry never rolls the copy back.
+    ``python -m services.catalog.cli publish-artist-pages`` publishes it for every page (a backfill).
+    """
+
+    artist_id = fields.UUID(required=True)
+    #: the owning account; null while the page is unclaimed
+    user_id = fields.UUID(required=True, allow_none=True)
+
+
+# accounts keeps a copy to check "Claim Existing Artist" applications without calling catalog
+# (docs/architecture.md: accounts calls no service)
+ARTIST_PAGE_CHANGED = REGISTRY.add(EventType("artist_page_changed", "catalog", ArtistPageChanged,
+                                             consumers=("accounts",)))
 
 
 # --- catalog and audio: the upload pipeline ---------------------------------------------------
@@ -289,7 +311,8 @@ SUBSCRIPTION_REFUNDED = REGISTRY.add(EventType("subscription_refunded", "account
 # --- catalog: plays (services/catalog/plays.py) ------------------------------------------------
 
 class PlayRecorded(Envelope):
-    """A play counted (DOMAIN.md "Streaming and plays"); gamification and payouts will consume it."""
+    """A play counted (docs/business-rules.md "Streaming and plays"); gamification and payouts will
+    consume it."""
 
     play_id = fields.UUID(required=True)
     track_id = fields.UUID(required=True)
