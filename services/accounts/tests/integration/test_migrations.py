@@ -10,6 +10,7 @@ TABLES |= {"billing_accounts", "processed_stripe_events"}  # 0003_billing
 TABLES |= {"token_ledger"}  # 0002_tokens
 TABLES |= {"stripe_effects"}  # 0004_billing_effects
 TABLES |= {"refresh_tokens", "login_lockouts"}  # 0005_refresh_tokens
+TABLES |= {"artist_pages"}  # 0006_artist_pages
 
 
 def test_the_service_database_matches_the_models(accounts_db):
