@@ -1,4 +1,5 @@
-"""The Producer Program (docs/business-rules.md "Producer Program"): apply, admin review, and the roles an approval grants.
+"""The Producer Program (docs/business-rules.md "Producer Program"): apply, admin review, and the roles an
+approval grants.
 
 Approving grants the role at once and emits the event in the same transaction (outbox), so
 other services learn of the new producer exactly when it becomes true.
