@@ -1,7 +1,8 @@
 """Fixtures for the accounts integration tests: the real service in a nameko container on the
 test vhost, its migrated PostgreSQL database, and helpers making unique users. Claims of artist
-pages are checked with the catalog, so the tests of claims start a real catalog service too — as
-its own process, the way it runs in production, without importing its code.
+pages are checked against accounts' copy of the catalog's pages, which catalog's events fill, so the
+tests of claims start a real catalog service too — as its own process, the way it runs in production,
+without importing its code.
 
 Tests share one database per session, so every email, username and client address is unique."""
 from __future__ import annotations
@@ -21,6 +22,7 @@ from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy.orm import sessionmaker
 
+from services.accounts.models import ArtistPage
 from services.accounts.service import AccountsService
 from tests.support.services import ServiceCaller
 from services.common import config
@@ -81,29 +83,48 @@ def session_factory(accounts_db):
 class Catalog:
     """The running catalog service, and a way to make the unclaimed artist pages claims point at."""
 
-    def __init__(self, env: dict[str, str], amqp_uri: str):
+    def __init__(self, env: dict[str, str], amqp_uri: str, accounts_db: str):
         self.env = env
         self.amqp_uri = amqp_uri
+        self.accounts_db = accounts_db
 
     def unclaimed_artist(self, name: str = "Old Legend") -> str:
+        """A new page, once accounts' copy knows it (its ``artist_page_changed`` has arrived)."""
         done = subprocess.run([sys.executable, "-m", "services.catalog.cli", "create-artist", "--name", name],
                               env=self.env, cwd=config.ROOT, capture_output=True, text=True, check=True)
-        return json.loads(done.stdout)["id"]
+        artist_id = json.loads(done.stdout)["id"]
+        self.wait_for_accounts_copy(artist_id, claimed=False)
+        return artist_id
 
     def claim_status(self, artist_id: str) -> dict:
         with ServiceRpcProxy("catalog", {"AMQP_URI": self.amqp_uri, "serializer": "json"}, timeout=10) as catalog:
             return catalog.artist_claim_status(artist_id)
 
+    def wait_for_accounts_copy(self, artist_id: str, claimed: bool, timeout_s: float = 15) -> None:
+        engine = make_engine(self.accounts_db)
+        deadline = time.monotonic() + timeout_s
+        try:
+            while True:
+                with engine.connect() as connection:
+                    row = connection.execute(ArtistPage.__table__.select().where(
+                        ArtistPage.artist_id == artist_id)).first()
+                if row is not None and row.claimed == claimed:
+                    return
+                assert time.monotonic() < deadline, f"accounts' copy of page {artist_id} never showed {claimed=}"
+                time.sleep(0.05)
+        finally:
+            engine.dispose()
+
 
 @pytest.fixture(scope="module")
-def catalog(pg, amqp_uri, tmp_path_factory) -> Catalog:
+def catalog(pg, amqp_uri, tmp_path_factory, service_databases) -> Catalog:
     """The catalog service as its own process on a database of its own, started once per module."""
     url = pg.create(f"catalog_for_accounts_{uuid.uuid4().hex[:6]}")
     upgrade("catalog", url)
     env = {**os.environ, "CATALOG_DATABASE_URL": url, "AMQP_URI": amqp_uri,
            "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")), "LOG_LEVEL": "WARNING"}
     process = subprocess.Popen([sys.executable, "-m", "services.common.runner", "catalog"], env=env, cwd=config.ROOT)
-    running = Catalog(env, amqp_uri)
+    running = Catalog(env, amqp_uri, service_databases["accounts"])
     deadline = time.monotonic() + 60
     while True:  # ready once it answers RPC
         try:

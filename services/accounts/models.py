@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.clock import utcnow
@@ -114,6 +114,19 @@ class ProducerApplication(Base):
         Index("ix_producer_applications_page", "created_at", "id"),
         Index("ix_producer_applications_artist", "artist_id"),
     )
+
+
+class ArtistPage(Base):
+    """Accounts' copy of the catalog's artist pages, only what a "Claim Existing Artist" application
+    needs: which pages exist and whether one is owned. Kept from ``artist_page_changed`` events
+    (artist_pages.py), so a claim is checked without calling catalog."""
+
+    __tablename__ = "artist_pages"
+
+    artist_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    claimed: Mapped[bool] = mapped_column(Boolean)
+    #: ``occurred_at`` of the event this row reflects: an older event (a late retry) changes nothing
+    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class RateLimitHit(Base):

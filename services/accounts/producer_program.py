@@ -1,4 +1,5 @@
-"""The Producer Program (DOMAIN.md): apply, admin review, and the roles an approval grants.
+"""The Producer Program (docs/business-rules.md "Producer Program"): apply, admin review, and the roles an
+approval grants.
 
 Approving grants the role at once and emits the event in the same transaction (outbox), so
 other services learn of the new producer exactly when it becomes true.
@@ -31,7 +32,8 @@ REJECTED = "rejected"
 MY_APPLICATIONS = "my_applications"
 ALL_APPLICATIONS = "applications"
 
-#: asks the catalog about an artist page: "available", "claimed", or None when there is no such page
+#: asks about an artist page: "available", "claimed", or None when there is no such page (artist_pages.py:
+#: accounts' copy of the catalog's pages, so a claim is checked without calling catalog)
 ArtistStatus = Callable[[str], "str | None"]
 AVAILABLE = "available"
 
@@ -42,7 +44,7 @@ GRANTS = {BECOME_PRODUCER: roles.PRODUCER, CLAIM_ARTIST: roles.PRODUCER, GET_VER
 def apply(uow: UnitOfWork, actor_id: str, application: Application,
           artist_status: ArtistStatus) -> views.Application:
     """``artist_status`` is asked (only for ``claim_artist``) whether the claimed page exists and is
-    still unclaimed: the catalog owns artist pages."""
+    still unclaimed: the catalog owns artist pages, accounts reads its copy of them."""
     session = uow.session
     applicant = repository.require_user(session, actor_id)
     _check_eligible(uow, applicant, application, artist_status)

@@ -3,10 +3,7 @@ the use cases (docs/rpc-accounts.md is the contract). Arguments arrive as the ca
 the annotations say what is expected, ``schemas`` checks it. Paid plans live in ``billing/``."""
 from __future__ import annotations
 
-from nameko.exceptions import RemoteError
-from nameko.rpc import RpcProxy
-
-from services.accounts import admin, deletion, follows, producer_program, schemas, sessions, users
+from services.accounts import admin, artist_pages, deletion, follows, producer_program, schemas, sessions, users
 from services.accounts.bootstrap import AdminBootstrap
 from services.accounts.follows import FollowState
 from services.accounts.views import Application, PrivateUser, PublicUser
@@ -16,8 +13,9 @@ from services.accounts import token_schemas, tokens
 from services.common.clock import utcnow
 from services.common.context import RequestContext
 from services.common.db import Database
-from services.common.entrypoints import rpc
+from services.common.entrypoints import event_handler, rpc
 from services.common.pagination import Envelope
+from services.contracts.events import ARTIST_PAGE_CHANGED
 
 
 class AccountsService(BillingEntrypoints):
@@ -29,7 +27,6 @@ class AccountsService(BillingEntrypoints):
     db = Database()
     context = RequestContext()
     admin_bootstrap = AdminBootstrap()
-    catalog = RpcProxy("catalog")
     stripe = Stripe()
 
     @rpc
@@ -100,16 +97,8 @@ class AccountsService(BillingEntrypoints):
 
     @rpc
     def apply_producer_program(self, actor_id: str, application: dict) -> Application:
-        return producer_program.apply(self.db, actor_id, schemas.load_application(application), self._artist_status)
-
-    def _artist_status(self, artist_id: str) -> str | None:
-        """The catalog's word on an artist page: "available", "claimed", or None if it does not exist."""
-        try:
-            return self.catalog.artist_claim_status(artist_id)["status"]
-        except RemoteError as exc:
-            if exc.exc_type == "NotFound":
-                return None
-            raise
+        return producer_program.apply(self.db, actor_id, schemas.load_application(application),
+                                      artist_pages.status_reader(self.db))
 
     @rpc
     def list_my_applications(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
@@ -153,6 +142,12 @@ class AccountsService(BillingEntrypoints):
     @rpc
     def usernames(self, user_ids: list) -> dict:
         return users.usernames(self.db, user_ids)
+
+    # --- events: the copy of the catalog's artist pages that claims are checked against -------------
+
+    @event_handler(ARTIST_PAGE_CHANGED)
+    def on_artist_page_changed(self, event: dict) -> None:
+        artist_pages.on_artist_page_changed(self.db, event)
 
 
 SERVICE = AccountsService

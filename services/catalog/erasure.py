@@ -24,7 +24,7 @@ from services.catalog.beat_requests.notifications import BEAT_REQUEST_MATCH
 from services.catalog.community.models import CollectionLike, Comment, Playlist, ProducerLike, Repost, TrackLike
 from services.catalog.plays.models import HistoryEntry, Play, PlayWindow
 from services.catalog.tracks.models import PUBLISHED, WITHDRAWN, Collection, Track
-from services.catalog.tracks import repository, tracks
+from services.catalog.tracks import artists, repository, tracks
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.common.persistence import new_id
@@ -104,3 +104,4 @@ def _withdraw_as_producer(uow: UnitOfWork, media: MediaStore, user_id: str, pseu
     page = repository.artist_of_user(session, user_id)
     if page is not None:
         page.user_id, page.verified, page.pinned_track_id = None, False, None
+        artists.announce(uow, page)  # claimable again: accounts' copy learns it

@@ -148,6 +148,27 @@ USER_DELETED = REGISTRY.add(EventType("user_deleted", "accounts", UserDeleted,
                                       consumers=("catalog", "audio", LICENSING, PAYOUTS, GAMIFICATION)))
 
 
+# --- catalog: artist pages (services/catalog/artists.py) ---------------------------------------
+
+class ArtistPageChanged(Envelope):
+    """An artist page was created, claimed by a producer, or released (its owner deleted their account).
+
+    It carries the page's whole claim state, not the change, so a consumer keeps a copy by keeping the
+    newest event per page (by ``occurred_at``): a redelivery or a late retry never rolls the copy back.
+    ``python -m services.catalog.cli publish-artist-pages`` publishes it for every page (a backfill).
+    """
+
+    artist_id = fields.UUID(required=True)
+    #: the owning account; null while the page is unclaimed
+    user_id = fields.UUID(required=True, allow_none=True)
+
+
+# accounts keeps a copy to check "Claim Existing Artist" applications without calling catalog
+# (docs/architecture.md: accounts calls no service)
+ARTIST_PAGE_CHANGED = REGISTRY.add(EventType("artist_page_changed", "catalog", ArtistPageChanged,
+                                             consumers=("accounts",)))
+
+
 # --- catalog and audio: the upload pipeline ---------------------------------------------------
 
 REJECTION_CODES = ("unsupported_format", "lossy_format", "corrupt", "truncated", "too_short", "too_long",

@@ -1,11 +1,13 @@
 """Artist pages: created (or linked, for a claim) when a producer is approved, edited by their
-owner only, and asked about by accounts when someone applies to claim one."""
+owner only. Every change of a page's owner is announced (``artist_page_changed``): accounts keeps a
+copy to check claims against, without calling catalog (docs/architecture.md)."""
 from __future__ import annotations
 
 import logging
 from typing import Any, TypedDict
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from services.catalog.tracks.models import PUBLISHED, Artist, ArtistImage, Track
 from services.catalog.tracks import images, repository, rules, views
@@ -13,6 +15,7 @@ from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.common.validation import invalid
 from services.contracts.errors import NotFound
+from services.contracts.events import ARTIST_PAGE_CHANGED
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +41,14 @@ def on_producer_approved(uow: UnitOfWork, event: dict[str, Any]) -> Artist:
         if page is not None and page.user_id is None:
             page.user_id = user_id
             session.flush()
+            announce(uow, page)
             return page
         log.warning("claimed artist page %s is missing or already owned; creating a new page for %s",
                     claimed_id, user_id)
     page = Artist(user_id=user_id, name=event["producer_name"][:100])
     session.add(page)
     session.flush()
+    announce(uow, page)
     return page
 
 
@@ -60,7 +65,31 @@ def create_unclaimed(uow: UnitOfWork, name: str) -> views.ArtistView:
     page = Artist(name=name[:100])
     uow.session.add(page)
     uow.session.flush()
+    announce(uow, page)
     return views.artist(uow.session, page)
+
+
+def announce(uow: UnitOfWork, page: Artist) -> None:
+    """``artist_page_changed`` with the page's owner, in the transaction that set it (outbox). The row
+    is written (so locked) first: the event's ``occurred_at``, which orders the copies, is then later
+    than that of any change to the page committed before."""
+    uow.session.flush()
+    uow.emit(ARTIST_PAGE_CHANGED, {"artist_id": page.id, "user_id": page.user_id})
+
+
+def announce_all(uow: UnitOfWork, after_id: str = "", batch: int = 500) -> tuple[int, str | None]:
+    """The backfill: ``artist_page_changed`` for up to ``batch`` pages after ``after_id`` (by id), each
+    read under a row lock, so a claim committing meanwhile is announced after this snapshot, never
+    before it. Returns how many were announced and the id to continue after (None when done)."""
+    pages = _pages_after(uow.session, after_id, batch)
+    for page in pages:
+        announce(uow, page)
+    return len(pages), (pages[-1].id if len(pages) == batch else None)
+
+
+def _pages_after(session: Session, after_id: str, batch: int) -> list[Artist]:
+    query = select(Artist).where(Artist.id > after_id).order_by(Artist.id).limit(batch)
+    return list(session.scalars(query.with_for_update()).all())
 
 
 def claim_status(uow: UnitOfWork, artist_id: str) -> ClaimStatus:

@@ -13,3 +13,4 @@ class TestMigrations(MigrationChecks):
     tables |= {"token_ledger"}  # 0002_tokens
     tables |= {"stripe_effects"}  # 0004_billing_effects
     tables |= {"refresh_tokens", "login_lockouts"}  # 0005_refresh_tokens
+    tables |= {"artist_pages"}  # 0006_artist_pages

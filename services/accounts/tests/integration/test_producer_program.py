@@ -156,6 +156,8 @@ def test_a_claim_of_a_page_the_catalog_says_is_claimed_is_a_conflict(accounts, a
     while catalog.claim_status(artist_id)["status"] != "claimed":
         assert time.monotonic() < deadline, "the catalog never linked the claimed page"
         time.sleep(0.05)
+    # and the catalog's artist_page_changed reaches accounts' copy
+    catalog.wait_for_accounts_copy(artist_id, claimed=True)
     # a page claimed in the catalog is refused even without an approved claim in accounts
     monkeypatch.setattr(producer_program, "_refuse_claimed_artist", lambda *args: None)
     with pytest.raises(Conflict) as caught:

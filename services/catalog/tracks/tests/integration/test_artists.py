@@ -1,14 +1,18 @@
 """Artist pages: made by producer_approved (or linked, for a claim), verified by producer_verified,
-edited by their owner only, with images checked by their content."""
+edited by their owner only, with images checked by their content; every change of owner announced."""
+import json
 import time
 import uuid
 
 import pytest
+from sqlalchemy import select
 
+from services.catalog import erasure
 from services.catalog.conftest import JPEG, PNG, new_user_id, wait_until
 from services.catalog.tracks import artists
 from services.contracts.errors import Forbidden, InvalidField, NotFound
-from services.contracts.events import PRODUCER_APPROVED, PRODUCER_VERIFIED
+from services.common.messaging.models import OutboxMessage
+from services.contracts.events import ARTIST_PAGE_CHANGED, PRODUCER_APPROVED, PRODUCER_VERIFIED
 
 pytestmark = pytest.mark.integration
 
@@ -143,3 +147,26 @@ def test_the_gallery_holds_twenty_images(catalog, make_producer, store_file):
         catalog.add_artist_image(actor_id=owner["user_id"], artist_id=owner["artist_id"], kind="gallery",
                                  image_key=store_file("images", PNG))
     assert list(caught.value.details) == ["kind"]
+
+
+def owners_announced(uow, artist_id: str) -> list[str | None]:
+    """The owners ``artist_page_changed`` announced for the page, in this (uncommitted) transaction."""
+    uow.session.flush()
+    bodies = [json.loads(body) for body in uow.session.scalars(select(OutboxMessage.body).where(
+        OutboxMessage.event_type == ARTIST_PAGE_CHANGED.name).order_by(OutboxMessage.id))]
+    return [body["user_id"] for body in bodies if body["artist_id"] == artist_id]
+
+
+def test_every_change_of_a_pages_owner_is_announced_for_accounts_copy(uow, media):
+    page = artists.create_unclaimed(uow, "Old Legend")
+    assert owners_announced(uow, page["id"]) == [None]
+    claimant = new_user_id()
+    artists.on_producer_approved(uow, approved(claimant, artist_id=page["id"]))
+    assert owners_announced(uow, page["id"]) == [None, claimant]
+    erasure.on_user_deleted(uow, media, {"user_id": claimant})  # released: claimable again
+    assert owners_announced(uow, page["id"]) == [None, claimant, None]
+    producer = new_user_id()
+    created = artists.on_producer_approved(uow, approved(producer))
+    assert owners_announced(uow, created.id) == [producer]
+    artists.on_producer_approved(uow, approved(producer, "Again"))  # keeps the page it has: no change
+    assert owners_announced(uow, created.id) == [producer]
