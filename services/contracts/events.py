@@ -97,9 +97,10 @@ def validate_event(event_type: EventType, body: dict[str, Any]) -> None:
 REGISTRY = Registry()
 
 # Services that arrive with later issues. Their events are listed with them already: the publisher declares
-# their durable queues at start, so every XP-earning fact (DOMAIN.md: uploads, counted plays, metadata-complete,
-# collaborations) and every pool input (paid invoices, refunds, counted plays) waits in its queue until the
-# consumer first runs — none is dispatched into nothing in the meantime.
+# their durable queues at start, so every XP-earning fact (docs/business-rules.md "XP, levels, achievements,
+# leaderboards": uploads, counted plays, metadata-complete, collaborations) and every pool input (paid invoices,
+# refunds, counted plays) waits in its queue until the consumer first runs — none is dispatched into nothing in
+# the meantime.
 GAMIFICATION = "gamification"
 PAYOUTS = "payouts"
 LICENSING = "licensing"
@@ -291,7 +292,7 @@ SUBSCRIPTION_REFUNDED = REGISTRY.add(EventType("subscription_refunded", "account
 # --- catalog: plays (services/catalog/plays.py) ------------------------------------------------
 
 class PlayRecorded(Envelope):
-    """A play counted (DOMAIN.md "Streaming and plays"); gamification and payouts will consume it."""
+    """A play counted (docs/business-rules.md "Streaming and plays"); gamification and payouts will consume it."""
 
     play_id = fields.UUID(required=True)
     track_id = fields.UUID(required=True)
