@@ -8,7 +8,7 @@ from sqlalchemy import update
 from services.catalog import pipeline
 from services.common.clock import utcnow
 from services.catalog.models import Track
-from services.catalog.tests.integration.conftest import PNG, WAV, metadata, validated_payload, wait_until
+from services.catalog.tests.integration.conftest import PNG, WAV, metadata, validated_payload
 from services.contracts.events import AUDIO_VALIDATED
 
 pytestmark = pytest.mark.integration
