@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from gateway import errors, hooks, openapi, settings
 from gateway.blueprints import ALL as BLUEPRINTS
 from gateway.rpc import RpcClient
-from services.common.media import MediaStore
+from services.common.media import GATEWAY, MediaStore
 
 
 def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
@@ -26,7 +26,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     # connections are opened lazily, per thread, on the first call: safe to create before a fork
     app.extensions["rpc"] = RpcClient(app.config["AMQP_URI"], timeout=float(app.config["RPC_TIMEOUT_S"]))
 
-    app.extensions["media"] = MediaStore(Path(app.config["MEDIA_ROOT"]))
+    app.extensions["media"] = MediaStore(Path(app.config["MEDIA_ROOT"]), owner=GATEWAY)
     hooks.register(app)
     errors.register(app)
     for blueprint in BLUEPRINTS:

@@ -4,7 +4,9 @@ A token proves who the caller is, nothing more: roles are never read from it. Vi
 subject as ``actor_id`` and the services decide what that account may do. A token stays valid
 after its account is deleted, so ``login_required`` also asks accounts whether the account still
 exists (a deleted one is a 401, whatever the endpoint); views whose accounts call already refuses
-a missing account use ``account_login_required`` and save that round trip.
+a missing account use ``account_login_required`` and save that round trip. Upload views use
+``producer_required``: the same call also asks accounts (the owner of roles) whether the caller is a
+producer, so a listener's upload is refused with 403 before a byte of its body is read.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from services.contracts.errors import Unauthorized
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["sub", "exp", "iat", "iss", "aud", "jti"]
+#: the role accounts grants through the Producer Program (docs/business-rules.md "Producer Program")
+PRODUCER = "producer"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,11 +99,19 @@ def account_login_required(view: F) -> F:
     return _requiring_login(view, check_account=False)
 
 
-def _requiring_login(view: F, check_account: bool) -> F:
+def producer_required(view: F) -> F:
+    """``login_required`` for producers only: 403 (``forbidden``) for anyone else, decided by accounts
+    before the view runs — an upload's body is then never read, let alone stored."""
+    return _requiring_login(view, check_account=True, role=PRODUCER)
+
+
+def _requiring_login(view: F, check_account: bool, role: str | None = None) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         g.user_id = verify_token(bearer_token())
-        if check_account:
+        if role is not None:
+            remote("accounts").verify_actor(actor_id=g.user_id, role=role)
+        elif check_account:
             remote("accounts").verify_actor(actor_id=g.user_id)
         return view(*args, **kwargs)
 

@@ -4,11 +4,16 @@ A form is described by :class:`FileSpec` (where a file part goes and how large i
 field parsers (text → value, raising ``InvalidField``). A field that arrives before the files is
 validated before any file byte is read; on any refusal — here or later in the view, see
 :meth:`Received.cleanup_on_error` — every file already stored is deleted, so nothing is orphaned.
+
+The gateway writes new files but owns none (docs/media-store.md): once catalog accepts their keys
+they are catalog's to delete. Until then they are the gateway's own, removed on a refusal; after a
+call whose outcome is unknown (a timeout, a lost broker) they are left alone, as catalog may hold them.
 """
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -20,10 +25,13 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge, RequestTimeout, UnsupportedMediaType
 
 from gateway.multipart import MultipartReader
+from gateway.rpc import RpcFailure
 from gateway.schemas import MISSING
 from gateway.validation import invalid_fields, refuse_unstorable_text
 from services.common.media import MediaStore, TooLarge, TooSlow
 from services.contracts.errors import BadRequest, InvalidField
+
+log = logging.getLogger(__name__)
 
 FieldParser = Callable[[str], Any]
 
@@ -60,13 +68,17 @@ class Received:
         return [stored.key for stored in self.files.values()]
 
     def discard(self) -> None:
-        self.store.delete(*self.keys())
+        self.store.discard_unclaimed(*self.keys())
 
     @contextlib.contextmanager
     def cleanup_on_error(self) -> Iterator["Received"]:
-        """Delete the stored files if anything in the block raises (validation, RPC, …)."""
+        """Delete the stored files if anything in the block raises (validation, a refusal by catalog, …),
+        except a call that got no answer: catalog may have taken the files, and only it deletes them then."""
         try:
             yield self
+        except RpcFailure:
+            log.warning("catalog did not answer an upload's hand-over; its files stay: %s", ", ".join(self.keys()))
+            raise
         except BaseException:
             self.discard()
             raise

@@ -6,7 +6,7 @@ from uuid import UUID
 from flask import Blueprint, g
 from flask.typing import ResponseReturnValue
 
-from gateway.auth import login_required
+from gateway.auth import login_required, producer_required
 from gateway.catalog_schemas import IMAGE_KINDS, Artist, ArtistImageForm, ArtistPatch
 from gateway.openapi import MULTIPART, doc
 from gateway.presenters import artist_view, send_media
@@ -46,9 +46,10 @@ def update_artist(artist_id: UUID) -> ResponseReturnValue:
 @bp.post("/artists/<uuid:artist_id>/images")
 @doc("Add an avatar, cover or gallery image (owner; gallery ≤ 20)", ok=(200, Artist), body=ArtistImageForm,
      body_type=MULTIPART, errors=(403, 404),
-     description="Parts: `kind` (avatar, cover or gallery) and `image` (PNG, JPEG or WebP, ≤ COVER_MAX_BYTES).")
+     description="Parts: `kind` (avatar, cover or gallery) and `image` (PNG, JPEG or WebP, ≤ COVER_MAX_BYTES). "
+                 "A non-producer gets 403 before the body is read.")
 @body_limit(form_body_limit("COVER_MAX_BYTES"))
-@login_required
+@producer_required
 def add_image(artist_id: UUID) -> ResponseReturnValue:
     form = receive(IMAGE_FILES, {"kind": choice_field("kind", IMAGE_KINDS)}, required=("kind", "image"))
     with form.cleanup_on_error():

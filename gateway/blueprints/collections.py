@@ -6,7 +6,7 @@ from uuid import UUID
 from flask import Blueprint, g, url_for
 from flask.typing import ResponseReturnValue
 
-from gateway.auth import login_required, optional_login
+from gateway.auth import optional_login, producer_required
 from gateway.catalog_schemas import Collection, CollectionForm, CollectionMetadata
 from gateway.openapi import MULTIPART, doc
 from gateway.rpc import remote
@@ -20,9 +20,10 @@ COLLECTION_FILES = {"cover": FileSpec("covers", "COVER_MAX_BYTES", image=True)}
 @bp.post("")
 @doc("Create a collection (producer)", ok=(201, Collection), body=CollectionForm, body_type=MULTIPART,
      errors=(403,), description="Parts: `cover` (PNG, JPEG or WebP) and `metadata` (JSON: name, artists, genres, "
-                                "tags, description); errors name metadata fields as `metadata.<field>`.")
+                                "tags, description); errors name metadata fields as `metadata.<field>`. "
+                                "A non-producer gets 403 before the body is read.")
 @body_limit(form_body_limit("COVER_MAX_BYTES"))
-@login_required
+@producer_required
 def create_collection() -> ResponseReturnValue:
     form = receive(COLLECTION_FILES, {"metadata": json_field(CollectionMetadata(), "metadata")},
                    required=("cover", "metadata"))

@@ -6,7 +6,7 @@ from uuid import UUID
 from flask import Blueprint, g, url_for
 from flask.typing import ResponseReturnValue
 
-from gateway.auth import login_required, optional_login
+from gateway.auth import login_required, optional_login, producer_required
 from gateway.catalog_schemas import (Accepted, CoverPreset, Track, TrackMetadata, TrackPage, TrackPatch, TracksQuery,
                                      TrackUploadForm)
 from gateway.openapi import MULTIPART, doc
@@ -38,10 +38,10 @@ def cover_rule(received: Received) -> dict[str, list[str]]:
          "metadata fields as `metadata.<field>`, every invalid one at once. Besides `name`, `bpm`, `key` and "
          "`scale`: `artists` unless `collection_id` is given; a cover — the `cover` part, `cover_preset`, or a "
          "`collection_id`; `exclusive` with the exclusive licensing models (see the examples). The track then "
-         "becomes `published` or `rejected` (poll GET /tracks/{id}); a non-producer gets 403, a `collection_id` "
-         "that is not one of yours 404."))
+         "becomes `published` or `rejected` (poll GET /tracks/{id}); a non-producer gets 403 before the body is "
+         "read, a `collection_id` that is not one of yours 404."))
 @body_limit(form_body_limit("UPLOAD_MAX_BYTES", "COVER_MAX_BYTES"))
-@login_required
+@producer_required
 def upload() -> ResponseReturnValue:
     form = receive(UPLOAD_FILES, {"metadata": json_field(TrackMetadata(), "metadata")}, required=("audio", "metadata"),
                    rule=cover_rule)

@@ -64,8 +64,8 @@ class AccountsService(BillingEntrypoints):
         deletion.delete_account(self.db, self.stripe, schemas.load_account_deletion(actor_id, password, client_ip))
 
     @rpc
-    def verify_actor(self, actor_id: str) -> None:
-        users.verify_actor(self.db, actor_id)
+    def verify_actor(self, actor_id: str, role: str | None = None) -> None:
+        users.verify_actor(self.db, actor_id, role)
 
     @rpc
     def get_user(self, actor_id: str) -> PrivateUser:

@@ -7,13 +7,14 @@ from typing import Iterable, TypedDict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.accounts import passwords, ratelimit, repository, sessions, tokens, views
+from services.accounts import passwords, ratelimit, repository, roles, sessions, tokens, views
 from services.common.clock import utcnow
 from services.accounts.commands import Credentials, NewAccount, PasswordChange, ProfileChanges, Registration
 from services.accounts.models import User
 from services.accounts.plans import DEFAULT_PLAN
 from services.common.db import UnitOfWork
-from services.contracts.errors import Conflict, InvalidField, Unauthorized
+from services.common.validation import invalid
+from services.contracts.errors import Conflict, Forbidden, InvalidField, Unauthorized
 from services.common.persistence import parse_id
 from services.contracts.events import USER_REGISTERED
 
@@ -135,10 +136,19 @@ def change_password(uow: UnitOfWork, change: PasswordChange) -> None:
     sessions.revoke_all(uow, user.id, now, keep_session=change.session_id)
 
 
-def verify_actor(uow: UnitOfWork, actor_id: str) -> None:
-    """Nothing when ``actor_id`` is an existing account; ``Unauthorized`` when it is gone."""
-    if not repository.actor_exists(uow.session, actor_id):
-        raise Unauthorized(repository.ACCOUNT_GONE)
+def verify_actor(uow: UnitOfWork, actor_id: str, role: str | None = None) -> None:
+    """Nothing when ``actor_id`` is an existing account (holding ``role``, when one is named);
+    ``Unauthorized`` when it is gone, ``Forbidden`` without the role. The gateway asks this before
+    reading an upload's body, so only producers can make the platform store a file."""
+    if role is None:
+        if not repository.actor_exists(uow.session, actor_id):
+            raise Unauthorized(repository.ACCOUNT_GONE)
+        return
+    if role not in roles.GRANTABLE:
+        raise invalid("role", f"Must be one of: {', '.join(roles.GRANTABLE)}.")
+    user = repository.require_actor(uow.session, actor_id)
+    if role not in user.role_names():
+        raise Forbidden(f"only {role}s can do this")
 
 
 def get_user(uow: UnitOfWork, actor_id: str) -> views.PrivateUser:

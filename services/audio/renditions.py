@@ -19,7 +19,7 @@ from typing import Callable
 
 from nameko.extensions import DependencyProvider
 
-from services.common.media import MediaStore
+from services.common.media import AUDIO, MediaStore
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class StalePartSweeper(DependencyProvider):
     """Sweeps what killed renditions left behind once, as the service starts (workers get nothing)."""
 
     def setup(self) -> None:
-        removed = sweep_stale_parts(MediaStore.from_env())
+        removed = sweep_stale_parts(MediaStore.from_env(owner=AUDIO))
         if removed:
             log.info("removed %d temporary rendition file(s) left by a killed process", removed)
 
@@ -98,12 +98,12 @@ def waveform_json(peaks: list[float], duration_s: float) -> bytes:
 
 def delete(store: MediaStore, track_id: str) -> None:
     """Remove the track's renditions, temporary files a killed worker left behind, and then their
-    directory; absent files are fine."""
+    directory; absent files are fine. Audio alone deletes renditions: catalog asks for it with
+    ``track_deleted`` (docs/media-store.md)."""
     keys = keys_for(track_id)
-    store.delete(*keys.all())
     directory = store.path(keys.stream).parent
-    for leftover in directory.glob(PART_GLOB):
-        leftover.unlink(missing_ok=True)
+    leftovers = [f"{AREA}/{track_id}/{part.name}" for part in directory.glob(PART_GLOB)]
+    store.delete(*keys.all(), *leftovers)
     try:
         directory.rmdir()
     except OSError:

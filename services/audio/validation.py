@@ -14,7 +14,7 @@ from services.audio import fingerprints, offhub, pipeline, renditions
 from services.audio.analysis import Limits, Rejection
 from services.audio.pipeline import Processed
 from services.common.db import UnitOfWork
-from services.common.media import MediaStore
+from services.common.media import AUDIO, MediaStore
 from services.contracts.events import AUDIO_REJECTED, AUDIO_VALIDATED
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ class UploadMissing(Exception):
 
 def validate(db: UnitOfWork, event: dict[str, Any]) -> None:
     track_id, producer_user_id = str(event["track_id"]), str(event["producer_user_id"])
-    store = MediaStore.from_env()
+    store = MediaStore.from_env(owner=AUDIO)
     source = store.path(event["audio_key"])
     if not source.is_file():
         raise UploadMissing(f"{event['audio_key']} is not in the media store")
@@ -92,7 +92,8 @@ def _finite(value: float | None) -> float | None:
 
 
 def forget(db: UnitOfWork, event: dict[str, Any]) -> None:
-    """The track was deleted: its fingerprint no longer blocks other uploads; its renditions go."""
+    """Catalog deleted the track, or will never publish it: its fingerprint no longer blocks other
+    uploads, and its renditions go (audio owns them; catalog never deletes them itself)."""
     track_id = str(event["track_id"])
     fingerprints.forget(db, track_id)
-    renditions.delete(MediaStore.from_env(), track_id)
+    renditions.delete(MediaStore.from_env(owner=AUDIO), track_id)

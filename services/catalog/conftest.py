@@ -18,7 +18,7 @@ from services.catalog.service import CatalogService
 from services.catalog.tracks import artists
 from tests.support.services import ServiceCaller
 from services.common.db import make_engine
-from services.common.media import MediaStore
+from services.common.media import CATALOG, MediaStore
 from services.common.messaging.publisher import ConfirmedPublisher
 from services.common.messaging.topology import declare_for_service
 from services.common.migrate import upgrade
@@ -43,7 +43,7 @@ def catalog_db(pg) -> str:
 
 @pytest.fixture
 def media(tmp_path) -> MediaStore:
-    return MediaStore(tmp_path / "media")
+    return MediaStore(tmp_path / "media", owner=CATALOG)
 
 
 @pytest.fixture

@@ -4,6 +4,11 @@ Large files never travel over AMQP: the gateway streams an upload here and passe
 This implementation is a directory (``MEDIA_ROOT``, default ``var/media``) shared by the gateway
 and the services that read or write files (a shared volume in Docker/Kubernetes). Writes go to a
 temporary file that is renamed into place, so a reader never sees half a file.
+
+Every area (the first part of a key) has one owner, the only process that deletes its files
+(``AREAS``; docs/media-store.md says who writes, who deletes and when). A store is opened as a
+process (``owner``), and ``delete`` refuses keys of an area that process does not own, so no file
+has two deleters racing each other or deleting what the other still references.
 """
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import os
 import re
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -37,13 +43,46 @@ class TooSlow(MediaError):
         self.seconds = seconds
 
 
+class NotOwner(MediaError):
+    """A process tried to delete a file of an area it does not own: a bug, never a user's mistake."""
+
+
+GATEWAY, CATALOG, AUDIO = "gateway", "catalog", "audio"
+
+
+@dataclass(frozen=True)
+class Area:
+    owner: str  # deletes the area's files (after its commit no longer references them)
+    writer: str  # writes new files there; may remove one only before handing its key over
+
+
+#: every area of the store, by its key prefix
+AREAS: dict[str, Area] = {
+    "uploads": Area(owner=CATALOG, writer=GATEWAY),  # the uploaded audio
+    "covers": Area(owner=CATALOG, writer=GATEWAY),  # track and collection covers
+    "images": Area(owner=CATALOG, writer=GATEWAY),  # artist avatars, covers and gallery
+    "renditions": Area(owner=AUDIO, writer=AUDIO),  # stream, download and waveform of each track
+}
+
+
+def area_of(key: str) -> Area:
+    prefix = key.split("/", 1)[0]
+    if prefix not in AREAS:
+        raise MediaError(f"media key {key!r} is in no known area ({', '.join(AREAS)})")
+    return AREAS[prefix]
+
+
 class MediaStore:
-    def __init__(self, root: Path):
+    """The store as seen by one process: ``owner`` names it (``catalog``, ``audio``, ``gateway``);
+    a store opened without one reads and writes but deletes nothing."""
+
+    def __init__(self, root: Path, owner: str | None = None):
         self.root = Path(root)
+        self.owner = owner
 
     @classmethod
-    def from_env(cls) -> "MediaStore":
-        return cls(Path(config.env("MEDIA_ROOT", str(config.var_dir() / "media"))))
+    def from_env(cls, owner: str | None = None) -> "MediaStore":
+        return cls(Path(config.env("MEDIA_ROOT", str(config.var_dir() / "media"))), owner)
 
     @staticmethod
     def new_key(area: str, suffix: str = "") -> str:
@@ -111,9 +150,28 @@ class MediaStore:
                 yield chunk
 
     def delete(self, *keys: str | None) -> None:
+        """Delete the files of ``keys`` (absent ones are fine); ``NotOwner`` — and nothing deleted —
+        if any of them is in an area this process does not own."""
+        present = [key for key in keys if key]
+        for key in present:
+            if area_of(key).owner != self.owner:
+                raise NotOwner(f"{self.owner or 'a store without owner'} may not delete {key!r}: "
+                               f"{area_of(key).owner} owns that area")
+        self._unlink(present)
+
+    def discard_unclaimed(self, *keys: str | None) -> None:
+        """The writer of an area removes files it wrote and never handed over (a refused upload);
+        ``NotOwner`` if this process is not the area's writer."""
+        present = [key for key in keys if key]
+        for key in present:
+            if area_of(key).writer != self.owner:
+                raise NotOwner(f"{self.owner or 'a store without owner'} did not write {key!r}: "
+                               f"only {area_of(key).writer} discards new files there")
+        self._unlink(present)
+
+    def _unlink(self, keys: list[str]) -> None:
         for key in keys:
-            if key:
-                self.path(key).unlink(missing_ok=True)
+            self.path(key).unlink(missing_ok=True)
 
     def keys(self, area: str) -> list[str]:
         base = self.root / area

@@ -241,7 +241,9 @@ class CollaborationCredited(Envelope):
 
 
 class TrackDeleted(Envelope):
-    """The owner deleted the track: its files are gone and its fingerprint may be forgotten."""
+    """The track is gone (deleted by its owner or with their account), or catalog will never publish it (a
+    verdict that came after the sweeper rejected it): catalog has deleted its upload and cover; audio forgets
+    its fingerprint and deletes its renditions, which only audio deletes (docs/media-store.md)."""
 
     track_id = fields.UUID(required=True)
     producer_user_id = fields.UUID(required=True)

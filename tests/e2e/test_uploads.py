@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import time
 import uuid
 from pathlib import Path
@@ -187,6 +188,46 @@ def test_a_declared_length_over_the_limit_is_413_before_the_body_is_sent(produce
         assert json.loads(response.read())["error"] == "payload_too_large"
     finally:
         connection.close()
+
+
+DECLARED_BODY_BYTES = 500_000_000
+DECLARED_IMAGE_BYTES = 5_000_000
+
+
+def headers_only(platform, method: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, Any], float]:
+    """Send a request's headers and not one byte of its body (no ``Expect``: a client that sends the body
+    at once would be writing while the gateway decides); read the answer within 2 s, and time it."""
+    url = urlsplit(platform.url)
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {url.hostname}:{url.port}",
+             *(f"{name}: {value}" for name, value in headers.items()), "", ""]
+    started = time.monotonic()
+    with socket.create_connection((url.hostname, url.port), timeout=2.0) as raw:
+        raw.sendall("\r\n".join(lines).encode("latin-1"))
+        reader = raw.makefile("rb")
+        status = int(reader.readline().split()[1])
+        length = 0
+        while (line := reader.readline().strip()):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        body = json.loads(reader.read(length))
+    return status, body, time.monotonic() - started
+
+
+def test_a_listeners_upload_is_403_before_a_byte_of_its_body_is_sent(api: Api, producer, platform):
+    """Accounts says "not a producer" before the gateway reads the body: nobody but producers makes the
+    platform store a file, and a 500 MB declaration costs a listener's connection nothing."""
+    api.register()
+    before = media_files(platform)
+    # the image routes take up to COVER_MAX_BYTES (10 MB): a bigger declaration is 413 before the role check
+    for path, declared in (("/api/v1/tracks", DECLARED_BODY_BYTES), ("/api/v1/collections", DECLARED_IMAGE_BYTES),
+                           (f"/api/v1/artists/{producer.artist['id']}/images", DECLARED_IMAGE_BYTES)):
+        status, body, seconds = headers_only(platform, "POST", path, {
+            "Authorization": f"Bearer {api.token}", "Content-Type": "multipart/form-data; boundary=x",
+            "Content-Length": str(declared)})
+        assert (status, body["error"]) == (403, "forbidden"), (path, body)
+        assert seconds < 2.0, path
+    assert media_files(platform) == before
 
 
 def test_non_multipart_is_415(producer):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.tests.unit.support import USER_ID, bearer
+from gateway.rpc import ServiceTimeout, ServiceUnavailable
+from gateway.tests.unit.support import ACTOR_CHECK, USER_ID, bearer
 from gateway.tests.unit.test_body_size import UnreadableStream
 from gateway.tests.unit.uploads_support import (ARTIST_ID, PNG, TRACK_ID, WAV, metadata, post_form, stored_files,
                                                 track)
@@ -220,3 +221,42 @@ def test_a_refused_collection_leaves_no_cover(http, rpc, limits, media_root):
                                                        ("metadata", '{"name": "", "artists": ["Ana"]}')])
     assert response.status_code == 422 and "metadata.name" in response.get_json()["details"]
     assert stored_files(media_root) == []
+
+
+# --- only producers upload: accounts decides before a byte of the body is read -------------------
+
+UPLOAD_ROUTES = [
+    (TRACKS, [("metadata", metadata()), ("audio", ("beat.wav", WAV, "audio/wav"))]),
+    ("/api/v1/collections",
+     [("metadata", '{"name": "Tape", "artists": ["Ana"]}'), ("cover", ("c.png", PNG, "image/png"))]),
+    (f"/api/v1/artists/{ARTIST_ID}/images", [("kind", "avatar"), ("image", ("a.png", PNG, "image/png"))]),
+]
+
+
+@pytest.mark.parametrize("path, parts", UPLOAD_ROUTES)
+def test_a_listeners_upload_is_403_before_the_body_is_read(http, rpc, limits, media_root, path, parts):
+    rpc.answers[ACTOR_CHECK] = Forbidden("only producers can do this")
+    response = post_form(http, path, parts)
+    assert response.status_code == 403 and response.bytes_read == 0
+    assert response.get_json() == {"error": "forbidden", "message": "only producers can do this", "details": {}}
+    (check,) = rpc.calls
+    assert check["kwargs"] == {"actor_id": USER_ID, "role": "producer"}  # asked of accounts, not read from the token
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize("path, parts", UPLOAD_ROUTES)
+def test_a_producers_upload_is_checked_once_then_read(http, rpc, limits, media_root, path, parts):
+    post_form(http, path, parts)
+    checks = [call for call in rpc.calls if (call["service"], call["method"]) == ACTOR_CHECK]
+    assert checks == [] and rpc.actor_checks == [USER_ID]  # one accounts call: the account and its role
+    assert rpc.calls and rpc.calls[0]["service"] == "catalog"
+
+
+@pytest.mark.parametrize("error", [ServiceTimeout("catalog did not answer"), ServiceUnavailable("lost the broker")])
+def test_files_handed_to_catalog_without_an_answer_are_left_to_catalog(http, rpc, limits, media_root, error):
+    """Catalog may have taken them (and only it deletes what it took): the gateway deletes only what it still owns."""
+    rpc.answers[("catalog", "create_track")] = error
+    response = post_form(http, TRACKS, [("metadata", metadata()), ("audio", ("beat.wav", WAV, "audio/wav"))])
+    assert response.status_code in (503, 504)
+    kwargs = rpc.calls[0]["kwargs"]
+    assert stored_files(media_root) == [media_root / kwargs["audio_key"]]

@@ -1,8 +1,9 @@
 """The upload pipeline's verdicts: audio's ``audio_validated`` publishes a track, ``audio_rejected``
 rejects it, and the sweeper rejects any track stuck in ``processing`` so none waits forever.
 
-A rejected track's upload and cover files are deleted, so nothing is orphaned in the media store;
-renditions that arrive for a deleted or already rejected track are deleted too.
+A rejected track's upload and cover files are deleted, so nothing is orphaned in the media store.
+Renditions are audio's to delete: for a track deleted meanwhile, the deletion's ``track_deleted`` has
+audio discard them; for one already rejected, ``track_deleted`` is sent here (docs/media-store.md).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from services.common import config
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
-from services.contracts.events import COLLABORATION_CREDITED, TRACK_PUBLISHED, TRACK_REJECTED
+from services.contracts.events import COLLABORATION_CREDITED, TRACK_DELETED, TRACK_PUBLISHED, TRACK_REJECTED
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +32,14 @@ def processing_timeout_s() -> int:
     return config.env_int("PROCESSING_TIMEOUT_S", 1800)
 
 
-def on_audio_validated(uow: UnitOfWork, media: MediaStore, event: dict[str, Any]) -> None:
+def on_audio_validated(uow: UnitOfWork, event: dict[str, Any]) -> None:
     row = repository.find_track(uow.session, event["track_id"], lock=True)
     if row is None or row.status == REJECTED:
-        # deleted or given up on meanwhile: its renditions would belong to nothing
-        uow.after_commit(lambda: media.delete(event["stream_key"], event["download_key"], event["waveform_key"]))
-        log.info("audio_validated for %s track %s: renditions discarded",
+        # deleted or given up on meanwhile: its renditions would belong to nothing. A deleted track's
+        # track_deleted already asks audio to discard them; a rejected one's is asked for here.
+        if row is not None:
+            uow.emit(TRACK_DELETED, {"track_id": row.id, "producer_user_id": row.producer_user_id})
+        log.info("audio_validated for %s track %s: audio is asked to discard its renditions",
                  "a deleted" if row is None else "a rejected", event["track_id"])
         return
     if row.status != PROCESSING:

@@ -11,7 +11,7 @@ from services.catalog.tracks import artists, collections, pipeline, schemas, tra
 from services.catalog.tracks.views import ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
-from services.common.media import MediaStore
+from services.common.media import CATALOG, MediaStore
 from services.common.pagination import Envelope
 from services.contracts.events import AUDIO_REJECTED, AUDIO_VALIDATED, PRODUCER_APPROVED, PRODUCER_VERIFIED
 
@@ -21,7 +21,7 @@ SWEEP_INTERVAL_S = 60
 
 
 def media() -> MediaStore:
-    return MediaStore.from_env()
+    return MediaStore.from_env(owner=CATALOG)  # deletes uploads, covers and images only
 
 
 class TrackEntrypoints:
@@ -116,7 +116,7 @@ class TrackEntrypoints:
 
     @event_handler(AUDIO_VALIDATED)
     def on_audio_validated(self, event: dict) -> None:
-        pipeline.on_audio_validated(self.db, media(), event)
+        pipeline.on_audio_validated(self.db, event)
 
     @event_handler(AUDIO_REJECTED)
     def on_audio_rejected(self, event: dict) -> None:

@@ -179,17 +179,19 @@ def update_track(uow: UnitOfWork, actor_id: str, track_id: str, changes: dict[st
 
 
 def delete_track(uow: UnitOfWork, media: MediaStore, actor_id: str, track_id: str) -> None:
-    """Deletes the track and every file it references; ``track_deleted`` lets audio forget it."""
+    """Deletes the track and its upload and cover; ``track_deleted`` has audio forget it and delete
+    its renditions."""
     remove_track(uow, media, repository.own_track(uow.session, actor_id, track_id))
 
 
 def remove_track(uow: UnitOfWork, media: MediaStore, row: Track) -> None:
-    """Delete ``row`` with its files (once committed), unpin it, and emit ``track_deleted``."""
+    """Delete ``row`` with the files catalog owns (once committed), unpin it, and emit ``track_deleted``,
+    on which audio deletes the renditions (audio owns them: docs/media-store.md)."""
     session = uow.session
     for artist in session.scalars(select(Artist).where(Artist.pinned_track_id == row.id)).all():
         artist.pinned_track_id = None
     uow.emit(TRACK_DELETED, {"track_id": row.id, "producer_user_id": row.producer_user_id})
-    keys = (row.audio_key, row.cover_key, row.stream_key, row.download_key, row.waveform_key)
+    keys = (row.audio_key, row.cover_key)
     session.delete(row)
     session.flush()
     uow.after_commit(lambda: media.delete(*keys))

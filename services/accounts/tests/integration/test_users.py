@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.models import User
-from services.contracts.errors import Conflict, InvalidField, NotFound, Unauthorized
+from services.accounts.repository import grant_role
+from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound, Unauthorized
 
 pytestmark = pytest.mark.integration
 
@@ -144,3 +145,19 @@ def test_update_profile_refuses_unknown_fields_and_changes_nothing(accounts, cha
 def test_update_profile_of_an_unknown_user_is_unauthorized(accounts):
     with pytest.raises(Unauthorized):  # the caller's own account: its token names nobody
         accounts.update_profile(actor_id=str(uuid.uuid4()), changes={"name": "Ada"})
+
+
+def test_verify_actor_with_a_role_asks_for_the_role_itself(accounts, uow):
+    """The gateway's check before an upload's body is read: accounts, the owner of roles, decides."""
+    listener = accounts.register_user()
+    with pytest.raises(Forbidden) as refused:
+        accounts.verify_actor(actor_id=listener["id"], role="producer")
+    assert refused.value.message == "only producers can do this"
+    assert accounts.verify_actor(actor_id=listener["id"]) is None  # the plain check still passes
+    grant_role(uow.session, uow.session.get(User, listener["id"]), "producer")
+    uow.commit()
+    assert accounts.verify_actor(actor_id=listener["id"], role="producer") is None
+    with pytest.raises(InvalidField):
+        accounts.verify_actor(actor_id=listener["id"], role="listener")  # implicit for all: never asked
+    with pytest.raises(Unauthorized):
+        accounts.verify_actor(actor_id=str(uuid.uuid4()), role="producer")

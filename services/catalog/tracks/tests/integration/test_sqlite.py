@@ -12,7 +12,7 @@ from services.catalog.tracks.models import Track
 from services.catalog.tracks import artists, pipeline, schemas, tracks
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
-from services.common.media import MediaStore
+from services.common.media import CATALOG, MediaStore
 from tests.support.services import sqlite_unit_of_work
 
 pytestmark = pytest.mark.integration
@@ -25,7 +25,7 @@ def sqlite_uow(tmp_path):
 
 
 def publish(uow: UnitOfWork, media: MediaStore, track_id: str) -> None:
-    pipeline.on_audio_validated(uow, media, {
+    pipeline.on_audio_validated(uow, {
         "track_id": track_id, "format": "flac", "duration_s": 60.0, "sample_rate": 48000, "bit_depth": 16,
         "channels": 2, "loudness_lufs": None, "true_peak_dbtp": None, "waveform_key": "renditions/x/w.json",
         "stream_key": "renditions/x/s.mp3", "stream_content_type": "audio/mpeg", "download_key": "renditions/x/d.flac",
@@ -33,7 +33,7 @@ def publish(uow: UnitOfWork, media: MediaStore, track_id: str) -> None:
 
 
 def test_upload_publish_list_and_sweep_on_sqlite(sqlite_uow, tmp_path):
-    media = MediaStore(tmp_path / "media")
+    media = MediaStore(tmp_path / "media", owner=CATALOG)
     user_id = str(uuid.uuid4())
     artists.on_producer_approved(sqlite_uow, {"user_id": user_id, "producer_name": "Lite", "artist_id": None})
     upload = {"audio_key": "uploads/x/a.wav", "size_bytes": len(WAV), "cover_key": None}

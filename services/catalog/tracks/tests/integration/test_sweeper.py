@@ -40,10 +40,13 @@ def test_sweep_rejects_only_tracks_older_than_the_timeout(catalog, make_producer
     # a second sweep finds nothing more for it
     assert stuck["id"] not in pipeline.sweep(uow, media, timeout_s=1800)
     uow.commit()
-    # a verdict that arrives after the sweep is discarded with its renditions
+    # a verdict that arrives after the sweep is discarded: catalog asks audio, which owns the renditions,
+    # to delete them and forget the recording (track_deleted), and leaves them alone itself
     payload = validated_payload(stuck["id"], store_file)
     bus.publish(AUDIO_VALIDATED, payload)
-    wait_until(lambda: not media.exists(payload["stream_key"]))
+    [asked] = emitted.wait("track_deleted", stuck["id"])
+    assert asked["producer_user_id"] == producer["user_id"]
+    assert media.exists(payload["stream_key"])
     emitted.settle()
     assert emitted.matching("track_published", stuck["id"]) == []
     assert catalog.get_track(track_id=stuck["id"], actor_id=producer["user_id"])["status"] == "rejected"

@@ -4,6 +4,7 @@ import uuid
 import pytest
 
 from services.catalog.conftest import JPEG, PNG, WAV, metadata, validated_payload, wait_until
+from services.common.messaging.models import ProcessedEvent
 from services.contracts.errors import Forbidden, InvalidField, NotFound
 from services.contracts.events import AUDIO_REJECTED, AUDIO_VALIDATED, REGISTRY, validate_event
 
@@ -222,8 +223,10 @@ def test_only_the_owner_updates_a_published_track(catalog, make_producer, upload
     assert back["exclusive"] is None
 
 
-def test_delete_removes_every_file_and_emits_track_deleted(catalog, make_producer, store_file, bus, emitted,
-                                                           media):
+def test_delete_removes_its_own_files_and_emits_track_deleted(catalog, make_producer, store_file, bus, emitted,
+                                                              media):
+    """Catalog deletes the upload and cover it owns; the renditions are audio's, deleted on ``track_deleted``
+    (tests/integration/test_media_ownership.py runs both)."""
     producer, other = make_producer(), make_producer()
     audio_key, cover_key = store_file("uploads", WAV, ".wav"), store_file("covers", PNG)
     track = catalog.create_track(actor_id=producer["user_id"], metadata=metadata(), audio_key=audio_key,
@@ -234,8 +237,9 @@ def test_delete_removes_every_file_and_emits_track_deleted(catalog, make_produce
     with pytest.raises(Forbidden):
         catalog.delete_track(actor_id=other["user_id"], track_id=track["id"])
     assert catalog.delete_track(actor_id=producer["user_id"], track_id=track["id"]) is None
-    keys = [audio_key, cover_key, payload["stream_key"], payload["download_key"], payload["waveform_key"]]
-    assert [key for key in keys if media.exists(key)] == []
+    assert [key for key in (audio_key, cover_key) if media.exists(key)] == []
+    renditions = [payload["stream_key"], payload["download_key"], payload["waveform_key"]]
+    assert all(media.exists(key) for key in renditions)  # left to audio
     [event] = emitted.wait("track_deleted", track["id"])
     assert event["producer_user_id"] == producer["user_id"]
     with pytest.raises(NotFound):
@@ -244,17 +248,20 @@ def test_delete_removes_every_file_and_emits_track_deleted(catalog, make_produce
         catalog.delete_track(actor_id=producer["user_id"], track_id=track["id"])
 
 
-def test_verdicts_for_a_deleted_track_are_ignored_and_leave_no_files(catalog, make_producer, upload, bus,
-                                                                     store_file, emitted, media):
+def test_verdicts_for_a_deleted_track_are_ignored_and_leave_the_renditions_to_audio(catalog, make_producer, upload,
+                                                                                     bus, store_file, emitted, media,
+                                                                                     uow):
     producer = make_producer()
     track = upload(producer)
     catalog.delete_track(actor_id=producer["user_id"], track_id=track["id"])
     payload = validated_payload(track["id"], store_file)
-    bus.publish(AUDIO_VALIDATED, payload)
-    wait_until(lambda: not media.exists(payload["stream_key"]))
+    verdict = bus.publish(AUDIO_VALIDATED, payload)
+    wait_until(lambda: handled(uow, "catalog.on_audio_validated", verdict["event_id"]))
     emitted.settle()
     assert emitted.matching("track_published", track["id"]) == []
-    assert not media.exists(payload["download_key"]) and not media.exists(payload["waveform_key"])
+    # the deletion's own track_deleted has audio discard them: catalog neither deletes nor asks twice
+    assert len(emitted.matching("track_deleted", track["id"])) == 1
+    assert all(media.exists(payload[key]) for key in ("stream_key", "download_key", "waveform_key"))
 
 
 def wait_status(catalog, track_id: str, owner_id: str, status: str) -> dict:
@@ -263,3 +270,8 @@ def wait_status(catalog, track_id: str, owner_id: str, status: str) -> dict:
         return track if track["status"] == status else None
 
     return wait_until(reached)
+
+
+def handled(uow, consumer: str, event_id: str) -> bool:
+    uow.session.rollback()  # a fresh snapshot: the consumer commits in its own transaction
+    return uow.session.get(ProcessedEvent, (consumer, event_id)) is not None

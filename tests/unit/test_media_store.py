@@ -1,0 +1,81 @@
+"""The media store's owners: each area is deleted by its one owner; a process deleting outside its own areas is
+refused (and nothing of the call is deleted), so catalog and audio can never race over one file again."""
+from __future__ import annotations
+
+import pytest
+
+from gateway.blueprints import artists, collections, tracks
+from services.audio import renditions
+from services.common.media import AREAS, AUDIO, CATALOG, GATEWAY, MediaError, MediaStore, NotOwner
+
+CATALOG_AREAS = ("uploads", "covers", "images")
+
+
+def stored(root, *areas: str) -> tuple[MediaStore, list[str]]:
+    writer = MediaStore(root)
+    keys = []
+    for area in areas:
+        key = MediaStore.new_key(area, ".bin")
+        writer.save_bytes(key, b"x")
+        keys.append(key)
+    return writer, keys
+
+
+@pytest.mark.parametrize("area", CATALOG_AREAS)
+def test_catalog_deletes_uploads_covers_and_images(tmp_path, area):
+    store, [key] = stored(tmp_path, area)
+    MediaStore(tmp_path, owner=CATALOG).delete(key)
+    assert not store.exists(key)
+
+
+def test_audio_deletes_renditions(tmp_path):
+    store, [key] = stored(tmp_path, "renditions")
+    MediaStore(tmp_path, owner=AUDIO).delete(key)
+    assert not store.exists(key)
+
+
+@pytest.mark.parametrize("owner, area", [(CATALOG, "renditions"), (AUDIO, "uploads"), (AUDIO, "covers"),
+                                         (AUDIO, "images"), (GATEWAY, "uploads"), (GATEWAY, "covers"),
+                                         (GATEWAY, "images"), (GATEWAY, "renditions"), (None, "uploads"),
+                                         (None, "renditions")])
+def test_a_process_may_not_delete_outside_its_own_areas(tmp_path, owner, area):
+    store, [own, foreign] = stored(tmp_path, "renditions" if owner == CATALOG else "uploads", area)
+    with pytest.raises(NotOwner):
+        MediaStore(tmp_path, owner=owner).delete(own, foreign)
+    assert store.exists(foreign) and store.exists(own)  # refused whole: nothing of the call was deleted
+
+
+@pytest.mark.parametrize("area", CATALOG_AREAS)
+def test_the_gateway_discards_only_new_files_of_the_areas_it_writes(tmp_path, area):
+    store, [key, rendition] = stored(tmp_path, area, "renditions")
+    gateway = MediaStore(tmp_path, owner=GATEWAY)
+    gateway.discard_unclaimed(key)
+    assert not store.exists(key)
+    with pytest.raises(NotOwner):
+        gateway.discard_unclaimed(rendition)
+    with pytest.raises(NotOwner):
+        MediaStore(tmp_path, owner=CATALOG).discard_unclaimed(rendition)
+    assert store.exists(rendition)
+
+
+def test_a_key_outside_every_area_is_refused(tmp_path):
+    with pytest.raises(MediaError):
+        MediaStore(tmp_path, owner=CATALOG).delete("elsewhere/2026/01/x.bin")
+
+
+def test_every_area_the_code_writes_has_one_owner():
+    written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES)
+               for spec in files.values()} | {renditions.AREA}
+    assert written == set(AREAS)
+    assert {area for area in written if AREAS[area].writer == GATEWAY} == set(CATALOG_AREAS)
+    assert all(AREAS[area].owner == CATALOG for area in CATALOG_AREAS) and AREAS["renditions"].owner == AUDIO
+
+
+def test_the_processes_open_the_store_as_themselves(monkeypatch, tmp_path):
+    from gateway.app import create_app
+    from services.catalog.service import media
+
+    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
+    assert media().owner == CATALOG
+    app = create_app({"JWT_SECRET": "s" * 64, "MEDIA_ROOT": str(tmp_path)})
+    assert app.extensions["media"].owner == GATEWAY
