@@ -38,7 +38,7 @@ TRACKS_PER_PRODUCER = 2
 LISTENERS = ["ava", "ben", "chloe", "dev", "emma", "felix", "gia", "hugo", "isla", "jules"]
 
 
-#: what every Producer Program application confirms (DOMAIN.md: Producer Program)
+#: what every Producer Program application confirms (docs/business-rules.md "Producer Program")
 CONFIRMATIONS = {"accept_terms": True, "owns_beats": True, "grants_distribution_license": True,
                  "commits_two_beats_per_month": True}
 

@@ -3,7 +3,7 @@
 Each pytest process gets its own vhost and its own databases, so processes running side by side never
 see each other's messages or rows. Everything created is removed at the end of the session.
 
-Which servers (DESIGN.md, Running): a URL given in the environment wins; else, when a Docker engine
+Which servers (docs/configuration.md "What make run and make test set up"): a URL given in the environment wins; else, when a Docker engine
 answers, one throwaway container per server per process (testcontainers); else the local servers that
 scripts/ensure-broker.sh and scripts/ensure-postgres.sh started. A started container's addresses are
 exported as TEST_DATABASE_URL / TEST_AMQP_URI / RABBITMQ_API, so everything later in the process (and

@@ -1,4 +1,4 @@
-"""The public user-profile tabs (DOMAIN.md "Profiles"): Liked Beats, Public Playlists, Reposts, Liked
+"""The public user-profile tabs (docs/business-rules.md "Profiles"): Liked Beats, Public Playlists, Reposts, Liked
 Collections, Liked Producers. Followers and Following are in users.py. Each first asks accounts whether the
 user exists (404 otherwise), then lists from the catalog."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Subscription plans as data (DOMAIN.md: Accounts, roles and plans). Monthly only, prices in CAD."""
+"""Subscription plans as data (docs/business-rules.md "Accounts, roles and plans"). Monthly only, prices in CAD."""
 from __future__ import annotations
 
 from dataclasses import dataclass

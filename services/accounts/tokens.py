@@ -1,4 +1,4 @@
-"""Beat-request tokens: the balance each plan grants per month (DOMAIN.md: Beat requests).
+"""Beat-request tokens: the balance each plan grants per month (docs/business-rules.md "Beat requests").
 
 Balances reset to the plan's allowance each calendar month (UTC) and on any plan change; unused
 tokens do not carry over. The monthly reset is lazy: whoever reads or spends a balance last reset
@@ -69,7 +69,7 @@ def next_reset(now: datetime) -> datetime:
 
 def refund_amount(spent: int, balance: int, allowance: int) -> int:
     """The tokens a deletion gives back: what the current lifetime cost, but never lifting the balance
-    above the plan's monthly allowance (DOMAIN.md: "capped at the plan's monthly allowance")."""
+    above the plan's monthly allowance (docs/business-rules.md: "capped at the plan's monthly allowance")."""
     return max(0, min(spent, allowance - balance))
 
 

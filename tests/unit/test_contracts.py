@@ -1,4 +1,4 @@
-"""The event contracts name the consumers DOMAIN.md implies, including services that arrive later: their
+"""The event contracts name the consumers the business rules (docs/business-rules.md) imply, including services that arrive later: their
 queues are declared by the publishers from the start, so no XP-earning fact or pool input is lost before
 gamification and payouts first run."""
 import pytest

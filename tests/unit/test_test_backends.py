@@ -1,4 +1,4 @@
-"""Which PostgreSQL and RabbitMQ the tests use (DESIGN.md, Running): a URL given in the environment,
+"""Which PostgreSQL and RabbitMQ the tests use (docs/configuration.md "What make run and make test set up"): a URL given in the environment,
 else testcontainers when a Docker engine answers, else the local servers scripts/ensure-*.sh started.
 
 The machine probe (is a Docker engine there?) is stubbed at its function boundary, and testcontainers'

@@ -48,7 +48,7 @@ def ledger(uow, key: str) -> list[tuple[str, int]]:
 
 
 def test_explorer_token_arithmetic(uow):
-    """DOMAIN.md with Explorer's 1 token: 24 h spends it, then nothing more fits; deletion refunds 1."""
+    """The business rules (docs/business-rules.md "Beat requests") with Explorer's 1 token: 24 h spends it, then nothing more fits; deletion refunds 1."""
     user = make_user(uow)
     first = request_id()
     assert tokens.spend(uow, user, first, "create", 1, NOW)["tokens"] == 0
