@@ -142,3 +142,23 @@ def catalog(pg, amqp_uri, tmp_path_factory, service_databases) -> Catalog:
         process.wait(15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="module")
+def fake():
+    """A fake Stripe with no webhook endpoint: its events wait in ``fake.pending`` until a test delivers them."""
+    from devtools.fakestripe import FakeStripe
+
+    with FakeStripe(webhook_url=None) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def stripe_billing(fake):
+    """Accounts' Stripe client on that fake, with the plans' prices created."""
+    from devtools.stripe_setup import ensure_prices
+    from services.accounts.billing.stripe_client import StripeBilling, make_client
+
+    client = make_client("sk_test_accounts", fake.base_url)
+    ensure_prices(client)
+    return StripeBilling(client)

@@ -70,11 +70,12 @@ def proxies_in_source(source: str, package: str, filename: str = "<source>") -> 
 
 
 def read_graph(root: Path = SERVICES_ROOT) -> Graph:
-    """Every edge declared under ``root`` (tests excluded: a test's proxy is a client, not a dependency)."""
+    """Every edge declared under ``root`` (tests and their conftest fixtures excluded: a test's proxy is a client,
+    not a dependency)."""
     graph: Graph = {}
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root)
-        if "tests" in relative.parts or len(relative.parts) < 2:
+        if "tests" in relative.parts or relative.name == "conftest.py" or len(relative.parts) < 2:
             continue
         for caller, callees in proxies_in_source(path.read_text(), relative.parts[0], str(path)).items():
             graph.setdefault(caller, set()).update(callees)

@@ -10,15 +10,13 @@ from sqlalchemy import select
 from services.accounts import deletion, schemas, users
 from services.accounts.billing import billing, stripe_events
 from services.accounts.billing.models import BillingAccount
-from services.accounts.billing.stripe_client import BillingUrls, StripeBilling, make_client
+from services.accounts.billing.stripe_client import BillingUrls
 from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.models import Follow, ProducerApplication, RefreshToken, User
 from services.accounts.tests.integration.test_producer_program import become_producer
 from services.common.messaging.models import OutboxMessage
 from services.contracts.errors import BillingUnavailable, InvalidField, NotFound, Unauthorized
 from services.contracts.events import REGISTRY, validate_event
-from devtools.fakestripe import FakeStripe
-from devtools.stripe_setup import ensure_prices
 
 pytestmark = pytest.mark.integration
 
@@ -100,18 +98,6 @@ def test_a_wrong_password_deletes_nothing(accounts, person, uow):
 
 
 # -- with a paid subscription ----------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def fake():
-    with FakeStripe(webhook_url=None) as running:  # no endpoint: events wait in fake.pending
-        yield running
-
-
-@pytest.fixture(scope="module")
-def stripe_billing(fake) -> StripeBilling:
-    client = make_client("sk_test_deletion", fake.base_url)
-    ensure_prices(client)
-    return StripeBilling(client)
 
 
 def deliver(uow, stripe_billing, fake) -> None:

@@ -29,18 +29,6 @@ URLS = BillingUrls("https://beatpass.test/ok?session_id={CHECKOUT_SESSION_ID}", 
                    "https://beatpass.test/account")
 
 
-@pytest.fixture(scope="module")
-def fake():
-    with FakeStripe(webhook_url=None) as running:  # no endpoint: events wait in fake.pending
-        yield running
-
-
-@pytest.fixture(scope="module")
-def stripe_billing(fake) -> StripeBilling:
-    client = make_client("sk_test_billing", fake.base_url)
-    ensure_prices(client)
-    return StripeBilling(client)
-
 
 class Billing:
     """One user's billing, driven through the use cases and the fake's lifecycle helpers."""
