@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from gateway.schemas import PageQuery, StrictSchema, UUIDString, page_of
+from services.contracts.rpc import catalog as contract
+from services.contracts.rpc.catalog import BeatRequestDeleted, Notification, NotificationPage  # noqa: F401
 
 LIFETIMES = (24, 48, 72)
 BPM = validate.Range(min=50, max=200)
@@ -59,58 +61,16 @@ class NotificationsQuery(PageQuery):
 
 # -- responses --------------------------------------------------------------------------------
 
-class BeatRequest(Schema):
-    id = fields.UUID()
-    requester_user_id = fields.UUID()
+class BeatRequest(contract.BeatRequest):
     requester_username = fields.String(allow_none=True, metadata={
         "description": "The requester's username (null when that account was deleted).", "example": "beatfan42"})
-    genre = fields.String()
-    bpm_min = fields.Integer()
-    bpm_max = fields.Integer()
-    mood = fields.String()
-    budget_cents = fields.Integer()
-    currency = fields.String()
-    reference_track_id = fields.UUID(allow_none=True)
-    lifetime_hours = fields.Integer()
-    cost_tokens = fields.Integer(metadata={"description": "What the creation cost."})
-    renewals = fields.Integer()
-    status = fields.String(metadata={"enum": list(STATUSES)})
-    created_at = fields.String(metadata={"format": "date-time"})
-    expires_at = fields.String(metadata={"format": "date-time"})
-    renewable_until = fields.String(metadata={"format": "date-time",
-                                              "description": "Renewal is possible until 30 days after expiry."})
-    tokens = fields.Integer(metadata={"description": "After a create or renew: your token balance left."})
 
 
-class BeatRequestResponse(Schema):
-    id = fields.UUID()
-    beat_request_id = fields.UUID()
-    producer_user_id = fields.UUID()
+class BeatRequestResponse(contract.BeatRequestResponse):
     producer_username = fields.String(allow_none=True, metadata={
         "description": "The responding producer's username (null when that account was deleted).",
         "example": "djnova"})
-    artist_id = fields.UUID()
-    artist_name = fields.String()
-    track_id = fields.UUID()
-    track_name = fields.String()
-    message = fields.String(allow_none=True)
-    created_at = fields.String(metadata={"format": "date-time"})
-
-
-class BeatRequestDeleted(Schema):
-    refunded_tokens = fields.Integer(metadata={"description": "0 for an expired request."})
-    tokens = fields.Integer(metadata={"description": "Your token balance now."})
-
-
-class Notification(Schema):
-    id = fields.UUID()
-    kind = fields.String(metadata={"enum": list(NOTIFICATION_KINDS)})
-    payload = fields.Dict()
-    read = fields.Boolean(metadata={"description": "Whether it had been read before this call."})
-    created_at = fields.String(metadata={"format": "date-time"})
 
 
 BeatRequestPage = page_of(BeatRequest)
 BeatRequestResponsePage = page_of(BeatRequestResponse)
-NotificationPage = page_of(Notification)
-
