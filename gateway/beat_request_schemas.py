@@ -7,12 +7,13 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from gateway.schemas import PageQuery, StrictSchema, UUIDString, page_of
 from services.contracts.rpc import catalog as contract
+from services.contracts.vocabularies import (BEAT_REQUEST_BUDGET_MAX_CENTS, BEAT_REQUEST_CURRENCIES,
+                                             BEAT_REQUEST_GENRE_MAX, BEAT_REQUEST_LIFETIME_COSTS,
+                                             BEAT_REQUEST_MESSAGE_MAX, BEAT_REQUEST_MOOD_MAX, BPM_MAX, BPM_MIN)
 from services.contracts.rpc.catalog import BeatRequestDeleted, Notification, NotificationPage  # noqa: F401
 
-LIFETIMES = (24, 48, 72)
-BPM = validate.Range(min=50, max=200)
-STATUSES = ("open", "expired")
-NOTIFICATION_KINDS = ("beat_request_match", "beat_request_response")
+LIFETIMES = tuple(BEAT_REQUEST_LIFETIME_COSTS)
+BPM = validate.Range(min=BPM_MIN, max=BPM_MAX)
 
 
 def strict_int(**kwargs: Any) -> fields.Integer:
@@ -27,13 +28,13 @@ def required_text(max_length: int, **kwargs: Any) -> fields.String:
 # -- requests ---------------------------------------------------------------------------------
 
 class NewBeatRequest(StrictSchema):
-    genre = required_text(50)
+    genre = required_text(BEAT_REQUEST_GENRE_MAX)
     bpm_min = strict_int(required=True, validate=BPM)
     bpm_max = strict_int(required=True, validate=BPM)
-    mood = required_text(100)
-    budget_cents = strict_int(required=True, validate=validate.Range(min=0, max=100_000_000),
+    mood = required_text(BEAT_REQUEST_MOOD_MAX)
+    budget_cents = strict_int(required=True, validate=validate.Range(min=0, max=BEAT_REQUEST_BUDGET_MAX_CENTS),
                               metadata={"description": "The budget in cents of `currency`."})
-    currency = fields.String(validate=validate.OneOf(("CAD",)), metadata={"description": "CAD (the default)."})
+    currency = fields.String(validate=validate.OneOf(BEAT_REQUEST_CURRENCIES), metadata={"description": "CAD (the default)."})
     reference_track_id = UUIDString(allow_none=True, metadata={"description": "A published track."})
     lifetime_hours = strict_int(required=True, validate=validate.OneOf(LIFETIMES), metadata={
         "description": "24, 48 or 72 hours, costing 1, 2 or 3 tokens."})
@@ -45,14 +46,14 @@ class NewBeatRequest(StrictSchema):
 
 
 class BeatRequestsQuery(PageQuery):
-    genre = fields.String(validate=validate.Length(min=1, max=50))
+    genre = fields.String(validate=validate.Length(min=1, max=BEAT_REQUEST_GENRE_MAX))
     bpm = fields.Integer(validate=validate.Range(min=0), metadata={"description": "A BPM inside the request's range."})
     budget_min = fields.Integer(validate=validate.Range(min=0), metadata={"description": "Minimum budget, in cents."})
 
 
 class NewResponse(StrictSchema):
     track_id = UUIDString(required=True, metadata={"description": "One of your own published tracks."})
-    message = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    message = fields.String(allow_none=True, validate=validate.Length(max=BEAT_REQUEST_MESSAGE_MAX))
 
 
 class NotificationsQuery(PageQuery):

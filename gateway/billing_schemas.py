@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from gateway.schemas import PLANS, StrictSchema
+from gateway.schemas import StrictSchema
+from services.contracts.vocabularies import PAID_PLAN_CODES
 # the reply shapes, re-exported for the blueprints
 from services.contracts.rpc.accounts import (CheckoutSession, Plan, PlanPage, PortalSession,  # noqa: F401
                                              Price, Subscription)
 
-PAID_PLANS = tuple(plan for plan in PLANS if plan != "explorer")
-SUBSCRIPTION_STATUSES = ("active", "past_due", "canceled")
+PAID_PLANS = PAID_PLAN_CODES
 
 
 class CheckoutRequest(StrictSchema):

@@ -9,14 +9,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from gateway.catalog_schemas import Artist, Track
 from gateway.schemas import PageQuery, StrictSchema, UUIDString, page_of
 from services.contracts.rpc import catalog as contract
+from services.contracts.vocabularies import (COMMENT_MAX, LIKE_KINDS, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_MAX_TRACKS,
+                                             PLAYLIST_NAME_MAX)
 from services.contracts.rpc.catalog import CollectionPage, LikedItemPage, LikeState, RepostState  # noqa: F401
 from services.common.fields import StrictBoolean
-
-LIKE_KINDS = ("tracks", "collections", "producers")
-PLAYLIST_NAME_MAX = 100
-PLAYLIST_DESCRIPTION_MAX = 1000
-PLAYLIST_MAX_TRACKS = 500
-COMMENT_MAX = 1000
 
 
 def trimmed_length(max_length: int, min_length: int = 1) -> validate.Validator:

@@ -13,9 +13,6 @@ from gateway.schemas import StrictSchema, page_of
 from services.contracts.rpc import catalog as contract
 from services.contracts.rpc.catalog import PlayResult  # noqa: F401
 
-REASONS = ("counted", "too_early", "already_counted_this_hour", "own_track")
-
-
 class Seconds(fields.Float):
     """A JSON number: "31" (a string) or true is refused, as are NaN and infinity."""
 

@@ -13,6 +13,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from services.common.fields import StrictBoolean
 from services.contracts import passwords
+from services.contracts.vocabularies import (APPLICATION_STATUSES, APPLICATION_TYPES, EMAIL_MAX,
+                                             FIELDS_BY_APPLICATION_TYPE, INSTAGRAM_PATTERN, PLAN_CODES,
+                                             USERNAME_MAX, USERNAME_MIN, USERNAME_PATTERN)
 # the list envelope and the accounts' reply shapes, re-exported for the blueprints
 from services.contracts.rpc import page_of  # noqa: F401
 from services.contracts.rpc.accounts import (Application, ApplicationPage, FollowState,  # noqa: F401
@@ -20,16 +23,10 @@ from services.contracts.rpc.accounts import (Application, ApplicationPage, Follo
                                              PublicUser, UserSummary, UserSummaryPage)
 
 MISSING = "Missing data for required field."
-USERNAME = r"^[A-Za-z0-9_.-]+$"
-PLANS = ("explorer", "classic", "plus", "pro")
-APPLICATION_TYPES = ("become_producer", "claim_artist", "get_verified")
-APPLICATION_STATUSES = ("pending", "approved", "rejected")
-# fields each application type needs besides the commitments (docs/rpc-accounts.md)
-FIELDS_BY_TYPE = {
-    "become_producer": ("producer_name", "beats_link", "first_name", "last_name"),
-    "claim_artist": ("producer_name", "beats_link", "first_name", "last_name", "artist_id"),
-    "get_verified": (),
-}
+USERNAME = USERNAME_PATTERN
+PLANS = PLAN_CODES
+# fields each application type needs besides the commitments
+FIELDS_BY_TYPE = FIELDS_BY_APPLICATION_TYPE
 
 
 class StrictSchema(Schema):
@@ -71,11 +68,11 @@ def text(max_length: int, **kwargs: Any) -> fields.String:
 # -- requests ---------------------------------------------------------------------------------
 
 class RegisterRequest(StrictSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX))
     password = fields.String(required=True, metadata={
         "minLength": passwords.MIN_LENGTH, "maxLength": passwords.MAX_LENGTH,
         "description": f"{passwords.MIN_LENGTH}–{passwords.MAX_LENGTH} characters, not containing the email."})
-    username = fields.String(required=True, validate=[validate.Length(min=3, max=30), validate.Regexp(USERNAME)],
+    username = fields.String(required=True, validate=[validate.Length(min=USERNAME_MIN, max=USERNAME_MAX), validate.Regexp(USERNAME)],
                              metadata={"pattern": USERNAME})
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
@@ -88,7 +85,7 @@ class RegisterRequest(StrictSchema):
 
 
 class LoginRequest(StrictSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254), metadata={"example": "ana@example.com"})
+    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX), metadata={"example": "ana@example.com"})
     password = fields.String(required=True, validate=validate.Length(max=1024),
                              metadata={"example": "correct horse battery"})
 
@@ -134,7 +131,7 @@ class ProducerApplicationRequest(StrictSchema):
     first_name = text(100)
     last_name = text(100)
     label = text(100, allow_none=True)
-    instagram = fields.String(allow_none=True, validate=validate.Regexp(r"^@?[A-Za-z0-9._]{1,30}$"))
+    instagram = fields.String(allow_none=True, validate=validate.Regexp(INSTAGRAM_PATTERN))
     artist_id = UUIDString(allow_none=True, metadata={"description": "The artist page claimed (claim_artist)."})
     accept_terms = must_be_true()
     owns_beats = must_be_true()
