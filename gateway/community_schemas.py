@@ -84,7 +84,7 @@ class PlaylistSummary(contract.PlaylistSummary):
         "description": "The owner's username (null when that account was deleted).", "example": "nightowl"})
 
 
-class Playlist(PlaylistSummary):
+class Playlist(PlaylistSummary, contract.Playlist):
     tracks = fields.List(fields.Nested(Track), metadata={"description": "In the playlist's order."})
 
 

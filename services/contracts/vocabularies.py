@@ -61,6 +61,8 @@ COVER_PRESET_MAX = 50
 ARTIST_LINKS_MAX = 10
 CREDIT_MAX, CREDITS_MAX = 200, 50
 SEARCH_TEXT_MAX = 200
+#: the content type of a track's stream rendition (an MP3 the audio service renders), as the gateway serves it
+STREAM_CONTENT_TYPE = "audio/mpeg"
 
 
 def exclusive_terms_problem(licensing_model: str, has_terms: bool) -> str | None:
