@@ -188,3 +188,22 @@ def test_an_undeclared_method_or_service_is_refused():
         surface("accounts")["get_usr"]
     with pytest.raises(UndeclaredRpc, match="no RPC contract for a service named 'acounts'"):
         surface("acounts")
+
+
+# --- docs/rpc-<service>.md ---------------------------------------------------------------------------
+
+def test_the_rpc_documents_say_what_the_contracts_say():
+    from services.contracts.docs import stale
+
+    assert stale() == []
+
+
+def test_a_document_whose_sections_differ_from_the_contract_is_refused():
+    from services.contracts.docs import START, END, render
+
+    contract = RpcSurface("demo", (method("ping"), method("greet", "who")), sections=(("All", None),))
+    document = f"# demo\n\n{START.format(title='All')}\nold table\n{END}\n\nprose stays\n"
+    rendered = render(contract, document)
+    assert "| `greet(who)` |" in rendered and "old table" not in rendered and rendered.endswith("prose stays\n")
+    with pytest.raises(ValueError, match="has tables for"):
+        render(contract, document.replace("rpc-methods: All", "rpc-methods: Other"))

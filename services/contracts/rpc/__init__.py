@@ -27,9 +27,8 @@ class RpcMethod:
     args: tuple[str, ...] = ()  # required, in order
     optional: tuple[str, ...] = ()  # have a default on the service side
     reply: type[Schema] | None = None
-    summary: str = ""  # what it does, beyond its name (docs/rpc-<service>.md)
-    reply_doc: str = ""  # the reply in words, when no schema says it (or to add to it)
-    errors: str = ""  # the contract errors it raises, and when
+    summary: str = ""  # what it takes, does and returns, beyond its name and reply shape (Markdown)
+    errors: str = ""  # the contract errors (services/contracts/errors.py) it raises, and when
 
     @property
     def arguments(self) -> tuple[str, ...]:
@@ -56,9 +55,8 @@ def method(name: str, args: str = "", optional: str = "", reply: type[Schema] | 
 class RpcSurface:
     service: str
     methods: tuple[RpcMethod, ...]
-    intro: str = ""  # what every method of the service has in common (docs/rpc-<service>.md)
-    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (title, method names) for the docs
-    notes: str = ""  # events, limits and other facts of the service, in Markdown
+    #: the docs' sections: (title, the first method of the section; None for the first section)
+    sections: tuple[tuple[str, str | None], ...] = ()
     by_name: dict[str, RpcMethod] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -153,85 +153,115 @@ PlanPage = page_of(Plan)
 
 # --- the surface -----------------------------------------------------------------------------------
 
-RATE_LIMITED = "`TooManyRequests` (details `{\"retry_after\": s}`)"
-
 ACCOUNTS = RpcSurface("accounts", (
-    method("ping", reply_doc='`"pong"`'),
+    method("ping",
+           summary='`"pong"`'),
     method("register", "email password username client_ip", reply=PrivateUser,
            errors="`InvalidField` (details: `{field: [reasons]}`; password policy: ≥ 10 chars, not the email), "
-                  "`Conflict` (details `{\"field\": \"email\"|\"username\"}`), " + RATE_LIMITED),
+                  '`Conflict` (details `{"field": "email"|"username"}`), `TooManyRequests` (details `{"retry_after": '
+                  "s}`)"),
     method("authenticate", "email password client_ip", reply=PrivateUser,
            errors="`Unauthorized` (same message for unknown email and wrong password), `TooManyRequests`"),
-    method("login", "email password client_ip", reply=Login, summary="`authenticate`, then a new session",
+    method("login", "email password client_ip", reply=Login,
+           summary='`authenticate`, then a new session; `{"user": PrivateUser, "session_id", "refresh_token", '
+                   '"refresh_expires_in"}`',
            errors="as `authenticate`"),
-    method("refresh_session", "refresh_token", reply=IssuedSession, summary="rotates: the token is used up",
-           errors="`InvalidField`, `Unauthorized` (unknown, expired, revoked, account gone; a token used before "
-                  "also revokes its whole session)"),
-    method("logout", "refresh_token", summary="idempotent", reply_doc="`None` (the token's session is revoked)",
+    method("refresh_session", "refresh_token", reply=IssuedSession,
+           summary='rotates: the token is used up; `{"user_id", "session_id", "refresh_token", "refresh_expires_in"}`',
+           errors="`InvalidField`, `Unauthorized` (unknown, expired, revoked, account gone; a token used before also "
+                  "revokes its whole session)"),
+    method("logout", "refresh_token",
+           summary="idempotent; `None` (the token's session is revoked)",
            errors="`InvalidField`"),
     method("change_password", "actor_id old_password new_password client_ip", "session_id",
-           summary="every session but `session_id` ends",
+           summary="every session but `session_id` ends; `None`",
            errors="`InvalidField` (`old_password` wrong and/or `new_password` against the policy, together), "
                   "`Unauthorized`, `TooManyRequests` (a wrong `old_password` is a failed login)"),
     method("delete_account", "actor_id password client_ip",
-           summary="cancels an active subscription, erases personal data, emits `user_deleted`",
-           errors="`InvalidField` (`password` wrong), `Unauthorized`, `TooManyRequests`, `BillingUnavailable` "
-                  "(a subscription to cancel but Stripe unusable: nothing was deleted)"),
+           summary="cancels an active subscription, erases personal data, emits `user_deleted`; `None`",
+           errors="`InvalidField` (`password` wrong), `Unauthorized`, `TooManyRequests`, `BillingUnavailable` (a "
+                  "subscription to cancel but Stripe unusable: nothing was deleted)"),
     method("verify_actor", "actor_id", "role",
-           summary="the gateway's check on every signed-in request; with `role` (`producer` for uploads) also "
-                   "that the account holds it",
-           errors="`Unauthorized` (no such account, or deleted), `Forbidden` (the role is not held), "
-                  "`InvalidField` (`role` not a grantable role)"),
+           summary="the gateway's check on every signed-in request; with `role` (`producer` for uploads) also that "
+                   "the account holds it; `None`",
+           errors="`Unauthorized` (no such account, or deleted), `Forbidden` (the role is not held), `InvalidField` "
+                  "(`role` not a grantable role)"),
     method("get_user", "actor_id", reply=PrivateUser,
            errors="`Unauthorized` (no such account, or deleted: the caller's token names nobody)"),
-    method("get_public_profile", "user_id", reply=PublicUser, errors="`NotFound`"),
+    method("get_public_profile", "user_id", reply=PublicUser,
+           errors="`NotFound`"),
     method("usernames", "user_ids",
-           summary="up to 200 ids: the people one list page names (docs/accounts-data.md)",
-           reply_doc="`{id: username or null}` for every id asked (null: no such account, e.g. deleted)",
+           summary="up to 200 ids: the people one list page names (docs/accounts-data.md); `{id: username or null}` "
+                   "for every id asked (null: no such account, e.g. deleted)",
            errors="`InvalidField` (not a list, or too long)"),
     method("update_profile", "actor_id changes", reply=PrivateUser,
-           summary="`changes`: subset of `name, city, country, description, links`",
+           summary="`changes`: subset of `name, city, country, description, links`; `PrivateUser`",
            errors="`InvalidField`, `Unauthorized` (no such account)"),
-    method("follow", "actor_id user_id", reply=FollowState, summary="idempotent",
-           errors="`InvalidField` (self-follow, details `{\"user_id\": [...]}`), `NotFound`"),
-    method("unfollow", "actor_id user_id", reply=FollowState, summary="idempotent", errors="`NotFound`"),
+    method("follow", "actor_id user_id", reply=FollowState,
+           summary='idempotent; `{"following": bool, "followers_count": N}`',
+           errors='`InvalidField` (self-follow, details `{"user_id": [...]}`), `NotFound`'),
+    method("unfollow", "actor_id user_id", reply=FollowState,
+           summary='idempotent; `{"following": bool, "followers_count": N}`',
+           errors='`InvalidField` (self-follow, details `{"user_id": [...]}`), `NotFound`'),
     method("list_followers", "user_id", "cursor limit", reply=UserSummaryPage,
+           summary="envelope of `PublicUserSummary`",
            errors="`NotFound`, `InvalidField` (bad cursor)"),
     method("list_following", "user_id", "cursor limit", reply=UserSummaryPage,
+           summary="envelope of `PublicUserSummary`",
            errors="`NotFound`, `InvalidField` (bad cursor)"),
     method("apply_producer_program", "actor_id application", reply=Application,
-           summary="`application`: `type` + the fields of that type (below)",
+           summary="`application`: `type` + fields (below); `Application`",
            errors="`InvalidField`, `Conflict` (one pending per type), `Forbidden` (`get_verified` by a non-producer)"),
-    method("list_my_applications", "actor_id", "cursor limit", reply=ApplicationPage),
-    method("list_applications", "actor_id", "status cursor limit", reply=ApplicationPage, summary="admin only",
+    method("list_my_applications", "actor_id", "cursor limit", reply=ApplicationPage,
+           summary="envelope of `Application`"),
+    method("list_applications", "actor_id", "status cursor limit", reply=ApplicationPage,
+           summary="admin only; envelope of `Application`",
            errors="`Forbidden`"),
-    method("approve_application", "actor_id application_id", reply=Application, summary="admin only",
+    method("approve_application", "actor_id application_id", reply=Application,
+           summary="admin only; `Application`",
            errors="`Forbidden`, `NotFound`, `Conflict` (not pending)"),
-    method("reject_application", "actor_id application_id reason", reply=Application, summary="admin only",
+    method("reject_application", "actor_id application_id reason", reply=Application,
+           summary="admin only; `Application`",
            errors="`Forbidden`, `NotFound`, `Conflict`, `InvalidField` (empty reason)"),
     method("ensure_admin", "email password", "username", reply=PrivateUser,
-           summary="idempotent bootstrap (CLI, start-up)", errors="`InvalidField`"),
-    # beat-request tokens (services/accounts/tokens.py); catalog is the caller
-    method("get_token_balance", "actor_id", reply=TokenBalance, errors="`NotFound`"),
+           summary="idempotent bootstrap (CLI, start-up); `PrivateUser`",
+           errors="`InvalidField`"),
+    # --- Beat-request tokens (services/accounts/tokens.py)
+    method("get_token_balance", "actor_id", reply=TokenBalance,
+           summary='`{"tokens", "monthly_tokens", "plan", "resets_at"}` (`resets_at`: the next 1st of a month, UTC)',
+           errors="`NotFound`"),
     method("spend_tokens", "user_id request_id purpose amount", reply=TokensSpent,
-           summary='`purpose`: `"create"` or `"renew:<n>"`; `amount` 1–10',
+           summary='`purpose`: `"create"` or `"renew:<n>"`; `amount` 1–10; `{"request_id", "purpose", "spent_tokens",'
+                   ' "tokens"}` (the balance after)',
            errors="`InvalidField`, `NotFound`, `PaymentRequired` (message: balance, cost, reset date, upgrade; "
-                  "details `{\"tokens\", \"cost\", \"resets_at\"}`), `Conflict` (the key was used by another user "
-                  "or amount)"),
+                  'details `{"tokens", "cost", "resets_at"}`), `Conflict` (the key was used by another user or '
+                  "amount)"),
     method("refund_tokens", "user_id request_id", "purpose", reply=TokensRefunded,
-           summary='`purpose` defaults to `"delete"`', errors="`InvalidField`, `NotFound`, `Conflict`"),
-    # paid plans with Stripe Billing (services/accounts/billing/)
-    method("list_plans", reply=PlanPage, summary="Explorer, Classic, Plus, Pro"),
+           summary='`{"request_id", "purpose", "refunded_tokens", "tokens"}`',
+           errors="`InvalidField`, `NotFound`, `Conflict`"),
+    # --- Paid plans with Stripe Billing (services/accounts/billing/)
+    method("list_plans", reply=PlanPage,
+           summary='envelope of `Plan`: `{code, name, price: {amount_cents, currency: "CAD"}, interval: "month", '
+                   "monthly_tokens, downloads}` (Explorer, Classic, Plus, Pro)"),
     method("start_checkout", "actor_id plan", reply=CheckoutSession,
-           summary="`plan`: `classic`, `plus` or `pro`; a Stripe Checkout Session (mode `subscription`)",
-           errors="`InvalidField` (details `{\"request.plan\": [...]}`), `NotFound`, `Conflict` (a subscription is "
+           summary='`plan`: `classic`, `plus` or `pro`; `{"url", "session_id"}` of a Stripe Checkout Session (mode '
+                   "`subscription`)",
+           errors='`InvalidField` (details `{"request.plan": [...]}`), `NotFound`, `Conflict` (a subscription is '
                   "active or past due: use the portal; details `{plan, status}`), `BillingUnavailable`"),
     method("open_billing_portal", "actor_id", reply=PortalSession,
+           summary='`{"url"}` of a Stripe billing-portal session',
            errors="`NotFound`, `Conflict` (no Stripe customer yet), `BillingUnavailable`"),
-    method("get_subscription", "actor_id", reply=Subscription, errors="`NotFound`"),
+    method("get_subscription", "actor_id", reply=Subscription,
+           summary='`Subscription`: `{plan, status: "active"|"past_due"|"canceled"|null, pending_plan, '
+                   "cancel_at_period_end, current_period_start, current_period_end, can_download}`",
+           errors="`NotFound`"),
     method("handle_stripe_event", "event", reply=StripeEventHandled,
            summary="a Stripe event object, signature already verified by the gateway (`gateway/stripe_routes.py` "
-                   "routes here)",
-           errors="`InvalidField` (no `id`/`type`/integer `created`/`data.object`); anything else raised is a "
-                  "failure the gateway answers 5xx so Stripe retries"),
+                   'routes here); `{"status": "processed"|"duplicate"|"ignored", "event_id", "type"}`',
+           errors="`InvalidField` (no `id`/`type`/integer `created`/`data.object`); anything else raised is a failure"
+                  " the gateway answers 5xx so Stripe retries"),
+), sections=(
+    ("Users, sessions, follows and the Producer Program", None),
+    ("Beat-request tokens (services/accounts/tokens.py)", "get_token_balance"),
+    ("Paid plans with Stripe Billing (services/accounts/billing/)", "list_plans"),
 ))

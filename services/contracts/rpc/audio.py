@@ -5,5 +5,5 @@ from __future__ import annotations
 from services.contracts.rpc import RpcSurface, method
 
 AUDIO = RpcSurface("audio", (
-    method("ping", reply_doc='`"pong"`'),
+    method("ping", summary='`"pong"`'),
 ))

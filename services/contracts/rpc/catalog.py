@@ -257,83 +257,189 @@ NotificationPage = page_of(Notification)
 
 # --- the surface -----------------------------------------------------------------------------------
 
-OWNER_ONLY = "`Forbidden` (not the owner), `NotFound`"
-
 CATALOG = RpcSurface("catalog", (
-    method("ping", reply_doc='`"pong"`'),
-    # tracks, artist pages, collections (services/catalog/tracks/)
-    method("artist_claim_status", "artist_id", reply=ClaimStatus, errors="`NotFound`"),
-    method("get_artist", "artist_id", reply=Artist, errors="`NotFound`"),
-    method("get_my_artist", "actor_id", reply=Artist, errors="`NotFound` (no artist page yet)"),
-    method("update_artist", "actor_id artist_id changes", reply=Artist, errors="`InvalidField`, " + OWNER_ONLY),
-    method("add_artist_image", "actor_id artist_id kind image_key", reply=Artist,
-           summary="`kind`: avatar, cover (replace) or gallery (append); the file is already in the media store",
-           errors="`InvalidField`, " + OWNER_ONLY),
-    method("image_source", "artist_id image_id", reply=MediaSource, errors="`NotFound`"),
-    method("create_collection", "actor_id data cover_key", reply=Collection,
-           errors="`InvalidField`, `Forbidden` (no artist page)"),
-    method("get_collection", "collection_id", "actor_id", reply=Collection, errors="`NotFound`"),
-    method("create_track", "actor_id metadata audio_key size_bytes", "cover_key", reply=Track,
-           summary="the files are already in the media store; the track is `processing` until audio judges it",
-           errors="`InvalidField` (named `metadata.<field>`), `Forbidden` (not a producer)"),
-    method("get_track", "track_id", "actor_id", reply=Track,
-           summary="published tracks for everyone, every status for the owner", errors="`NotFound`"),
-    method("list_tracks", optional="filters sort cursor limit actor_id", reply=TrackPage,
-           summary="published tracks; `filters`: genre, bpm_min, bpm_max, key, scale, q, producer; "
-                   "`sort`: newest or popular", errors="`InvalidField`"),
-    method("update_track", "actor_id track_id changes", reply=Track, errors="`InvalidField`, " + OWNER_ONLY),
-    method("delete_track", "actor_id track_id", summary="emits `track_deleted`", errors=OWNER_ONLY),
-    method("stream_source", "track_id", reply=MediaSource, summary="the MP3 stream of a published track",
+    method("ping",
+           summary='`"pong"`'),
+    method("artist_claim_status", "artist_id", reply=ClaimStatus,
+           summary='`{"artist_id", "status": "available"|"claimed"}`',
            errors="`NotFound`"),
-    method("waveform_source", "track_id", reply=MediaSource, errors="`NotFound`"),
-    method("cover_source", "track_id", reply=CoverSource, errors="`NotFound`"),
-    # plays and history (services/catalog/plays/)
+    method("get_artist", "artist_id", reply=Artist,
+           errors="`NotFound`"),
+    method("get_my_artist", "actor_id", reply=Artist,
+           summary="`Artist` (with owner-only fields: `tracks_by_status` {processing, published, rejected})",
+           errors='`NotFound` ("no artist profile")'),
+    method("update_artist", "actor_id artist_id changes", reply=Artist,
+           summary="`Artist`; `changes` ⊆ `name, genres, links, country, city, description, credits, pinned_track_id`",
+           errors="`Forbidden`, `NotFound`, `InvalidField`"),
+    method("add_artist_image", "actor_id artist_id kind image_key", reply=Artist,
+           summary="`Artist`; `kind` = `avatar`, `cover` or `gallery` (gallery ≤ 20)",
+           errors="`Forbidden`, `NotFound`, `InvalidField` (not an image)"),
+    method("image_source", "artist_id image_id", reply=MediaSource,
+           summary='`{"key", "content_type"}`',
+           errors="`NotFound` (also when the image is not that artist's)"),
+    method("create_collection", "actor_id data cover_key", reply=Collection,
+           summary="`Collection`; `data`: `name`, `artists`, `genres`, `tags`, `description`",
+           errors="`Forbidden` (no artist page), `InvalidField`"),
+    method("get_collection", "collection_id", "actor_id", reply=Collection,
+           summary="`Collection` with its tracks visible to the actor",
+           errors="`NotFound`"),
+    method("create_track", "actor_id metadata audio_key size_bytes", "cover_key", reply=Track,
+           summary='`Track` with `status: "processing"`; emits `track_uploaded`',
+           errors="`Forbidden` (not a producer), `InvalidField` (names the field), `NotFound` (collection)"),
+    method("get_track", "track_id", "actor_id", reply=Track,
+           summary="`Track` — unpublished ones only for their owner",
+           errors="`NotFound`"),
+    method("list_tracks", "", optional="filters sort cursor limit actor_id", reply=TrackPage,
+           summary="envelope of `Track` (published only); `filters` ⊆ `genre, bpm_min, bpm_max, key, scale, q, "
+                   "producer` (`producer`: the artist id or the producer's user id); `sort` = `newest` or `popular`",
+           errors="`InvalidField`"),
+    method("update_track", "actor_id track_id changes", reply=Track,
+           summary="`Track`; `changes` ⊆ `name, artists, bpm, key, scale, genres, tags, description, cover_preset, "
+                   "licensing_model, exclusive, sample_clearance` (not `collaborators` or `collection_id`)",
+           errors="`Forbidden` (someone else's published track), `NotFound` (also someone else's unpublished one), "
+                  "`InvalidField`"),
+    method("delete_track", "actor_id track_id",
+           summary="`None`; deletes its upload and cover once committed; emits `track_deleted`, on which audio "
+                   "deletes the renditions (docs/media-store.md)",
+           errors="`Forbidden` (someone else's published track), `NotFound` (also someone else's unpublished one)"),
+    method("stream_source", "track_id", reply=MediaSource,
+           summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
+                   ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
+                   "image)",
+           errors="`NotFound`"),
+    method("waveform_source", "track_id", reply=MediaSource,
+           summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
+                   ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
+                   "image)",
+           errors="`NotFound`"),
+    method("cover_source", "track_id", reply=CoverSource,
+           summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
+                   ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
+                   "image)",
+           errors="`NotFound`"),
+    # --- Plays and listening history (services/catalog/plays/)
     method("report_play", "actor_id track_id position_s duration_s", reply=PlayResult,
-           errors="`InvalidField`, `NotFound`"),
-    method("list_history", "actor_id", "cursor limit", reply=HistoryPage, errors="`InvalidField` (bad cursor)"),
-    # community (services/catalog/community/)
-    method("like", "actor_id kind item_id", reply=LikeState, summary="idempotent",
-           errors="`InvalidField`, `NotFound`"),
-    method("unlike", "actor_id kind item_id", reply=LikeState, summary="idempotent",
-           errors="`InvalidField`, `NotFound`"),
-    method("list_likes", "user_id", "kind cursor limit", reply=LikedItemPage, errors="`InvalidField`"),
-    method("repost", "actor_id track_id", reply=RepostState, summary="idempotent", errors="`NotFound`"),
-    method("unrepost", "actor_id track_id", reply=RepostState, summary="idempotent", errors="`NotFound`"),
-    method("list_reposts", "user_id", "cursor limit", reply=TrackPage, errors="`InvalidField`"),
-    method("create_playlist", "actor_id data", reply=Playlist, errors="`InvalidField`"),
+           summary='`{"counted": bool, "reason": "counted"|"too_early"|"already_counted_this_hour"|"own_track", '
+                   '"play_count": int, "next_count_at": ISO|null}`; a counted play stores a `plays` row, raises '
+                   "`tracks.play_count` by one and emits `play_recorded`; every accepted report updates the actor's "
+                   "history",
+           errors="`InvalidField` (`position_s`, `duration_s`: not numbers, negative position, duration ≤ 0 or > "
+                  "86,400, position > duration + 1 s, duration more than 2 s off the track's analysed one), "
+                  "`NotFound` (unknown or unpublished track)"),
+    method("list_history", "actor_id", "cursor limit", reply=HistoryPage,
+           summary="envelope of `HistoryEntry`, newest `listened_at` first",
+           errors="`InvalidField` (`cursor` of another list, `limit` outside 1–100)"),
+    # --- Community: likes, reposts, playlists, comments (services/catalog/community/)
+    method("like", "actor_id kind item_id", reply=LikeState,
+           summary='`{"liked": bool, "like_count": int}`; `kind` = `tracks` (published only), `collections`, '
+                   "`producers` (artist page ids); idempotent; emits `item_liked` / `item_unliked` only when "
+                   "something changed",
+           errors="`NotFound` (missing or unpublished item, unknown kind — nothing stored), `InvalidField` "
+                  "(`actor_id`)"),
+    method("unlike", "actor_id kind item_id", reply=LikeState,
+           summary='`{"liked": bool, "like_count": int}`; `kind` = `tracks` (published only), `collections`, '
+                   "`producers` (artist page ids); idempotent; emits `item_liked` / `item_unliked` only when "
+                   "something changed",
+           errors="`NotFound` (missing or unpublished item, unknown kind — nothing stored), `InvalidField` "
+                  "(`actor_id`)"),
+    method("list_likes", "user_id", "kind cursor limit", reply=LikedItemPage,
+           summary="envelope of `Track`, `Collection` or `Artist` by `kind`, most recently liked first",
+           errors="`InvalidField` (`kind`, `user_id`, `cursor`, `limit`)"),
+    method("repost", "actor_id track_id", reply=RepostState,
+           summary='`{"reposted": bool, "repost_count": int}`; idempotent; emits `track_reposted` / '
+                   "`track_unreposted` on a change",
+           errors="`NotFound` (missing or unpublished track)"),
+    method("unrepost", "actor_id track_id", reply=RepostState,
+           summary='`{"reposted": bool, "repost_count": int}`; idempotent; emits `track_reposted` / '
+                   "`track_unreposted` on a change",
+           errors="`NotFound` (missing or unpublished track)"),
+    method("list_reposts", "user_id", "cursor limit", reply=TrackPage,
+           summary="envelope of `Track`, most recently reposted first",
+           errors="`InvalidField`"),
+    method("create_playlist", "actor_id data", reply=Playlist,
+           summary="`Playlist`; `data`: `name` (1–100, trimmed), `description` (≤ 1,000, optional), `public` (bool, "
+                   "default true)",
+           errors="`InvalidField`"),
     method("get_playlist", "playlist_id", "actor_id", reply=Playlist,
-           summary="a private playlist only for its owner", errors="`NotFound`"),
-    method("update_playlist", "actor_id playlist_id changes", reply=Playlist, errors="`InvalidField`, " + OWNER_ONLY),
-    method("delete_playlist", "actor_id playlist_id", errors=OWNER_ONLY),
+           errors="`NotFound` (also someone else's private one)"),
+    method("update_playlist", "actor_id playlist_id changes", reply=Playlist,
+           summary="`Playlist`; `changes` ⊆ `name, description, public` (a blank or null description clears it)",
+           errors="`InvalidField`, `NotFound` (also someone else's private one), `Forbidden` (someone else's public "
+                  "one)"),
+    method("delete_playlist", "actor_id playlist_id",
+           summary="`None`",
+           errors="`NotFound`, `Forbidden`"),
     method("add_playlist_track", "actor_id playlist_id track_id", "position", reply=Playlist,
-           errors="`InvalidField`, `Conflict` (already in it, or full), " + OWNER_ONLY),
-    method("remove_playlist_track", "actor_id playlist_id track_id", errors=OWNER_ONLY),
+           summary="`Playlist`; inserts at `position` (0-based int ≥ 0; None or past the end appends)",
+           errors="`InvalidField` (`track_id`, `position`), `NotFound` (playlist; missing or unpublished track), "
+                  "`Forbidden`, `Conflict` (already in the playlist; 500 tracks already)"),
+    method("remove_playlist_track", "actor_id playlist_id track_id",
+           summary="`None`; later positions close up",
+           errors="`NotFound` (also: the track is not in it), `Forbidden`"),
     method("reorder_playlist", "actor_id playlist_id track_ids", reply=Playlist,
-           summary="`track_ids`: exactly the playlist's tracks, each once", errors="`InvalidField`, " + OWNER_ONLY),
-    method("list_my_playlists", "actor_id", "cursor limit", reply=PlaylistPage),
-    method("list_user_playlists", "user_id", "cursor limit", reply=PlaylistPage, summary="public ones only"),
-    method("post_comment", "actor_id track_id body", reply=Comment, errors="`InvalidField`, `NotFound`"),
-    method("list_comments", "track_id", "cursor limit", reply=CommentPage, errors="`NotFound`"),
+           summary="`Playlist` in the new order",
+           errors="`InvalidField` (`track_ids`: not a list of UUIDs, > 500; then — after the owner check — not "
+                  "exactly the playlist's tracks: the reasons name the foreign, missing and repeated ids; nothing "
+                  "changed), `NotFound`, `Forbidden`"),
+    method("list_my_playlists", "actor_id", "cursor limit", reply=PlaylistPage,
+           summary="envelope of `PlaylistSummary`, private ones included",
+           errors="`InvalidField`"),
+    method("list_user_playlists", "user_id", "cursor limit", reply=PlaylistPage,
+           summary="envelope of `PlaylistSummary`, public ones only",
+           errors="`InvalidField`"),
+    method("post_comment", "actor_id track_id body", reply=Comment,
+           summary="`Comment`; `body` trimmed, 1–1,000 characters, no NUL, stored as given (no escaping); emits "
+                   "`comment_posted`",
+           errors="`InvalidField` (`body`, checked first), `NotFound` (missing or unpublished track)"),
+    method("list_comments", "track_id", "cursor limit", reply=CommentPage,
+           summary="envelope of `Comment`, newest first",
+           errors="`NotFound`, `InvalidField`"),
     method("delete_comment", "actor_id comment_id",
-           summary="by its author, or the track's owner", errors="`Forbidden`, `NotFound`"),
-    # beat requests and notifications (services/catalog/beat_requests/)
+           summary="`None`; by the author or the track's producer (`producer_user_id`); emits `comment_deleted`",
+           errors="`NotFound`, `Forbidden`"),
+    # --- Beat requests and notifications (services/catalog/beat_requests/)
     method("create_beat_request", "actor_id data", reply=BeatRequest,
-           summary="spends the lifetime's tokens (accounts.spend_tokens)",
-           errors="`InvalidField`, `PaymentRequired` (not enough tokens)"),
+           summary="`BeatRequest` + `tokens` (the balance left); spends `lifetime_hours / 24` tokens with "
+                   '`accounts.spend_tokens(user_id, <new id>, "create", cost)`, stores the request, notifies matching'
+                   " verified producers, emits `beat_request_created`; if storing fails the spend is refunded",
+           errors="`InvalidField` first (nothing spent: `genre` 1–50 chars, `bpm_min`/`bpm_max` 50–200 with `bpm_min "
+                  "≤ bpm_max`, `mood` 1–100, `budget_cents` 0–100,000,000, `currency` only `CAD` (default), "
+                  "`lifetime_hours` 24/48/72, `reference_track_id` an existing published track), then "
+                  "`PaymentRequired` (accounts' message: balance, cost, reset date; details `{\"cost\"}`), `NotFound` "
+                  "(unknown user)"),
     method("list_open_beat_requests", "actor_id", "genre bpm budget_min cursor limit", reply=BeatRequestPage,
-           summary="producers only", errors="`Forbidden`, `InvalidField`"),
-    method("list_my_beat_requests", "actor_id", "cursor limit", reply=BeatRequestPage),
-    method("get_beat_request", "actor_id beat_request_id", reply=BeatRequest, errors="`NotFound`"),
+           summary="envelope of `BeatRequest`, open ones (not expired, not deleted), newest first; `genre` compared "
+                   "normalised, `bpm` inside `[bpm_min, bpm_max]`, `budget_cents ≥ budget_min`",
+           errors="`Forbidden` (not a producer), `InvalidField`"),
+    method("list_my_beat_requests", "actor_id", "cursor limit", reply=BeatRequestPage,
+           summary="envelope of the actor's `BeatRequest`s, open and expired (not deleted), newest first",
+           errors="`InvalidField`"),
+    method("get_beat_request", "actor_id beat_request_id", reply=BeatRequest,
+           errors="`NotFound` (unknown or deleted), `Forbidden` (neither the requester nor a producer)"),
     method("respond_to_beat_request", "actor_id beat_request_id data", reply=BeatRequestResponse,
-           summary="a producer offers one of their published tracks, once per request",
-           errors="`InvalidField`, `Forbidden`, `NotFound`, `Conflict` (already responded, or expired)"),
-    method("list_beat_request_responses", "actor_id beat_request_id", "cursor limit",
-           reply=BeatRequestResponsePage, summary="the requester only", errors="`NotFound`"),
+           summary="`BeatRequestResponse`; notifies the requester (`beat_request_response`), emits "
+                   "`beat_request_responded`",
+           errors="`InvalidField` (`track_id` missing/not a UUID, `message` > 1,000; `track_id` not the actor's own "
+                  "published track), `NotFound`, `Forbidden` (not a producer, or the requester), `Conflict` (expired;"
+                  " a second response by the same producer)"),
+    method("list_beat_request_responses", "actor_id beat_request_id", "cursor limit", reply=BeatRequestResponsePage,
+           summary="envelope of `BeatRequestResponse`, newest first",
+           errors="`NotFound`, `Forbidden` (not the requester)"),
     method("renew_beat_request", "actor_id beat_request_id", reply=BeatRequest,
-           summary="spends 1 token; within 30 days of expiry",
-           errors="`Conflict`, `NotFound`, `PaymentRequired`"),
+           summary="`BeatRequest` + `tokens`; spends 1 token keyed `renew:<n>`, `expires_at = now + 24 h`, emits "
+                   "`beat_request_renewed`",
+           errors="`NotFound`, `Forbidden` (not the requester), `Conflict` (still open; expired more than 30 days "
+                  "ago), `PaymentRequired`"),
     method("delete_beat_request", "actor_id beat_request_id", reply=BeatRequestDeleted,
-           summary="refunds an open request's tokens", errors="`NotFound`"),
+           summary='`{"refunded_tokens", "tokens"}`: an open request is refunded with `accounts.refund_tokens(..., '
+                   '"delete")`, an expired one is deleted without a refund; emits `beat_request_deleted`',
+           errors="`NotFound`, `Forbidden`"),
     method("list_notifications", "actor_id", "unread cursor limit", reply=NotificationPage,
-           summary="marks the page's notifications read"),
+           summary="envelope of `Notification`, newest first; the listed ones are marked read in the same transaction",
+           errors="`InvalidField`"),
+), sections=(
+    ("Tracks, artist pages and collections (services/catalog/tracks/)", None),
+    ("Plays and listening history (services/catalog/plays/)", "report_play"),
+    ("Community: likes, reposts, playlists, comments (services/catalog/community/)", "like"),
+    ("Beat requests and notifications (services/catalog/beat_requests/)", "create_beat_request"),
 ))
