@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from gateway.schemas import PageQuery, StrictSchema, UUIDString, page_of
+from services.contracts.rpc import catalog as contract
+from services.contracts.vocabularies import (BEAT_REQUEST_BUDGET_MAX_CENTS, BEAT_REQUEST_CURRENCIES,
+                                             BEAT_REQUEST_GENRE_MAX, BEAT_REQUEST_LIFETIME_COSTS,
+                                             BEAT_REQUEST_MESSAGE_MAX, BEAT_REQUEST_MOOD_MAX, BPM_MAX, BPM_MIN)
+from services.contracts.rpc.catalog import BeatRequestDeleted, Notification, NotificationPage  # noqa: F401
 
-LIFETIMES = (24, 48, 72)
-BPM = validate.Range(min=50, max=200)
-STATUSES = ("open", "expired")
-NOTIFICATION_KINDS = ("beat_request_match", "beat_request_response")
+LIFETIMES = tuple(BEAT_REQUEST_LIFETIME_COSTS)
+BPM = validate.Range(min=BPM_MIN, max=BPM_MAX)
 
 
 def strict_int(**kwargs: Any) -> fields.Integer:
@@ -25,13 +28,13 @@ def required_text(max_length: int, **kwargs: Any) -> fields.String:
 # -- requests ---------------------------------------------------------------------------------
 
 class NewBeatRequest(StrictSchema):
-    genre = required_text(50)
+    genre = required_text(BEAT_REQUEST_GENRE_MAX)
     bpm_min = strict_int(required=True, validate=BPM)
     bpm_max = strict_int(required=True, validate=BPM)
-    mood = required_text(100)
-    budget_cents = strict_int(required=True, validate=validate.Range(min=0, max=100_000_000),
+    mood = required_text(BEAT_REQUEST_MOOD_MAX)
+    budget_cents = strict_int(required=True, validate=validate.Range(min=0, max=BEAT_REQUEST_BUDGET_MAX_CENTS),
                               metadata={"description": "The budget in cents of `currency`."})
-    currency = fields.String(validate=validate.OneOf(("CAD",)), metadata={"description": "CAD (the default)."})
+    currency = fields.String(validate=validate.OneOf(BEAT_REQUEST_CURRENCIES), metadata={"description": "CAD (the default)."})
     reference_track_id = UUIDString(allow_none=True, metadata={"description": "A published track."})
     lifetime_hours = strict_int(required=True, validate=validate.OneOf(LIFETIMES), metadata={
         "description": "24, 48 or 72 hours, costing 1, 2 or 3 tokens."})
@@ -43,14 +46,14 @@ class NewBeatRequest(StrictSchema):
 
 
 class BeatRequestsQuery(PageQuery):
-    genre = fields.String(validate=validate.Length(min=1, max=50))
+    genre = fields.String(validate=validate.Length(min=1, max=BEAT_REQUEST_GENRE_MAX))
     bpm = fields.Integer(validate=validate.Range(min=0), metadata={"description": "A BPM inside the request's range."})
     budget_min = fields.Integer(validate=validate.Range(min=0), metadata={"description": "Minimum budget, in cents."})
 
 
 class NewResponse(StrictSchema):
     track_id = UUIDString(required=True, metadata={"description": "One of your own published tracks."})
-    message = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    message = fields.String(allow_none=True, validate=validate.Length(max=BEAT_REQUEST_MESSAGE_MAX))
 
 
 class NotificationsQuery(PageQuery):
@@ -59,58 +62,16 @@ class NotificationsQuery(PageQuery):
 
 # -- responses --------------------------------------------------------------------------------
 
-class BeatRequest(Schema):
-    id = fields.UUID()
-    requester_user_id = fields.UUID()
+class BeatRequest(contract.BeatRequest):
     requester_username = fields.String(allow_none=True, metadata={
         "description": "The requester's username (null when that account was deleted).", "example": "beatfan42"})
-    genre = fields.String()
-    bpm_min = fields.Integer()
-    bpm_max = fields.Integer()
-    mood = fields.String()
-    budget_cents = fields.Integer()
-    currency = fields.String()
-    reference_track_id = fields.UUID(allow_none=True)
-    lifetime_hours = fields.Integer()
-    cost_tokens = fields.Integer(metadata={"description": "What the creation cost."})
-    renewals = fields.Integer()
-    status = fields.String(metadata={"enum": list(STATUSES)})
-    created_at = fields.String(metadata={"format": "date-time"})
-    expires_at = fields.String(metadata={"format": "date-time"})
-    renewable_until = fields.String(metadata={"format": "date-time",
-                                              "description": "Renewal is possible until 30 days after expiry."})
-    tokens = fields.Integer(metadata={"description": "After a create or renew: your token balance left."})
 
 
-class BeatRequestResponse(Schema):
-    id = fields.UUID()
-    beat_request_id = fields.UUID()
-    producer_user_id = fields.UUID()
+class BeatRequestResponse(contract.BeatRequestResponse):
     producer_username = fields.String(allow_none=True, metadata={
         "description": "The responding producer's username (null when that account was deleted).",
         "example": "djnova"})
-    artist_id = fields.UUID()
-    artist_name = fields.String()
-    track_id = fields.UUID()
-    track_name = fields.String()
-    message = fields.String(allow_none=True)
-    created_at = fields.String(metadata={"format": "date-time"})
-
-
-class BeatRequestDeleted(Schema):
-    refunded_tokens = fields.Integer(metadata={"description": "0 for an expired request."})
-    tokens = fields.Integer(metadata={"description": "Your token balance now."})
-
-
-class Notification(Schema):
-    id = fields.UUID()
-    kind = fields.String(metadata={"enum": list(NOTIFICATION_KINDS)})
-    payload = fields.Dict()
-    read = fields.Boolean(metadata={"description": "Whether it had been read before this call."})
-    created_at = fields.String(metadata={"format": "date-time"})
 
 
 BeatRequestPage = page_of(BeatRequest)
 BeatRequestResponsePage = page_of(BeatRequestResponse)
-NotificationPage = page_of(Notification)
-

@@ -9,17 +9,15 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.schemas import MISSING, PageQuery, StrictSchema, UUIDString, page_of, text, web_url
+from services.contracts.rpc import catalog as contract
+from services.contracts.vocabularies import (BPM_MAX, BPM_MIN, CURRENCIES, EXCLUSIVE_STATUSES, IMAGE_KINDS, KEYS,
+                                             LICENSING_MODELS, SAMPLE_CLEARANCES, SCALES, TRACK_SORTS,
+                                             exclusive_terms_problem)
+from services.contracts.rpc.catalog import ArtistImages, AudioInfo, Collection, Exclusive, Rejection  # noqa: F401
 
-KEYS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-SCALES = ("major", "minor")
-LICENSING_MODELS = ("standard", "standard_exclusive", "exclusive_only")
-CURRENCIES = ("USD", "EUR", "GBP", "CAD")
-EXCLUSIVE_STATUSES = ("available", "private", "sold")
-CLEARANCES = ("cleared", "needs_clearance")
-TRACK_STATUSES = ("processing", "published", "rejected")
-IMAGE_KINDS = ("avatar", "cover", "gallery")
-SORTS = ("newest", "popular")
-BPM = validate.Range(min=50, max=200)
+CLEARANCES = SAMPLE_CLEARANCES
+SORTS = TRACK_SORTS
+BPM = validate.Range(min=BPM_MIN, max=BPM_MAX)
 BINARY = {"type": "string", "format": "binary"}
 
 
@@ -62,11 +60,12 @@ class TrackFields(StrictSchema):
 
     @validates_schema(skip_on_field_errors=False)  # reported beside any field errors
     def exclusive_terms(self, data: dict[str, Any], **kwargs: Any) -> None:
-        model = data.get("licensing_model")
-        if model in ("standard_exclusive", "exclusive_only") and not data.get("exclusive"):
-            raise ValidationError({"exclusive": [f"Required for licensing_model {model}."]})
-        if model == "standard" and data.get("exclusive"):
-            raise ValidationError({"exclusive": ["Only the exclusive licensing models have exclusive terms."]})
+        """The catalog's own rule (services/contracts/vocabularies.py), so the gateway's 422 is the only one.
+        Judged when the body names the model: a PATCH of the terms alone is judged by catalog against the
+        stored track."""
+        if "licensing_model" in data:
+            if problem := exclusive_terms_problem(data["licensing_model"], data.get("exclusive") is not None):
+                raise ValidationError({"exclusive": [problem]})
 
 
 ARTISTS_NEEDED = MISSING + " (at least one, unless the track joins a collection)"
@@ -172,65 +171,13 @@ class CollectionForm(Schema):
 
 # -- responses --------------------------------------------------------------------------------
 
-class AudioInfo(Schema):
-    format = fields.String()
-    duration_s = fields.Float()
-    sample_rate = fields.Integer()
-    bit_depth = fields.Integer(allow_none=True)
-    channels = fields.Integer()
-    loudness_lufs = fields.Float(allow_none=True)
-    true_peak_dbtp = fields.Float(allow_none=True)
-
-
-class Rejection(Schema):
-    code = fields.String(metadata={"description": "Why the audio was refused; the codes are listed in docs/audio.md "
-                                                  "(e.g. `lossy_format`, `bad_bit_depth`, `duplicate`)."})
-    message = fields.String()
-    details = fields.Dict()
-
-
 class TrackLinks(Schema):
     stream = fields.String(metadata={"description": "Only when published."})
     waveform = fields.String(metadata={"description": "Only when published."})
     cover = fields.String(metadata={"description": "The cover image, or its preset as JSON."})
 
 
-class Exclusive(Schema):
-    price_cents = fields.Integer()
-    currency = fields.String()
-    contact_email = fields.String(metadata={"description": "Only for the owner."})
-    status = fields.String(metadata={"enum": list(EXCLUSIVE_STATUSES)})
-
-
-class Track(Schema):
-    id = fields.String(metadata={"format": "uuid"})
-    name = fields.String()
-    artists = fields.List(fields.String())
-    artist_id = fields.String(metadata={"format": "uuid"})
-    producer_user_id = fields.String(metadata={"format": "uuid"})
-    collaborators = fields.List(fields.String())
-    bpm = fields.Integer()
-    key = fields.String()
-    scale = fields.String()
-    genres = fields.List(fields.String())
-    tags = fields.List(fields.String())
-    description = fields.String(allow_none=True)
-    collection_id = fields.String(allow_none=True)
-    licensing_model = fields.String(metadata={"enum": list(LICENSING_MODELS)})
-    exclusive = fields.Nested(Exclusive, allow_none=True)
-    sample_clearance = fields.String(allow_none=True)
-    cover_preset = fields.String(allow_none=True)
-    has_cover = fields.Boolean()
-    status = fields.String(metadata={"enum": list(TRACK_STATUSES)})
-    rejection = fields.Nested(Rejection, allow_none=True)
-    audio = fields.Nested(AudioInfo, allow_none=True)
-    suspected_lossy_source = fields.Boolean(allow_none=True)
-    play_count = fields.Integer()
-    like_count = fields.Integer()
-    repost_count = fields.Integer()
-    metadata_completeness = fields.Float()
-    created_at = fields.String(metadata={"format": "date-time"})
-    published_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+class Track(contract.Track):
     links = fields.Nested(TrackLinks)
 
 
@@ -239,44 +186,10 @@ class Accepted(Schema):
     status = fields.String(metadata={"enum": ["processing"]})
 
 
-class ArtistImages(Schema):
-    avatar = fields.String(allow_none=True)
-    cover = fields.String(allow_none=True)
-    gallery = fields.List(fields.String())
-
-
-class Artist(Schema):
-    id = fields.String(metadata={"format": "uuid"})
-    name = fields.String()
-    user_id = fields.String(allow_none=True, metadata={"description": "The owning account; null while unclaimed."})
+class Artist(contract.Artist):
     username = fields.String(allow_none=True, metadata={
         "description": "The owning account's username; null while unclaimed.", "example": "djnova"})
-    claimed = fields.Boolean()
-    verified = fields.Boolean()
-    genres = fields.List(fields.String())
-    links = fields.List(fields.String())
-    country = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    description = fields.String(allow_none=True)
-    credits = fields.List(fields.String())
-    pinned_track_id = fields.String(allow_none=True)
-    images = fields.Nested(ArtistImages, metadata={"description": "Image ids."})
     image_links = fields.Nested(ArtistImages, metadata={"description": "URLs of the same images."})
-    track_count = fields.Integer()
-    created_at = fields.String(metadata={"format": "date-time"})
-
-
-class Collection(Schema):
-    id = fields.String(metadata={"format": "uuid"})
-    name = fields.String()
-    artist_id = fields.String(metadata={"format": "uuid"})
-    artists = fields.List(fields.String())
-    genres = fields.List(fields.String())
-    tags = fields.List(fields.String())
-    description = fields.String(allow_none=True)
-    track_ids = fields.List(fields.String())
-    created_at = fields.String(metadata={"format": "date-time"})
-    like_count = fields.Integer()
 
 
 class CoverPreset(Schema):

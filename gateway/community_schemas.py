@@ -6,15 +6,13 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from gateway.catalog_schemas import Artist, Collection, Track
+from gateway.catalog_schemas import Artist, Track
 from gateway.schemas import PageQuery, StrictSchema, UUIDString, page_of
+from services.contracts.rpc import catalog as contract
+from services.contracts.vocabularies import (COMMENT_MAX, LIKE_KINDS, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_MAX_TRACKS,
+                                             PLAYLIST_NAME_MAX)
+from services.contracts.rpc.catalog import CollectionPage, LikedItemPage, LikeState, RepostState  # noqa: F401
 from services.common.fields import StrictBoolean
-
-LIKE_KINDS = ("tracks", "collections", "producers")
-PLAYLIST_NAME_MAX = 100
-PLAYLIST_DESCRIPTION_MAX = 1000
-PLAYLIST_MAX_TRACKS = 500
-COMMENT_MAX = 1000
 
 
 def trimmed_length(max_length: int, min_length: int = 1) -> validate.Validator:
@@ -81,52 +79,20 @@ class CommentCreate(StrictSchema):
 
 # -- responses --------------------------------------------------------------------------------
 
-class LikeState(Schema):
-    liked = fields.Boolean()
-    like_count = fields.Integer()
-
-
-class RepostState(Schema):
-    reposted = fields.Boolean()
-    repost_count = fields.Integer()
-
-
-class PlaylistSummary(Schema):
-    id = fields.String(metadata={"format": "uuid"})
-    owner_id = fields.String(metadata={"format": "uuid"})
+class PlaylistSummary(contract.PlaylistSummary):
     owner_username = fields.String(allow_none=True, metadata={
         "description": "The owner's username (null when that account was deleted).", "example": "nightowl"})
-    name = fields.String()
-    description = fields.String(allow_none=True)
-    public = fields.Boolean()
-    track_count = fields.Integer()
-    created_at = fields.String(metadata={"format": "date-time"})
-    updated_at = fields.String(metadata={"format": "date-time"})
 
 
-class Playlist(PlaylistSummary):
+class Playlist(PlaylistSummary, contract.Playlist):
     tracks = fields.List(fields.Nested(Track), metadata={"description": "In the playlist's order."})
 
 
-class Comment(Schema):
-    id = fields.String(metadata={"format": "uuid"})
-    track_id = fields.String(metadata={"format": "uuid"})
-    author_id = fields.String(metadata={"format": "uuid"})
+class Comment(contract.Comment):
     author_username = fields.String(allow_none=True, metadata={
         "description": "The author's username (null when that account was deleted).", "example": "beatfan42"})
-    body = fields.String(metadata={"description": "Plain text exactly as stored; never HTML."})
-    created_at = fields.String(metadata={"format": "date-time"})
-
-
-class LikedItemPage(Schema):
-    """``/me/likes``: tracks, collections or artist pages (producers), by ``kind``."""
-
-    items = fields.List(fields.Dict(), metadata={"description": "Track, Collection or Artist objects."})
-    total = fields.Integer()
-    next = fields.String(allow_none=True, metadata={"description": "Cursor of the next page, or null."})
 
 
 PlaylistPage = page_of(PlaylistSummary)
 CommentPage = page_of(Comment)
-CollectionPage = page_of(Collection)
 ArtistPage = page_of(Artist)

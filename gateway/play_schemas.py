@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from gateway.catalog_schemas import TrackLinks
 from gateway.schemas import StrictSchema, page_of
-
-REASONS = ("counted", "too_early", "already_counted_this_hour", "own_track")
-
+from services.contracts.rpc import catalog as contract
+from services.contracts.rpc.catalog import PlayResult  # noqa: F401
 
 class Seconds(fields.Float):
     """A JSON number: "31" (a string) or true is refused, as are NaN and infinity."""
@@ -33,29 +32,12 @@ class PlayReport(StrictSchema):
         "description": "The track's duration as the player knows it; within 2 s of the track's own."})
 
 
-class PlayResult(Schema):
-    counted = fields.Boolean(metadata={"description": "Whether this report counted a play."})
-    reason = fields.String(metadata={"enum": list(REASONS)})
-    play_count = fields.Integer(metadata={"description": "The track's counted plays, this one included."})
-    next_count_at = fields.String(allow_none=True, metadata={
-        "format": "date-time", "description": "When the anti-repeat hour ends (a play may count again), or null."})
-
-
-class HistoryTrack(Schema):
-    id = fields.String(metadata={"format": "uuid"})
-    name = fields.String(metadata={"description": "The track's title."})
-    artists = fields.List(fields.String(), metadata={"description": "Artist display names."})
-    artist_id = fields.String(metadata={"format": "uuid"})
+class HistoryTrack(contract.HistoryTrack):
     links = fields.Nested(TrackLinks)
 
 
-class HistoryEntry(Schema):
-    id = fields.String(metadata={"format": "uuid"})
+class HistoryEntry(contract.HistoryEntry):
     track = fields.Nested(HistoryTrack)
-    listened_at = fields.String(metadata={"format": "date-time", "description": "The session's latest report."})
-    started_at = fields.String(metadata={"format": "date-time", "description": "The session's first report."})
-    position_s = fields.Float(metadata={"description": "Where the listener was at the latest report."})
-    counted = fields.Boolean(metadata={"description": "Whether a play counted during this session."})
 
 
 HistoryPage = page_of(HistoryEntry)

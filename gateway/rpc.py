@@ -25,6 +25,7 @@ from flask import current_app, g
 from kombu.utils.url import parse_url
 
 from services.contracts.errors import ERRORS_BY_NAME, ServiceError, details_from_wire
+from services.contracts.rpc import surface
 
 log = logging.getLogger(__name__)
 
@@ -276,13 +277,19 @@ class RpcClient:
 
 
 class ServiceProxy:
-    """``proxy.method(**kwargs)`` sugar over :meth:`RpcClient.call`."""
+    """``proxy.method(**kwargs)`` sugar over :meth:`RpcClient.call`, checked against the service's contract
+    (services/contracts/rpc/): an undeclared method or argument raises ``UndeclaredRpc`` before anything
+    is sent, so a typo is a bug found by the first test, not a 500 from the service."""
 
     def __init__(self, client: RpcClient, name: str, context: dict[str, Any] | None, timeout: float | None):
         self._client, self._name, self._context, self._timeout = client, name, context, timeout
+        self._surface = surface(name)
 
     def __getattr__(self, method: str):
+        declared = self._surface[method]
+
         def call(*args: Any, **kwargs: Any) -> Any:
+            declared.check_call(self._name, args, kwargs)
             return self._client.call(self._name, method, args, kwargs, self._context, self._timeout)
 
         return call

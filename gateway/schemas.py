@@ -13,18 +13,20 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from services.common.fields import StrictBoolean
 from services.contracts import passwords
+from services.contracts.vocabularies import (APPLICATION_STATUSES, APPLICATION_TYPES, EMAIL_MAX,
+                                             FIELDS_BY_APPLICATION_TYPE, INSTAGRAM_PATTERN, PLAN_CODES,
+                                             USERNAME_MAX, USERNAME_MIN, USERNAME_PATTERN)
+# the list envelope and the accounts' reply shapes, re-exported for the blueprints
+from services.contracts.rpc import page_of  # noqa: F401
+from services.contracts.rpc.accounts import (Application, ApplicationPage, FollowState,  # noqa: F401
+                                             PrivateUser, Profile,
+                                             PublicUser, UserSummary, UserSummaryPage)
 
 MISSING = "Missing data for required field."
-USERNAME = r"^[A-Za-z0-9_.-]+$"
-PLANS = ("explorer", "classic", "plus", "pro")
-APPLICATION_TYPES = ("become_producer", "claim_artist", "get_verified")
-APPLICATION_STATUSES = ("pending", "approved", "rejected")
-# fields each application type needs besides the commitments (docs/rpc-accounts.md)
-FIELDS_BY_TYPE = {
-    "become_producer": ("producer_name", "beats_link", "first_name", "last_name"),
-    "claim_artist": ("producer_name", "beats_link", "first_name", "last_name", "artist_id"),
-    "get_verified": (),
-}
+USERNAME = USERNAME_PATTERN
+PLANS = PLAN_CODES
+# fields each application type needs besides the commitments
+FIELDS_BY_TYPE = FIELDS_BY_APPLICATION_TYPE
 
 
 class StrictSchema(Schema):
@@ -66,11 +68,11 @@ def text(max_length: int, **kwargs: Any) -> fields.String:
 # -- requests ---------------------------------------------------------------------------------
 
 class RegisterRequest(StrictSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX))
     password = fields.String(required=True, metadata={
         "minLength": passwords.MIN_LENGTH, "maxLength": passwords.MAX_LENGTH,
         "description": f"{passwords.MIN_LENGTH}–{passwords.MAX_LENGTH} characters, not containing the email."})
-    username = fields.String(required=True, validate=[validate.Length(min=3, max=30), validate.Regexp(USERNAME)],
+    username = fields.String(required=True, validate=[validate.Length(min=USERNAME_MIN, max=USERNAME_MAX), validate.Regexp(USERNAME)],
                              metadata={"pattern": USERNAME})
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
@@ -83,7 +85,7 @@ class RegisterRequest(StrictSchema):
 
 
 class LoginRequest(StrictSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254), metadata={"example": "ana@example.com"})
+    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX), metadata={"example": "ana@example.com"})
     password = fields.String(required=True, validate=validate.Length(max=1024),
                              metadata={"example": "correct horse battery"})
 
@@ -129,7 +131,7 @@ class ProducerApplicationRequest(StrictSchema):
     first_name = text(100)
     last_name = text(100)
     label = text(100, allow_none=True)
-    instagram = fields.String(allow_none=True, validate=validate.Regexp(r"^@?[A-Za-z0-9._]{1,30}$"))
+    instagram = fields.String(allow_none=True, validate=validate.Regexp(INSTAGRAM_PATTERN))
     artist_id = UUIDString(allow_none=True, metadata={"description": "The artist page claimed (claim_artist)."})
     accept_terms = must_be_true()
     owns_beats = must_be_true()
@@ -163,62 +165,7 @@ class ApplicationsQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(APPLICATION_STATUSES))
 
 
-# -- responses --------------------------------------------------------------------------------
-
-class Profile(Schema):
-    name = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    country = fields.String(allow_none=True)
-    description = fields.String(allow_none=True)
-    links = fields.List(fields.String())
-
-
-class PublicUser(Schema):
-    id = fields.UUID()
-    username = fields.String()
-    roles = fields.List(fields.String(), metadata={"description": "listener, producer, verified"})
-    profile = fields.Nested(Profile)
-    followers_count = fields.Integer()
-    following_count = fields.Integer()
-    created_at = fields.String(metadata={"format": "date-time"})
-
-
-class PrivateUser(PublicUser):
-    email = fields.Email()
-    plan = fields.String(metadata={"enum": list(PLANS)})
-    tokens = fields.Integer(metadata={"description": "Beat-request tokens left this month."})
-    # billing (README: Plans and billing)
-    subscription_status = fields.String(allow_none=True, metadata={
-        "enum": ["active", "past_due", "canceled", None], "description": "null: never subscribed."})
-    pending_plan = fields.String(allow_none=True, metadata={"description": "A downgrade applied at renewal."})
-    cancel_at_period_end = fields.Boolean()
-    current_period_end = fields.String(allow_none=True, metadata={"format": "date-time"})
-    can_download = fields.Boolean(metadata={"description": "A paid plan, paid up (or cancelled, within the "
-                                                           "paid period)."})
-
-
-class UserSummary(Schema):
-    id = fields.UUID()
-    username = fields.String()
-    name = fields.String(allow_none=True)
-
-
-class Application(Schema):
-    id = fields.UUID()
-    user_id = fields.UUID()
-    type = fields.String(metadata={"enum": list(APPLICATION_TYPES)})
-    status = fields.String(metadata={"enum": list(APPLICATION_STATUSES)})
-    producer_name = fields.String(allow_none=True)
-    beats_link = fields.String(allow_none=True)
-    first_name = fields.String(allow_none=True)
-    last_name = fields.String(allow_none=True)
-    label = fields.String(allow_none=True)
-    instagram = fields.String(allow_none=True)
-    artist_id = fields.UUID(allow_none=True)
-    rejection_reason = fields.String(allow_none=True)
-    created_at = fields.String(metadata={"format": "date-time"})
-    decided_at = fields.String(allow_none=True, metadata={"format": "date-time"})
-
+# -- responses: the services' reply shapes (services/contracts/rpc/), and what only HTTP has ---------
 
 class AccessToken(Schema):
     access_token = fields.String(metadata={"example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI2ZjFj…"})
@@ -229,11 +176,6 @@ class AccessToken(Schema):
                        "one presented again ends the session.", "example": REFRESH_TOKEN_EXAMPLE})
     refresh_expires_in = fields.Integer(metadata={"description": "Seconds until the refresh token expires.",
                                                   "example": 2592000})
-
-
-class FollowState(Schema):
-    following = fields.Boolean()
-    followers_count = fields.Integer()
 
 
 class Error(Schema):
@@ -249,18 +191,3 @@ class Health(Schema):
 class Readiness(Schema):
     status = fields.String()
     checks = fields.Dict(keys=fields.String(), values=fields.String())
-
-
-def page_of(item: type[Schema]) -> type[Schema]:
-    """The list envelope ``{"items", "total", "next"}`` around ``item``."""
-    return type(f"{item.__name__}Page", (Schema,), {
-        "item_schema": item,  # for the page's example (gateway.examples)
-        "items": fields.List(fields.Nested(item)),
-        "total": fields.Integer(),
-        "next": fields.String(allow_none=True, metadata={"description": "Cursor of the next page, or null."}),
-    })
-
-
-ApplicationPage = page_of(Application)
-UserSummaryPage = page_of(UserSummary)
-

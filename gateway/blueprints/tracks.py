@@ -14,6 +14,7 @@ from gateway.presenters import page_view, send_media, track_view
 from gateway.rpc import remote
 from gateway.uploads import FileSpec, Received, body_limit, form_body_limit, json_field, receive
 from gateway.validation import json_body, query_args
+from services.contracts.vocabularies import STREAM_CONTENT_TYPE
 
 bp = Blueprint("tracks", __name__, url_prefix="/api/v1/tracks")
 
@@ -91,7 +92,7 @@ def delete_track(track_id: UUID) -> ResponseReturnValue:
 
 @bp.get("/<uuid:track_id>/stream")
 @doc("Stream a published track's audio (HTTP Range: 206 with Content-Range, 416 if unsatisfiable)",
-     ok=(200, None), errors=(404, 416), content_type="audio/wav")
+     ok=(200, None), errors=(404, 416), content_type=STREAM_CONTENT_TYPE)
 def stream(track_id: UUID) -> ResponseReturnValue:
     return send_media(remote("catalog").stream_source(track_id=str(track_id)))
 

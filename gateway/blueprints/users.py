@@ -1,6 +1,7 @@
 """Public user profiles and following."""
 from __future__ import annotations
 
+from typing import Callable
 from uuid import UUID
 
 from flask import Blueprint, g
@@ -35,17 +36,17 @@ def unfollow(user_id: UUID) -> ResponseReturnValue:
     return FollowState().dump(remote("accounts").unfollow(actor_id=g.user_id, user_id=str(user_id)))
 
 
-def _page(method: str, user_id: UUID) -> dict:
-    return UserSummaryPage().dump(getattr(remote("accounts"), method)(user_id=str(user_id), **page_args()))
+def _page(list_people: Callable[..., dict], user_id: UUID) -> dict:
+    return UserSummaryPage().dump(list_people(user_id=str(user_id), **page_args()))
 
 
 @bp.get("/<uuid:user_id>/followers")
 @doc("Who follows this user", ok=(200, UserSummaryPage), query=PageQuery, errors=(404,))
 def followers(user_id: UUID) -> ResponseReturnValue:
-    return _page("list_followers", user_id)
+    return _page(remote("accounts").list_followers, user_id)
 
 
 @bp.get("/<uuid:user_id>/following")
 @doc("Whom this user follows", ok=(200, UserSummaryPage), query=PageQuery, errors=(404,))
 def following(user_id: UUID) -> ResponseReturnValue:
-    return _page("list_following", user_id)
+    return _page(remote("accounts").list_following, user_id)

@@ -10,10 +10,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.clock import utcnow
 from services.common.persistence import new_id, service_metadata
+from services.contracts.vocabularies import EMAIL_MAX, URL_MAX, USERNAME_MAX  # noqa: F401 (the columns' sizes)
 
-EMAIL_MAX = 254
-USERNAME_MAX = 30
-URL_MAX = 2048
 
 
 class Base(DeclarativeBase):

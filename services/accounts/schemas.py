@@ -11,16 +11,14 @@ from typing import Any, Mapping
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from services.accounts import commands, passwords
-from services.accounts.models import EMAIL_MAX, URL_MAX, USERNAME_MAX
 from services.common.fields import StrictBoolean, Trimmed
 from services.common.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, Position, decode_cursor
 from services.common.validation import StrictSchema, load
+from services.contracts.vocabularies import (APPLICATION_COMMITMENTS, APPLICATION_STATUSES, APPLICATION_TYPES,
+                                             EMAIL_MAX, FIELDS_BY_APPLICATION_TYPE, INSTAGRAM_PATTERN, URL_MAX,
+                                             USERNAME_MAX, USERNAME_MIN, USERNAME_PATTERN)
 
-USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
-INSTAGRAM_PATTERN = r"^@?[A-Za-z0-9._]{1,30}$"
-APPLICATION_TYPES = ("become_producer", "claim_artist", "get_verified")
-APPLICATION_STATUSES = ("pending", "approved", "rejected")
-CONFIRMATIONS = ("accept_terms", "owns_beats", "grants_distribution_license", "commits_two_beats_per_month")
+CONFIRMATIONS = APPLICATION_COMMITMENTS
 MISSING = "Missing data for required field."
 
 
@@ -52,7 +50,7 @@ class AccountSchema(StrictSchema):
     email = TrimmedEmail(required=True, validate=validate.Length(max=EMAIL_MAX))
     password = fields.String(required=True)
     username = Trimmed(required=True, validate=[
-        validate.Length(min=3, max=USERNAME_MAX),
+        validate.Length(min=USERNAME_MIN, max=USERNAME_MAX),
         validate.Regexp(USERNAME_PATTERN, error="may contain only letters, digits, '_', '.' and '-'"),
     ])
 
@@ -135,11 +133,7 @@ class ProfileChangesSchema(StrictSchema):
         return commands.ProfileChanges({key: (None if value == "" else value) for key, value in data.items()})
 
 
-REQUIRED_BY_TYPE = {
-    "become_producer": ("producer_name", "beats_link", "first_name", "last_name"),
-    "claim_artist": ("producer_name", "beats_link", "first_name", "last_name", "artist_id"),
-    "get_verified": (),
-}
+REQUIRED_BY_TYPE = FIELDS_BY_APPLICATION_TYPE
 
 
 class ApplicationSchema(StrictSchema):

@@ -1,5 +1,5 @@
 """The ``accounts`` nameko service: thin RPC methods that validate their input and delegate to
-the use cases (docs/rpc-accounts.md is the contract). Arguments arrive as the caller sent them:
+the use cases (services/contracts/rpc/accounts.py is the contract). Arguments arrive as the caller sent them:
 the annotations say what is expected, ``schemas`` checks it. Paid plans live in ``billing/``."""
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The ``catalog`` nameko service: one service composed of its areas' entrypoints (each area's
 ``service.py``: thin RPC and event methods that validate their input and delegate to the use cases;
-docs/rpc-catalog.md is the contract, docs/catalog-areas.md the map). Arguments arrive as the caller
+services/contracts/rpc/catalog.py is the contract, docs/catalog-areas.md the map). Arguments arrive as the caller
 sent them: the annotations say what is expected, each area's ``schemas`` checks it."""
 from __future__ import annotations
 

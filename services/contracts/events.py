@@ -18,6 +18,8 @@ from typing import Any, Iterable
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from services.contracts.vocabularies import LIKE_KINDS
+
 EXCHANGE = "beatpass.events"
 
 
@@ -379,8 +381,6 @@ BEAT_REQUEST_DELETED = REGISTRY.add(EventType("beat_request_deleted", "catalog",
 # --- catalog: community (likes, reposts, comments) --------------------------------------------
 # Emitted only when something changed (an idempotent repeat emits nothing). No consumer yet:
 # gamification and notifications may subscribe.
-
-LIKE_KINDS = ("tracks", "collections", "producers")
 
 
 class ItemLiked(Envelope):

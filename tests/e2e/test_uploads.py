@@ -122,6 +122,9 @@ def test_a_wav_upload_is_published_with_its_technical_data_and_streams_with_rang
     listener = Api(platform.url)
     full = listener.get(track["links"]["stream"])
     assert full.status_code == 200 and full.headers["Accept-Ranges"] == "bytes" and len(full.content) > 1000
+    # the OpenAPI document names the content type the stream really has (an MP3 rendition)
+    documented = listener.get("openapi.json").json()["paths"]["/api/v1/tracks/{track_id}/stream"]["get"]
+    assert list(documented["responses"]["200"]["content"]) == [full.headers["Content-Type"]] == ["audio/mpeg"]
     size = len(full.content)
     part = listener.get(track["links"]["stream"], headers={"Range": "bytes=100-1099"})
     assert part.status_code == 206

@@ -8,6 +8,8 @@ import numpy as np
 import soundfile as sf
 from scipy import signal
 
+from services.contracts.vocabularies import STREAM_CONTENT_TYPE
+
 from .errors import corrupt
 
 BLOCK_FRAMES = 65536
@@ -86,7 +88,7 @@ def _encode(path: str | os.PathLike, out_path: str | os.PathLike, level: float, 
 def render_stream(path: str | os.PathLike, out_path: str | os.PathLike) -> str:
     """A ~190 kbps VBR MP3 for the web player; returns its content type."""
     _encode(path, out_path, VBR_V2, "VARIABLE")
-    return "audio/mpeg"
+    return STREAM_CONTENT_TYPE
 
 
 def render_download_mp3(path: str | os.PathLike, out_path: str | os.PathLike) -> None:

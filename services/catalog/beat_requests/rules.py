@@ -7,23 +7,24 @@ from typing import Iterable
 
 from services.catalog.tracks import rules
 from services.common.clock import as_utc
+from services.contracts.vocabularies import (BEAT_REQUEST_BUDGET_MAX_CENTS, BEAT_REQUEST_CURRENCIES,
+                                             BEAT_REQUEST_GENRE_MAX, BEAT_REQUEST_LIFETIME_COSTS,
+                                             BEAT_REQUEST_MESSAGE_MAX, BEAT_REQUEST_MOOD_MAX)
 
 #: lifetime in hours → tokens it costs
-LIFETIME_COSTS = {24: 1, 48: 2, 72: 3}
+LIFETIME_COSTS = BEAT_REQUEST_LIFETIME_COSTS
 RENEWAL_COST = 1
 #: a renewal gives a fresh 24 h from the moment of renewal (our choice: the cheapest lifetime, for 1 token)
 RENEWAL_LIFETIME = timedelta(hours=24)
 #: an expired request can be renewed until this long after it expired
 RENEWAL_WINDOW = timedelta(days=30)
 BPM_MIN, BPM_MAX = rules.BPM_MIN, rules.BPM_MAX
-GENRE_MAX = 50
-MOOD_MAX = 100
-MESSAGE_MAX = 1000
+GENRE_MAX, MOOD_MAX, MESSAGE_MAX = BEAT_REQUEST_GENRE_MAX, BEAT_REQUEST_MOOD_MAX, BEAT_REQUEST_MESSAGE_MAX
 #: budgets are CAD, the platform's currency, so ``budget_min`` compares like with like
-CURRENCIES = ("CAD",)
+CURRENCIES = BEAT_REQUEST_CURRENCIES
 DEFAULT_CURRENCY = "CAD"
 #: 1,000,000.00 CAD: a bound well inside a 32-bit integer column
-BUDGET_MAX_CENTS = 100_000_000
+BUDGET_MAX_CENTS = BEAT_REQUEST_BUDGET_MAX_CENTS
 
 OPEN = "open"
 EXPIRED = "expired"

@@ -10,10 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from services.catalog.shared.models import Base
 from services.common.clock import utcnow
 from services.common.persistence import new_id
+from services.contracts.vocabularies import COMMENT_MAX, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_NAME_MAX
 
-PLAYLIST_NAME_MAX = 100
-PLAYLIST_DESCRIPTION_MAX = 1000
-COMMENT_MAX = 1000
 
 
 class TrackLike(Base):

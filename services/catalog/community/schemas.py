@@ -6,13 +6,11 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from services.catalog.community.models import COMMENT_MAX, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_NAME_MAX
 from services.common.fields import CanonicalId, StrictBoolean, StrictInteger, Trimmed
 from services.common.validation import StrictSchema, load
 from services.contracts.errors import InvalidField
-from services.contracts.events import LIKE_KINDS
-
-PLAYLIST_MAX_TRACKS = 500
+from services.contracts.vocabularies import (COMMENT_MAX, LIKE_KINDS, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_MAX_TRACKS,
+                                             PLAYLIST_NAME_MAX)
 NUL = "\x00"  # PostgreSQL text cannot hold it: refused as invalid rather than failing the insert
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from services.contracts.vocabularies import PLAY_REASONS
+
 COUNT_AFTER_S = 30.0
 COUNT_AT_SHARE = 0.8
 #: the anti-repeat window, measured from the listener's last counted play of the track
@@ -19,11 +21,8 @@ MAX_DURATION_S = 86_400.0
 #: reports for the listener's latest history entry within this time continue that session
 SESSION_GAP = timedelta(hours=1)
 
-COUNTED = "counted"
-TOO_EARLY = "too_early"
-ALREADY_COUNTED = "already_counted_this_hour"
-OWN_TRACK = "own_track"
-REASONS = (COUNTED, TOO_EARLY, ALREADY_COUNTED, OWN_TRACK)
+REASONS = PLAY_REASONS  # why a report counted or not (services/contracts/vocabularies.py)
+COUNTED, TOO_EARLY, ALREADY_COUNTED, OWN_TRACK = REASONS
 
 
 @dataclass(frozen=True)

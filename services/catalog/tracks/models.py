@@ -14,10 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from services.catalog.shared.models import Base
 from services.common.clock import utcnow
 from services.common.persistence import new_id
+from services.contracts.vocabularies import ARTIST_NAME_MAX, TRACK_NAME_MAX
 
 # named constraints let Alembic alter SQLite tables (batch mode) and keep PostgreSQL names stable
-NAME_MAX = 200
-ARTIST_NAME_MAX = 100
+NAME_MAX = TRACK_NAME_MAX
 KEY_MAX = 300
 
 PROCESSING = "processing"

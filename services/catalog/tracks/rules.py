@@ -6,18 +6,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-KEYS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-SCALES = ("major", "minor")
-BPM_MIN, BPM_MAX = 50, 200
-STANDARD = "standard"
-LICENSING_MODELS = (STANDARD, "standard_exclusive", "exclusive_only")
-CURRENCIES = ("USD", "EUR", "GBP", "CAD")
-EXCLUSIVE_STATUSES = ("available", "private", "sold")
-SAMPLE_CLEARANCES = ("cleared", "needs_clearance")
-LIST_MAX = 20
-DESCRIPTION_MAX = 5000
+# the vocabularies the gateway validates with too (services/contracts/vocabularies.py)
+from services.contracts.vocabularies import (BPM_MAX, BPM_MIN, CURRENCIES, DESCRIPTION_MAX,  # noqa: F401
+                                             EXCLUSIVE_STATUSES, IMAGE_KINDS, KEYS, LICENSING_MODELS, LIST_MAX,
+                                             SAMPLE_CLEARANCES, SCALES, STANDARD)
+
 GALLERY_MAX = 20
-IMAGE_KINDS = ("avatar", "cover", "gallery")
 
 #: the fields whose share decides metadata completeness (docs/business-rules.md "Uploads": required + optional)
 COMPLETENESS_FIELDS = ("name", "artists", "cover", "key", "scale", "bpm", "licensing_model", "genres", "tags",

@@ -18,6 +18,7 @@ from services.common.fields import CanonicalId, StrictInteger, Trimmed
 from services.common.pagination import KEYSET, PageRequest
 from services.common.validation import StrictSchema, flatten, load
 from services.contracts.errors import InvalidField
+from services.contracts.vocabularies import exclusive_terms_problem
 
 URL_MAX = 2048
 #: sort name → its sort key's types (what its cursor holds): newest by publication, popular by plays first
@@ -63,10 +64,8 @@ class TrackFieldsSchema(StrictSchema):
 
 
 def check_exclusive(licensing_model: str, exclusive: dict | None) -> None:
-    if licensing_model == rules.STANDARD and exclusive is not None:
-        raise ValidationError(["only exclusive licensing models have exclusive terms"], field_name="exclusive")
-    if licensing_model != rules.STANDARD and exclusive is None:
-        raise ValidationError([f"required with the {licensing_model} licensing model"], field_name="exclusive")
+    if problem := exclusive_terms_problem(licensing_model, exclusive is not None):
+        raise ValidationError([problem], field_name="exclusive")
 
 
 class TrackMetadataSchema(TrackFieldsSchema):

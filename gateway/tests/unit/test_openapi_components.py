@@ -1,0 +1,50 @@
+"""The OpenAPI component names clients are generated from stay exactly as they were before the response
+schemas moved into the contracts (services/contracts/rpc/), and each response schema that has a reply
+shape in a contract is that shape or extends it (adding only what HTTP adds: links, usernames)."""
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from gateway import beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, play_schemas, schemas
+from services.contracts.rpc import accounts, catalog
+
+#: the component names of the document as of issue #9 (before the move): clients depend on them
+COMPONENTS = {
+    "Accepted", "AccessToken", "Application", "ApplicationPage", "Artist", "ArtistImageForm", "ArtistImages",
+    "ArtistPage", "ArtistPatch", "AudioInfo", "BeatRequest", "BeatRequestDeleted", "BeatRequestPage",
+    "BeatRequestResponse", "BeatRequestResponsePage", "CheckoutRequest", "CheckoutSession", "Collection",
+    "CollectionForm", "CollectionMetadata", "CollectionPage", "Comment", "CommentCreate", "CommentPage",
+    "CoverPreset", "DeleteAccountRequest", "Error", "Exclusive", "ExclusiveTerms", "FollowState", "Health",
+    "HistoryEntry", "HistoryEntryPage", "HistoryTrack", "LikeState", "LikedItemPage", "LoginRequest",
+    "NewBeatRequest", "NewResponse", "Notification", "NotificationPage", "PasswordChangeRequest", "Plan",
+    "PlanPage", "PlayReport", "PlayResult", "Playlist", "PlaylistCreate", "PlaylistOrder", "PlaylistPatch",
+    "PlaylistSummary", "PlaylistSummaryPage", "PlaylistTrackAdd", "PortalSession", "Price", "PrivateUser",
+    "ProducerApplicationRequest", "Profile", "ProfilePatch", "PublicUser", "Readiness", "RefreshRequest",
+    "RegisterRequest", "RejectRequest", "Rejection", "RepostState", "Subscription", "Track", "TrackLinks",
+    "TrackMetadata", "TrackPage", "TrackPatch", "TrackUploadForm", "UserSummary", "UserSummaryPage", "WebhookAck",
+}
+GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas)
+
+
+@pytest.fixture
+def spec(http) -> dict:
+    return http.get("/api/v1/openapi.json").get_json()
+
+
+def test_the_component_names_are_unchanged(spec):
+    assert set(spec["components"]["schemas"]) == COMPONENTS
+
+
+def contract_shapes() -> dict[str, type]:
+    return {name: value for module in (accounts, catalog) for name, value in vars(module).items()
+            if inspect.isclass(value) and value.__module__ == module.__name__ and not name.endswith("Page")}
+
+
+@pytest.mark.parametrize("name", sorted(contract_shapes()))
+def test_a_response_schema_is_its_contracts_reply_shape_or_extends_it(name):
+    shape = contract_shapes()[name]
+    for module in GATEWAY_MODULES:
+        if (schema := getattr(module, name, None)) is not None:
+            assert issubclass(schema, shape), f"{module.__name__}.{name} does not come from the contract"

@@ -1,0 +1,445 @@
+"""The ``catalog`` service's RPC surface and the shapes of its replies, area by area (tracks, artist
+pages and collections; plays; community; beat requests). The gateway's response schemas are these
+shapes plus what only HTTP adds: ``links`` (URLs the gateway serves) and the usernames beside people's ids."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from services.contracts.rpc import RpcSurface, method, page_of
+from services.contracts.vocabularies import (BEAT_REQUEST_STATUSES, EXCLUSIVE_STATUSES, LICENSING_MODELS,
+                                             NOTIFICATION_KINDS, PLAY_REASONS, TRACK_STATUSES)
+
+UUID = {"format": "uuid"}
+DATE_TIME = {"format": "date-time"}
+
+# --- reply shapes: tracks, artist pages, collections -------------------------------------------------
+
+
+class AudioInfo(Schema):
+    format = fields.String()
+    duration_s = fields.Float()
+    sample_rate = fields.Integer()
+    bit_depth = fields.Integer(allow_none=True)
+    channels = fields.Integer()
+    loudness_lufs = fields.Float(allow_none=True)
+    true_peak_dbtp = fields.Float(allow_none=True)
+
+
+class Rejection(Schema):
+    code = fields.String(metadata={"description": "Why the audio was refused; the codes are listed in docs/audio.md "
+                                                  "(e.g. `lossy_format`, `bad_bit_depth`, `duplicate`)."})
+    message = fields.String()
+    details = fields.Dict()
+
+
+class Exclusive(Schema):
+    price_cents = fields.Integer()
+    currency = fields.String()
+    contact_email = fields.String(metadata={"description": "Only for the owner."})
+    status = fields.String(metadata={"enum": list(EXCLUSIVE_STATUSES)})
+
+
+class Track(Schema):
+    id = fields.String(metadata=UUID)
+    name = fields.String()
+    artists = fields.List(fields.String())
+    artist_id = fields.String(metadata=UUID)
+    producer_user_id = fields.String(metadata=UUID)
+    collaborators = fields.List(fields.String())
+    bpm = fields.Integer()
+    key = fields.String()
+    scale = fields.String()
+    genres = fields.List(fields.String())
+    tags = fields.List(fields.String())
+    description = fields.String(allow_none=True)
+    collection_id = fields.String(allow_none=True)
+    licensing_model = fields.String(metadata={"enum": list(LICENSING_MODELS)})
+    exclusive = fields.Nested(Exclusive, allow_none=True)
+    sample_clearance = fields.String(allow_none=True)
+    cover_preset = fields.String(allow_none=True)
+    has_cover = fields.Boolean()
+    status = fields.String(metadata={"enum": list(TRACK_STATUSES)})
+    rejection = fields.Nested(Rejection, allow_none=True)
+    audio = fields.Nested(AudioInfo, allow_none=True)
+    suspected_lossy_source = fields.Boolean(allow_none=True)
+    play_count = fields.Integer()
+    like_count = fields.Integer()
+    repost_count = fields.Integer()
+    metadata_completeness = fields.Float()
+    created_at = fields.String(metadata=DATE_TIME)
+    published_at = fields.String(allow_none=True, metadata=DATE_TIME)
+
+
+class ArtistImages(Schema):
+    avatar = fields.String(allow_none=True)
+    cover = fields.String(allow_none=True)
+    gallery = fields.List(fields.String())
+
+
+class Artist(Schema):
+    id = fields.String(metadata=UUID)
+    name = fields.String()
+    user_id = fields.String(allow_none=True, metadata={"description": "The owning account; null while unclaimed."})
+    claimed = fields.Boolean()
+    verified = fields.Boolean()
+    genres = fields.List(fields.String())
+    links = fields.List(fields.String())
+    country = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    credits = fields.List(fields.String())
+    pinned_track_id = fields.String(allow_none=True)
+    images = fields.Nested(ArtistImages, metadata={"description": "Image ids."})
+    track_count = fields.Integer()
+    created_at = fields.String(metadata=DATE_TIME)
+
+
+class Collection(Schema):
+    id = fields.String(metadata=UUID)
+    name = fields.String()
+    artist_id = fields.String(metadata=UUID)
+    artists = fields.List(fields.String())
+    genres = fields.List(fields.String())
+    tags = fields.List(fields.String())
+    description = fields.String(allow_none=True)
+    track_ids = fields.List(fields.String())
+    created_at = fields.String(metadata=DATE_TIME)
+    like_count = fields.Integer()
+
+
+class ClaimStatus(Schema):
+    artist_id = fields.String(metadata=UUID)
+    status = fields.String(metadata={"enum": ["available", "claimed"]})
+
+
+class MediaSource(Schema):
+    """A file of the media store the gateway serves: its key and content type."""
+
+    key = fields.String()
+    content_type = fields.String()
+
+
+class CoverSource(MediaSource):
+    """A cover file, or ``{"preset": <genre>}`` for a preset cover."""
+
+    preset = fields.String()
+
+
+# --- reply shapes: plays -----------------------------------------------------------------------------
+
+
+class PlayResult(Schema):
+    counted = fields.Boolean(metadata={"description": "Whether this report counted a play."})
+    reason = fields.String(metadata={"enum": list(PLAY_REASONS)})
+    play_count = fields.Integer(metadata={"description": "The track's counted plays, this one included."})
+    next_count_at = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "When the anti-repeat hour ends (a play may count again), or null."})
+
+
+class HistoryTrack(Schema):
+    id = fields.String(metadata=UUID)
+    name = fields.String(metadata={"description": "The track's title."})
+    artists = fields.List(fields.String(), metadata={"description": "Artist display names."})
+    artist_id = fields.String(metadata=UUID)
+
+
+class HistoryEntry(Schema):
+    id = fields.String(metadata=UUID)
+    track = fields.Nested(HistoryTrack)
+    listened_at = fields.String(metadata={"format": "date-time", "description": "The session's latest report."})
+    started_at = fields.String(metadata={"format": "date-time", "description": "The session's first report."})
+    position_s = fields.Float(metadata={"description": "Where the listener was at the latest report."})
+    counted = fields.Boolean(metadata={"description": "Whether a play counted during this session."})
+
+
+# --- reply shapes: community -------------------------------------------------------------------------
+
+
+class LikeState(Schema):
+    liked = fields.Boolean()
+    like_count = fields.Integer()
+
+
+class RepostState(Schema):
+    reposted = fields.Boolean()
+    repost_count = fields.Integer()
+
+
+class PlaylistSummary(Schema):
+    id = fields.String(metadata=UUID)
+    owner_id = fields.String(metadata=UUID)
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    public = fields.Boolean()
+    track_count = fields.Integer()
+    created_at = fields.String(metadata=DATE_TIME)
+    updated_at = fields.String(metadata=DATE_TIME)
+
+
+class Playlist(PlaylistSummary):
+    tracks = fields.List(fields.Nested(Track), metadata={"description": "In the playlist's order."})
+
+
+class Comment(Schema):
+    id = fields.String(metadata=UUID)
+    track_id = fields.String(metadata=UUID)
+    author_id = fields.String(metadata=UUID)
+    body = fields.String(metadata={"description": "Plain text exactly as stored; never HTML."})
+    created_at = fields.String(metadata=DATE_TIME)
+
+
+class LikedItemPage(Schema):
+    """``list_likes``: tracks, collections or artist pages (producers), by ``kind``."""
+
+    items = fields.List(fields.Dict(), metadata={"description": "Track, Collection or Artist objects."})
+    total = fields.Integer()
+    next = fields.String(allow_none=True, metadata={"description": "Cursor of the next page, or null."})
+
+
+# --- reply shapes: beat requests and notifications ---------------------------------------------------
+
+
+class BeatRequest(Schema):
+    id = fields.UUID()
+    requester_user_id = fields.UUID()
+    genre = fields.String()
+    bpm_min = fields.Integer()
+    bpm_max = fields.Integer()
+    mood = fields.String()
+    budget_cents = fields.Integer()
+    currency = fields.String()
+    reference_track_id = fields.UUID(allow_none=True)
+    lifetime_hours = fields.Integer()
+    cost_tokens = fields.Integer(metadata={"description": "What the creation cost."})
+    renewals = fields.Integer()
+    status = fields.String(metadata={"enum": list(BEAT_REQUEST_STATUSES)})
+    created_at = fields.String(metadata=DATE_TIME)
+    expires_at = fields.String(metadata=DATE_TIME)
+    renewable_until = fields.String(metadata={"format": "date-time",
+                                              "description": "Renewal is possible until 30 days after expiry."})
+    tokens = fields.Integer(metadata={"description": "After a create or renew: your token balance left."})
+
+
+class BeatRequestResponse(Schema):
+    id = fields.UUID()
+    beat_request_id = fields.UUID()
+    producer_user_id = fields.UUID()
+    artist_id = fields.UUID()
+    artist_name = fields.String()
+    track_id = fields.UUID()
+    track_name = fields.String()
+    message = fields.String(allow_none=True)
+    created_at = fields.String(metadata=DATE_TIME)
+
+
+class BeatRequestDeleted(Schema):
+    refunded_tokens = fields.Integer(metadata={"description": "0 for an expired request."})
+    tokens = fields.Integer(metadata={"description": "Your token balance now."})
+
+
+class Notification(Schema):
+    id = fields.UUID()
+    kind = fields.String(metadata={"enum": list(NOTIFICATION_KINDS)})
+    payload = fields.Dict()
+    read = fields.Boolean(metadata={"description": "Whether it had been read before this call."})
+    created_at = fields.String(metadata=DATE_TIME)
+
+
+TrackPage = page_of(Track)
+CollectionPage = page_of(Collection)
+ArtistPage = page_of(Artist)
+PlaylistPage = page_of(PlaylistSummary)
+CommentPage = page_of(Comment)
+HistoryPage = page_of(HistoryEntry)
+BeatRequestPage = page_of(BeatRequest)
+BeatRequestResponsePage = page_of(BeatRequestResponse)
+NotificationPage = page_of(Notification)
+
+# --- the surface -----------------------------------------------------------------------------------
+
+CATALOG = RpcSurface("catalog", (
+    method("ping",
+           summary='`"pong"`'),
+    method("artist_claim_status", "artist_id", reply=ClaimStatus,
+           summary='`{"artist_id", "status": "available"|"claimed"}`',
+           errors="`NotFound`"),
+    method("get_artist", "artist_id", reply=Artist,
+           errors="`NotFound`"),
+    method("get_my_artist", "actor_id", reply=Artist,
+           summary="`Artist` (with owner-only fields: `tracks_by_status` {processing, published, rejected})",
+           errors='`NotFound` ("no artist profile")'),
+    method("update_artist", "actor_id artist_id changes", reply=Artist,
+           summary="`Artist`; `changes` ⊆ `name, genres, links, country, city, description, credits, pinned_track_id`",
+           errors="`Forbidden`, `NotFound`, `InvalidField`"),
+    method("add_artist_image", "actor_id artist_id kind image_key", reply=Artist,
+           summary="`Artist`; `kind` = `avatar`, `cover` or `gallery` (gallery ≤ 20)",
+           errors="`Forbidden`, `NotFound`, `InvalidField` (not an image)"),
+    method("image_source", "artist_id image_id", reply=MediaSource,
+           summary='`{"key", "content_type"}`',
+           errors="`NotFound` (also when the image is not that artist's)"),
+    method("create_collection", "actor_id data cover_key", reply=Collection,
+           summary="`Collection`; `data`: `name`, `artists`, `genres`, `tags`, `description`",
+           errors="`Forbidden` (no artist page), `InvalidField`"),
+    method("get_collection", "collection_id", "actor_id", reply=Collection,
+           summary="`Collection` with its tracks visible to the actor",
+           errors="`NotFound`"),
+    method("create_track", "actor_id metadata audio_key size_bytes", "cover_key", reply=Track,
+           summary='`Track` with `status: "processing"`; emits `track_uploaded`',
+           errors="`Forbidden` (not a producer), `InvalidField` (names the field), `NotFound` (collection)"),
+    method("get_track", "track_id", "actor_id", reply=Track,
+           summary="`Track` — unpublished ones only for their owner",
+           errors="`NotFound`"),
+    method("list_tracks", "", optional="filters sort cursor limit actor_id", reply=TrackPage,
+           summary="envelope of `Track` (published only); `filters` ⊆ `genre, bpm_min, bpm_max, key, scale, q, "
+                   "producer` (`producer`: the artist id or the producer's user id); `sort` = `newest` or `popular`",
+           errors="`InvalidField`"),
+    method("update_track", "actor_id track_id changes", reply=Track,
+           summary="`Track`; `changes` ⊆ `name, artists, bpm, key, scale, genres, tags, description, cover_preset, "
+                   "licensing_model, exclusive, sample_clearance` (not `collaborators` or `collection_id`)",
+           errors="`Forbidden` (someone else's published track), `NotFound` (also someone else's unpublished one), "
+                  "`InvalidField`"),
+    method("delete_track", "actor_id track_id",
+           summary="`None`; deletes its upload and cover once committed; emits `track_deleted`, on which audio "
+                   "deletes the renditions (docs/media-store.md)",
+           errors="`Forbidden` (someone else's published track), `NotFound` (also someone else's unpublished one)"),
+    method("stream_source", "track_id", reply=MediaSource,
+           summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
+                   ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
+                   "image)",
+           errors="`NotFound`"),
+    method("waveform_source", "track_id", reply=MediaSource,
+           summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
+                   ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
+                   "image)",
+           errors="`NotFound`"),
+    method("cover_source", "track_id", reply=CoverSource,
+           summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
+                   ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
+                   "image)",
+           errors="`NotFound`"),
+    # --- Plays and listening history (services/catalog/plays/)
+    method("report_play", "actor_id track_id position_s duration_s", reply=PlayResult,
+           summary='`{"counted": bool, "reason": "counted"|"too_early"|"already_counted_this_hour"|"own_track", '
+                   '"play_count": int, "next_count_at": ISO|null}`; a counted play stores a `plays` row, raises '
+                   "`tracks.play_count` by one and emits `play_recorded`; every accepted report updates the actor's "
+                   "history",
+           errors="`InvalidField` (`position_s`, `duration_s`: not numbers, negative position, duration ≤ 0 or > "
+                  "86,400, position > duration + 1 s, duration more than 2 s off the track's analysed one), "
+                  "`NotFound` (unknown or unpublished track)"),
+    method("list_history", "actor_id", "cursor limit", reply=HistoryPage,
+           summary="envelope of `HistoryEntry`, newest `listened_at` first",
+           errors="`InvalidField` (`cursor` of another list, `limit` outside 1–100)"),
+    # --- Community: likes, reposts, playlists, comments (services/catalog/community/)
+    method("like", "actor_id kind item_id", reply=LikeState,
+           summary='`{"liked": bool, "like_count": int}`; `kind` = `tracks` (published only), `collections`, '
+                   "`producers` (artist page ids); idempotent; emits `item_liked` / `item_unliked` only when "
+                   "something changed",
+           errors="`NotFound` (missing or unpublished item, unknown kind — nothing stored), `InvalidField` "
+                  "(`actor_id`)"),
+    method("unlike", "actor_id kind item_id", reply=LikeState,
+           summary='`{"liked": bool, "like_count": int}`; `kind` = `tracks` (published only), `collections`, '
+                   "`producers` (artist page ids); idempotent; emits `item_liked` / `item_unliked` only when "
+                   "something changed",
+           errors="`NotFound` (missing or unpublished item, unknown kind — nothing stored), `InvalidField` "
+                  "(`actor_id`)"),
+    method("list_likes", "user_id", "kind cursor limit", reply=LikedItemPage,
+           summary="envelope of `Track`, `Collection` or `Artist` by `kind`, most recently liked first",
+           errors="`InvalidField` (`kind`, `user_id`, `cursor`, `limit`)"),
+    method("repost", "actor_id track_id", reply=RepostState,
+           summary='`{"reposted": bool, "repost_count": int}`; idempotent; emits `track_reposted` / '
+                   "`track_unreposted` on a change",
+           errors="`NotFound` (missing or unpublished track)"),
+    method("unrepost", "actor_id track_id", reply=RepostState,
+           summary='`{"reposted": bool, "repost_count": int}`; idempotent; emits `track_reposted` / '
+                   "`track_unreposted` on a change",
+           errors="`NotFound` (missing or unpublished track)"),
+    method("list_reposts", "user_id", "cursor limit", reply=TrackPage,
+           summary="envelope of `Track`, most recently reposted first",
+           errors="`InvalidField`"),
+    method("create_playlist", "actor_id data", reply=Playlist,
+           summary="`Playlist`; `data`: `name` (1–100, trimmed), `description` (≤ 1,000, optional), `public` (bool, "
+                   "default true)",
+           errors="`InvalidField`"),
+    method("get_playlist", "playlist_id", "actor_id", reply=Playlist,
+           errors="`NotFound` (also someone else's private one)"),
+    method("update_playlist", "actor_id playlist_id changes", reply=Playlist,
+           summary="`Playlist`; `changes` ⊆ `name, description, public` (a blank or null description clears it)",
+           errors="`InvalidField`, `NotFound` (also someone else's private one), `Forbidden` (someone else's public "
+                  "one)"),
+    method("delete_playlist", "actor_id playlist_id",
+           summary="`None`",
+           errors="`NotFound`, `Forbidden`"),
+    method("add_playlist_track", "actor_id playlist_id track_id", "position", reply=Playlist,
+           summary="`Playlist`; inserts at `position` (0-based int ≥ 0; None or past the end appends)",
+           errors="`InvalidField` (`track_id`, `position`), `NotFound` (playlist; missing or unpublished track), "
+                  "`Forbidden`, `Conflict` (already in the playlist; 500 tracks already)"),
+    method("remove_playlist_track", "actor_id playlist_id track_id",
+           summary="`None`; later positions close up",
+           errors="`NotFound` (also: the track is not in it), `Forbidden`"),
+    method("reorder_playlist", "actor_id playlist_id track_ids", reply=Playlist,
+           summary="`Playlist` in the new order",
+           errors="`InvalidField` (`track_ids`: not a list of UUIDs, > 500; then — after the owner check — not "
+                  "exactly the playlist's tracks: the reasons name the foreign, missing and repeated ids; nothing "
+                  "changed), `NotFound`, `Forbidden`"),
+    method("list_my_playlists", "actor_id", "cursor limit", reply=PlaylistPage,
+           summary="envelope of `PlaylistSummary`, private ones included",
+           errors="`InvalidField`"),
+    method("list_user_playlists", "user_id", "cursor limit", reply=PlaylistPage,
+           summary="envelope of `PlaylistSummary`, public ones only",
+           errors="`InvalidField`"),
+    method("post_comment", "actor_id track_id body", reply=Comment,
+           summary="`Comment`; `body` trimmed, 1–1,000 characters, no NUL, stored as given (no escaping); emits "
+                   "`comment_posted`",
+           errors="`InvalidField` (`body`, checked first), `NotFound` (missing or unpublished track)"),
+    method("list_comments", "track_id", "cursor limit", reply=CommentPage,
+           summary="envelope of `Comment`, newest first",
+           errors="`NotFound`, `InvalidField`"),
+    method("delete_comment", "actor_id comment_id",
+           summary="`None`; by the author or the track's producer (`producer_user_id`); emits `comment_deleted`",
+           errors="`NotFound`, `Forbidden`"),
+    # --- Beat requests and notifications (services/catalog/beat_requests/)
+    method("create_beat_request", "actor_id data", reply=BeatRequest,
+           summary="`BeatRequest` + `tokens` (the balance left); spends `lifetime_hours / 24` tokens with "
+                   '`accounts.spend_tokens(user_id, <new id>, "create", cost)`, stores the request, notifies matching'
+                   " verified producers, emits `beat_request_created`; if storing fails the spend is refunded",
+           errors="`InvalidField` first (nothing spent: `genre` 1–50 chars, `bpm_min`/`bpm_max` 50–200 with `bpm_min "
+                  "≤ bpm_max`, `mood` 1–100, `budget_cents` 0–100,000,000, `currency` only `CAD` (default), "
+                  "`lifetime_hours` 24/48/72, `reference_track_id` an existing published track), then "
+                  "`PaymentRequired` (accounts' message: balance, cost, reset date; details `{\"cost\"}`), `NotFound` "
+                  "(unknown user)"),
+    method("list_open_beat_requests", "actor_id", "genre bpm budget_min cursor limit", reply=BeatRequestPage,
+           summary="envelope of `BeatRequest`, open ones (not expired, not deleted), newest first; `genre` compared "
+                   "normalised, `bpm` inside `[bpm_min, bpm_max]`, `budget_cents ≥ budget_min`",
+           errors="`Forbidden` (not a producer), `InvalidField`"),
+    method("list_my_beat_requests", "actor_id", "cursor limit", reply=BeatRequestPage,
+           summary="envelope of the actor's `BeatRequest`s, open and expired (not deleted), newest first",
+           errors="`InvalidField`"),
+    method("get_beat_request", "actor_id beat_request_id", reply=BeatRequest,
+           errors="`NotFound` (unknown or deleted), `Forbidden` (neither the requester nor a producer)"),
+    method("respond_to_beat_request", "actor_id beat_request_id data", reply=BeatRequestResponse,
+           summary="`BeatRequestResponse`; notifies the requester (`beat_request_response`), emits "
+                   "`beat_request_responded`",
+           errors="`InvalidField` (`track_id` missing/not a UUID, `message` > 1,000; `track_id` not the actor's own "
+                  "published track), `NotFound`, `Forbidden` (not a producer, or the requester), `Conflict` (expired;"
+                  " a second response by the same producer)"),
+    method("list_beat_request_responses", "actor_id beat_request_id", "cursor limit", reply=BeatRequestResponsePage,
+           summary="envelope of `BeatRequestResponse`, newest first",
+           errors="`NotFound`, `Forbidden` (not the requester)"),
+    method("renew_beat_request", "actor_id beat_request_id", reply=BeatRequest,
+           summary="`BeatRequest` + `tokens`; spends 1 token keyed `renew:<n>`, `expires_at = now + 24 h`, emits "
+                   "`beat_request_renewed`",
+           errors="`NotFound`, `Forbidden` (not the requester), `Conflict` (still open; expired more than 30 days "
+                  "ago), `PaymentRequired`"),
+    method("delete_beat_request", "actor_id beat_request_id", reply=BeatRequestDeleted,
+           summary='`{"refunded_tokens", "tokens"}`: an open request is refunded with `accounts.refund_tokens(..., '
+                   '"delete")`, an expired one is deleted without a refund; emits `beat_request_deleted`',
+           errors="`NotFound`, `Forbidden`"),
+    method("list_notifications", "actor_id", "unread cursor limit", reply=NotificationPage,
+           summary="envelope of `Notification`, newest first; the listed ones are marked read in the same transaction",
+           errors="`InvalidField`"),
+), sections=(
+    ("Tracks, artist pages and collections (services/catalog/tracks/)", None),
+    ("Plays and listening history (services/catalog/plays/)", "report_play"),
+    ("Community: likes, reposts, playlists, comments (services/catalog/community/)", "like"),
+    ("Beat requests and notifications (services/catalog/beat_requests/)", "create_beat_request"),
+))

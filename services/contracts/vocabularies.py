@@ -1,0 +1,100 @@
+"""The words and limits services and gateway agree on, declared once.
+
+The services validate their RPC input with these, the gateway its requests and its OpenAPI enums: a
+value one side accepts the other accepts too. The business rules behind them are in
+docs/business-rules.md (the section named beside each group).
+"""
+from __future__ import annotations
+
+# --- accounts (docs/business-rules.md "Accounts, roles and plans", "Producer Program") ---------------
+
+EMAIL_MAX = 254
+USERNAME_MIN, USERNAME_MAX = 3, 30
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+URL_MAX = 2048
+PROFILE_TEXT_MAX = 100  # name, city, country
+PROFILE_DESCRIPTION_MAX = 2000
+PROFILE_LINKS_MAX = 10
+CLIENT_IP_MAX = 100
+REFRESH_TOKEN_MAX = 200
+REJECTION_REASON_MAX = 2000
+
+#: plan codes; services/accounts/plans.py holds each plan's price, tokens and downloads
+PLAN_CODES = ("explorer", "classic", "plus", "pro")
+FREE_PLAN = "explorer"
+PAID_PLAN_CODES = tuple(code for code in PLAN_CODES if code != FREE_PLAN)
+SUBSCRIPTION_STATUSES = ("active", "past_due", "canceled")
+
+APPLICATION_TYPES = ("become_producer", "claim_artist", "get_verified")
+APPLICATION_STATUSES = ("pending", "approved", "rejected")
+#: the fields each application type needs besides the commitments
+FIELDS_BY_APPLICATION_TYPE = {
+    "become_producer": ("producer_name", "beats_link", "first_name", "last_name"),
+    "claim_artist": ("producer_name", "beats_link", "first_name", "last_name", "artist_id"),
+    "get_verified": (),
+}
+#: what every application must confirm (each ``true``)
+APPLICATION_COMMITMENTS = ("accept_terms", "owns_beats", "grants_distribution_license",
+                           "commits_two_beats_per_month")
+APPLICATION_TEXT_MAX = 100  # producer_name, first_name, last_name, label
+INSTAGRAM_PATTERN = r"^@?[A-Za-z0-9._]{1,30}$"
+
+# --- tracks, artist pages, collections (docs/business-rules.md "Uploads") --------------------------
+
+KEYS = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+SCALES = ("major", "minor")
+BPM_MIN, BPM_MAX = 50, 200
+STANDARD = "standard"
+LICENSING_MODELS = (STANDARD, "standard_exclusive", "exclusive_only")
+CURRENCIES = ("USD", "EUR", "GBP", "CAD")
+EXCLUSIVE_STATUSES = ("available", "private", "sold")
+SAMPLE_CLEARANCES = ("cleared", "needs_clearance")
+TRACK_STATUSES = ("processing", "published", "rejected")  # as a client sees them
+IMAGE_KINDS = ("avatar", "cover", "gallery")
+TRACK_SORTS = ("newest", "popular")
+TRACK_NAME_MAX = 200
+ARTIST_NAME_MAX = 100
+WORD_MAX = 50  # one genre or tag
+LIST_MAX = 20  # artists, collaborators, genres, tags
+DESCRIPTION_MAX = 5000
+COVER_PRESET_MAX = 50
+ARTIST_LINKS_MAX = 10
+CREDIT_MAX, CREDITS_MAX = 200, 50
+SEARCH_TEXT_MAX = 200
+#: the content type of a track's stream rendition (an MP3 the audio service renders), as the gateway serves it
+STREAM_CONTENT_TYPE = "audio/mpeg"
+
+
+def exclusive_terms_problem(licensing_model: str, has_terms: bool) -> str | None:
+    """Why ``exclusive`` terms do not fit ``licensing_model``, or None: the exclusive models need them,
+    ``standard`` refuses them. One rule for gateway and catalog, so a client gets one 422 from the first."""
+    if licensing_model == STANDARD and has_terms:
+        return "only the exclusive licensing models have exclusive terms"
+    if licensing_model != STANDARD and not has_terms:
+        return f"required with the {licensing_model} licensing model"
+    return None
+
+
+# --- community (docs/community.md) ------------------------------------------------------------------
+
+LIKE_KINDS = ("tracks", "collections", "producers")
+PLAYLIST_NAME_MAX = 100
+PLAYLIST_DESCRIPTION_MAX = 1000
+PLAYLIST_MAX_TRACKS = 500
+COMMENT_MAX = 1000
+
+# --- plays (docs/business-rules.md "Streaming and plays") ------------------------------------------
+
+PLAY_REASONS = ("counted", "too_early", "already_counted_this_hour", "own_track")
+
+# --- beat requests (docs/business-rules.md "Beat requests") ----------------------------------------
+
+#: lifetime in hours → tokens it costs
+BEAT_REQUEST_LIFETIME_COSTS = {24: 1, 48: 2, 72: 3}
+BEAT_REQUEST_CURRENCIES = ("CAD",)
+BEAT_REQUEST_GENRE_MAX = 50
+BEAT_REQUEST_MOOD_MAX = 100
+BEAT_REQUEST_MESSAGE_MAX = 1000
+BEAT_REQUEST_BUDGET_MAX_CENTS = 100_000_000
+BEAT_REQUEST_STATUSES = ("open", "expired")  # as a client sees them
+NOTIFICATION_KINDS = ("beat_request_match", "beat_request_response")
