@@ -6,82 +6,24 @@ response schemas dump only the fields declared here, so nothing a service adds b
 """
 from __future__ import annotations
 
-import uuid
-from typing import Any
+from marshmallow import Schema, fields, validate
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
-
-from services.common.fields import StrictBoolean
-from services.contracts import passwords
-from services.contracts.vocabularies import (APPLICATION_STATUSES, APPLICATION_TYPES, EMAIL_MAX,
-                                             FIELDS_BY_APPLICATION_TYPE, INSTAGRAM_PATTERN, PLAN_CODES,
-                                             USERNAME_MAX, USERNAME_MIN, USERNAME_PATTERN)
+from services.contracts.inputs import accounts as contracts
+# the contracts' building blocks, re-exported for the other schema modules
+from services.contracts.inputs import MISSING, StrictSchema, UUIDString, text, web_url  # noqa: F401
+from services.contracts.vocabularies import APPLICATION_STATUSES, EMAIL_MAX
 # the list envelope and the accounts' reply shapes, re-exported for the blueprints
 from services.contracts.rpc import page_of  # noqa: F401
 from services.contracts.rpc.accounts import (Application, ApplicationPage, FollowState,  # noqa: F401
                                              PrivateUser, Profile,
                                              PublicUser, UserSummary, UserSummaryPage)
 
-MISSING = "Missing data for required field."
-USERNAME = USERNAME_PATTERN
-PLANS = PLAN_CODES
-# fields each application type needs besides the commitments
-FIELDS_BY_TYPE = FIELDS_BY_APPLICATION_TYPE
 
 
-class StrictSchema(Schema):
-    """Refuses unknown fields (422 naming them) instead of ignoring them."""
+# -- requests: the contracts' input shapes (services/contracts/inputs/), and what only HTTP has --------
 
-    class Meta:
-        unknown = RAISE
-
-
-class UUIDString(fields.String):
-    """A UUID that stays a (canonical) string after loading: RPC arguments are JSON."""
-
-    default_error_messages = {"invalid_uuid": "Not a valid UUID."}
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.metadata = {"format": "uuid", **self.metadata}
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        try:
-            return str(uuid.UUID(super()._deserialize(value, attr, data, **kwargs)))
-        except ValueError:
-            raise self.make_error("invalid_uuid") from None
-
-
-def web_url(description: str = "") -> fields.Url:
-    metadata = {"format": "uri", **({"description": description} if description else {})}
-    return fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2048), metadata=metadata)
-
-
-def must_be_true() -> fields.Boolean:
-    return StrictBoolean(required=True, validate=validate.Equal(True, error="Must be true."))
-
-
-def text(max_length: int, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
-
-
-# -- requests ---------------------------------------------------------------------------------
-
-class RegisterRequest(StrictSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX))
-    password = fields.String(required=True, metadata={
-        "minLength": passwords.MIN_LENGTH, "maxLength": passwords.MAX_LENGTH,
-        "description": f"{passwords.MIN_LENGTH}–{passwords.MAX_LENGTH} characters, not containing the email."})
-    username = fields.String(required=True, validate=[validate.Length(min=USERNAME_MIN, max=USERNAME_MAX), validate.Regexp(USERNAME)],
-                             metadata={"pattern": USERNAME})
-
-    @validates_schema(pass_original=True, skip_on_field_errors=False)
-    def password_policy(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        """Checked here as well as by accounts, so one 422 names the password beside the other fields."""
-        password, email = data.get("password"), original.get("email") if isinstance(original, dict) else None
-        if password is not None:
-            if reasons := passwords.policy_violations(password, email if isinstance(email, str) else ""):
-                raise ValidationError({"password": reasons})
+class RegisterRequest(contracts.Registration):
+    """POST /auth/register's body; its example is in gateway/examples.py."""
 
 
 class LoginRequest(StrictSchema):
@@ -111,40 +53,12 @@ class DeleteAccountRequest(StrictSchema):
         "description": "The current password: proves the deletion is wanted.", "example": "correct horse battery"})
 
 
-class ProfilePatch(StrictSchema):
-    name = text(100)
-    city = text(100)
-    country = text(100)
-    description = text(2000)
-    links = fields.List(web_url(), validate=validate.Length(max=10))
-
-    @validates_schema
-    def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if not data:
-            raise ValidationError("Send at least one of name, city, country, description, links.")
+class ProfilePatch(contracts.ProfileChanges):
+    """PATCH /me/profile's body."""
 
 
-class ProducerApplicationRequest(StrictSchema):
-    type = fields.String(required=True, validate=validate.OneOf(APPLICATION_TYPES))
-    producer_name = text(100)
-    beats_link = web_url("Public link to the producer's beats (http or https).")
-    first_name = text(100)
-    last_name = text(100)
-    label = text(100, allow_none=True)
-    instagram = fields.String(allow_none=True, validate=validate.Regexp(INSTAGRAM_PATTERN))
-    artist_id = UUIDString(allow_none=True, metadata={"description": "The artist page claimed (claim_artist)."})
-    accept_terms = must_be_true()
-    owns_beats = must_be_true()
-    grants_distribution_license = must_be_true()
-    commits_two_beats_per_month = must_be_true()
-
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def fields_for_type(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        needed = FIELDS_BY_TYPE.get(data.get("type", ""), ())
-        missing = {name: [MISSING] for name in needed
-                   if not isinstance(original, dict) or original.get(name) in (None, "")}
-        if missing:
-            raise ValidationError(missing)
+class ProducerApplicationRequest(contracts.ProducerApplication):
+    """POST /producer-program/applications' body."""
 
 
 class RejectRequest(StrictSchema):

@@ -6,63 +6,27 @@ Unknown fields are refused (``unknown=RAISE``), so a client cannot slip in ``rol
 from __future__ import annotations
 
 import functools
-from typing import Any, Mapping
+from typing import Any
 
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, pre_load, validate
 
 from services.accounts import commands, passwords
-from services.common.fields import StrictBoolean, Trimmed
+from services.common.fields import Trimmed
 from services.common.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, PageRequest, Position, decode_cursor
 from services.common.validation import StrictSchema, load
-from services.contracts.vocabularies import (APPLICATION_COMMITMENTS, APPLICATION_STATUSES, APPLICATION_TYPES,
-                                             EMAIL_MAX, FIELDS_BY_APPLICATION_TYPE, INSTAGRAM_PATTERN, URL_MAX,
-                                             USERNAME_MAX, USERNAME_MIN, USERNAME_PATTERN)
+from services.contracts.inputs import accounts as contracts
+from services.contracts.inputs import trimmed
+from services.contracts.vocabularies import APPLICATION_COMMITMENTS, APPLICATION_STATUSES, EMAIL_MAX
 
 CONFIRMATIONS = APPLICATION_COMMITMENTS
-MISSING = "Missing data for required field."
 
 
-class TrimmedEmail(fields.Email):
-    def _deserialize(self, value, attr, data, **kwargs) -> str:
-        if isinstance(value, str):
-            value = value.strip()
-        return super()._deserialize(value, attr, data, **kwargs)
+class AccountSchema(contracts.Registration):
+    """The registration contract; the email and username are trimmed before it is checked."""
 
-
-def web_url(**kwargs) -> fields.URL:
-    return fields.URL(schemes={"http", "https"}, validate=validate.Length(max=URL_MAX), **kwargs)
-
-
-def optional_text(max_length: int) -> Trimmed:
-    return Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=max_length))
-
-
-def clearable_text(max_length: int) -> Trimmed:
-    """Absent when not sent; ``None`` or blank clears it."""
-    return Trimmed(allow_none=True, validate=validate.Length(max=max_length))
-
-
-def confirmation(error: str) -> StrictBoolean:
-    return StrictBoolean(required=True, validate=validate.Equal(True, error=error))
-
-
-class AccountSchema(StrictSchema):
-    email = TrimmedEmail(required=True, validate=validate.Length(max=EMAIL_MAX))
-    password = fields.String(required=True)
-    username = Trimmed(required=True, validate=[
-        validate.Length(min=USERNAME_MIN, max=USERNAME_MAX),
-        validate.Regexp(USERNAME_PATTERN, error="may contain only letters, digits, '_', '.' and '-'"),
-    ])
-
-    @validates_schema(pass_original=True, skip_on_field_errors=False)
-    def password_policy(self, data: dict, original: Mapping, **kwargs) -> None:
-        password = data.get("password")
-        if password is None:
-            return
-        email = original.get("email")
-        reasons = passwords.policy_violations(password, email if isinstance(email, str) else "")
-        if reasons:
-            raise ValidationError(reasons, field_name="password")
+    @pre_load
+    def trim(self, data: Any, **kwargs) -> Any:
+        return trimmed(data, ("email", "username"))
 
     @post_load
     def to_command(self, data: dict, **kwargs) -> commands.NewAccount:
@@ -121,54 +85,29 @@ class AccountDeletionSchema(StrictSchema):
                                         client_ip=data["client_ip"])
 
 
-class ProfileChangesSchema(StrictSchema):
-    name = clearable_text(100)
-    city = clearable_text(100)
-    country = clearable_text(100)
-    description = clearable_text(2000)
-    links = fields.List(web_url(), validate=validate.Length(max=10))
+class ProfileChangesSchema(contracts.ProfileChanges):
+    """The profile contract; text is trimmed first, and null or blank text clears the field."""
+
+    @pre_load
+    def trim(self, data: Any, **kwargs) -> Any:
+        return trimmed(data, contracts.PROFILE_TEXTS, null_as="")
 
     @post_load
     def to_command(self, data: dict, **kwargs) -> commands.ProfileChanges:
         return commands.ProfileChanges({key: (None if value == "" else value) for key, value in data.items()})
 
 
-REQUIRED_BY_TYPE = FIELDS_BY_APPLICATION_TYPE
+class ApplicationSchema(contracts.ProducerApplication):
+    """The application contract; text is trimmed first, and a null text or link counts as not sent."""
 
-
-class ApplicationSchema(StrictSchema):
-    type = fields.String(required=True, validate=validate.OneOf(APPLICATION_TYPES))
-    producer_name = optional_text(100)
-    beats_link = web_url(load_default=None, allow_none=True)
-    first_name = optional_text(100)
-    last_name = optional_text(100)
-    label = optional_text(100)
-    instagram = Trimmed(load_default=None, allow_none=True,
-                        validate=validate.Regexp(INSTAGRAM_PATTERN, error="not an Instagram handle"))
-    artist_id = fields.UUID(load_default=None, allow_none=True)
-    accept_terms = confirmation("must be accepted")
-    owns_beats = confirmation("must be confirmed")
-    grants_distribution_license = confirmation("must be granted")
-    commits_two_beats_per_month = confirmation("must be committed to")
-
-    @validates_schema(pass_original=True, skip_on_field_errors=False)
-    def fields_of_type(self, data: dict, original: Mapping, **kwargs) -> None:
-        # judged on the input, so a field that is present but malformed is not also called missing
-        missing = {name: [MISSING] for name in REQUIRED_BY_TYPE.get(data.get("type", ""), ())
-                   if _blank(original.get(name))}
-        if missing:
-            raise ValidationError(missing)
+    @pre_load
+    def trim(self, data: Any, **kwargs) -> Any:
+        return trimmed(data, (*contracts.APPLICATION_TEXTS, "beats_link"), drop_null=True)
 
     @post_load
     def to_command(self, data: dict, **kwargs) -> commands.Application:
-        values = {key: value for key, value in data.items() if key not in CONFIRMATIONS}
-        if values["artist_id"] is not None:
-            values["artist_id"] = str(values["artist_id"])
+        values = {key: data.get(key) for key in self.fields if key not in CONFIRMATIONS}
         return commands.Application(**values)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class RejectionSchema(StrictSchema):
