@@ -4,30 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, validates, validates_schema
 
 from services.catalog.plays import rules as play_rules
-from services.common.validation import StrictSchema, load
+from services.common.validation import load
+from services.contracts.inputs import catalog as contract
 
 HISTORY = "history"
 
 
-class Seconds(fields.Float):
-    """A JSON number of seconds: not a string, not a boolean, not NaN or infinity."""
+class PlayReportSchema(contract.PlayReport):
+    """The contract, and the catalog's plausibility rules on top (the gateway leaves them to the catalog)."""
 
-    def __init__(self, **kwargs: Any):
-        super().__init__(allow_nan=False, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-class PlayReportSchema(StrictSchema):
-    position_s = Seconds(required=True, validate=validate.Range(min=0, error="must be at least 0"))
-    duration_s = Seconds(required=True, validate=validate.Range(
-        min=0, min_inclusive=False, max=play_rules.MAX_DURATION_S, error="must be above 0 and at most {max}"))
+    @validates("duration_s")
+    def plausible_duration(self, duration_s: float, **kwargs) -> None:
+        if duration_s > play_rules.MAX_DURATION_S:
+            raise ValidationError(f"must be at most {play_rules.MAX_DURATION_S:g}")
 
     @validates_schema(skip_on_field_errors=True)
     def position_within_track(self, data: dict, **kwargs) -> None:
