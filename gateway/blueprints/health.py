@@ -5,7 +5,7 @@ from flask import Blueprint, current_app
 from flask.typing import ResponseReturnValue
 
 from gateway.openapi import doc
-from gateway.rpc import RpcClient, ServiceTimeout, ServiceUnavailable, remote
+from gateway.rpc import RpcClient, ServiceTimeout, ServiceUnavailable
 from gateway.schemas import Health, Readiness
 from services.contracts.errors import ServiceError
 
@@ -18,9 +18,10 @@ def health() -> ResponseReturnValue:
     return {"status": "ok"}
 
 
-def _ping(service: str, timeout: float) -> str:
+def _ping(client: RpcClient, service: str, timeout: float) -> str:
     try:
-        answer = remote(service, timeout=timeout).ping()
+        # every service answers ping (its readiness probe, not part of any one contract: services.common.entrypoints)
+        answer = client.call(service, "ping", timeout=timeout)
     except ServiceTimeout:
         return "timeout"
     except ServiceUnavailable:
@@ -45,7 +46,7 @@ def ready() -> ResponseReturnValue:
     except ServiceUnavailable:
         checks["broker"] = "unreachable"
     for service in current_app.config["READY_SERVICES"]:
-        checks[service] = _ping(service, timeout) if checks["broker"] == "ok" else "not checked"
+        checks[service] = _ping(client, service, timeout) if checks["broker"] == "ok" else "not checked"
     failed = [f"{name} ({state})" for name, state in checks.items() if state != "ok"]
     if failed:
         raise ServiceUnavailable("not ready: " + ", ".join(failed), {"checks": checks})
