@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Iterable, Mapping
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from services.common.fields import StrictBoolean
 from services.contracts.vocabularies import URL_MAX
@@ -54,6 +54,30 @@ def must_be_true() -> fields.Boolean:
 
 def text(max_length: int, **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+NUL = "\x00"  # PostgreSQL text cannot hold it: refused as invalid rather than failing the insert
+
+
+def no_nul(value: str) -> None:
+    if NUL in value:
+        raise ValidationError("must not contain NUL characters")
+
+
+def trimmed_length(max_length: int, min_length: int = 1) -> validate.Validator:
+    """Length counted without surrounding whitespace (as the service stores the text)."""
+
+    def check(value: str) -> None:
+        if not min_length <= len(value.strip()) <= max_length:
+            raise ValidationError(f"Length must be between {min_length} and {max_length} (after trimming).")
+
+    return check
+
+
+def stored_text(max_length: int, min_length: int = 1, **kwargs: Any) -> fields.String:
+    """Text the service stores trimmed: ``min_length``..``max_length`` characters after trimming, no NUL."""
+    metadata = {"maxLength": max_length, **kwargs.pop("metadata", {})}
+    return fields.String(validate=[trimmed_length(max_length, min_length), no_nul], metadata=metadata, **kwargs)
 
 
 def blank(value: Any) -> bool:
