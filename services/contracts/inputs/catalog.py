@@ -1,4 +1,4 @@
-"""Inputs of the ``catalog`` service: a play report, playlists and comments."""
+"""Inputs of the ``catalog`` service: a play report, playlists and comments, a beat request."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,11 +6,14 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.common.fields import StrictBoolean, StrictInteger
-from services.contracts.inputs import StrictSchema, UUIDString, stored_text
-from services.contracts.vocabularies import (COMMENT_MAX, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_MAX_TRACKS,
-                                             PLAYLIST_NAME_MAX)
+from services.contracts.inputs import StrictSchema, UUIDString, no_nul, stored_text
+from services.contracts.vocabularies import (BEAT_REQUEST_BUDGET_MAX_CENTS, BEAT_REQUEST_CURRENCIES,
+                                             BEAT_REQUEST_GENRE_MAX, BEAT_REQUEST_LIFETIME_COSTS,
+                                             BEAT_REQUEST_MOOD_MAX, BPM_MAX, BPM_MIN, COMMENT_MAX,
+                                             PLAYLIST_DESCRIPTION_MAX, PLAYLIST_MAX_TRACKS, PLAYLIST_NAME_MAX)
 
 PLAYLIST_TEXTS = ("name", "description")
+BEAT_REQUEST_TEXTS = ("genre", "mood")
 
 
 class Seconds(fields.Float):
@@ -79,3 +82,35 @@ class PlaylistOrder(StrictSchema):
 class NewComment(StrictSchema):
     body = stored_text(COMMENT_MAX, required=True, metadata={
         "description": "Plain text, 1–1000 characters after trimming; stored as sent, never rendered as HTML."})
+
+
+# -- beat requests ---------------------------------------------------------------------------------
+
+def required_text(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(required=True, validate=[validate.Length(min=1, max=max_length),
+                                                  validate.Regexp(r"\S", error="Must not be blank."), no_nul], **kwargs)
+
+
+def bpm(**kwargs: Any) -> StrictInteger:
+    return StrictInteger(validate=validate.Range(min=BPM_MIN, max=BPM_MAX), **kwargs)
+
+
+class NewBeatRequest(StrictSchema):
+    """A request's shape; the catalog checks the reference track and the requester's tokens."""
+
+    genre = required_text(BEAT_REQUEST_GENRE_MAX)
+    bpm_min = bpm(required=True)
+    bpm_max = bpm(required=True)
+    mood = required_text(BEAT_REQUEST_MOOD_MAX)
+    budget_cents = StrictInteger(required=True, validate=validate.Range(min=0, max=BEAT_REQUEST_BUDGET_MAX_CENTS),
+                                 metadata={"description": "The budget in cents of `currency`."})
+    currency = fields.String(validate=validate.OneOf(BEAT_REQUEST_CURRENCIES),
+                             metadata={"description": "CAD (the default)."})
+    reference_track_id = UUIDString(allow_none=True, metadata={"description": "A published track."})
+    lifetime_hours = StrictInteger(required=True, validate=validate.OneOf(tuple(BEAT_REQUEST_LIFETIME_COSTS)),
+                                   metadata={"description": "24, 48 or 72 hours, costing 1, 2 or 3 tokens."})
+
+    @validates_schema(skip_on_field_errors=False)  # reported beside any other field's error
+    def bpm_range(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "bpm_min" in data and "bpm_max" in data and data["bpm_min"] > data["bpm_max"]:
+            raise ValidationError({"bpm_min": ["Must not exceed bpm_max."]})
