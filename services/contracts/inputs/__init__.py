@@ -85,8 +85,8 @@ def blank(value: Any) -> bool:
 
 
 def trimmed(data: Any, names: Iterable[str], null_as: Any = None, drop_null: bool = False) -> Any:
-    """``data`` with the text of ``names`` stripped, for a service's ``pre_load``: a service forgives
-    the surrounding whitespace the contract refuses. ``null_as`` replaces a null among ``names``;
+    """``data`` with the text of ``names`` (or their lists' text) stripped, for a service's ``pre_load``:
+    a service forgives the surrounding whitespace the contract refuses. ``null_as`` replaces a null among ``names``;
     ``drop_null`` leaves a null one out (as if not sent)."""
     if not isinstance(data, Mapping):
         return data
@@ -97,5 +97,14 @@ def trimmed(data: Any, names: Iterable[str], null_as: Any = None, drop_null: boo
             if drop_null:
                 continue
             value = null_as
-        result[key] = value.strip() if key in names and isinstance(value, str) else value
+        result[key] = _stripped(value) if key in names else value
     return result
+
+
+def _stripped(value: Any) -> Any:
+    """Text stripped; a list's text items too (a list of names)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [item.strip() if isinstance(item, str) else item for item in value]
+    return value
