@@ -1,19 +1,16 @@
 """Schemas of the billing and Stripe webhook endpoints (gateway/blueprints/billing.py, webhooks.py)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from gateway.schemas import StrictSchema
-from services.contracts.vocabularies import PAID_PLAN_CODES
+from services.contracts.inputs import accounts as contract_inputs
 # the reply shapes, re-exported for the blueprints
 from services.contracts.rpc.accounts import (CheckoutSession, Plan, PlanPage, PortalSession,  # noqa: F401
                                              Price, Subscription)
 
-PAID_PLANS = PAID_PLAN_CODES
 
-
-class CheckoutRequest(StrictSchema):
-    plan = fields.String(required=True, validate=validate.OneOf(PAID_PLANS, error="must be one of: {choices}"))
+class CheckoutRequest(contract_inputs.CheckoutRequest):
+    """POST /billing/checkout's body: the accounts' input contract (services/contracts/inputs/accounts.py)."""
 
 
 class WebhookAck(Schema):

@@ -8,67 +8,17 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from gateway.schemas import MISSING, PageQuery, StrictSchema, UUIDString, page_of, text, web_url
+from gateway.schemas import PageQuery, UUIDString, page_of
+from services.contracts.inputs import catalog as contract_inputs
+# the terms a track's metadata nests (a component of the document), re-exported
+from services.contracts.inputs.catalog import ExclusiveTerms  # noqa: F401
 from services.contracts.rpc import catalog as contract
-from services.contracts.vocabularies import (BPM_MAX, BPM_MIN, CURRENCIES, EXCLUSIVE_STATUSES, IMAGE_KINDS, KEYS,
-                                             LICENSING_MODELS, SAMPLE_CLEARANCES, SCALES, TRACK_SORTS,
-                                             exclusive_terms_problem)
+from services.contracts.vocabularies import BPM_MAX, BPM_MIN, IMAGE_KINDS, KEYS, SCALES, TRACK_SORTS
 from services.contracts.rpc.catalog import ArtistImages, AudioInfo, Collection, Exclusive, Rejection  # noqa: F401
 
-CLEARANCES = SAMPLE_CLEARANCES
 SORTS = TRACK_SORTS
 BPM = validate.Range(min=BPM_MIN, max=BPM_MAX)
 BINARY = {"type": "string", "format": "binary"}
-
-
-def names(max_items: int = 20, max_length: int = 50, min_items: int = 0, **kwargs: Any) -> fields.List:
-    return fields.List(fields.String(validate=validate.Length(min=1, max=max_length)),
-                       validate=validate.Length(min=min_items, max=max_items), **kwargs)
-
-
-class ExclusiveTerms(StrictSchema):
-    price_cents = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    currency = fields.String(required=True, validate=validate.OneOf(CURRENCIES))
-    contact_email = fields.Email(required=True, validate=validate.Length(max=254))
-    status = fields.String(load_default="available", validate=validate.OneOf(EXCLUSIVE_STATUSES))
-
-
-class TrackFields(StrictSchema):
-    """Every editable track field, all optional (PATCH); TrackMetadata adds what an upload requires."""
-
-    name = fields.String(validate=validate.Length(min=1, max=200))
-    artists = names(max_items=20, max_length=100, metadata={
-        "description": "Display names (≥ 1). On upload: required unless `collection_id` is set."})
-    collaborators = fields.List(UUIDString(), validate=validate.Length(max=20),
-                                metadata={"description": "Artist ids credited with the uploader."})
-    bpm = fields.Integer(strict=True, validate=BPM)
-    key = fields.String(validate=validate.OneOf(KEYS))
-    scale = fields.String(validate=validate.OneOf(SCALES))
-    genres = names()
-    tags = names()
-    description = text(5000)
-    collection_id = UUIDString(allow_none=True, metadata={
-        "description": "One of your collections: the track joins it and takes its artists, genres, tags and "
-                       "cover where its own are not given."})
-    cover_preset = fields.String(validate=validate.Length(min=1, max=50), metadata={
-        "description": "A genre name: the preset cover used without a cover file. On upload: required unless a "
-                       "`cover` part or a `collection_id` is sent."})
-    licensing_model = fields.String(validate=validate.OneOf(LICENSING_MODELS))
-    exclusive = fields.Nested(ExclusiveTerms, allow_none=True, metadata={
-        "description": "Required with `standard_exclusive` and `exclusive_only`; refused with `standard`."})
-    sample_clearance = fields.String(validate=validate.OneOf(CLEARANCES))
-
-    @validates_schema(skip_on_field_errors=False)  # reported beside any field errors
-    def exclusive_terms(self, data: dict[str, Any], **kwargs: Any) -> None:
-        """The catalog's own rule (services/contracts/vocabularies.py), so the gateway's 422 is the only one.
-        Judged when the body names the model: a PATCH of the terms alone is judged by catalog against the
-        stored track."""
-        if "licensing_model" in data:
-            if problem := exclusive_terms_problem(data["licensing_model"], data.get("exclusive") is not None):
-                raise ValidationError({"exclusive": [problem]})
-
-
-ARTISTS_NEEDED = MISSING + " (at least one, unless the track joins a collection)"
 UPLOAD_RULES = (
     "Required beyond the fields marked so: `artists` (at least one name) unless `collection_id` names one of "
     "your collections (the track then takes the collection's artists); a cover: a `cover` part, or "
@@ -76,36 +26,17 @@ UPLOAD_RULES = (
     "`standard_exclusive` or `exclusive_only`.")
 
 
-class TrackMetadata(TrackFields):
+# -- requests: the catalog's input contracts (services/contracts/inputs/catalog.py) -----------------
+
+class TrackMetadata(contract_inputs.TrackMetadata):
     """The upload's ``metadata`` part."""
 
-    class Meta(StrictSchema.Meta):
+    class Meta(contract_inputs.TrackMetadata.Meta):
         description = UPLOAD_RULES
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    bpm = fields.Integer(required=True, strict=True, validate=BPM)
-    key = fields.String(required=True, validate=validate.OneOf(KEYS))
-    scale = fields.String(required=True, validate=validate.OneOf(SCALES))
-    licensing_model = fields.String(load_default="standard", validate=validate.OneOf(LICENSING_MODELS))
 
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def artists_unless_collection(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        # judged on what was sent: an invalid collection_id or artists list already has its own error
-        sent = original if isinstance(original, dict) else {}
-        if not sent.get("collection_id") and sent.get("artists") in (None, [], ""):
-            raise ValidationError({"artists": [ARTISTS_NEEDED]})
-
-
-class TrackPatch(TrackFields):
-    """Collaborators and the collection are fixed at upload (docs/rpc-catalog.md: update_track)."""
-
-    class Meta:
-        exclude = ("collaborators", "collection_id")
-
-    @validates_schema
-    def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if not data:
-            raise ValidationError("Send at least one field to change.")
+class TrackPatch(contract_inputs.TrackPatch):
+    """PATCH /tracks/{id}'s body (docs/rpc-catalog.md: update_track)."""
 
 
 class TrackUploadForm(Schema):
@@ -135,20 +66,8 @@ class TracksQuery(PageQuery):
             raise ValidationError({"bpm_min": ["Must not exceed bpm_max."]})
 
 
-class ArtistPatch(StrictSchema):
-    name = fields.String(validate=validate.Length(min=1, max=100))
-    genres = names()
-    links = fields.List(web_url(), validate=validate.Length(max=10))
-    country = text(100, allow_none=True)
-    city = text(100, allow_none=True)
-    description = text(5000, allow_none=True)
-    credits = fields.List(fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=50))
-    pinned_track_id = UUIDString(allow_none=True)
-
-    @validates_schema
-    def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if not data:
-            raise ValidationError("Send at least one field to change.")
+class ArtistPatch(contract_inputs.ArtistPatch):
+    """PATCH /artists/{id}'s body."""
 
 
 class ArtistImageForm(Schema):
@@ -156,12 +75,8 @@ class ArtistImageForm(Schema):
     image = fields.Raw(required=True, metadata={**BINARY, "description": "PNG, JPEG or WebP (by content)."})
 
 
-class CollectionMetadata(StrictSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    artists = names(max_items=20, max_length=100, min_items=1, required=True)
-    genres = names()
-    tags = names()
-    description = text(5000)
+class CollectionMetadata(contract_inputs.CollectionMetadata):
+    """The ``metadata`` part of POST /collections."""
 
 
 class CollectionForm(Schema):

@@ -1,20 +1,14 @@
-"""Validation of the billing RPCs' input: the plan a checkout asks for and the Stripe event the
-gateway forwards (already signature-checked there; only the fields routing and ordering need)."""
+"""Validation of the billing RPCs' input: the plan a checkout asks for (the input contract of
+services/contracts/inputs/accounts.py) and the Stripe event the gateway forwards (already
+signature-checked there; only the fields routing and ordering need)."""
 from __future__ import annotations
 
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.accounts.plans import PLANS
-from services.accounts.schemas import StrictSchema, load
-
-#: the plans a checkout can buy (Explorer is free: there is nothing to check out)
-PAID_PLANS = tuple(code for code, plan in PLANS.items() if plan.is_paid)
-
-
-class CheckoutRequest(StrictSchema):
-    plan = fields.String(required=True, validate=validate.OneOf(PAID_PLANS, error="must be one of: {choices}"))
+from services.accounts.schemas import load
+from services.contracts.inputs.accounts import CheckoutRequest
 
 
 class EventData(Schema):

@@ -1,16 +1,19 @@
-"""Validation of the beat-request and notification RPCs' input (the gateway validates too; not trusted here)."""
+"""Validation of the beat-request and notification RPCs' input; a new request is loaded with the catalog's input
+contract (services/contracts/inputs/catalog.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, post_load, pre_load, validate
 
 from services.catalog.beat_requests import rules as br
 from services.catalog.shared.schemas import PageSchema, optional_text, page_of, text
 from services.common.fields import CanonicalId, StrictInteger
 from services.common.pagination import PageRequest
 from services.common.validation import StrictSchema, load
+from services.contracts.inputs import catalog as contract
+from services.contracts.inputs import trimmed
 
 OPEN_REQUESTS = "beat_requests:open"
 MY_REQUESTS = "beat_requests:mine"
@@ -18,25 +21,16 @@ RESPONSES = "beat_requests:responses"
 NOTIFICATIONS = "notifications"
 
 
-def bpm(**kwargs) -> StrictInteger:
-    return StrictInteger(validate=validate.Range(min=br.BPM_MIN, max=br.BPM_MAX), **kwargs)
+class NewBeatRequestSchema(contract.NewBeatRequest):
+    """The contract; the genre and mood are trimmed first, and the currency defaults to CAD."""
 
+    @pre_load
+    def trim(self, data: Any, **kwargs) -> Any:
+        return trimmed(data, contract.BEAT_REQUEST_TEXTS)
 
-class NewBeatRequestSchema(StrictSchema):
-    genre = text(br.GENRE_MAX, required=True)
-    bpm_min = bpm(required=True)
-    bpm_max = bpm(required=True)
-    mood = text(br.MOOD_MAX, required=True)
-    budget_cents = StrictInteger(required=True, validate=validate.Range(min=0, max=br.BUDGET_MAX_CENTS))
-    currency = fields.String(load_default=br.DEFAULT_CURRENCY, validate=validate.OneOf(br.CURRENCIES))
-    reference_track_id = CanonicalId(load_default=None, allow_none=True)
-    lifetime_hours = StrictInteger(required=True, validate=validate.OneOf(
-        tuple(br.LIFETIME_COSTS), error="must be one of 24, 48 or 72 (hours)"))
-
-    @validates_schema(skip_on_field_errors=True)
-    def bpm_range(self, data: dict, **kwargs) -> None:
-        if data["bpm_min"] > data["bpm_max"]:
-            raise ValidationError(["must not be above bpm_max"], field_name="bpm_min")
+    @post_load
+    def with_defaults(self, data: dict, **kwargs) -> dict:
+        return {"currency": br.DEFAULT_CURRENCY, "reference_track_id": None, **data}
 
 
 class OpenRequestsQuerySchema(PageSchema):

@@ -14,7 +14,6 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from services.catalog.community.models import Playlist, PlaylistTrack
-from services.catalog.community.schemas import PLAYLIST_MAX_TRACKS
 from services.catalog.shared.queries import newest_first
 from services.catalog.shared.references import gone_as_not_found
 from services.catalog.tracks.models import Track
@@ -23,6 +22,7 @@ from services.common.clock import iso, utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest
 from services.common.persistence import parse_id
+from services.contracts.vocabularies import PLAYLIST_MAX_TRACKS
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound
 
 MINE = "playlists:mine"

@@ -1,58 +1,53 @@
-"""Validation of the community RPCs' inputs (likes, reposts, playlists, comments). The gateway checks
-the same rules first; these checks are the ones that hold. Failures are ``InvalidField`` naming the field."""
+"""Validation of the community RPCs' inputs (likes, reposts, playlists, comments): the catalog's input
+contracts (services/contracts/inputs/catalog.py), loaded after trimming the text. Failures are
+``InvalidField`` naming the field."""
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, post_load, pre_load, validate
 
-from services.common.fields import CanonicalId, StrictBoolean, StrictInteger, Trimmed
+from services.common.fields import CanonicalId
 from services.common.validation import StrictSchema, load
 from services.contracts.errors import InvalidField
-from services.contracts.vocabularies import (COMMENT_MAX, LIKE_KINDS, PLAYLIST_DESCRIPTION_MAX, PLAYLIST_MAX_TRACKS,
-                                             PLAYLIST_NAME_MAX)
-NUL = "\x00"  # PostgreSQL text cannot hold it: refused as invalid rather than failing the insert
+from services.contracts.inputs import catalog as contract
+from services.contracts.inputs import trimmed
+from services.contracts.vocabularies import LIKE_KINDS
+class TrimmedInput:
+    """Text is trimmed before the contract checks it (the contract counts its length trimmed, and the
+    catalog stores it so)."""
+
+    TEXTS: tuple[str, ...] = ()
+
+    @pre_load
+    def trim(self, data: Any, **kwargs) -> Any:
+        return trimmed(data, self.TEXTS)
 
 
-def no_nul(value: str) -> None:
-    if NUL in value:
-        raise ValidationError("must not contain NUL characters")
+class NewPlaylistSchema(TrimmedInput, contract.NewPlaylist):
+    TEXTS = contract.PLAYLIST_TEXTS
+
+    @post_load
+    def without_description(self, data: dict[str, Any], **kwargs) -> dict[str, Any]:
+        return {"description": None, **data}
 
 
-def plain_text(max_length: int, min_length: int = 1, **kwargs) -> Trimmed:
-    """Trimmed text of ``min_length``..``max_length`` characters (counted after trimming)."""
-    return Trimmed(validate=[validate.Length(min=min_length, max=max_length), no_nul], **kwargs)
+class PlaylistChangesSchema(TrimmedInput, contract.PlaylistChanges):
+    TEXTS = contract.PLAYLIST_TEXTS
 
 
-class PlaylistFieldsSchema(StrictSchema):
-    name = plain_text(PLAYLIST_NAME_MAX)
-    description = Trimmed(allow_none=True, validate=[validate.Length(max=PLAYLIST_DESCRIPTION_MAX), no_nul])
-    public = StrictBoolean()
+class PlaylistEntrySchema(contract.PlaylistEntry):
+    """The contract's entry, and the playlist it goes into (the gateway takes it from the path)."""
 
-
-class NewPlaylistSchema(PlaylistFieldsSchema):
-    name = plain_text(PLAYLIST_NAME_MAX, required=True)
-    description = Trimmed(load_default=None, allow_none=True,
-                          validate=[validate.Length(max=PLAYLIST_DESCRIPTION_MAX), no_nul])
-    public = StrictBoolean(load_default=True)
-
-
-class PlaylistChangesSchema(PlaylistFieldsSchema):
-    """Any of the fields; a name can change (1..100 characters), never disappear."""
-
-
-class PlaylistEntrySchema(StrictSchema):
     playlist_id = CanonicalId(required=True)
-    track_id = CanonicalId(required=True)
-    position = StrictInteger(load_default=None, allow_none=True, validate=validate.Range(min=0))
 
 
-class PlaylistOrderSchema(StrictSchema):
-    track_ids = fields.List(CanonicalId(), required=True, validate=validate.Length(max=PLAYLIST_MAX_TRACKS))
+class PlaylistOrderSchema(contract.PlaylistOrder):
+    pass
 
 
-class CommentSchema(StrictSchema):
-    body = plain_text(COMMENT_MAX, required=True)
+class CommentSchema(TrimmedInput, contract.NewComment):
+    TEXTS = ("body",)
 
 
 def load_new_playlist(data: Any) -> dict[str, Any]:

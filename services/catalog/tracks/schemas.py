@@ -1,5 +1,5 @@
-"""Validation of the tracks area's RPC input (tracks, artist pages, collections, the track list). The
-gateway validates too, but its checks are not trusted here.
+"""Validation of the tracks area's RPC input (tracks, artist pages, collections, the track list): the
+catalog's input contracts (services/contracts/inputs/catalog.py), loaded the catalog's way.
 
 Unknown fields are refused (``unknown=RAISE``). Failures raise ``InvalidField`` whose details map
 each field to its reasons; a nested field is named with a dot (``exclusive.currency``).
@@ -9,55 +9,48 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from services.catalog.shared.schemas import PageSchema, optional_text, page_of, text
-from services.catalog.tracks.models import ARTIST_NAME_MAX, NAME_MAX
+from services.catalog.shared.schemas import PageSchema, page_of, text
 from services.catalog.tracks import rules
 from services.common.fields import CanonicalId, StrictInteger, Trimmed
 from services.common.pagination import KEYSET, PageRequest
 from services.common.validation import StrictSchema, flatten, load
 from services.contracts.errors import InvalidField
+from services.contracts.inputs import catalog as contract
+from services.contracts.inputs import trimmed
 from services.contracts.vocabularies import exclusive_terms_problem
 
-URL_MAX = 2048
 #: sort name → its sort key's types (what its cursor holds): newest by publication, popular by plays first
 SORTS: dict[str, tuple[type, ...]] = {"newest": KEYSET, "popular": (int, *KEYSET)}
 
 
-def word_list(**kwargs) -> fields.List:
-    return fields.List(text(50), validate=validate.Length(max=rules.LIST_MAX), **kwargs)
+class CatalogInput:
+    """How the catalog loads a contract: its text (and lists of names) trimmed first, and null read as
+    "clear it" for the fields in ``NULLABLE`` (the gateway refuses null there; the catalog's other
+    clients clear with it)."""
+
+    TEXTS: tuple[str, ...] = ()
+    NULLABLE: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.NULLABLE:
+            if name in self.fields:
+                self.fields[name].allow_none = True
+
+    @pre_load
+    def trim(self, data: Any, **kwargs) -> Any:
+        return trimmed(data, self.TEXTS)
 
 
-def web_url() -> fields.URL:
-    return fields.URL(schemes={"http", "https"}, validate=validate.Length(max=URL_MAX))
-
-
-class ExclusiveSchema(StrictSchema):
-    price_cents = StrictInteger(required=True, validate=validate.Range(min=1, error="must be greater than 0"))
-    currency = fields.String(required=True, validate=validate.OneOf(rules.CURRENCIES))
-    contact_email = fields.Email(required=True, validate=validate.Length(max=254))
-    status = fields.String(required=True, validate=validate.OneOf(rules.EXCLUSIVE_STATUSES))
-
-
-class TrackFieldsSchema(StrictSchema):
-    """The fields a track's metadata may carry, all optional: creation adds what is required."""
-
-    name = text(NAME_MAX)
-    artists = fields.List(text(ARTIST_NAME_MAX), validate=validate.Length(max=rules.LIST_MAX))
-    bpm = StrictInteger(validate=validate.Range(min=rules.BPM_MIN, max=rules.BPM_MAX))
-    key = fields.String(validate=validate.OneOf(rules.KEYS))
-    scale = fields.String(validate=validate.OneOf(rules.SCALES))
-    genres = word_list()
-    tags = word_list()
-    description = optional_text(rules.DESCRIPTION_MAX)
-    cover_preset = Trimmed(allow_none=True, validate=validate.Length(min=1, max=50))
-    licensing_model = fields.String(validate=validate.OneOf(rules.LICENSING_MODELS))
-    exclusive = fields.Nested(ExclusiveSchema, allow_none=True)
-    sample_clearance = fields.String(allow_none=True, validate=validate.OneOf(rules.SAMPLE_CLEARANCES))
+class TrackInput(CatalogInput):
+    TEXTS = contract.TRACK_TEXTS
+    NULLABLE = ("description", "cover_preset", "sample_clearance")
 
     @validates_schema(skip_on_field_errors=True)
     def exclusive_terms(self, data: dict, **kwargs) -> None:
+        """The contract's rule, judged only once the terms themselves are valid (one reason per field)."""
         if "licensing_model" not in data:
             return  # judged on the merged track when only some fields change
         check_exclusive(data["licensing_model"], data.get("exclusive"))
@@ -68,31 +61,20 @@ def check_exclusive(licensing_model: str, exclusive: dict | None) -> None:
         raise ValidationError([problem], field_name="exclusive")
 
 
-class TrackMetadataSchema(TrackFieldsSchema):
+class TrackMetadataSchema(TrackInput, contract.TrackMetadata):
     """``create_track``'s metadata. ``artists`` (and a cover) may come from the collection instead."""
 
-    name = text(NAME_MAX, required=True)
-    bpm = StrictInteger(required=True, validate=validate.Range(min=rules.BPM_MIN, max=rules.BPM_MAX))
-    key = fields.String(required=True, validate=validate.OneOf(rules.KEYS))
-    scale = fields.String(required=True, validate=validate.OneOf(rules.SCALES))
-    licensing_model = fields.String(load_default=rules.STANDARD, validate=validate.OneOf(rules.LICENSING_MODELS))
-    collaborators = fields.List(CanonicalId(), load_default=list, validate=validate.Length(max=rules.LIST_MAX))
-    collection_id = CanonicalId(load_default=None, allow_none=True)
+    @post_load
+    def with_defaults(self, data: dict, **kwargs) -> dict:
+        return {"collaborators": [], "collection_id": None, **data}
 
 
-class TrackChangesSchema(TrackFieldsSchema):
+class TrackChangesSchema(TrackInput, contract.TrackPatch):
     """``update_track``'s changes: any of the track fields except its collaborators and collection."""
 
 
-class ArtistChangesSchema(StrictSchema):
-    name = text(ARTIST_NAME_MAX)
-    genres = word_list()
-    links = fields.List(web_url(), validate=validate.Length(max=10))
-    country = optional_text(100)
-    city = optional_text(100)
-    description = optional_text(rules.DESCRIPTION_MAX)
-    credits = fields.List(text(200), validate=validate.Length(max=50))
-    pinned_track_id = CanonicalId(allow_none=True)
+class ArtistChangesSchema(CatalogInput, contract.ArtistPatch):
+    TEXTS = contract.ARTIST_TEXTS
 
 
 class ArtistImageSchema(StrictSchema):
@@ -100,12 +82,19 @@ class ArtistImageSchema(StrictSchema):
     image_key = text(300, required=True)
 
 
-class CollectionSchema(StrictSchema):
-    name = text(NAME_MAX, required=True)
-    artists = fields.List(text(ARTIST_NAME_MAX), load_default=list, validate=validate.Length(max=rules.LIST_MAX))
-    genres = word_list(load_default=list)
-    tags = word_list(load_default=list)
-    description = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=rules.DESCRIPTION_MAX))
+class CollectionSchema(CatalogInput, contract.CollectionMetadata):
+    """A collection's contract; the catalog also takes one without artists (its tracks then name their own)."""
+
+    TEXTS = contract.COLLECTION_TEXTS
+    NULLABLE = ("description",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["artists"].required = False
+
+    @post_load
+    def with_defaults(self, data: dict, **kwargs) -> dict:
+        return {"artists": [], "genres": [], "tags": [], "description": None, **data}
 
 
 class TrackFiltersSchema(StrictSchema):

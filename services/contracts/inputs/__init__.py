@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Iterable, Mapping
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from services.common.fields import StrictBoolean
 from services.contracts.vocabularies import URL_MAX
@@ -56,13 +56,37 @@ def text(max_length: int, **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.Length(max=max_length), **kwargs)
 
 
+NUL = "\x00"  # PostgreSQL text cannot hold it: refused as invalid rather than failing the insert
+
+
+def no_nul(value: str) -> None:
+    if NUL in value:
+        raise ValidationError("must not contain NUL characters")
+
+
+def trimmed_length(max_length: int, min_length: int = 1) -> validate.Validator:
+    """Length counted without surrounding whitespace (as the service stores the text)."""
+
+    def check(value: str) -> None:
+        if not min_length <= len(value.strip()) <= max_length:
+            raise ValidationError(f"Length must be between {min_length} and {max_length} (after trimming).")
+
+    return check
+
+
+def stored_text(max_length: int, min_length: int = 1, **kwargs: Any) -> fields.String:
+    """Text the service stores trimmed: ``min_length``..``max_length`` characters after trimming, no NUL."""
+    metadata = {"maxLength": max_length, **kwargs.pop("metadata", {})}
+    return fields.String(validate=[trimmed_length(max_length, min_length), no_nul], metadata=metadata, **kwargs)
+
+
 def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def trimmed(data: Any, names: Iterable[str], null_as: Any = None, drop_null: bool = False) -> Any:
-    """``data`` with the text of ``names`` stripped, for a service's ``pre_load``: a service forgives
-    the surrounding whitespace the contract refuses. ``null_as`` replaces a null among ``names``;
+    """``data`` with the text of ``names`` (or their lists' text) stripped, for a service's ``pre_load``:
+    a service forgives the surrounding whitespace the contract refuses. ``null_as`` replaces a null among ``names``;
     ``drop_null`` leaves a null one out (as if not sent)."""
     if not isinstance(data, Mapping):
         return data
@@ -73,5 +97,14 @@ def trimmed(data: Any, names: Iterable[str], null_as: Any = None, drop_null: boo
             if drop_null:
                 continue
             value = null_as
-        result[key] = value.strip() if key in names and isinstance(value, str) else value
+        result[key] = _stripped(value) if key in names else value
     return result
+
+
+def _stripped(value: Any) -> Any:
+    """Text stripped; a list's text items too (a list of names)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [item.strip() if isinstance(item, str) else item for item in value]
+    return value

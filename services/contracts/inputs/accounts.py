@@ -1,4 +1,5 @@
-"""Inputs of the ``accounts`` service: a registration, a profile's changes, a Producer Program application."""
+"""Inputs of the ``accounts`` service: a registration, a profile's changes, a Producer Program application,
+a checkout."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +9,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.contracts import passwords
 from services.contracts.inputs import MISSING, StrictSchema, UUIDString, blank, must_be_true, text, web_url
 from services.contracts.vocabularies import (APPLICATION_TYPES, EMAIL_MAX, FIELDS_BY_APPLICATION_TYPE,
-                                             INSTAGRAM_PATTERN, USERNAME_MAX, USERNAME_MIN, USERNAME_PATTERN)
+                                             INSTAGRAM_PATTERN, PAID_PLAN_CODES, USERNAME_MAX, USERNAME_MIN,
+                                             USERNAME_PATTERN)
 
 PROFILE_TEXTS = ("name", "city", "country", "description")
 APPLICATION_TEXTS = ("producer_name", "first_name", "last_name", "label", "instagram")
@@ -67,3 +69,9 @@ class ProducerApplication(StrictSchema):
                    if not isinstance(original, dict) or blank(original.get(name))}
         if missing:
             raise ValidationError(missing)
+
+
+class CheckoutRequest(StrictSchema):
+    """The plan a checkout buys (Explorer is free: there is nothing to check out)."""
+
+    plan = fields.String(required=True, validate=validate.OneOf(PAID_PLAN_CODES, error="must be one of: {choices}"))
