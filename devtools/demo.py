@@ -224,7 +224,9 @@ def main() -> int:
         return 1
     console.print(f"[green]Done.[/green] {len(producers)} producers with {TRACKS_PER_PRODUCER} beats each and "
                   f"{len(LISTENERS)} listeners at {base}.")
-    accounts = [Account("admin", admin_email, admin_password, "BEATPASS_ADMIN_EMAIL / _PASSWORD"),
+    admin_source = "BEATPASS_ADMIN_EMAIL / _PASSWORD" if os.environ.get("BEATPASS_ADMIN_EMAIL") else \
+        f"make run's local admin, var/{local_admin.FILE_NAME}"
+    accounts = [Account("admin", admin_email, admin_password, admin_source),
                 *(Account("producer", client.email, PASSWORD, name + (", verified" if index == 0 else ""))
                   for index, ((client, _), (name, _city)) in enumerate(zip(producers, PRODUCERS))), *paid]
     print_accounts(accounts, len(LISTENERS) - len(paid))
