@@ -37,7 +37,8 @@ PUBLIC_USER = {"id": USER_ID, "username": "ana.beats", "roles": ["listener", "pr
 PRIVATE_USER = {**PUBLIC_USER, "email": "ana@example.com", "plan": "classic", "tokens": 3,
                 "subscription_status": "active", "pending_plan": None, "cancel_at_period_end": False,
                 "current_period_end": "2026-04-01T12:00:00+00:00", "can_download": True}
-APPLICATION = {"id": APPLICATION_ID, "user_id": USER_ID, "type": "become_producer", "status": "pending",
+APPLICATION = {"id": APPLICATION_ID, "user_id": USER_ID, "username": "ana.beats", "type": "become_producer",
+               "status": "pending",
                "producer_name": "Ana Beats", "beats_link": "https://example.com/ana", "first_name": "Ana",
                "last_name": "Silva", "label": None, "instagram": "@ana.beats", "artist_id": None,
                "rejection_reason": None, "created_at": AT, "decided_at": None}

@@ -98,6 +98,8 @@ class ProducerApplication(Base):
     decided_by: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the applicant, loaded with the application: lists of applications show their username
+    applicant: Mapped[User] = relationship(lazy="joined", viewonly=True)
 
     __table_args__ = (
         # one pending request per type and user, enforced by the database against concurrent applies

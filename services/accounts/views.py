@@ -51,6 +51,7 @@ class PublicUserSummary(TypedDict):
 class Application(TypedDict):
     id: str
     user_id: str
+    username: str | None
     type: str
     status: str
     producer_name: str | None
@@ -91,7 +92,9 @@ def user_summary(user: User) -> PublicUserSummary:
 
 
 def application(row: ProducerApplication) -> Application:
-    return {"id": row.id, "user_id": row.user_id, "type": row.type, "status": row.status,
+    applicant = row.applicant
+    return {"id": row.id, "user_id": row.user_id, "username": None if applicant.deleted_at else applicant.username,
+            "type": row.type, "status": row.status,
             "producer_name": row.producer_name, "beats_link": row.beats_link, "first_name": row.first_name,
             "last_name": row.last_name, "label": row.label, "instagram": row.instagram, "artist_id": row.artist_id,
             "rejection_reason": row.rejection_reason, "created_at": iso(row.created_at),

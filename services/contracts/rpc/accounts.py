@@ -52,6 +52,8 @@ class UserSummary(Schema):
 class Application(Schema):
     id = fields.UUID()
     user_id = fields.UUID()
+    username = fields.String(allow_none=True, metadata={
+        "description": "The applicant's username (null once that account was deleted).", "example": "ana.beats"})
     type = fields.String(metadata={"enum": list(APPLICATION_TYPES)})
     status = fields.String(metadata={"enum": list(APPLICATION_STATUSES)})
     producer_name = fields.String(allow_none=True)

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from services.accounts import deletion, schemas, users
+from services.accounts import deletion, schemas, users, views
 from services.accounts.billing import billing, stripe_events
 from services.accounts.billing.models import BillingAccount
 from services.accounts.billing.stripe_client import BillingUrls
@@ -86,6 +86,7 @@ def test_personal_data_is_erased_and_user_deleted_is_emitted(accounts, person, u
     kept = uow.session.get(ProducerApplication, application["id"])
     assert (kept.first_name, kept.last_name, kept.producer_name, kept.beats_link) == (None, None, None, None)
     assert (kept.status, kept.rejection_reason) == ("rejected", deletion.WITHDRAWN)
+    assert views.application(kept)["username"] is None  # the admin queue names nobody for a deleted applicant
     assert uow.session.scalars(select(RefreshToken).where(RefreshToken.user_id == person["id"])).all() == []
 
 

@@ -232,6 +232,7 @@ def test_admin_lists_applications_oldest_first_with_a_status_filter(accounts, ad
         if cursor is None:
             break
     assert [item["id"] for item in pending] == [created[0]["id"], created[2]["id"]]
+    assert [item["username"] for item in pending] == [users[0]["username"], users[2]["username"]]  # who applied
     rejected = accounts.list_applications(actor_id=admin["id"], status="rejected", limit=100)
     assert created[1]["id"] in {item["id"] for item in rejected["items"]}
     everything = accounts.list_applications(actor_id=admin["id"], limit=1)
