@@ -99,7 +99,7 @@ class ProducerApplication(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: the applicant, loaded with the application: lists of applications show their username
-    applicant: Mapped[User] = relationship(lazy="joined", viewonly=True)
+    applicant: Mapped[User] = relationship(lazy="selectin", viewonly=True)  # selectin: FOR UPDATE reads stay plain
 
     __table_args__ = (
         # one pending request per type and user, enforced by the database against concurrent applies

@@ -10,7 +10,7 @@ from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFoun
 
 pytestmark = pytest.mark.integration
 
-APPLICATION_KEYS = {"id", "user_id", "type", "status", "producer_name", "beats_link", "first_name", "last_name",
+APPLICATION_KEYS = {"id", "user_id", "username", "type", "status", "producer_name", "beats_link", "first_name", "last_name",
                     "label", "instagram", "artist_id", "rejection_reason", "created_at", "decided_at"}
 CONFIRMED = {name: True for name in CONFIRMATIONS}
 
