@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from services.catalog.service import CatalogService
 from services.catalog.tracks import artists
 from tests.support.services import ServiceCaller
+from tests.support.waiting import wait_until  # noqa: F401 - the area tests import it from here
 from services.common.db import make_engine
 from services.common.media import CATALOG, MediaStore
 from services.common.messaging.publisher import ConfirmedPublisher
@@ -128,16 +129,6 @@ def emitted(amqp_uri):
         bound = queue(connection.default_channel)
         bound.declare()
         yield Emitted(bound)
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 def new_user_id() -> str:

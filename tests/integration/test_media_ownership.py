@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from typing import Any, Callable
 
 import pytest
 from kombu import Connection
@@ -22,20 +21,11 @@ from services.contracts.events import PRODUCER_APPROVED, build_event
 from services.contracts.errors import NotFound
 from tests.support import audio
 from tests.support.services import ServiceCaller
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"{what}: not met within {timeout} s")
 
 
 @pytest.fixture
