@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from services.common import config
 
@@ -152,21 +152,20 @@ class MediaStore:
     def delete(self, *keys: str | None) -> None:
         """Delete the files of ``keys`` (absent ones are fine); ``NotOwner`` — and nothing deleted —
         if any of them is in an area this process does not own."""
-        present = [key for key in keys if key]
-        for key in present:
-            if area_of(key).owner != self.owner:
-                raise NotOwner(f"{self.owner or 'a store without owner'} may not delete {key!r}: "
-                               f"{area_of(key).owner} owns that area")
-        self._unlink(present)
+        self._unlink_checked(keys, lambda area: area.owner, "may not delete", "{} owns that area")
 
     def discard_unclaimed(self, *keys: str | None) -> None:
         """The writer of an area removes files it wrote and never handed over (a refused upload);
         ``NotOwner`` if this process is not the area's writer."""
+        self._unlink_checked(keys, lambda area: area.writer, "did not write", "only {} discards new files there")
+
+    def _unlink_checked(self, keys: tuple[str | None, ...], role: Callable[[Area], str | None], refused: str,
+                        holder: str) -> None:
         present = [key for key in keys if key]
-        for key in present:
-            if area_of(key).writer != self.owner:
-                raise NotOwner(f"{self.owner or 'a store without owner'} did not write {key!r}: "
-                               f"only {area_of(key).writer} discards new files there")
+        for key in present:  # every key is checked before any file goes
+            if role(area_of(key)) != self.owner:
+                raise NotOwner(f"{self.owner or 'a store without owner'} {refused} {key!r}: "
+                               + holder.format(role(area_of(key))))
         self._unlink(present)
 
     def _unlink(self, keys: list[str]) -> None:
