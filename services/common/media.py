@@ -47,7 +47,7 @@ class NotOwner(MediaError):
     """A process tried to delete a file of an area it does not own: a bug, never a user's mistake."""
 
 
-GATEWAY, CATALOG, AUDIO = "gateway", "catalog", "audio"
+GATEWAY, CATALOG, AUDIO, LICENSING = "gateway", "catalog", "audio", "licensing"
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ AREAS: dict[str, Area] = {
     "covers": Area(owner=CATALOG, writer=GATEWAY),  # track and collection covers
     "images": Area(owner=CATALOG, writer=GATEWAY),  # artist avatars, covers and gallery
     "renditions": Area(owner=AUDIO, writer=AUDIO),  # stream, download and waveform of each track
+    "stems": Area(owner=CATALOG, writer=GATEWAY),  # a track's stems archive (ZIP of WAV/FLAC)
+    "certificates": Area(owner=LICENSING, writer=LICENSING),  # licence certificates (PDF)
 }
 
 

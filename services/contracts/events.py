@@ -424,3 +424,73 @@ COMMENT_DELETED = REGISTRY.add(EventType("comment_deleted", "catalog", CommentDe
 
 def all_event_types() -> Iterable[EventType]:
     return REGISTRY.events.values()
+
+
+# --- licensing: downloads, licences and exclusive sales (services/licensing/) ---------------------
+
+LICENSE_TYPES = ("standard", "exclusive")
+
+
+class LicenseIssued(Envelope):
+    """A licence was granted: a standard one on a download, an exclusive one on a completed sale."""
+
+    license_id = fields.UUID(required=True)
+    license_type = fields.String(required=True, validate=validate.OneOf(LICENSE_TYPES))
+    track_id = fields.UUID(required=True)
+    artist_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+    licensee_user_id = fields.UUID(required=True)
+    issued_at = fields.AwareDateTime(required=True)
+
+
+class ExclusiveSold(Envelope):
+    """An exclusive was paid for and granted: catalog marks the track Sold, payouts credits ``price_cents`` to
+    the uploader (``producer_user_id``), gamification may award XP. ``fee_cents`` is the buyer's fee."""
+
+    license_id = fields.UUID(required=True)
+    track_id = fields.UUID(required=True)
+    artist_id = fields.UUID(required=True)
+    producer_user_id = fields.UUID(required=True)
+    buyer_user_id = fields.UUID(required=True)
+    price_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    fee_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    stripe_payment_intent_id = fields.String(required=True)
+    sold_at = fields.AwareDateTime(required=True)
+
+
+class ExclusiveRefunded(Envelope):
+    """A completed exclusive sale was refunded: its licence is revoked and the track is Available again;
+    payouts debits what it credited for the sale."""
+
+    license_id = fields.UUID(required=True)
+    track_id = fields.UUID(required=True)
+    artist_id = fields.UUID(required=True)
+    price_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    refunded_at = fields.AwareDateTime(required=True)
+
+
+EXCLUSIVE_PURCHASE_REFUND_REASONS = ("already_sold", "not_available")
+
+
+class ExclusivePurchaseRefunded(Envelope):
+    """A buyer paid for an exclusive that could not be granted (someone else's payment completed first, or the
+    exclusive stopped being available meanwhile): the whole payment went back through Stripe's Refunds API.
+    Catalog turns it into a notification for the buyer. No licence existed, so nothing is revoked."""
+
+    buyer_user_id = fields.UUID(required=True)
+    track_id = fields.UUID(required=True)
+    amount_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    reason = fields.String(required=True, validate=validate.OneOf(EXCLUSIVE_PURCHASE_REFUND_REASONS))
+
+
+LICENSE_ISSUED = REGISTRY.add(EventType("license_issued", LICENSING, LicenseIssued,
+                                        consumers=(PAYOUTS, GAMIFICATION)))
+EXCLUSIVE_SOLD = REGISTRY.add(EventType("exclusive_sold", LICENSING, ExclusiveSold,
+                                        consumers=("catalog", PAYOUTS, GAMIFICATION)))
+EXCLUSIVE_REFUNDED = REGISTRY.add(EventType("exclusive_refunded", LICENSING, ExclusiveRefunded,
+                                            consumers=("catalog", PAYOUTS, GAMIFICATION)))
+EXCLUSIVE_PURCHASE_REFUNDED = REGISTRY.add(EventType("exclusive_purchase_refunded", LICENSING,
+                                                     ExclusivePurchaseRefunded, consumers=("catalog",)))

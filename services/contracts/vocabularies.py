@@ -97,4 +97,17 @@ BEAT_REQUEST_MOOD_MAX = 100
 BEAT_REQUEST_MESSAGE_MAX = 1000
 BEAT_REQUEST_BUDGET_MAX_CENTS = 100_000_000
 BEAT_REQUEST_STATUSES = ("open", "expired")  # as a client sees them
-NOTIFICATION_KINDS = ("beat_request_match", "beat_request_response")
+NOTIFICATION_KINDS = ("beat_request_match", "beat_request_response", "exclusive_purchase_refunded")
+
+
+# --- stems (docs/licensing.md "Stems") ----------------------------------------------------------------
+
+STEMS_MAX_MEMBERS = 64
+STEMS_MAX_UNCOMPRESSED_BYTES = 2 * 1024 ** 3
+STEMS_MAX_COMPRESSION_RATIO = 100
+#: a stem's duration may differ from the track's by this much
+STEMS_DURATION_TOLERANCE_S = 1.0
+#: ``details.code`` of a refused stems archive (a 422 ``invalid`` naming ``stems``)
+STEMS_REJECTION_CODES = ("not_a_zip", "empty_archive", "too_many_members", "too_large_uncompressed",
+                         "compression_ratio", "unsafe_path", "nested_archive", "unsupported_format", "lossy_format",
+                         "corrupt", "bad_sample_rate", "duration_mismatch")

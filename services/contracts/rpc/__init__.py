@@ -86,8 +86,9 @@ def surfaces() -> dict[str, RpcSurface]:
     from services.contracts.rpc.accounts import ACCOUNTS
     from services.contracts.rpc.audio import AUDIO
     from services.contracts.rpc.catalog import CATALOG
+    from services.contracts.rpc.licensing import LICENSING
 
-    return {surface.service: surface for surface in (ACCOUNTS, CATALOG, AUDIO)}
+    return {surface.service: surface for surface in (ACCOUNTS, CATALOG, AUDIO, LICENSING)}
 
 
 def surface(service: str) -> RpcSurface:

@@ -245,6 +245,56 @@ class Notification(Schema):
     created_at = fields.String(metadata=DATE_TIME)
 
 
+class ExclusiveTerms(Schema):
+    price_cents = fields.Integer()
+    currency = fields.String()
+    status = fields.String(metadata={"enum": list(EXCLUSIVE_STATUSES)})
+
+
+class LicensingFacts(Schema):
+    """What licensing needs to decide and serve a download, in one reply (no owner-only contact email)."""
+
+    track_id = fields.String(metadata=UUID)
+    name = fields.String()
+    status = fields.String(metadata={"enum": list(TRACK_STATUSES)})
+    withdrawn = fields.Boolean(metadata={"description": "Its producer deleted their account after publishing it."})
+    artist_id = fields.String(metadata=UUID)
+    artist_name = fields.String()
+    producer_user_id = fields.String(metadata=UUID)
+    owner_user_ids = fields.List(fields.String(), metadata={
+        "description": "Who may always download it: the uploader and the accounts owning its credited "
+                       "collaborators' artist pages."})
+    licensing_model = fields.String(metadata={"enum": list(LICENSING_MODELS)})
+    exclusive = fields.Nested(ExclusiveTerms, allow_none=True)
+    original = fields.Dict(allow_none=True, metadata={"description": '`{"key", "format", "content_type"}`: the '
+                                                                    "producer's lossless upload"})
+    mp3_320 = fields.Dict(allow_none=True, metadata={"description": '`{"key", "content_type"}` once audio made it'})
+    stems = fields.Dict(allow_none=True, metadata={"description": '`{"key", "size_bytes", "members"}` when the '
+                                                                 "producer uploaded stems"})
+    fingerprint_hash = fields.String(allow_none=True)
+
+
+class StemsMember(Schema):
+    name = fields.String()
+    format = fields.String()
+    sample_rate = fields.Integer()
+    channels = fields.Integer()
+    bit_depth = fields.Integer(allow_none=True)
+    duration_s = fields.Float()
+
+
+class StemsManifest(Schema):
+    members = fields.List(fields.Nested(StemsMember))
+    size_bytes = fields.Integer(metadata={"description": "The archive's size."})
+    uncompressed_bytes = fields.Integer()
+
+
+class StemsAttached(Schema):
+    track_id = fields.String(metadata=UUID)
+    stems = fields.Nested(StemsManifest)
+    uploaded_at = fields.String(metadata=DATE_TIME)
+
+
 TrackPage = page_of(Track)
 CollectionPage = page_of(Collection)
 ArtistPage = page_of(Artist)
@@ -302,6 +352,13 @@ CATALOG = RpcSurface("catalog", (
            summary="`None`; deletes its upload and cover once committed; emits `track_deleted`, on which audio "
                    "deletes the renditions (docs/media-store.md)",
            errors="`Forbidden` (someone else's published track), `NotFound` (also someone else's unpublished one)"),
+    method("licensing_facts", "track_id", reply=LicensingFacts,
+           summary="what licensing needs about a track (any status; licensing decides)",
+           errors="`NotFound`"),
+    method("attach_stems", "actor_id track_id stems_key manifest", reply=StemsAttached,
+           summary="records the stems archive the gateway stored and audio checked (`manifest` is audio's "
+                   "`check_stems` reply); replaces and deletes earlier stems",
+           errors="`NotFound` (unknown, or someone else's unpublished track), `Forbidden` (someone else's track)"),
     method("stream_source", "track_id", reply=MediaSource,
            summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
                    ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
