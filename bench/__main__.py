@@ -2,7 +2,8 @@
 
 Starts its own platform (every service + the gateway under gunicorn) on a fresh RabbitMQ vhost and
 fresh PostgreSQL databases, as in production, and removes them afterwards. The gateway section loads
-``GET /api/v1/me`` and ``GET /api/v1/tracks/<id>`` on that one platform and divides both by one echo run.
+``GET /api/v1/me``, ``GET /api/v1/tracks/<id>`` and ``GET /api/v1/tracks/<id>/download-eligibility`` on that one
+platform and divides each by one echo run; it also times licences issued end to end.
 """
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ from typing import Callable
 from rich.console import Console
 from rich.table import Table
 
-from bench import gateway_me, gateway_track
+from bench import gateway_license, gateway_me, gateway_track
 from bench.gateway_load import CLIENTS, baseline_echo, ratio_row
 from bench.load import LoadResult
 from devtools.platform import Platform
+from devtools.stripe_setup import start_local_fake
 from services.common import config
 from devtools.infra import PgDatabases, Vhost
 
@@ -38,16 +40,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_platform(tmp: Path, vhost: Vhost, pg: PgDatabases) -> Platform:
+def start_platform(tmp: Path, vhost: Vhost, pg: PgDatabases) -> tuple[Platform, object]:
+    """The platform and the local fake Stripe it pays through (the licensing benchmarks need a subscriber)."""
     env = {"AMQP_URI": vhost.uri, "BEATPASS_VAR_DIR": str(tmp), "JWT_SECRET": uuid.uuid4().hex,
            "LOG_LEVEL": "WARNING", **gateway_track.ADMIN}
     for service in config.SERVICES:
         env[f"{service.upper()}_DATABASE_URL"] = pg.create(f"bench_{service}")
     subprocess.run([sys.executable, "-m", "services.common.migrate"], env={**os.environ, **env}, check=True,
                    capture_output=True)
-    running = Platform(env=env, bind=f"127.0.0.1:{free_port()}", log_dir=tmp / "logs").start()
+    bind = f"127.0.0.1:{free_port()}"
+    fake, stripe_env = start_local_fake(f"http://{bind}/api/v1/webhooks/stripe")
+    running = Platform(env={**env, **stripe_env}, bind=bind, log_dir=tmp / "logs").start()
     running.wait_ready(90)
-    return running
+    return running, fake
 
 
 def measure(label: str, seconds: float, run: Callable[[], LoadResult]) -> LoadResult:
@@ -63,7 +68,7 @@ def gateway_rows(seconds: float) -> list[dict]:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             with console.status("Starting the platform…"):
-                running = start_platform(Path(tmp), vhost, pg)
+                running, fake_stripe = start_platform(Path(tmp), vhost, pg)
             try:
                 bearer = gateway_me.login(running.url)
                 with console.status("Publishing a track (Producer Program, upload, audio pipeline)…"):
@@ -72,14 +77,23 @@ def gateway_rows(seconds: float) -> list[dict]:
                              lambda: gateway_me.gateway_me(running.url, bearer, seconds))
                 track = measure(f"gateway {gateway_track.ROUTE}", seconds,
                                 lambda: gateway_track.gateway_track(running.url, track_id, seconds))
+                with console.status("Subscribing a listener through the fake Stripe…"):
+                    listener = gateway_license.subscriber(running.url)
+                eligible = measure(f"gateway {gateway_license.ROUTE}", seconds,
+                                   lambda: gateway_license.eligibility(running.url, listener, track_id, seconds))
+                with console.status("Issuing licences end to end…"):
+                    issued = gateway_license.issue_end_to_end(listener, track_id)
                 baseline = measure("bare nameko RPC echo", seconds, lambda: baseline_echo(vhost.uri, seconds))
             finally:
                 running.stop()
+                fake_stripe.stop()
     finally:
         pg.drop_all()
         vhost.delete()
     return [ratio_row(gateway_me.ROUTE, me, baseline),
-            ratio_row(f"{gateway_track.ROUTE} (anonymous)", track, baseline)]
+            ratio_row(f"{gateway_track.ROUTE} (anonymous)", track, baseline),
+            ratio_row(f"{gateway_license.ROUTE} (subscriber)", eligible, baseline),
+            gateway_license.issue_row(issued)]
 
 
 def audio_rows() -> list[dict]:
