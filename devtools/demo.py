@@ -147,11 +147,19 @@ def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: 
         metadata = {"name": f"{name} — Sketch {n + 1}", "artists": [name], "bpm": bpm, "key": rng.choice(KEYS),
                     "scale": rng.choice(["major", "minor"]), "genres": [genre], "tags": ["demo", genre],
                     "description": f"A generated {genre} beat by {name}.", "cover_preset": genre,
-                    "licensing_model": "standard", "sample_clearance": "cleared"}
+                    "sample_clearance": "cleared", **licensing(n, index, producer.email)}
         files = {"metadata": (None, json.dumps(metadata), "application/json"),
                  "audio": ("beat.wav", generated_wav(1000 * index + n, bpm), "audio/wav")}
         ids.append(producer.call("POST", "/tracks", expect=(202,), files=files)["id"])
     return ids
+
+
+def licensing(n: int, index: int, contact_email: str) -> dict:
+    """Every producer's second beat also sells an exclusive (in Canadian dollars), the others are standard only."""
+    if n != 1:
+        return {"licensing_model": "standard"}
+    return {"licensing_model": "standard_exclusive",
+            "exclusive": {"price_cents": 25_000 + 5_000 * index, "currency": "CAD", "contact_email": contact_email}}
 
 
 def wait_published(uploads: list[tuple[Client, str]], timeout: float = 180) -> None:
@@ -219,6 +227,7 @@ def main() -> int:
         for name, listener in track(listeners.items(), description="Listeners playing, liking, commenting…"):
             listen_and_react(listener, name, catalog, rng)
         request_beat(listeners["ava"])
+        license_beats({name: listeners[name] for name in SUBSCRIPTIONS}, catalog, rng)
     except (DemoError, requests.RequestException) as exc:
         console.print(f"[red]Demo stopped:[/red] {exc}")
         return 1
@@ -273,6 +282,28 @@ def listen_and_react(listener: Client, name: str, catalog: list[dict], rng: rand
                                                               "public": rng.random() < 0.7})
         for beat in picks[:3]:
             listener.call("POST", f"/playlists/{playlist['id']}/tracks", json={"track_id": beat["id"]})
+
+
+def license_beats(subscribers: dict[str, Client], catalog: list[dict], rng: random.Random) -> None:
+    """Each subscriber downloads a beat (a standard licence with its certificate); ben buys an exclusive through
+    the local fake Stripe. Repeat-safe: a second run adds licences, and finds the exclusive sold."""
+    standard = [t for t in catalog if t["licensing_model"] != "exclusive_only"
+                and (t.get("exclusive") or {}).get("status") != "sold"]
+    for name, subscriber in track(subscribers.items(), description="Subscribers downloading beats…"):
+        if standard and subscriber.call("GET", "/me").get("can_download"):
+            subscriber.call("POST", f"/tracks/{rng.choice(standard)['id']}/download", expect=(201,))
+    for_sale = [t for t in catalog if (t.get("exclusive") or {}).get("status") == "available"]
+    if for_sale and "ben" in subscribers:
+        buy_exclusive(subscribers["ben"], for_sale[0])
+
+
+def buy_exclusive(buyer: Client, item: dict) -> None:
+    from devtools.stripe_setup import complete_local_checkout
+
+    response = buyer.http.post(f"{buyer.base}/tracks/{item['id']}/exclusive/checkout", timeout=30)
+    if response.status_code != 201:  # billing unavailable, or sold in an earlier run: nothing to buy
+        return
+    complete_local_checkout(response.json()["url"])
 
 
 def request_beat(ava: Client) -> None:
