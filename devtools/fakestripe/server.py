@@ -146,6 +146,8 @@ class FakeStripe:
         before any webhook goes out, then each session's events are delivered on a thread of its own, all
         started together, so the receiver handles the completions concurrently. All or none: a session that
         is not open refuses the whole call."""
+        if len(set(session_ids)) != len(session_ids):
+            raise StripeError("Each Checkout Session can be completed only once.", param="ids")
         with self.store.lock:
             for session_id in session_ids:
                 if self.store.get("checkout.session", session_id)["status"] != "open":

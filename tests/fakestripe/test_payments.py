@@ -258,7 +258,7 @@ def test_the_dashboard_refund_helper(client: stripe.StripeClient, fake: FakeStri
 class SlowReceiver:
     """A webhook endpoint that takes its time, counting how many deliveries it handles at the same moment."""
 
-    def __init__(self, delay: float = 0.3) -> None:
+    def __init__(self, delay: float = 0.5) -> None:
         self.delay, self.in_flight, self.most = delay, 0, 0
         self.types: list[str] = []
         self._lock = threading.Lock()
@@ -311,6 +311,10 @@ def test_completing_at_once_over_http_is_all_or_nothing(client: stripe.StripeCli
                             timeout=10)
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "checkout_session_not_open"
     assert client.v1.checkout.sessions.retrieve(three.id).status == "open"  # nothing completed
+    twice = requests.post(f"{fake.base_url}/_fake/checkouts/complete", data={"ids[]": [three.id, three.id]},
+                          timeout=10)
+    assert twice.status_code == 400 and twice.json()["error"]["param"] == "ids"
+    assert client.v1.checkout.sessions.retrieve(three.id).status == "open"
     empty = requests.post(f"{fake.base_url}/_fake/checkouts/complete", timeout=10)
     assert empty.status_code == 400 and empty.json()["error"]["param"] == "ids"
 
