@@ -12,7 +12,7 @@ import html
 import json
 from datetime import datetime, timezone
 
-from devtools.fakestripe.resources import Obj
+from devtools.fakestripe.objects import Obj
 
 STYLE = ("body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f9fc;color:#1a1f36}"
          "main{max-width:640px;margin:3rem auto;padding:2rem;background:#fff;border-radius:8px;"

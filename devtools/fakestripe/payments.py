@@ -12,15 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from devtools.fakestripe.forms import StripeError, as_int, merge_metadata
 from devtools.fakestripe.objects import Obj, fixture, list_object, new_id
+from devtools.fakestripe.pages import money
 
 if TYPE_CHECKING:
     from devtools.fakestripe.resources import Store
 
 REFUND_REASONS = ("duplicate", "fraudulent", "requested_by_customer")
-
-
-def money(cents: int, currency: str) -> str:
-    return f"{cents / 100:.2f} {currency.upper()}"
 
 
 # -- Checkout line items ------------------------------------------------------------------------------------
