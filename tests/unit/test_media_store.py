@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.blueprints import artists, collections, tracks
+from gateway.blueprints import artists, collections, stems, tracks
 from services.audio import renditions
 from services.common.media import AREAS, AUDIO, CATALOG, GATEWAY, MediaError, MediaStore, NotOwner
 
-CATALOG_AREAS = ("uploads", "covers", "images")
+CATALOG_AREAS = ("uploads", "covers", "images", "stems")
 
 
 def stored(root, *areas: str) -> tuple[MediaStore, list[str]]:
@@ -64,7 +64,8 @@ def test_a_key_outside_every_area_is_refused(tmp_path):
 
 
 def test_every_area_the_code_writes_has_one_owner():
-    written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES)
+    written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES,
+                                       stems.STEMS_FILES)
                for spec in files.values()} | {renditions.AREA}
     assert written == set(AREAS)
     assert {area for area in written if AREAS[area].writer == GATEWAY} == set(CATALOG_AREAS)
