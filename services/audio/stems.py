@@ -193,16 +193,19 @@ def _audio_entries(infos: list[zipfile.ZipInfo], limits: StemsLimits) -> list[zi
 
 
 def _check_name(info: zipfile.ZipInfo, seen: set[str]) -> None:
+    """A plain relative path, given once: extracted anywhere, it could land nowhere but where it says."""
     name, raw = info.filename, info.orig_filename
-    parts = PurePosixPath(name).parts
-    unsafe = ("\\" in raw or "\x00" in raw or raw.startswith("/") or ".." in parts or not name.strip("/")
-              or (len(raw) >= 2 and raw[1] == ":"))
-    if unsafe or name.lower() in seen:
-        why = "appears twice" if not unsafe else "is not a plain relative path (no “..”, absolute paths, drive " \
-                                                 "letters or backslashes)"
-        raise StemsRefused("unsafe_path", f"The ZIP entry “{raw}” {why}. Zip a folder holding only the stems and "
-                           "upload that.", member=raw)
-    seen.add(name.lower())
+    unsafe = ("\\" in raw or "\x00" in raw or raw.startswith("/") or ".." in PurePosixPath(name).parts
+              or not name.strip("/") or raw[1:2] == ":")
+    if unsafe:
+        why = "is not a plain relative path (no “..”, absolute paths, drive letters or backslashes)"
+    elif name.lower() in seen:
+        why = "appears twice"
+    else:
+        seen.add(name.lower())
+        return
+    raise StemsRefused("unsafe_path", f"The ZIP entry “{raw}” {why}. Zip a folder holding only the stems and upload "
+                       "that.", member=raw)
 
 
 def _is_junk(name: str) -> bool:
