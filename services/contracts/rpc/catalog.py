@@ -245,7 +245,9 @@ class Notification(Schema):
     created_at = fields.String(metadata=DATE_TIME)
 
 
-class ExclusiveTerms(Schema):
+class ExclusiveOnSale(Schema):
+    """A track's exclusive as licensing sees it: no contact email."""
+
     price_cents = fields.Integer()
     currency = fields.String()
     status = fields.String(metadata={"enum": list(EXCLUSIVE_STATUSES)})
@@ -265,7 +267,7 @@ class LicensingFacts(Schema):
         "description": "Who may always download it: the uploader and the accounts owning its credited "
                        "collaborators' artist pages."})
     licensing_model = fields.String(metadata={"enum": list(LICENSING_MODELS)})
-    exclusive = fields.Nested(ExclusiveTerms, allow_none=True)
+    exclusive = fields.Nested(ExclusiveOnSale, allow_none=True)
     original = fields.Dict(allow_none=True, metadata={"description": '`{"key", "format", "content_type"}`: the '
                                                                     "producer's lossless upload"})
     mp3_320 = fields.Dict(allow_none=True, metadata={"description": '`{"key", "content_type"}` once audio made it'})
