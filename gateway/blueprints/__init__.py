@@ -25,3 +25,7 @@ ALL += (likes.bp, playlists.bp, comments.bp, profile_tabs.bp)
 from gateway.blueprints import pages  # noqa: E402
 
 ALL += (pages.bp,)
+
+from gateway.blueprints import files, licenses  # noqa: E402
+
+ALL += (licenses.bp, files.bp)

@@ -7,8 +7,9 @@ import inspect
 
 import pytest
 
-from gateway import beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, play_schemas, schemas
-from services.contracts.rpc import accounts, catalog
+from gateway import (beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, license_schemas,
+                     play_schemas, schemas)
+from services.contracts.rpc import accounts, catalog, licensing
 
 #: the component names of the document as of issue #9 (before the move): clients depend on them
 COMPONENTS = {
@@ -25,7 +26,11 @@ COMPONENTS = {
     "RegisterRequest", "RejectRequest", "Rejection", "RepostState", "Subscription", "Track", "TrackLinks",
     "TrackMetadata", "TrackPage", "TrackPatch", "TrackUploadForm", "UserSummary", "UserSummaryPage", "WebhookAck",
 }
-GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas)
+#: added by issue #10 (licensing)
+COMPONENTS |= {"Eligibility", "ExclusiveCheckout", "License", "LicenseLinks", "LicensePage", "LicensedDownload",
+               "SignedFile", "SignedFiles", "Terms", "Verification"}
+GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas,
+                   license_schemas)
 
 
 @pytest.fixture
@@ -38,7 +43,7 @@ def test_the_component_names_are_unchanged(spec):
 
 
 def contract_shapes() -> dict[str, type]:
-    return {name: value for module in (accounts, catalog) for name, value in vars(module).items()
+    return {name: value for module in (accounts, catalog, licensing) for name, value in vars(module).items()
             if inspect.isclass(value) and value.__module__ == module.__name__ and not name.endswith("Page")}
 
 
