@@ -14,9 +14,10 @@ import sys
 
 import stripe
 
-from services.accounts.billing.stripe_client import lookup_key, make_client
+from services.accounts.billing.stripe_client import lookup_key
 from services.accounts.plans import PLANS, Plan
 from services.common import config
+from services.common.stripe_api import make_client
 
 
 def _matches(price: stripe.Price, plan: Plan) -> bool:

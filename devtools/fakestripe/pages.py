@@ -12,7 +12,7 @@ import html
 import json
 from datetime import datetime, timezone
 
-from devtools.fakestripe.resources import Obj
+from devtools.fakestripe.objects import Obj
 
 STYLE = ("body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f9fc;color:#1a1f36}"
          "main{max-width:640px;margin:3rem auto;padding:2rem;background:#fff;border-radius:8px;"
@@ -52,8 +52,9 @@ def price_label(price: Obj) -> str:
 
 # -- Checkout ---------------------------------------------------------------------------------------------
 
-def checkout_page(session: Obj) -> str:
-    """An open session: Pay (completes it and returns to success_url) and a link back to cancel_url."""
+def checkout_page(session: Obj, line_items: list[Obj]) -> str:
+    """The session's lines and total, then (while open) Pay, which completes it and returns to success_url,
+    and a link back to cancel_url. Pay stays the page's first form: tests and scripts submit that one."""
     actions = ""
     if session.get("status") == "open":
         actions = _button(f"/_fake/checkout/{session['id']}/complete",
@@ -61,7 +62,17 @@ def checkout_page(session: Obj) -> str:
         if session.get("cancel_url"):
             actions += f'<p><a id="cancel" href="{html.escape(session["cancel_url"])}">← Back (cancel)</a></p>'
     body = html.escape(json.dumps(session, indent=2))
-    return _document("Checkout", f"<h1>Checkout</h1>{actions}<pre>{body}</pre>")
+    return _document("Checkout", f"<h1>Checkout</h1>{_lines_table(session, line_items)}{actions}<pre>{body}</pre>")
+
+
+def _lines_table(session: Obj, line_items: list[Obj]) -> str:
+    rows = "".join(
+        f'<tr class="line"><td>{html.escape(item["description"] or item["price"]["id"])}</td>'
+        f'<td>× {item["quantity"]}</td><td>{money(item["amount_total"], item["currency"])}</td></tr>'
+        for item in line_items)
+    total = (f'<tr id="total"><th colspan="2">Total</th>'
+             f'<th>{money(session["amount_total"], session["currency"])}</th></tr>')
+    return f'<table id="lines">{rows}{total}</table>'
 
 
 # -- billing portal ---------------------------------------------------------------------------------------

@@ -5,42 +5,16 @@ from __future__ import annotations
 
 import calendar
 import copy
-import json
-import os
 import random
 import string
 import threading
 import time
 from datetime import datetime, timezone
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable
 
+from devtools.fakestripe import payments
 from devtools.fakestripe.forms import StripeError, as_bool, as_int, as_list, merge_metadata, missing
-
-Obj = dict[str, Any]
-
-API_VERSION = "2026-10-28.endive"  # the version stripe 16.1.0 pins; events carry it as Stripe's do
-_DEFAULT_FIXTURES = Path(__file__).resolve().parent / "stripe_fixtures" / "fixtures3.json"
-
-
-def fixtures_path() -> Path:
-    return Path(os.environ.get("FAKESTRIPE_FIXTURES", _DEFAULT_FIXTURES))
-
-
-@lru_cache(maxsize=1)
-def _fixtures() -> dict[str, Obj]:
-    with open(fixtures_path()) as fh:
-        return json.load(fh)["resources"]
-
-
-def fixture(name: str) -> Obj:
-    """Stripe's example object for a resource (a fresh deep copy)."""
-    return copy.deepcopy(_fixtures()[name])
-
-
-def new_id(prefix: str, length: int = 24) -> str:
-    return prefix + "_" + "".join(random.choices(string.ascii_letters + string.digits, k=length))
+from devtools.fakestripe.objects import API_VERSION, Obj, fixture, list_object, new_id
 
 
 def add_month(ts: int) -> int:
@@ -48,10 +22,6 @@ def add_month(ts: int) -> int:
     year, month = (dt.year + 1, 1) if dt.month == 12 else (dt.year, dt.month + 1)
     day = min(dt.day, calendar.monthrange(year, month)[1])
     return int(dt.replace(year=year, month=month, day=day).timestamp())
-
-
-def list_object(data: list[Obj], url: str, has_more: bool = False) -> Obj:
-    return {"object": "list", "data": data, "has_more": has_more, "url": url}
 
 
 class Store:
@@ -123,6 +93,9 @@ class Store:
         if not parts or not isinstance(node, dict):
             return
         head, rest = parts[0], parts[1:]
+        if head == "line_items" and node.get("object") == "checkout.session":  # includable, not an id
+            node[head] = list_object(copy.deepcopy(self.checkout_line_items(node["id"])),
+                                     f"/v1/checkout/sessions/{node['id']}/line_items")
         if head == "data" and node.get("object") == "list":
             for item in node["data"]:
                 self._expand(item, rest)
@@ -233,24 +206,23 @@ class Store:
     # -- checkout & portal ----------------------------------------------------------------------------
     def create_checkout_session(self, p: Obj) -> Obj:
         mode = p.get("mode")
-        if mode != "subscription":
-            raise StripeError("The fake supports only mode=subscription.", param="mode", code="parameter_invalid")
+        if mode not in ("payment", "subscription"):
+            raise StripeError("The fake supports only mode=payment and mode=subscription.", param="mode",
+                              code="parameter_invalid")
         if not p.get("success_url"):
             raise StripeError("Missing required param: success_url.", param="success_url", code="parameter_missing")
         lines = as_list(p.get("line_items"))
         if not lines:
             raise StripeError("Missing required param: line_items.", param="line_items", code="parameter_missing")
-        items = []
-        for i, line in enumerate(lines):
-            price = self.get("price", line.get("price"), f"line_items[{i}][price]")
-            if price["type"] != "recurring":
-                raise StripeError("mode=subscription needs recurring prices.", param=f"line_items[{i}][price]")
-            quantity = as_int(line.get("quantity", 1), f"line_items[{i}][quantity]")
-            items.append({"price": price["id"], "quantity": quantity})
+        items = [self._checkout_line(mode, i, line) for i, line in enumerate(lines)]
+        prices = [self.objects[x["price"]] for x in items]
+        if len({price["currency"] for price in prices}) > 1:
+            raise StripeError("All line items of a Checkout Session must be in the same currency.",
+                              param="line_items", code="parameter_invalid")
         customer = p.get("customer")
         if customer is not None:
             self.get("customer", customer, "customer")
-        total = sum(self.objects[x["price"]]["unit_amount"] * x["quantity"] for x in items)
+        total = sum(price["unit_amount"] * x["quantity"] for price, x in zip(prices, items))
         s = fixture("checkout.session")
         sid = new_id("cs_test", 58)
         now = self.now()
@@ -259,9 +231,11 @@ class Store:
             customer=customer, customer_email=None if customer else p.get("customer_email"),
             client_reference_id=p.get("client_reference_id"), metadata=merge_metadata({}, p.get("metadata")),
             success_url=p["success_url"], cancel_url=p.get("cancel_url"), url=f"{self.base_url()}/checkout/{sid}",
-            amount_subtotal=total, amount_total=total, currency=self.objects[items[0]["price"]]["currency"],
+            amount_subtotal=total, amount_total=total, currency=prices[0]["currency"],
             payment_intent=None, subscription=None, invoice=None, customer_details=None, livemode=False,
-            customer_creation=None if customer else "always", locale=p.get("locale"),
+            # Stripe's defaults: a subscription always gets a customer, a one-off payment only when required.
+            customer_creation=None if customer else ("always" if mode == "subscription" else "if_required"),
+            locale=p.get("locale"),
             allow_promotion_codes=p.get("allow_promotion_codes") == "true" or None,
             shipping_address_collection=None, shipping_cost=None, after_expiration=None, custom_text={
                 "after_submit": None, "shipping_address": None, "submit": None, "terms_of_service_acceptance": None},
@@ -269,9 +243,40 @@ class Store:
             collected_information=None, payment_method_configuration_details=None,
         )
         sub_data = p.get("subscription_data") or {}
-        self.session_extra[sid] = {"items": items,
-                                   "subscription_metadata": merge_metadata({}, sub_data.get("metadata"))}
+        intent_data = p.get("payment_intent_data") or {}
+        self.session_extra[sid] = {
+            "items": items,
+            "line_items": [payments.line_item(price, x["quantity"], self.objects[price["product"]]["name"])
+                           for price, x in zip(prices, items)],
+            "subscription_metadata": merge_metadata({}, sub_data.get("metadata")),
+            "payment_intent_metadata": merge_metadata({}, intent_data.get("metadata")),
+        }
         return self.put(s)
+
+    def _checkout_line(self, mode: str, index: int, line: Any) -> Obj:
+        param = f"line_items[{index}]"
+        if not isinstance(line, dict):
+            raise StripeError(f"Invalid object: {param}", param=param, code="parameter_invalid")
+        if "price" in line:
+            price = self.get("price", line["price"], f"{param}[price]")
+        elif "price_data" in line:
+            price = payments.inline_price(self, line["price_data"], f"{param}[price_data]")
+        else:
+            raise StripeError(f"You must specify either `price` or `price_data` in `{param}`.", param=param,
+                              code="parameter_missing")
+        if mode == "subscription" and price["type"] != "recurring":
+            raise StripeError("mode=subscription needs recurring prices.", param=f"{param}[price]")
+        if mode == "payment" and price["type"] == "recurring":
+            raise StripeError("You specified `payment` mode but passed a recurring price. Either switch to "
+                              "`subscription` mode or use only one-time prices.", param=f"{param}[price]")
+        quantity = as_int(line.get("quantity", 1), f"{param}[quantity]")
+        if quantity < 1:
+            raise StripeError("Invalid positive integer", param=f"{param}[quantity]", code="parameter_invalid")
+        return {"price": price["id"], "quantity": quantity}
+
+    def checkout_line_items(self, session_id: str) -> list[Obj]:
+        self.get("checkout.session", session_id)
+        return self.session_extra[session_id]["line_items"]
 
     def create_portal_session(self, p: Obj) -> Obj:
         customer = self.get("customer", p.get("customer"), "customer")
@@ -405,18 +410,10 @@ class Store:
     def _payment(self, inv: Obj, paid: bool) -> None:
         # An invoice is paid through a payment intent whose charge can be refunded; invoice_payment links them.
         pi = new_id("pi")
-        charge = fixture("charge")
-        charge.update(
-            id=new_id("ch"), amount=inv["amount_due"], amount_captured=inv["amount_due"] if paid else 0,
-            amount_refunded=0, captured=paid, paid=paid, refunded=False, status="succeeded" if paid else "failed",
-            failure_code=None if paid else "card_declined", failure_message=None if paid else "Your card was declined.",
-            created=self.now(), currency=inv["currency"], customer=inv["customer"], payment_intent=pi,
-            description=("Subscription creation" if inv["billing_reason"] == "subscription_create"
-                         else "Subscription update"),
-            metadata={}, livemode=False, receipt_email=inv["customer_email"], balance_transaction=new_id("txn"),
-        )
-        charge["refunds"] = list_object([], f"/v1/charges/{charge['id']}/refunds")
-        self.put(charge)
+        first = inv["billing_reason"] == "subscription_create"
+        description = "Subscription creation" if first else "Subscription update"
+        charge = payments.charge(self, inv["amount_due"], inv["currency"], inv["customer"], pi, paid=paid,
+                                 description=description, receipt_email=inv["customer_email"])
         ip = fixture("invoice_payment")
         ip.update(
             id=new_id("inpay"), invoice=inv["id"], amount_requested=inv["amount_due"],
@@ -518,6 +515,8 @@ class Store:
         if s["status"] != "open":
             raise StripeError("This Checkout Session is no longer open.", code="checkout_session_not_open")
         extra = self.session_extra[session_id]
+        if s["mode"] == "payment":
+            return payments.complete_payment(self, s, extra["payment_intent_metadata"])
         customer = s["customer"]
         if customer is None:
             customer = self.create_customer({"email": s["customer_email"]})["id"]
@@ -584,24 +583,9 @@ class Store:
         return self.cancel_subscription(sub_id, at=self._period(sub)[1])
 
     def refund(self, invoice_id: str, amount: int | None = None) -> Obj:
-        inv = self.get("invoice", invoice_id)
+        self.get("invoice", invoice_id)
         charge = self.objects[self.payment_of(invoice_id)["payment"]["charge"]]
-        if not charge["paid"]:
-            raise StripeError("This charge was not paid.", code="charge_not_refundable")
-        amount = charge["amount"] - charge["amount_refunded"] if amount is None else amount
-        if amount <= 0 or charge["amount_refunded"] + amount > charge["amount"]:
-            raise StripeError("Refund amount exceeds what is left on the charge.", param="amount",
-                              code="amount_too_large")
-        refund = fixture("refund")
-        refund.update(
-            id=new_id("re"), amount=amount, charge=charge["id"], created=self.now(), currency=charge["currency"],
-            customer=charge["customer"], payment_intent=charge["payment_intent"], status="succeeded",
-            metadata={}, reason="requested_by_customer", balance_transaction=new_id("txn"), customer_account=None,
-        )
-        self.put(refund)
-        previous = {"amount_refunded": charge["amount_refunded"], "refunded": charge["refunded"]}
-        charge["amount_refunded"] += amount
-        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
-        charge["refunds"]["data"].insert(0, copy.deepcopy(refund))
-        self.emit("charge.refunded", charge, previous)
-        return refund
+        return payments.refund_charge(self, charge, amount, "requested_by_customer")
+
+    def create_refund(self, p: Obj) -> Obj:
+        return payments.create_refund(self, p)

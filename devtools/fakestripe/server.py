@@ -19,7 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from devtools.fakestripe import pages
 from devtools.fakestripe.forms import StripeError, as_int, as_list, missing, parse
-from devtools.fakestripe.serving import OSThreadServer, serve
+from devtools.fakestripe.serving import OSThreadServer, run_together, serve
 from devtools.fakestripe.resources import Obj, Store, list_object, new_id
 from devtools.fakestripe.webhooks import Delivery, WebhookSender
 
@@ -29,6 +29,7 @@ _RETRIEVABLE = {
     "products": "product",
     "subscriptions": "subscription",
     "invoices": "invoice",
+    "payment_intents": "payment_intent",
     "charges": "charge",
     "refunds": "refund",
     "events": "event",
@@ -43,6 +44,8 @@ _ROUTES = Map([
     Rule("/v1/prices", methods=["POST"], endpoint="create_price"),
     Rule("/v1/prices", methods=["GET"], endpoint="list_prices"),
     Rule("/v1/checkout/sessions", methods=["POST"], endpoint="create_checkout_session"),
+    Rule("/v1/checkout/sessions/<ident>/line_items", methods=["GET"], endpoint="list_checkout_line_items"),
+    Rule("/v1/refunds", methods=["POST"], endpoint="create_refund"),
     Rule("/v1/billing_portal/sessions", methods=["POST"], endpoint="create_portal_session"),
     Rule("/v1/subscriptions", methods=["GET"], endpoint="list_subscriptions"),
     Rule("/v1/subscriptions/<ident>", methods=["POST"], endpoint="update_subscription"),
@@ -59,6 +62,7 @@ _ROUTES = Map([
          endpoint="page_portal_action"),
     # Test control, no auth: what Stripe would do by itself (customer pays, month passes, card fails...).
     Rule("/_fake/checkout/<ident>/complete", methods=["POST"], endpoint="fake_complete_checkout"),
+    Rule("/_fake/checkouts/complete", methods=["POST"], endpoint="fake_complete_checkouts"),
     Rule("/_fake/subscriptions/<ident>/<action>", methods=["POST"], endpoint="fake_subscription"),
     Rule("/_fake/invoices/<ident>/refund", methods=["POST"], endpoint="fake_refund"),
     Rule("/_fake/events", methods=["GET"], endpoint="fake_events"),
@@ -132,9 +136,29 @@ class FakeStripe:
         return result
 
     def complete_checkout(self, session_id: str) -> Obj:
-        """The customer pays: subscription + paid invoice; checkout.session.completed,
-        customer.subscription.created, invoice.paid."""
+        """The customer pays. A subscription session: subscription + paid invoice; checkout.session.completed,
+        customer.subscription.created, invoice.paid. A payment session: a succeeded PaymentIntent and its
+        Charge (both with payment_intent_data.metadata); checkout.session.completed."""
         return self._run(self.store.complete_checkout, session_id)
+
+    def complete_checkouts(self, session_ids: list[str]) -> list[Obj]:
+        """Several customers pay at the same moment (two buyers of one exclusive): every session is completed
+        before any webhook goes out, then each session's events are delivered on a thread of its own, all
+        started together, so the receiver handles the completions concurrently. All or none: a session that
+        is not open refuses the whole call."""
+        if len(set(session_ids)) != len(session_ids):
+            raise StripeError("Each Checkout Session can be completed only once.", param="ids")
+        with self.store.lock:
+            for session_id in session_ids:
+                if self.store.get("checkout.session", session_id)["status"] != "open":
+                    raise StripeError(f"Checkout Session {session_id} is no longer open.",
+                                      code="checkout_session_not_open")
+            sessions, batches = [], []
+            for session_id in session_ids:
+                sessions.append(copy.deepcopy(self.store.complete_checkout(session_id)))
+                batches.append(self.store.take_outbox())
+        self._dispatch_together(batches)
+        return sessions
 
     def renew(self, subscription_id: str) -> Obj:
         """A period passes and is paid: customer.subscription.updated, invoice.paid (ends it instead when
@@ -166,6 +190,13 @@ class FakeStripe:
         """Refund the invoice's charge (all by default): charge.refunded."""
         return self._run(self.store.refund, invoice_id, amount)
 
+    def refund_payment(self, payment_intent_id: str, amount: int | None = None) -> Obj:
+        """Refund a one-off payment (all by default) as from Stripe's dashboard: charge.refunded."""
+        params: Obj = {"payment_intent": payment_intent_id}
+        if amount is not None:
+            params["amount"] = str(amount)
+        return self._run(self.store.create_refund, params)
+
     # -- webhooks -------------------------------------------------------------------------------------
     def _dispatch(self) -> None:
         # Delivered outside the store lock: the receiver may call back into the fake while handling.
@@ -175,6 +206,12 @@ class FakeStripe:
             return
         for event in events:
             self.webhooks.send(event)
+
+    def _dispatch_together(self, batches: list[list[Obj]]) -> None:
+        if not self.auto_deliver or self.webhooks.url is None:
+            self.pending.extend(event for batch in batches for event in batch)
+            return
+        run_together([lambda batch=batch: [self.webhooks.send(event) for event in batch] for batch in batches])
 
     def deliver(self, events: Iterable[Obj | str]) -> list[Delivery]:
         """Send these events (objects or ids) in exactly this order, e.g. reversed for out-of-order tests."""
@@ -317,6 +354,12 @@ class FakeStripe:
     def _api_create_checkout_session(self, params: Obj) -> Obj:
         return self.store.create_checkout_session(params)
 
+    def _api_list_checkout_line_items(self, params: Obj, ident: str) -> Obj:
+        return self._page(self.store.checkout_line_items(ident), params, f"/v1/checkout/sessions/{ident}/line_items")
+
+    def _api_create_refund(self, params: Obj) -> Obj:
+        return self.store.create_refund(params)
+
     def _api_create_portal_session(self, params: Obj) -> Obj:
         return self.store.create_portal_session(params)
 
@@ -352,7 +395,7 @@ class FakeStripe:
         params = parse(request.get_data(as_text=True) or request.query_string.decode())
         try:
             if endpoint == "page_checkout":
-                return _html(pages.checkout_page(self._object("checkout.session", args["ident"])))
+                return _html(self._checkout_page(args["ident"]))
             if endpoint == "page_portal":
                 return _html(self._portal_page(args["ident"]))
             if endpoint == "page_portal_action":
@@ -363,6 +406,11 @@ class FakeStripe:
                     success = session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
                     return Response(status=303, headers={"Location": success})
                 return _json(session)
+            if endpoint == "fake_complete_checkouts":
+                ids = [str(x) for x in as_list(params.get("ids"))]
+                if not ids:
+                    raise StripeError("Missing required param: ids.", param="ids", code="parameter_missing")
+                return _json(list_object(self.complete_checkouts(ids), "/_fake/checkouts/complete"))
             if endpoint == "fake_subscription":
                 return _json(self._subscription_action(args["ident"], args["action"], params))
             if endpoint == "fake_refund":
@@ -383,9 +431,10 @@ class FakeStripe:
             return _json(err.body(), err.status)
         raise AssertionError(endpoint)
 
-    def _object(self, kind: str, ident: str) -> Obj:
+    def _checkout_page(self, session_id: str) -> str:
         with self.store.lock:
-            return copy.deepcopy(self.store.get(kind, ident))
+            session = copy.deepcopy(self.store.get("checkout.session", session_id))
+            return pages.checkout_page(session, copy.deepcopy(self.store.checkout_line_items(session_id)))
 
     # -- the billing portal (what a customer does on Stripe's hosted portal page) --------------------------
     def _portal_page(self, session_id: str) -> str:

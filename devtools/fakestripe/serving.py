@@ -44,6 +44,25 @@ class OSThreadServer(ThreadedWSGIServer):
         t.start()
 
 
+def run_together(tasks: list[Callable[[], Any]], timeout: float = 60) -> None:
+    """Run the tasks at the same moment and wait for them all. They run on the process's own threading (green
+    threads when eventlet has patched it, so a receiver in this very process keeps being scheduled), released
+    together by a barrier."""
+    if not tasks:
+        return
+    barrier = threading.Barrier(len(tasks))
+
+    def start(task: Callable[[], Any]) -> None:
+        barrier.wait()
+        task()
+
+    threads = [threading.Thread(target=start, args=(task,), daemon=True) for task in tasks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+
+
 def serve(app: Callable[..., Any], host: str = "127.0.0.1", port: int = 0) -> OSThreadServer:
     """Start serving `app` in the background; stop with .stop()."""
     server = OSThreadServer(host, port, app, handler=QuietHandler)

@@ -157,7 +157,8 @@ def fake():
 def stripe_billing(fake):
     """Accounts' Stripe client on that fake, with the plans' prices created."""
     from devtools.stripe_setup import ensure_prices
-    from services.accounts.billing.stripe_client import StripeBilling, make_client
+    from services.accounts.billing.stripe_client import StripeBilling
+    from services.common.stripe_api import make_client
 
     client = make_client("sk_test_accounts", fake.base_url)
     ensure_prices(client)

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import os
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SERVICES = ("accounts", "catalog", "audio")
+SERVICES = ("accounts", "catalog", "audio", "licensing")
 
 
 def env(name: str, default: str) -> str:
@@ -41,6 +42,29 @@ def amqp_uri() -> str:
 def database_url(service: str) -> str:
     default = f"sqlite:///{var_dir() / (service + '.db')}"
     return env(f"{service.upper()}_DATABASE_URL", default)
+
+
+#: hosts a server binds to that a browser cannot be sent to: every interface means this machine
+ANY_INTERFACE = {"0.0.0.0", "::", "[::]", ""}
+
+
+def public_url() -> str:
+    """The platform's address as a browser reaches it, without a trailing slash: PUBLIC_URL, else the
+    gateway's bind address (the first of GATEWAY_BIND's) as ``http://host:port``, 0.0.0.0 read as 127.0.0.1.
+    Every link a service hands out (Stripe's return pages, a licence's verification URL) starts with it."""
+    configured = env("PUBLIC_URL", "")
+    if configured:
+        parts = urllib.parse.urlsplit(configured)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SystemExit(f"configuration error: PUBLIC_URL={configured!r} is not an http(s) address; set it "
+                             "to where browsers reach the gateway, e.g. https://beatpass.example.com")
+        return configured.rstrip("/")
+    bind = env("GATEWAY_BIND", "127.0.0.1:8000").split(",")[0].strip()
+    host, _, port = bind.rpartition(":")
+    if not port.isdigit():
+        raise SystemExit(f"configuration error: GATEWAY_BIND={bind!r} is not host:port; set PUBLIC_URL to the "
+                         "address browsers reach the gateway at")
+    return f"http://{'127.0.0.1' if host in ANY_INTERFACE else host}:{port}"
 
 
 def nameko_config(service: str) -> dict:

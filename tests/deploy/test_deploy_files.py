@@ -171,12 +171,46 @@ def env_names_read(files: list[Path]) -> dict[str, str]:
     return found
 
 
+#: shared modules every service process runs whatever it imports: its entrypoint and the migration step
+SERVICE_ENTRY_MODULES = ("services/common/runner.py", "services/common/migrate.py")
+SHARED_ROOTS = ("services/common", "services/contracts")
+
+
 def code_of_service(name: str) -> list[Path]:
-    return shipped_python_files(f"services/{name}", "services/common", "services/contracts")
+    """The service's own files and the shared modules they (transitively) import: the Stripe client in
+    services/common is the code of the services that import it, not of every service."""
+    return imported_closure(shipped_python_files(f"services/{name}")
+                            + [ROOT / module for module in SERVICE_ENTRY_MODULES])
+
+
+def imported_closure(files: list[Path]) -> list[Path]:
+    found, pending = [], list(files)
+    while pending:
+        path = pending.pop()
+        if path in found:
+            continue
+        found.append(path)
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            pending.extend(module for name in names if (module := shared_module(name)) is not None)
+    return sorted(found)
+
+
+def shared_module(dotted: str) -> Path | None:
+    """The file of a module under services/common or services/contracts (a package: its ``__init__.py``)."""
+    relative = dotted.replace(".", "/")
+    if not relative.startswith(SHARED_ROOTS):
+        return None
+    for candidate in (ROOT / f"{relative}.py", ROOT / relative / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def code_of_gateway() -> list[Path]:
-    return shipped_python_files("gateway", "services/common", "services/contracts") + [GUNICORN_CONF]
+    return imported_closure(shipped_python_files("gateway") + [GUNICORN_CONF])
 
 
 # ---------------------------------------------------------------------------------------------------------------

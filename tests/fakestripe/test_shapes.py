@@ -11,11 +11,12 @@ import stripe
 from devtools.fakestripe import FakeStripe
 from devtools.fakestripe.resources import fixture
 from tests.fakestripe.conftest import Receiver, subscribed
+from tests.fakestripe.test_payments import exclusive_session
 
 # Fields the fixture fills in as an example but Stripe answers null in these states (checked against Stripe's docs).
 NULLABLE: dict[str, set[str]] = {
     "customer": {"discount", "currency", "email", "name"},
-    "price": {"custom_unit_amount", "transform_quantity", "lookup_key"},
+    "price": {"custom_unit_amount", "transform_quantity", "lookup_key", "recurring"},  # recurring: one-time prices
     "product": {"description", "package_dimensions", "default_price"},
     "checkout.session": {"after_expiration", "payment_intent", "customer_details", "collected_information",
                          "payment_method_configuration_details", "shipping_address_collection", "shipping_cost",
@@ -28,7 +29,10 @@ NULLABLE: dict[str, set[str]] = {
     "invoice": {"due_date", "from_invoice", "last_finalization_error", "next_payment_attempt",
                 "automatically_finalizes_at", "customer_name"},
     "line_item": set(),
-    "charge": {"failure_code", "failure_message"},
+    "item": {"adjustable_quantity"},
+    "payment_intent": {"automatic_payment_methods", "canceled_at", "last_payment_error", "next_action",
+                       "payment_method_configuration_details", "processing", "shipping", "transfer_data"},
+    "charge": {"failure_code", "failure_message", "description"},
     "refund": set(),
     "invoice_payment": set(),
     "event": set(),
@@ -112,3 +116,26 @@ def test_webhook_events_match_stripe_fixture(fake: FakeStripe, receiver: Receive
     assert {"checkout.session.completed", "customer.subscription.created", "customer.subscription.updated",
             "customer.subscription.deleted", "invoice.paid", "invoice.payment_failed",
             "charge.refunded"} <= set(receiver.types)
+
+
+def test_one_off_payment_objects_match_stripe_fixture(client: stripe.StripeClient, fake: FakeStripe,
+                                                      receiver: Receiver) -> None:
+    session = exclusive_session(client)
+    assert_shape(raw(client, f"/v1/checkout/sessions/{session.id}"), "checkout.session")
+    for item in raw(client, f"/v1/checkout/sessions/{session.id}/line_items")["data"]:
+        assert_shape(item, "item")
+        assert_shape(item["price"], "price")
+    intent_id = fake.complete_checkout(session.id)["payment_intent"]
+    intent = raw(client, f"/v1/payment_intents/{intent_id}")
+    assert_shape(intent, "payment_intent")
+    assert_shape(raw(client, f"/v1/checkout/sessions/{session.id}"), "checkout.session")
+    refund = fake.refund_payment(intent_id, 100)
+    assert_shape(raw(client, f"/v1/refunds/{refund['id']}"), "refund")
+    charge = raw(client, f"/v1/charges/{intent['latest_charge']}")
+    assert_shape(charge, "charge")
+    assert_shape(charge["refunds"]["data"][0], "refund")
+    kinds = {"checkout.session.completed": "checkout.session", "charge.refunded": "charge"}
+    assert receiver.types == list(kinds)
+    for delivered in receiver.received:
+        assert_shape(delivered.event, "event")
+        assert_shape(delivered.event["data"]["object"], kinds[delivered.event["type"]])

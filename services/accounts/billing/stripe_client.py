@@ -1,4 +1,4 @@
-"""Stripe, as accounts uses it: a ``StripeClient`` built from STRIPE_API_KEY / STRIPE_API_BASE, the
+"""Stripe, as accounts uses it: the shared ``StripeClient`` (services/common/stripe_api.py), the
 BeatPass prices found by lookup key (cached), and the few calls billing makes.
 
 The same code speaks to Stripe and to the local fake (devtools/fakestripe): STRIPE_API_BASE only
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,8 @@ from nameko.extensions import DependencyProvider
 
 from services.accounts.plans import PLANS
 from services.common import config
+from services.common.config import public_url
+from services.common.stripe_api import from_environment as client_from_environment
 from services.contracts.errors import BillingUnavailable
 
 log = logging.getLogger(__name__)
@@ -38,28 +39,6 @@ class BillingUrls:
     portal_return: str
 
 
-#: hosts a server binds to that a browser cannot be sent to: every interface means this machine
-ANY_INTERFACE = {"0.0.0.0", "::", "[::]", ""}
-
-
-def public_url() -> str:
-    """The platform's address as a browser reaches it, without a trailing slash: PUBLIC_URL, else the
-    gateway's bind address (the first of GATEWAY_BIND's) as ``http://host:port``, 0.0.0.0 read as 127.0.0.1."""
-    configured = config.env("PUBLIC_URL", "")
-    if configured:
-        parts = urllib.parse.urlsplit(configured)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SystemExit(f"configuration error: PUBLIC_URL={configured!r} is not an http(s) address; set it "
-                             "to where browsers reach the gateway, e.g. https://beatpass.example.com")
-        return configured.rstrip("/")
-    bind = config.env("GATEWAY_BIND", "127.0.0.1:8000").split(",")[0].strip()
-    host, _, port = bind.rpartition(":")
-    if not port.isdigit():
-        raise SystemExit(f"configuration error: GATEWAY_BIND={bind!r} is not host:port; set PUBLIC_URL to the "
-                         "address browsers reach the gateway at")
-    return f"http://{'127.0.0.1' if host in ANY_INTERFACE else host}:{port}"
-
-
 def billing_urls() -> BillingUrls:
     """Where Stripe sends the browser back: under PUBLIC_URL unless a BILLING_*_URL overrides one."""
     site = public_url()
@@ -68,20 +47,6 @@ def billing_urls() -> BillingUrls:
         cancel=config.env("BILLING_CANCEL_URL", f"{site}/billing/cancel"),
         portal_return=config.env("BILLING_PORTAL_RETURN_URL", f"{site}/"),
     )
-
-
-#: seconds per Stripe request: a checkout makes at most three, within the gateway's RPC_TIMEOUT_S in the usual case
-REQUEST_TIMEOUT_S = 4
-
-
-def make_client(api_key: str, api_base: str | None = None) -> stripe.StripeClient:
-    options: dict[str, Any] = {
-        "max_network_retries": 1,  # the SDK adds an idempotency key, so a retried POST cannot act twice
-        "http_client": stripe.RequestsClient(timeout=REQUEST_TIMEOUT_S),
-    }
-    if api_base:
-        options["base_addresses"] = {"api": api_base}
-    return stripe.StripeClient(api_key, **options)
 
 
 class StripeBilling:
@@ -183,10 +148,8 @@ def plan_of_lookup_key(key: str | None) -> str | None:
 
 
 def from_environment() -> StripeBilling | None:
-    api_key = config.env("STRIPE_API_KEY", "")
-    if not api_key:
-        return None
-    return StripeBilling(make_client(api_key, config.env("STRIPE_API_BASE", "") or None))
+    client = client_from_environment()
+    return None if client is None else StripeBilling(client)
 
 
 def require(billing: StripeBilling | None) -> StripeBilling:

@@ -109,6 +109,13 @@ class Track(Base):
     waveform_key: Mapped[str | None] = mapped_column(String(KEY_MAX))
     download_key: Mapped[str | None] = mapped_column(String(KEY_MAX))
     fingerprint_hash: Mapped[str | None] = mapped_column(String(200))
+    #: the producer's stems archive (``stems/`` in the media store) and audio's manifest of it (``StemsManifest``)
+    stems_key: Mapped[str | None] = mapped_column(String(KEY_MAX))
+    stems: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    stems_uploaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the exclusive sale licensing reported last (sales.py): ``{license_id, sold_at, refunded_at}``, so a
+    #: redelivered or late ``exclusive_sold`` / ``exclusive_refunded`` cannot undo a newer one
+    exclusive_sale: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     suspected_lossy_source: Mapped[bool] = mapped_column(Boolean, default=False)
     play_count: Mapped[int] = mapped_column(Integer, default=0)
     #: kept in the transaction that adds or removes a like / repost (services/catalog/community/likes.py)

@@ -80,3 +80,37 @@ def image_content_type(head: bytes) -> str | None:
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+# --- licensing: the files a licence delivers and who may change an exclusive's status ------------------
+
+SOLD = "sold"
+#: what the platform serves a lossless original and the MP3 320 rendition as
+ORIGINAL_CONTENT_TYPES = {"wav": "audio/wav", "flac": "audio/flac"}
+MP3_CONTENT_TYPE = "audio/mpeg"
+SOLD_BY_PLATFORM = ("sales are recorded by the platform when a buyer pays for the exclusive through checkout; "
+                    "choose available or private")
+STAYS_SOLD = ("this exclusive is sold: sales are recorded by the platform when a buyer pays, and only a refund of "
+              "that sale makes it available again; keep the status sold")
+
+
+def original_format(audio_format: str | None, audio_key: str) -> str | None:
+    """``wav`` or ``flac``: what audio found in the upload, else (not analysed yet) the upload's extension."""
+    if audio_format:
+        return audio_format
+    extension = audio_key.rsplit(".", 1)[-1].lower() if "." in audio_key.rsplit("/", 1)[-1] else ""
+    return extension if extension in ORIGINAL_CONTENT_TYPES else None
+
+
+def original_content_type(audio_format: str | None) -> str:
+    return ORIGINAL_CONTENT_TYPES.get(audio_format or "", "application/octet-stream")
+
+
+def exclusive_status_problem(stored: str | None, wanted: str | None) -> str | None:
+    """Why the producer may not move an exclusive from ``stored`` to ``wanted`` status (None: no exclusive
+    before / after), or None. Only licensing's sale and refund events mark it sold or available again."""
+    if stored == SOLD and wanted != SOLD:
+        return STAYS_SOLD
+    if wanted == SOLD and stored != SOLD:
+        return SOLD_BY_PLATFORM
+    return None

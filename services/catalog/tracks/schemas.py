@@ -19,7 +19,8 @@ from services.common.validation import StrictSchema, flatten, load
 from services.contracts.errors import InvalidField
 from services.contracts.inputs import catalog as contract
 from services.contracts.inputs import trimmed
-from services.contracts.vocabularies import exclusive_terms_problem
+from services.contracts.vocabularies import (STEMS_MAX_MEMBERS, STEMS_MAX_UNCOMPRESSED_BYTES,
+                                             exclusive_terms_problem)
 
 #: sort name → its sort key's types (what its cursor holds): newest by publication, popular by plays first
 SORTS: dict[str, tuple[type, ...]] = {"newest": KEYSET, "popular": (int, *KEYSET)}
@@ -63,6 +64,12 @@ def check_exclusive(licensing_model: str, exclusive: dict | None) -> None:
 
 class TrackMetadataSchema(TrackInput, contract.TrackMetadata):
     """``create_track``'s metadata. ``artists`` (and a cover) may come from the collection instead."""
+
+    @validates_schema(skip_on_field_errors=True)
+    def not_sold(self, data: dict, **kwargs) -> None:
+        """A new track's exclusive cannot start sold: only a buyer's payment sells it."""
+        if (data.get("exclusive") or {}).get("status") == rules.SOLD:
+            raise ValidationError({"exclusive": {"status": [rules.SOLD_BY_PLATFORM]}})
 
     @post_load
     def with_defaults(self, data: dict, **kwargs) -> dict:
@@ -177,3 +184,35 @@ def exclusive_problem(licensing_model: str, exclusive: dict | None) -> InvalidFi
     except ValidationError as exc:
         return InvalidField("invalid exclusive", flatten(exc.messages, "exclusive"))
     return None
+
+
+# --- stems (attach_stems) --------------------------------------------------------------------------
+
+class StemsMemberSchema(StrictSchema):
+    """One member of audio's ``check_stems`` reply (services/contracts/rpc/catalog.py ``StemsMember``)."""
+
+    name = text(1000, required=True)
+    format = fields.String(required=True, validate=validate.OneOf(tuple(rules.ORIGINAL_CONTENT_TYPES)))
+    sample_rate = StrictInteger(required=True, validate=validate.Range(min=1))
+    channels = StrictInteger(required=True, validate=validate.Range(min=1))
+    bit_depth = StrictInteger(required=True, allow_none=True, validate=validate.Range(min=1))
+    duration_s = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0))
+
+
+class StemsManifestSchema(StrictSchema):
+    """audio's ``check_stems`` reply, as ``attach_stems`` stores it (``StemsManifest``)."""
+
+    members = fields.List(fields.Nested(StemsMemberSchema), required=True,
+                          validate=validate.Length(min=1, max=STEMS_MAX_MEMBERS))
+    size_bytes = StrictInteger(required=True, validate=validate.Range(min=1))
+    uncompressed_bytes = StrictInteger(required=True, validate=validate.Range(min=0,
+                                                                               max=STEMS_MAX_UNCOMPRESSED_BYTES))
+
+
+class StemsSchema(StrictSchema):
+    stems_key = text(300, required=True)
+    manifest = fields.Nested(StemsManifestSchema, required=True)
+
+
+def load_stems(stems_key: Any, manifest: Any) -> dict[str, Any]:
+    return load(StemsSchema, {"stems_key": stems_key, "manifest": manifest})

@@ -7,7 +7,7 @@ import logging
 from nameko.timer import timer
 
 from services.catalog.tracks.artists import ClaimStatus
-from services.catalog.tracks import artists, collections, pipeline, schemas, tracks
+from services.catalog.tracks import artists, collections, licensing, pipeline, schemas, tracks
 from services.catalog.tracks.views import ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
@@ -21,7 +21,7 @@ SWEEP_INTERVAL_S = 60
 
 
 def media() -> MediaStore:
-    return MediaStore.from_env(owner=CATALOG)  # deletes uploads, covers and images only
+    return MediaStore.from_env(owner=CATALOG)  # deletes uploads, covers, images and stems only
 
 
 class TrackEntrypoints:
@@ -91,6 +91,17 @@ class TrackEntrypoints:
     @rpc
     def delete_track(self, actor_id: str, track_id: str) -> None:
         tracks.delete_track(self.db, media(), actor_id, track_id)
+
+    # --- licensing (the licensing service's questions; the gateway's stems upload) -------------------
+
+    @rpc
+    def licensing_facts(self, track_id: str) -> dict:
+        return licensing.licensing_facts(self.db, track_id)
+
+    @rpc
+    def attach_stems(self, actor_id: str, track_id: str, stems_key: str, manifest: dict) -> dict:
+        stems = schemas.load_stems(stems_key, manifest)
+        return licensing.attach_stems(self.db, media(), actor_id, track_id, stems["stems_key"], stems["manifest"])
 
     @rpc
     def stream_source(self, track_id: str) -> Source:

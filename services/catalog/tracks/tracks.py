@@ -17,7 +17,7 @@ from services.common.media import MediaError, MediaStore
 from services.common.pagination import Envelope, Position, envelope, split
 from services.common.sql import keyset_page
 from services.common.validation import invalid
-from services.contracts.errors import NotFound
+from services.contracts.errors import InvalidField, NotFound
 from services.contracts.events import TRACK_DELETED, TRACK_METADATA_COMPLETED, TRACK_UPLOADED
 
 COVER_REQUIRED = "a cover file or a cover_preset is required"
@@ -163,6 +163,7 @@ def update_track(uow: UnitOfWork, actor_id: str, track_id: str, changes: dict[st
     problem = exclusive_problem(model, exclusive)
     if problem is not None:
         raise problem
+    _check_exclusive_status(row.exclusive, exclusive)
     if "artists" in changes and not changes["artists"]:
         raise invalid("artists", "at least one artist is required")
     if "cover_preset" in changes and not changes["cover_preset"] and row.cover_key is None \
@@ -178,6 +179,14 @@ def update_track(uow: UnitOfWork, actor_id: str, track_id: str, changes: dict[st
     return views.track(row, owner=True)
 
 
+def _check_exclusive_status(stored: dict[str, Any] | None, wanted: dict[str, Any] | None) -> None:
+    """Sold is the platform's to set and undo (sales.py), never the producer's: dropping a sold exclusive's
+    terms counts as changing its status too."""
+    reason = rules.exclusive_status_problem((stored or {}).get("status"), (wanted or {}).get("status"))
+    if reason is not None:
+        raise InvalidField("invalid exclusive", {"exclusive.status": [reason]})
+
+
 def delete_track(uow: UnitOfWork, media: MediaStore, actor_id: str, track_id: str) -> None:
     """Deletes the track and its upload and cover; ``track_deleted`` has audio forget it and delete
     its renditions."""
@@ -185,13 +194,13 @@ def delete_track(uow: UnitOfWork, media: MediaStore, actor_id: str, track_id: st
 
 
 def remove_track(uow: UnitOfWork, media: MediaStore, row: Track) -> None:
-    """Delete ``row`` with the files catalog owns (once committed), unpin it, and emit ``track_deleted``,
+    """Delete ``row`` with the files catalog owns (upload, cover, stems; once committed), unpin it, and emit ``track_deleted``,
     on which audio deletes the renditions (audio owns them: docs/media-store.md)."""
     session = uow.session
     for artist in session.scalars(select(Artist).where(Artist.pinned_track_id == row.id)).all():
         artist.pinned_track_id = None
     uow.emit(TRACK_DELETED, {"track_id": row.id, "producer_user_id": row.producer_user_id})
-    keys = (row.audio_key, row.cover_key)
+    keys = (row.audio_key, row.cover_key, row.stems_key)
     session.delete(row)
     session.flush()
     uow.after_commit(lambda: media.delete(*keys))

@@ -358,7 +358,9 @@ CATALOG = RpcSurface("catalog", (
     method("attach_stems", "actor_id track_id stems_key manifest", reply=StemsAttached,
            summary="records the stems archive the gateway stored and audio checked (`manifest` is audio's "
                    "`check_stems` reply); replaces and deletes earlier stems",
-           errors="`NotFound` (unknown, or someone else's unpublished track), `Forbidden` (someone else's track)"),
+           errors="`InvalidField` first (`stems_key` not an existing file of the `stems/` area; `manifest` not a "
+                  "`StemsManifest`: 1–64 members), `NotFound` (unknown, or someone else's unpublished track), "
+                  "`Forbidden` (someone else's track), `Conflict` (your track is not published yet)"),
     method("stream_source", "track_id", reply=MediaSource,
            summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
                    ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '

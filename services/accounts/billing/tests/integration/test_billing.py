@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from services.accounts import schemas, users
 from services.accounts.billing import billing, schemas as billing_schemas, stripe_events
 from services.accounts.billing.models import BillingAccount, ProcessedStripeEvent, StripeEffect
-from services.accounts.billing.stripe_client import BillingUrls, StripeBilling, lookup_key, make_client
+from services.accounts.billing.stripe_client import BillingUrls, StripeBilling, lookup_key
+from services.common.stripe_api import make_client
 from services.accounts.conftest import PASSWORD, new_email, new_ip, new_username
 from services.accounts.models import User
 from services.common.db import UnitOfWork

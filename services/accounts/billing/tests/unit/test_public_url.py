@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.accounts.billing.stripe_client import billing_urls, public_url
+from services.accounts.billing.stripe_client import billing_urls
+from services.common.config import public_url
 
 LINK_VARIABLES = ("PUBLIC_URL", "GATEWAY_BIND", "BILLING_SUCCESS_URL", "BILLING_CANCEL_URL",
                   "BILLING_PORTAL_RETURN_URL")

@@ -4,6 +4,7 @@ import uuid
 import pytest
 
 from services.catalog.conftest import JPEG, PNG, WAV, metadata, validated_payload, wait_until
+from services.catalog.tracks.models import Track
 from services.common.messaging.models import ProcessedEvent
 from services.contracts.errors import Forbidden, InvalidField, NotFound
 from services.contracts.events import AUDIO_REJECTED, AUDIO_VALIDATED, REGISTRY, validate_event
@@ -275,3 +276,49 @@ def wait_status(catalog, track_id: str, owner_id: str, status: str) -> dict:
 def handled(uow, consumer: str, event_id: str) -> bool:
     uow.session.rollback()  # a fresh snapshot: the consumer commits in its own transaction
     return uow.session.get(ProcessedEvent, (consumer, event_id)) is not None
+
+
+def test_the_producer_switches_available_and_private_but_never_sets_sold(catalog, make_producer, upload,
+                                                                         publish_track):
+    producer = make_producer()
+    track = upload(producer, licensing_model="standard_exclusive", exclusive=EXCLUSIVE)
+    publish_track(track, producer)
+    private = catalog.update_track(actor_id=producer["user_id"], track_id=track["id"],
+                                   changes={"exclusive": {**EXCLUSIVE, "status": "private"}})
+    assert private["exclusive"]["status"] == "private"
+    with pytest.raises(InvalidField) as caught:
+        catalog.update_track(actor_id=producer["user_id"], track_id=track["id"],
+                             changes={"exclusive": {**EXCLUSIVE, "status": "sold"}})
+    assert list(caught.value.details) == ["exclusive.status"]
+    assert "recorded by the platform when a buyer pays" in caught.value.details["exclusive.status"][0]
+    again = catalog.update_track(actor_id=producer["user_id"], track_id=track["id"], changes={"exclusive": EXCLUSIVE})
+    assert again["exclusive"]["status"] == "available"
+    with pytest.raises(InvalidField) as caught:
+        upload(producer, licensing_model="exclusive_only", exclusive={**EXCLUSIVE, "status": "sold"})
+    assert list(caught.value.details) == ["exclusive.status"]
+
+
+def test_a_sold_exclusive_cannot_be_changed_or_dropped_by_the_producer(catalog, make_producer, upload,
+                                                                       publish_track, uow):
+    producer = make_producer()
+    track = upload(producer, licensing_model="standard_exclusive", exclusive=EXCLUSIVE)
+    publish_track(track, producer)
+    mark_sold(uow, track["id"])
+    for changes in ({"exclusive": EXCLUSIVE}, {"exclusive": {**EXCLUSIVE, "status": "private"}},
+                    {"licensing_model": "standard"}, {"licensing_model": "standard", "exclusive": None}):
+        with pytest.raises(InvalidField) as caught:
+            catalog.update_track(actor_id=producer["user_id"], track_id=track["id"], changes=changes)
+        assert list(caught.value.details) == ["exclusive.status"], changes
+        assert "only a refund" in caught.value.details["exclusive.status"][0]
+    # other edits, and the terms with the status left sold, still go through
+    kept = catalog.update_track(actor_id=producer["user_id"], track_id=track["id"], changes={
+        "bpm": 95, "exclusive": {**EXCLUSIVE, "contact_email": "new@example.com", "status": "sold"}})
+    assert (kept["bpm"], kept["exclusive"]["status"], kept["exclusive"]["contact_email"]) == (
+        95, "sold", "new@example.com")
+
+
+def mark_sold(uow, track_id: str) -> None:
+    """What exclusive_sold does (services/catalog/tracks/sales.py), written directly."""
+    row = uow.session.get(Track, track_id)
+    row.exclusive = {**row.exclusive, "status": "sold"}
+    uow.commit()

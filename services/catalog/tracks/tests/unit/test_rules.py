@@ -63,3 +63,35 @@ def test_search_text_joins_name_artists_and_tags():
 ])
 def test_image_content_type_by_first_bytes(head, content_type):
     assert rules.image_content_type(head) == content_type
+
+
+# --- licensing ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stored, wanted", [("available", "private"), ("private", "available"), (None, "available"),
+                                            ("available", None), ("sold", "sold"), (None, None)])
+def test_the_producer_switches_available_and_private(stored, wanted):
+    assert rules.exclusive_status_problem(stored, wanted) is None
+
+
+@pytest.mark.parametrize("stored", ["available", "private", None])
+def test_the_producer_never_marks_an_exclusive_sold(stored):
+    assert "recorded by the platform when a buyer pays" in rules.exclusive_status_problem(stored, "sold")
+
+
+@pytest.mark.parametrize("wanted", ["available", "private", None])
+def test_a_sold_exclusive_stays_sold_whatever_the_producer_sends(wanted):
+    assert "recorded by the platform when a buyer pays" in rules.exclusive_status_problem("sold", wanted)
+
+
+@pytest.mark.parametrize("audio_format, key, expected", [
+    ("flac", "uploads/2026/12/a.wav", "flac"),  # what audio found wins over the name
+    (None, "uploads/2026/12/a.WAV", "wav"), (None, "uploads/2026/12/a.flac", "flac"),
+    (None, "uploads/2026/12/a.mp3", None), (None, "uploads/2026/12/a", None), (None, "uploads/2026.12/a", None),
+])
+def test_the_original_format_is_audios_verdict_else_the_upload_extension(audio_format, key, expected):
+    assert rules.original_format(audio_format, key) == expected
+
+
+def test_originals_are_served_with_their_lossless_content_type():
+    assert [rules.original_content_type(name) for name in ("wav", "flac", None)] == [
+        "audio/wav", "audio/flac", "application/octet-stream"]

@@ -112,3 +112,20 @@ def test_upload_arguments():
     assert fields_of(lambda: schemas.load_upload("", -1, None)) == ["audio_key", "size_bytes"]
     assert fields_of(lambda: schemas.load_artist_image("banner", "images/x/y")) == ["kind"]
     assert fields_of(lambda: schemas.load_collection({"name": "x", "cover": "y"})) == ["cover"]
+
+
+def test_a_new_track_cannot_start_sold():
+    data = {**VALID, "licensing_model": "exclusive_only", "exclusive": {**EXCLUSIVE, "status": "sold"}}
+    with pytest.raises(InvalidField) as caught:
+        schemas.load_track_metadata(data)
+    assert list(caught.value.details) == ["exclusive.status"]
+    assert "recorded by the platform" in caught.value.details["exclusive.status"][0]
+
+
+def test_a_stems_manifest_loads_as_audio_sends_it():
+    manifest = {"members": [{"name": "a.wav", "format": "wav", "sample_rate": 48000, "channels": 2,
+                             "bit_depth": None, "duration_s": 60.0}], "size_bytes": 10, "uncompressed_bytes": 20}
+    assert schemas.load_stems("stems/2026/12/x.zip", manifest) == {"stems_key": "stems/2026/12/x.zip",
+                                                                   "manifest": manifest}
+    too_many = {**manifest, "members": manifest["members"] * 65}
+    assert fields_of(lambda: schemas.load_stems("stems/x.zip", too_many)) == ["manifest.members"]

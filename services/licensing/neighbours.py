@@ -1,0 +1,40 @@
+"""What licensing asks other services, over RPC: a track's licensing facts (catalog) and a user's plan and email
+(accounts). Use cases take a ``Neighbours``; tests give them a stand-in."""
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol
+
+from nameko.exceptions import RemoteError
+
+from services.contracts.errors import ERRORS_BY_NAME
+
+
+class Neighbours(Protocol):
+    def facts(self, track_id: str) -> dict[str, Any]:
+        """catalog's ``licensing_facts`` (docs/rpc-catalog.md); ``NotFound`` for an unknown track."""
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        """accounts' ``get_user``: ``can_download``, ``subscription_status``, ``email``; ``Unauthorized`` if gone."""
+
+
+class RemoteNeighbours:
+    """``Neighbours`` over nameko's RPC proxies: their refusals come back as the same contract errors."""
+
+    def __init__(self, accounts, catalog):
+        self.accounts, self.catalog = accounts, catalog
+
+    def facts(self, track_id: str) -> dict[str, Any]:
+        return _remote(lambda: self.catalog.licensing_facts(track_id=track_id))
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        return _remote(lambda: self.accounts.get_user(actor_id=user_id))
+
+
+def _remote(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    try:
+        return call()
+    except RemoteError as exc:
+        error = ERRORS_BY_NAME.get(exc.exc_type or "")
+        if error is None:
+            raise
+        raise error(str(exc.value)) from None
