@@ -55,6 +55,7 @@ def catalog(catalog_db, media, amqp_uri, container_factory, rabbit_config, monke
         # the publishers' topology: catalog's queues for their events exist before anything is sent
         declare_for_service(connection, "accounts")
         declare_for_service(connection, "audio")
+        declare_for_service(connection, "licensing")
     container = container_factory(CatalogService, rabbit_config)
     container.start()
     return Catalog(container)

@@ -73,10 +73,10 @@ def checkout_completed(uow: UnitOfWork, neighbours: Neighbours, payments: Stripe
 
 
 def _new_sale(session: Obj, metadata: Obj, now: datetime) -> ExclusiveSale:
+    buyer = metadata.get("buyer_user_id") or session.get("client_reference_id")
     return ExclusiveSale(
         checkout_session_id=session["id"], payment_intent_id=_id_of(session.get("payment_intent")),
-        track_id=metadata["track_id"], buyer_user_id=metadata.get("buyer_user_id") or session.get(
-            "client_reference_id"),
+        track_id=metadata["track_id"], buyer_user_id=buyer,
         price_cents=int(metadata["price_cents"]), fee_cents=int(metadata["fee_cents"]),
         currency=str(session.get("currency", "")).upper(), status=GRANTED, completed_at=now)
 

@@ -6,7 +6,8 @@ import pytest
 
 from gateway.blueprints import artists, collections, tracks
 from services.audio import renditions
-from services.common.media import AREAS, AUDIO, CATALOG, GATEWAY, MediaError, MediaStore, NotOwner
+from services.licensing import library as licensing_library
+from services.common.media import AREAS, AUDIO, CATALOG, GATEWAY, LICENSING, MediaError, MediaStore, NotOwner
 
 CATALOG_AREAS = ("uploads", "covers", "images")
 
@@ -65,17 +66,19 @@ def test_a_key_outside_every_area_is_refused(tmp_path):
 
 def test_every_area_the_code_writes_has_one_owner():
     written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES)
-               for spec in files.values()} | {renditions.AREA}
+               for spec in files.values()} | {renditions.AREA, licensing_library.CERTIFICATES}
     assert written == set(AREAS)
     assert {area for area in written if AREAS[area].writer == GATEWAY} == set(CATALOG_AREAS)
     assert all(AREAS[area].owner == CATALOG for area in CATALOG_AREAS) and AREAS["renditions"].owner == AUDIO
+    assert AREAS[licensing_library.CERTIFICATES].owner == AREAS[licensing_library.CERTIFICATES].writer == LICENSING
 
 
 def test_the_processes_open_the_store_as_themselves(monkeypatch, tmp_path):
     from gateway.app import create_app
     from services.catalog.service import media
+    from services.licensing.service import media as licensing_media
 
     monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
-    assert media().owner == CATALOG
+    assert media().owner == CATALOG and licensing_media().owner == LICENSING
     app = create_app({"JWT_SECRET": "s" * 64, "MEDIA_ROOT": str(tmp_path)})
     assert app.extensions["media"].owner == GATEWAY

@@ -69,7 +69,8 @@ class BeatRequestResponse(Base):
 
 
 class Notification(Base):
-    """Something a user is told about (``beat_request_match``, ``beat_request_response``)."""
+    """Something a user is told about (``beat_request_match``, ``beat_request_response``,
+    ``exclusive_purchase_refunded``)."""
 
     __tablename__ = "notifications"
 

@@ -1,10 +1,12 @@
-"""Notifications: what catalog tells a user (a matching beat request, a response to theirs).
+"""Notifications: what catalog tells a user (a matching beat request, a response to theirs, an exclusive
+they paid for but could not get, whose payment went back).
 
 Listing them is also reading them: the listed page is marked read in the same transaction, and each
 item says whether it had been read before this call.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any, Iterable, TypedDict
 
@@ -12,14 +14,18 @@ from sqlalchemy import func, select, update
 
 from services.catalog.beat_requests.models import Notification
 from services.catalog.beat_requests.schemas import NOTIFICATIONS
+from services.catalog.tracks import repository
 from services.common.clock import iso
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
 from services.common.persistence import parse_id
 from services.common.sql import keyset_page
 
+log = logging.getLogger(__name__)
+
 BEAT_REQUEST_MATCH = "beat_request_match"
 BEAT_REQUEST_RESPONSE = "beat_request_response"
+EXCLUSIVE_PURCHASE_REFUNDED = "exclusive_purchase_refunded"
 
 
 class NotificationView(TypedDict):
@@ -36,6 +42,18 @@ def notify(uow: UnitOfWork, user_ids: Iterable[str], kind: str, payload: dict[st
             for user_id in dict.fromkeys(user_ids)]
     uow.session.add_all(rows)
     return len(rows)
+
+
+def on_exclusive_purchase_refunded(uow: UnitOfWork, event: dict[str, Any], now: datetime) -> None:
+    """licensing refunded a buyer whose exclusive could not be granted (docs/licensing.md): tell them, naming
+    the track as it is called now."""
+    track = repository.find_track(uow.session, event["track_id"])
+    if track is None:
+        log.info("exclusive_purchase_refunded for unknown track %s ignored", event["track_id"])
+        return
+    notify(uow, [str(event["buyer_user_id"])], EXCLUSIVE_PURCHASE_REFUNDED, {
+        "track_id": track.id, "track_name": track.name, "amount_cents": event["amount_cents"],
+        "currency": event["currency"], "reason": event["reason"]}, now)
 
 
 def list_notifications(uow: UnitOfWork, actor_id: str, unread_only: bool, page: PageRequest,

@@ -7,8 +7,9 @@ from services.catalog.beat_requests import beat_requests, notifications, schemas
 from services.catalog.shared.schemas import load_page
 from services.common.clock import utcnow
 from services.common.db import Database
-from services.common.entrypoints import rpc
+from services.common.entrypoints import event_handler, rpc
 from services.common.pagination import Envelope
+from services.contracts.events import EXCLUSIVE_PURCHASE_REFUNDED
 
 
 class BeatRequestEntrypoints:
@@ -64,3 +65,7 @@ class BeatRequestEntrypoints:
                            limit: int = 20) -> Envelope:
         unread_only, page = beat_request_schemas.load_notifications_query(unread, cursor, limit)
         return notifications.list_notifications(self.db, actor_id, unread_only, page, utcnow())
+
+    @event_handler(EXCLUSIVE_PURCHASE_REFUNDED)
+    def on_exclusive_purchase_refunded(self, event: dict) -> None:
+        notifications.on_exclusive_purchase_refunded(self.db, event, utcnow())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Iterable
 
 # the vocabularies the gateway validates with too (services/contracts/vocabularies.py)
@@ -114,3 +115,51 @@ def exclusive_status_problem(stored: str | None, wanted: str | None) -> str | No
     if wanted == SOLD and stored != SOLD:
         return SOLD_BY_PLATFORM
     return None
+
+
+# --- the exclusive sale licensing reports (exclusive_sold / exclusive_refunded, any order) -------------
+
+@dataclass(frozen=True)
+class Sale:
+    """The last exclusive sale catalog heard of for a track. A refund heard before its sale is kept too
+    (``sold_at`` None), so the late sale does not mark the track sold."""
+
+    license_id: str
+    sold_at: datetime | None
+    refunded_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.sold_at is not None and self.refunded_at is None
+
+    @property
+    def latest(self) -> datetime:
+        return max(moment for moment in (self.sold_at, self.refunded_at) if moment is not None)
+
+
+def after_sold(sale: Sale | None, license_id: str, sold_at: datetime) -> Sale | None:
+    """The record once ``license_id`` was sold at ``sold_at``, or None when the event changes nothing: a
+    redelivery, a sale whose refund came first, or one older than what the record already says."""
+    if sale is not None and (sale.license_id == license_id or sold_at <= sale.latest):
+        return None
+    return Sale(license_id, sold_at, None)
+
+
+def after_refunded(sale: Sale | None, license_id: str, refunded_at: datetime) -> Sale | None:
+    """The record once ``license_id``'s sale was refunded, or None when nothing changes. Only one sale is
+    granted at a time, so a refund of another licence than the active sale's is an old one."""
+    if sale is not None and sale.license_id == license_id:
+        return None if sale.refunded_at is not None else Sale(license_id, sale.sold_at, refunded_at)
+    if sale is not None and (sale.active or refunded_at <= sale.latest):
+        return None
+    return Sale(license_id, None, refunded_at)
+
+
+def status_after(status: str, before: Sale | None, after: Sale) -> str:
+    """The exclusive's status once the record went from ``before`` to ``after``: sold while a sale is active;
+    back to available when the sale that sold it is refunded; otherwise the producer's own choice stays."""
+    if after.active:
+        return SOLD
+    if before is not None and before.active and status == SOLD:
+        return "available"
+    return status

@@ -7,13 +7,14 @@ import logging
 from nameko.timer import timer
 
 from services.catalog.tracks.artists import ClaimStatus
-from services.catalog.tracks import artists, collections, licensing, pipeline, schemas, tracks
+from services.catalog.tracks import artists, collections, licensing, pipeline, sales, schemas, tracks
 from services.catalog.tracks.views import ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
 from services.common.media import CATALOG, MediaStore
 from services.common.pagination import Envelope
-from services.contracts.events import AUDIO_REJECTED, AUDIO_VALIDATED, PRODUCER_APPROVED, PRODUCER_VERIFIED
+from services.contracts.events import (AUDIO_REJECTED, AUDIO_VALIDATED, EXCLUSIVE_REFUNDED, EXCLUSIVE_SOLD,
+                                       PRODUCER_APPROVED, PRODUCER_VERIFIED)
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,14 @@ class TrackEntrypoints:
     @event_handler(AUDIO_REJECTED)
     def on_audio_rejected(self, event: dict) -> None:
         pipeline.on_audio_rejected(self.db, media(), event)
+
+    @event_handler(EXCLUSIVE_SOLD)
+    def on_exclusive_sold(self, event: dict) -> None:
+        sales.on_exclusive_sold(self.db, event)
+
+    @event_handler(EXCLUSIVE_REFUNDED)
+    def on_exclusive_refunded(self, event: dict) -> None:
+        sales.on_exclusive_refunded(self.db, event)
 
     @timer(interval=SWEEP_INTERVAL_S)
     def sweep_stuck_uploads(self) -> None:

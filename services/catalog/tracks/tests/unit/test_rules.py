@@ -1,4 +1,6 @@
-"""Completeness, search normalisation and image sniffing."""
+"""Completeness, search normalisation, image sniffing and the licensing rules."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from services.catalog.tracks import rules
@@ -95,3 +97,58 @@ def test_the_original_format_is_audios_verdict_else_the_upload_extension(audio_f
 def test_originals_are_served_with_their_lossless_content_type():
     assert [rules.original_content_type(name) for name in ("wav", "flac", None)] == [
         "audio/wav", "audio/flac", "application/octet-stream"]
+
+
+# --- exclusive sales heard from licensing, in any order ------------------------------------------------
+
+T0 = datetime(2026, 12, 1, tzinfo=timezone.utc)
+
+
+def at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def test_a_sale_then_its_refund_sells_then_frees_the_exclusive():
+    sold = rules.after_sold(None, "L", at(1))
+    assert sold == rules.Sale("L", at(1), None) and sold.active
+    assert rules.status_after("available", None, sold) == "sold"
+    refunded = rules.after_refunded(sold, "L", at(5))
+    assert refunded == rules.Sale("L", at(1), at(5)) and not refunded.active
+    assert rules.status_after("sold", sold, refunded) == "available"
+
+
+def test_redeliveries_change_nothing():
+    sold = rules.Sale("L", at(1), None)
+    assert rules.after_sold(sold, "L", at(1)) is None
+    refunded = rules.Sale("L", at(1), at(5))
+    assert rules.after_refunded(refunded, "L", at(5)) is None
+    assert rules.after_sold(refunded, "L", at(1)) is None  # the refund stands
+
+
+def test_a_refund_heard_before_its_sale_keeps_the_late_sale_from_selling():
+    tombstone = rules.after_refunded(None, "L", at(5))
+    assert tombstone == rules.Sale("L", None, at(5)) and not tombstone.active
+    assert rules.status_after("available", None, tombstone) == "available"
+    assert rules.after_sold(tombstone, "L", at(1)) is None
+
+
+def test_a_new_sale_after_a_refunded_one_sells_again_and_old_news_is_ignored():
+    first = rules.Sale("K", at(1), at(2))
+    second = rules.after_sold(first, "L", at(3))
+    assert second == rules.Sale("L", at(3), None)
+    assert rules.status_after("available", first, second) == "sold"
+    assert rules.after_sold(second, "K", at(1)) is None  # K's late redelivery
+    assert rules.after_refunded(second, "K", at(2)) is None  # K's refund is old: L stays sold
+
+
+def test_a_sale_older_than_the_known_refund_of_another_is_ignored_and_a_later_refund_is_kept():
+    known = rules.Sale("K", at(5), at(6))
+    assert rules.after_sold(known, "J", at(2)) is None  # J was sold (and refunded) before K
+    assert rules.after_refunded(known, "J", at(3)) is None
+    later = rules.after_refunded(known, "M", at(9))  # M's refund came before M's sale
+    assert later == rules.Sale("M", None, at(9))
+    assert rules.after_sold(later, "M", at(8)) is None
+
+
+def test_a_private_exclusive_whose_unheard_sale_is_refunded_stays_private():
+    assert rules.status_after("private", None, rules.Sale("L", None, at(5))) == "private"
