@@ -12,7 +12,8 @@ from typing import Any
 from marshmallow import Schema
 
 from gateway import (beat_request_schemas as beat_requests, billing_schemas as billing, catalog_schemas as catalog,
-                     community_schemas as community, license_schemas as licenses, play_schemas as plays, schemas)
+                     community_schemas as community, license_schemas as licenses, play_schemas as plays, schemas,
+                     stems_schemas as stems)
 
 USER_ID = "6f1c2a3e-5b7d-4c1e-9a2b-3c4d5e6f7a80"
 OTHER_USER_ID = "0b8e6a52-9d1f-4e3a-8c6b-7d2e1f0a9b31"
@@ -120,6 +121,12 @@ RESPONSES: dict[type[Schema], Any] = {
     catalog.Artist: ARTIST,
     catalog.Collection: COLLECTION,
     catalog.CoverPreset: {"preset": "trap"},
+    stems.StemsAttached: {"track_id": TRACK_ID, "uploaded_at": LATER, "stems": {
+        "members": [{"name": "Night Drive/kick.wav", "format": "wav", "sample_rate": 44100, "channels": 1,
+                     "bit_depth": 24, "duration_s": 151.2},
+                    {"name": "Night Drive/pad.flac", "format": "flac", "sample_rate": 44100, "channels": 2,
+                     "bit_depth": 24, "duration_s": 151.2}],
+        "size_bytes": 61203344, "uncompressed_bytes": 81627408}},
     community.LikeState: {"liked": True, "like_count": 8},
     community.RepostState: {"reposted": True, "repost_count": 3},
     community.PlaylistSummary: PLAYLIST_SUMMARY,
@@ -197,6 +204,7 @@ REQUESTS: dict[type[Schema], Any] = {
                       "audio": "(the WAV or FLAC file)"},
     }),
     catalog.ArtistImageForm: {"kind": "avatar", "image": "(a PNG, JPEG or WebP image)"},
+    stems.StemsUploadForm: {"stems": "(a ZIP of the track's WAV or FLAC stems)"},
     catalog.CollectionForm: {"metadata": {"name": "Night Tape", "artists": ["Ana Beats"], "genres": ["trap"],
                                           "tags": ["dark"], "description": "Six late-night beats."},
                              "cover": "(a PNG, JPEG or WebP image)"},

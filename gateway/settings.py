@@ -82,6 +82,9 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "UPLOAD_MAX_BYTES": config.env_int("UPLOAD_MAX_BYTES", 1_200_000_000),
         "COVER_MAX_BYTES": config.env_int("COVER_MAX_BYTES", 10_000_000),
         "UPLOAD_MAX_SECONDS": config.env_float("UPLOAD_MAX_SECONDS", 600),
+        # stems archives (PUT /tracks/<id>/stems): the ZIP as sent, and how long audio may take to check it
+        "STEMS_UPLOAD_MAX_BYTES": config.env_int("STEMS_UPLOAD_MAX_BYTES", 2 * 1024 ** 3),
+        "STEMS_CHECK_TIMEOUT_S": config.env_float("STEMS_CHECK_TIMEOUT_S", 300),
         "MEDIA_ROOT": config.env("MEDIA_ROOT", str(config.var_dir() / "media")),
         # Stripe's signing secret of the platform webhook endpoint (POST /api/v1/webhooks/stripe)
         "STRIPE_WEBHOOK_SECRET": config.env("STRIPE_WEBHOOK_SECRET", ""),

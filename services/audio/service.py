@@ -2,12 +2,12 @@
 derives their stream, download and waveform renditions, forgets deleted tracks, and anonymises a
 deleted account's fingerprints (``erasure``).
 
-It has no RPC beyond ``ping``: it hears ``track_uploaded`` / ``track_deleted`` and answers with
-``audio_validated`` / ``audio_rejected``. Heavy work runs off the hub, ``AUDIO_CONCURRENCY`` files
-per process at a time (``offhub``)."""
+It hears ``track_uploaded`` / ``track_deleted`` and answers with ``audio_validated`` /
+``audio_rejected``; its one RPC besides ``ping`` checks a stems archive for the gateway (``stems``).
+Heavy work runs off the hub, ``AUDIO_CONCURRENCY`` files (or archives) per process at a time (``offhub``)."""
 from __future__ import annotations
 
-from services.audio import erasure, renditions, validation
+from services.audio import erasure, renditions, stems, validation
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
 from services.contracts.events import TRACK_DELETED, TRACK_UPLOADED, USER_DELETED
@@ -22,6 +22,10 @@ class AudioService:
     @rpc
     def ping(self) -> str:
         return "pong"
+
+    @rpc
+    def check_stems(self, stems_key: str, sample_rate: int, duration_s: float) -> dict:
+        return stems.check_stems(stems_key, sample_rate, duration_s)
 
     @event_handler(TRACK_UPLOADED)
     def on_track_uploaded(self, event: dict) -> None:

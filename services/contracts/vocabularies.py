@@ -110,4 +110,6 @@ STEMS_DURATION_TOLERANCE_S = 1.0
 #: ``details.code`` of a refused stems archive (a 422 ``invalid`` naming ``stems``)
 STEMS_REJECTION_CODES = ("not_a_zip", "empty_archive", "too_many_members", "too_large_uncompressed",
                          "compression_ratio", "unsafe_path", "nested_archive", "unsupported_format", "lossy_format",
-                         "corrupt", "bad_sample_rate", "duration_mismatch")
+                         "corrupt", "bad_sample_rate", "duration_mismatch",
+                         # audio gave up after STEMS_CHECK_MAX_SECONDS (docs/stems.md)
+                         "check_timeout")

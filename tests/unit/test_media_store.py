@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.blueprints import artists, collections, tracks
+from gateway.blueprints import artists, collections, stems, tracks
 from services.audio import renditions
 from services.licensing import library as licensing_library
 from services.common.media import AREAS, AUDIO, CATALOG, GATEWAY, LICENSING, MediaError, MediaStore, NotOwner
 
-CATALOG_AREAS = ("uploads", "covers", "images")
+CATALOG_AREAS = ("uploads", "covers", "images", "stems")
 
 
 def stored(root, *areas: str) -> tuple[MediaStore, list[str]]:
@@ -65,7 +65,8 @@ def test_a_key_outside_every_area_is_refused(tmp_path):
 
 
 def test_every_area_the_code_writes_has_one_owner():
-    written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES)
+    written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES,
+                                       stems.STEMS_FILES)
                for spec in files.values()} | {renditions.AREA, licensing_library.CERTIFICATES}
     assert written == set(AREAS)
     assert {area for area in written if AREAS[area].writer == GATEWAY} == set(CATALOG_AREAS)

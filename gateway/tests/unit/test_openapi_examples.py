@@ -14,7 +14,8 @@ BODY_METHODS = ("post", "put", "patch")
 REFUSALS = {400, 413, 415, 422}
 WAV = b"RIFF" + b"\x00" * 4 + b"WAVEfmt " + bytes(range(64))
 FILE_PARTS = {"audio": ("track.wav", WAV, "audio/wav"), "cover": ("cover.png", PNG, "image/png"),
-              "image": ("image.png", PNG, "image/png")}
+              "image": ("image.png", PNG, "image/png"), "stems": ("stems.zip", b"PK\x05\x06" + bytes(18),
+                                                                  "application/zip")}
 EXAMPLE_IDS = {"uuid": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", "integer": "1"}
 
 
@@ -89,7 +90,7 @@ def _send(http, method: str, url: str, content_type: str, body: dict[str, Any]):
     if content_type == "multipart/form-data":
         parts = [(name, FILE_PARTS[name] if name in FILE_PARTS else
                   value if isinstance(value, str) else json.dumps(value)) for name, value in body.items()]
-        return post_form(http, url, parts)
+        return post_form(http, url, parts, method=method.upper())
     return http.open(url, method=method.upper(), json=body, headers=bearer())
 
 

@@ -27,12 +27,13 @@ def multipart(parts: list[tuple[str, Any]]) -> tuple[bytes, str]:
     return encode_multipart_formdata(parts, boundary="beatpass-test-boundary")
 
 
-def post_form(http, path: str, parts: list[tuple[str, Any]], headers: dict[str, str] | None = None, **kwargs):
+def post_form(http, path: str, parts: list[tuple[str, Any]], headers: dict[str, str] | None = None,
+              method: str = "POST", **kwargs):
     body, content_type = multipart(parts)
     stream = CountingStream(body)
     headers = {**(bearer() if headers is None else headers), "Content-Type": content_type,
                "Content-Length": str(len(body))}
-    response = http.post(path, input_stream=stream, headers=headers, **kwargs)
+    response = http.open(path, method=method, input_stream=stream, headers=headers, **kwargs)
     response.bytes_read = stream.read_bytes  # type: ignore[attr-defined]
     response.body_size = len(body)  # type: ignore[attr-defined]
     return response

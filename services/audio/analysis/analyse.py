@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 import numpy as np
 import soundfile as sf
@@ -31,7 +32,8 @@ class Analysis:
 
 
 @dataclass(frozen=True)
-class _Claims:
+class Claims:
+    """What a file's container says about it, once its content proved it WAV or FLAC."""
     format: str
     rate: int
     channels: int
@@ -41,7 +43,8 @@ class _Claims:
     lost_tail_ok: int = 0           # frames libsndfile may fail to decode at the end of an unknown-length FLAC
 
 
-def _claims(path: str | os.PathLike) -> _Claims:
+def read_claims(path: str | os.PathLike) -> Claims:
+    """Sniff the content and read the header: ``Rejection`` for anything not a sound lossless file."""
     kind = sniff(path)
     if kind in ("wav", "rf64"):
         h = read_wav_header(path)
@@ -51,17 +54,17 @@ def _claims(path: str | os.PathLike) -> _Claims:
         if h.frames == 0:
             raise corrupt("it contains no audio samples", frames=0)
         depth = h.valid_bits if h.format_tag != IEEE_FLOAT else h.bits_per_sample
-        return _Claims("wav", h.sample_rate, h.channels, depth, h.frames, h.format_tag == IEEE_FLOAT)
+        return Claims("wav", h.sample_rate, h.channels, depth, h.frames, h.format_tag == IEEE_FLOAT)
     h = read_flac_header(path)
     if h.audio_offset >= h.file_size:
         raise corrupt("it contains no audio frames", frames=0)
     # total_samples 0 means "unknown": the last intact frame header then tells where the stream ends
     frames = h.total_samples or last_frame_end(path, h)
-    return _Claims("flac", h.sample_rate, h.channels, h.bits_per_sample, frames,
+    return Claims("flac", h.sample_rate, h.channels, h.bits_per_sample, frames,
                    lost_tail_ok=0 if h.total_samples else h.max_block)
 
 
-def _check_limits(c: _Claims, limits: Limits) -> None:
+def _check_limits(c: Claims, limits: Limits) -> None:
     if not limits.min_channels <= c.channels <= limits.max_channels:
         raise Rejection("bad_channels", f"The file has {c.channels} channels; {limits.min_channels} to "
                         f"{limits.max_channels} are accepted. Export a stereo (or mono) mixdown.",
@@ -75,7 +78,7 @@ def _check_limits(c: _Claims, limits: Limits) -> None:
         _check_duration(c.frames / c.rate, limits)
 
 
-def _check_bit_depth(c: _Claims, limits: Limits) -> None:
+def _check_bit_depth(c: Claims, limits: Limits) -> None:
     if c.float_samples or c.bit_depth is None or c.bit_depth >= limits.min_integer_bit_depth:
         return
     minimum = limits.min_integer_bit_depth
@@ -95,7 +98,7 @@ def _check_duration(seconds: float, limits: Limits) -> None:
                         {"duration_s": round(seconds, 3), "max_seconds": limits.max_seconds})
 
 
-def _decode_failure(path: str | os.PathLike, c: _Claims, done: int, error: str) -> Rejection:
+def decode_failure(path: str | os.PathLike, c: Claims, done: int, error: str) -> Rejection:
     """A FLAC whose last intact frame stops short of the declared length was cut off; otherwise it is damaged."""
     if c.format == "flac" and c.frames:
         end = last_frame_end(path, read_flac_header(path))
@@ -105,56 +108,89 @@ def _decode_failure(path: str | os.PathLike, c: _Claims, done: int, error: str) 
     return corrupt(f"decoding failed after {done / c.rate:.1f} s", error=error, frames_decoded=done)
 
 
-def analyse(path: str | os.PathLike, limits: Limits) -> Analysis:
-    c = _claims(path)
-    _check_limits(c, limits)
+def open_decoder(path: str | os.PathLike, c: Claims) -> sf.SoundFile:
+    """libsndfile's view of a file whose claims were read; ``corrupt`` unless it agrees with them."""
     try:
         f = sf.SoundFile(path)
     except (sf.LibsndfileError, RuntimeError) as e:
         raise corrupt("it could not be opened as audio", error=str(e)) from None
-    with f:
-        if f.samplerate != c.rate or f.channels != c.channels:
-            raise corrupt("the decoder disagrees with the header", header_rate=c.rate, decoder_rate=f.samplerate)
+    if f.samplerate != c.rate or f.channels != c.channels:
+        decoder_rate = f.samplerate
+        f.close()
+        raise corrupt("the decoder disagrees with the header", header_rate=c.rate, decoder_rate=decoder_rate)
+    return f
+
+
+class Decoding:
+    """One pass over a file's samples, block by block (float32, frames × channels), in bounded memory.
+
+    ``done`` counts the frames decoded so far. Iterating raises ``corrupt``/``truncated`` for a file
+    that stops decoding early or holds NaN/inf samples; ``check_complete`` after the last block
+    refuses a file that decoded to less than its header declared. ``on_block`` (optional) is called
+    before each read — the stems check uses it to give up at its deadline."""
+
+    def __init__(self, path: str | os.PathLike, f: sf.SoundFile, c: Claims,
+                 on_block: Callable[[], None] | None = None) -> None:
+        self.path, self.file, self.claims, self.on_block = path, f, c, on_block
+        self.done = 0
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        c, f = self.claims, self.file
+        while True:
+            # never ask past the known end: libsndfile errors there on a FLAC that did not state its length
+            want = BLOCK_FRAMES if c.frames is None else min(BLOCK_FRAMES, c.frames - self.done)
+            if want <= 0:
+                return
+            if c.lost_tail_ok and c.frames is not None and c.frames - self.done <= 2 * BLOCK_FRAMES:
+                want = min(want, c.lost_tail_ok)  # frame-sized reads near the end: lose one frame at most
+            if self.on_block is not None:
+                self.on_block()
+            try:
+                block = f.read(want, dtype="float32", always_2d=True)
+            except (sf.LibsndfileError, RuntimeError) as e:
+                # libsndfile 1.2.2 cannot seek to the last frame of a FLAC without total_samples ("psf_fseek")
+                if c.frames is not None and self.done >= c.frames - c.lost_tail_ok:
+                    self.done = c.frames
+                    return
+                raise decode_failure(self.path, c, self.done, str(e)) from None
+            if not len(block):
+                return
+            if c.float_samples and not np.isfinite(block).all():
+                raise corrupt("it contains invalid (NaN or infinite) samples", frames_decoded=self.done)
+            self.done += len(block)
+            yield block
+
+    def check_complete(self) -> None:
+        c = self.claims
+        if self.done == 0:
+            raise corrupt("no audio could be decoded", frames=0)
+        if c.frames is not None and self.done < c.frames:
+            raise truncated(f"only {self.done / c.rate:.1f} s of the declared {c.frames / c.rate:.1f} s could be "
+                            "decoded", declared_frames=c.frames, decoded_frames=self.done)
+
+
+def analyse(path: str | os.PathLike, limits: Limits) -> Analysis:
+    c = read_claims(path)
+    _check_limits(c, limits)
+    with open_decoder(path, c) as f:
         max_frames = int(limits.max_seconds * c.rate) + 1
         expected = c.frames if c.frames is not None else (f.frames if 0 < f.frames <= max_frames else 0)
         loud = LoudnessMeter(c.rate, c.channels)
         tp = TruePeakMeter(c.channels)
         wave = WaveformPeaks(expected)
         spectrum = BandSpectrum(c.rate)
-        done = 0
-        while True:
-            # never ask past the known end: libsndfile errors there on a FLAC that did not state its length
-            want = BLOCK_FRAMES if c.frames is None else min(BLOCK_FRAMES, c.frames - done)
-            if want <= 0:
-                break
-            if c.lost_tail_ok and c.frames is not None and c.frames - done <= 2 * BLOCK_FRAMES:
-                want = min(want, c.lost_tail_ok)  # frame-sized reads near the end: lose one frame at most
-            try:
-                block = f.read(want, dtype="float32", always_2d=True)
-            except (sf.LibsndfileError, RuntimeError) as e:
-                # libsndfile 1.2.2 cannot seek to the last frame of a FLAC without total_samples ("psf_fseek")
-                if c.frames is not None and done >= c.frames - c.lost_tail_ok:
-                    done = c.frames
-                    break
-                raise _decode_failure(path, c, done, str(e)) from None
-            if not len(block):
-                break
-            if c.float_samples and not np.isfinite(block).all():
-                raise corrupt("it contains invalid (NaN or infinite) samples", frames_decoded=done)
-            done += len(block)
-            if done > max_frames:  # a FLAC that did not state its length: stop as soon as it is too long
-                _check_duration(done / c.rate, limits)
+        decoding = Decoding(path, f, c)
+        for block in decoding:
+            if decoding.done > max_frames:  # a FLAC that did not state its length: stop as soon as it is too long
+                _check_duration(decoding.done / c.rate, limits)
             peaks = frame_peak(block)
             loud.feed(block)
             tp.feed(block, peaks)
             wave.feed(block, peaks)
             spectrum.feed(block)
         tp.flush()
-    if done == 0:
-        raise corrupt("no audio could be decoded", frames=0)
-    if c.frames is not None and done < c.frames:
-        raise truncated(f"only {done / c.rate:.1f} s of the declared {c.frames / c.rate:.1f} s could be decoded",
-                        declared_frames=c.frames, decoded_frames=done)
+    decoding.check_complete()
+    done = decoding.done
     _check_duration(done / c.rate, limits)
     lufs = loud.result()
     return Analysis(
