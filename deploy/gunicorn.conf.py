@@ -164,6 +164,14 @@ class JsonLogger(Logger):
 logger_class = JsonLogger
 
 
+def on_starting(server) -> None:
+    """The master refuses to start without a download-URL secret: every worker (and replica) must sign and
+    check /api/v1/files/<token> with the same one (gateway/settings.py says why there is no fallback)."""
+    from gateway.settings import require_download_secret
+
+    require_download_secret(os.environ.get("DOWNLOAD_URL_SECRET"))
+
+
 def worker_exit(server, worker) -> None:
     """At the very end of a worker process, leave at once instead of through interpreter shutdown.
 

@@ -14,6 +14,7 @@ SIGKILLs whatever is left in those groups — so no worker outlives ``make run``
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -91,6 +92,10 @@ class Platform:
         self.bind = bind or self.env.get("GATEWAY_BIND", "127.0.0.1:8000")
         self.env["GATEWAY_BIND"] = self.bind
         self.env.setdefault("PYTHONUNBUFFERED", "1")
+        if not self.env.get("DOWNLOAD_URL_SECRET"):
+            # one per run, handed to every gateway worker (the gateway refuses to start without one): signed
+            # download URLs then last until this platform stops, as they would across a deployment's replicas
+            self.env["DOWNLOAD_URL_SECRET"] = secrets.token_urlsafe(48)
         self.services = services
         self.log_dir = log_dir
         self.report = report

@@ -12,7 +12,8 @@ from typing import Any
 from marshmallow import Schema
 
 from gateway import (beat_request_schemas as beat_requests, billing_schemas as billing, catalog_schemas as catalog,
-                     community_schemas as community, play_schemas as plays, schemas, stems_schemas as stems)
+                     community_schemas as community, license_schemas as licenses, play_schemas as plays, schemas,
+                     stems_schemas as stems)
 
 USER_ID = "6f1c2a3e-5b7d-4c1e-9a2b-3c4d5e6f7a80"
 OTHER_USER_ID = "0b8e6a52-9d1f-4e3a-8c6b-7d2e1f0a9b31"
@@ -84,6 +85,24 @@ HISTORY_ENTRY = {"id": HISTORY_ID, "listened_at": LATER, "started_at": LATER, "p
 TRACK_METADATA = {"name": "Night Drive", "artists": ["Ana Beats"], "bpm": 140, "key": "A", "scale": "minor",
                   "genres": ["trap"], "tags": ["dark", "808"], "cover_preset": "trap"}
 
+LICENSE_ID = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b"
+TERMS = {"version": "standard-2026-12", "license_type": "standard", "new_works": 1, "credit": "Produced by Ana Beats",
+         "content_id_registration": False, "live_performance_max_attendees": None, "sync": False,
+         "transferable": False, "ai_training": False, "publishing_split": None, "territory": "worldwide",
+         "governing_law": None, "producer_royalty_percent": None, "deliverables": ["original", "mp3_320"],
+         "text": ["One new musical work may be made with this beat.", "Credit: Produced by Ana Beats."]}
+LICENSE = {"id": LICENSE_ID, "type": "standard", "status": "valid", "track_id": TRACK_ID, "track_title": "Night Drive",
+           "artist_id": ARTIST_ID, "producer_name": "Ana Beats", "licensee_user_id": OTHER_USER_ID,
+           "licensee_email_masked": "l***@example.com", "fingerprint_hash": "9f2c" + "0" * 60, "issued_at": AT,
+           "revoked_at": None, "terms_version": "standard-2026-12", "terms": TERMS, "price": None,
+           "links": {"self": f"/api/v1/licenses/{LICENSE_ID}",
+                     "certificate": f"/api/v1/licenses/{LICENSE_ID}/certificate.pdf",
+                     "verify": f"/verify-license/{LICENSE_ID}"}}
+SIGNED = "/api/v1/files/eyJrIjoib3JpZ2luYWxzLzlhOGIud2F2IiwiZSI6MTc3MjM2OTAwMH0.q1w2e3r4t5y6u7i8o9p0"
+DOWNLOAD_FILES = {"original": {"url": SIGNED, "format": "wav", "filename": "Ana Beats - Night Drive.wav"},
+                  "mp3_320": {"url": SIGNED + "m", "format": "mp3", "filename": "Ana Beats - Night Drive.mp3"},
+                  "expires_at": "2026-03-01T12:15:00+00:00"}
+
 #: the success body of each response schema (pages are built from their item's example)
 RESPONSES: dict[type[Schema], Any] = {
     schemas.PrivateUser: PRIVATE_USER,
@@ -129,6 +148,20 @@ RESPONSES: dict[type[Schema], Any] = {
     plays.PlayResult: {"counted": True, "reason": "counted", "play_count": 43,
                        "next_count_at": "2026-03-02T13:00:00+00:00"},
     plays.HistoryEntry: HISTORY_ENTRY,
+    licenses.License: LICENSE,
+    licenses.LicensedDownload: {"license": LICENSE, "files": DOWNLOAD_FILES},
+    licenses.SignedFiles: DOWNLOAD_FILES,
+    licenses.Eligibility: {"allowed": False, "reason": "free_plan",
+                           "message": "Explorer does not include downloads: subscribe to Classic, Plus or Pro "
+                                      "(GET /api/v1/plans)."},
+    licenses.Verification: {"status": "valid", "license_type": "standard",
+                            "track": {"id": TRACK_ID, "title": "Night Drive"},
+                            "producer": {"artist_id": ARTIST_ID, "name": "Ana Beats"}, "issued_at": AT,
+                            "revoked_at": None, "licensee_email_masked": "l***@example.com",
+                            "fingerprint_hash": "9f2c" + "0" * 60, "terms_version": "standard-2026-12",
+                            "terms": TERMS},
+    licenses.ExclusiveCheckout: {"url": "https://checkout.stripe.com/c/pay/cs_test_x9y8z7", "session_id": "cs_test_x9y8z7",
+                                 "price_cents": 50000, "fee_cents": 6300, "total_cents": 56300, "currency": "CAD"},
 }
 
 class Alternatives(dict):

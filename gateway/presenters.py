@@ -81,8 +81,10 @@ def page_view(kind: str, result: dict[str, Any]) -> dict[str, Any]:
             "next": result.get("next")}
 
 
-def send_media(source: dict[str, Any], max_age: int = MEDIA_MAX_AGE_S) -> Response:
-    """The file behind ``{"key", "content_type"}``, with ETag, Last-Modified and HTTP Range (206/416)."""
+def send_media(source: dict[str, Any], max_age: int = MEDIA_MAX_AGE_S, download_name: str | None = None,
+               inline: bool = False) -> Response:
+    """The file behind ``{"key", "content_type"}``, with ETag, Last-Modified and HTTP Range (206/416);
+    with ``download_name``, a Content-Disposition naming it (``attachment`` unless ``inline``)."""
     try:
         path = media_store().path(source["key"])
     except MediaError:
@@ -90,7 +92,8 @@ def send_media(source: dict[str, Any], max_age: int = MEDIA_MAX_AGE_S) -> Respon
     if not path.is_file():
         raise NotFound("no such file")
     response = send_file(path, mimetype=source.get("content_type") or "application/octet-stream",
-                         conditional=True, etag=True, max_age=max_age)
+                         conditional=True, etag=True, max_age=max_age, download_name=download_name,
+                         as_attachment=bool(download_name) and not inline)
     response.headers["Accept-Ranges"] = "bytes"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

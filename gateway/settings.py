@@ -45,6 +45,25 @@ def jwt_secret(var_dir: Path | None = None) -> str:
     raise SystemExit(f"configuration error: {path} is empty; delete it or set JWT_SECRET")
 
 
+#: shorter secrets are refused at start: an HMAC key should be at least as long as its 32-byte output
+DOWNLOAD_SECRET_MIN = 32
+
+
+def require_download_secret(secret: str | None) -> None:
+    """Refuse to start without DOWNLOAD_URL_SECRET (gunicorn's master calls this before any worker boots).
+
+    A secret made up per process would break every download URL another worker or replica signed, and one
+    kept in a file (as JWT_SECRET's development fallback is) would not reach the other replicas either; so
+    there is no fallback here: ``make run`` and the tests start the gateway with one made per run
+    (devtools/platform.py), and a deployment sets it (docs/configuration.md)."""
+    secret = (secret or "").strip()
+    if len(secret) < DOWNLOAD_SECRET_MIN:
+        state = "is not set" if not secret else f"is {len(secret)} characters long"
+        raise SystemExit(f"configuration error: DOWNLOAD_URL_SECRET {state}; set it to at least "
+                         f"{DOWNLOAD_SECRET_MIN} random characters, the same for every gateway replica "
+                         "(e.g. openssl rand -base64 48)")
+
+
 def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The app's configuration: environment first, then ``overrides`` (tests, embedding)."""
     overrides = dict(overrides or {})
@@ -69,6 +88,9 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MEDIA_ROOT": config.env("MEDIA_ROOT", str(config.var_dir() / "media")),
         # Stripe's signing secret of the platform webhook endpoint (POST /api/v1/webhooks/stripe)
         "STRIPE_WEBHOOK_SECRET": config.env("STRIPE_WEBHOOK_SECRET", ""),
+        # signs /api/v1/files/<token> download URLs (gateway/signed_urls.py); every replica needs the same one
+        "DOWNLOAD_URL_SECRET": config.env("DOWNLOAD_URL_SECRET", ""),
+        "DOWNLOAD_URL_TTL_S": config.env_int("DOWNLOAD_URL_TTL_S", 900),
     }
     settings.update(overrides)
     if "JWT_SECRET" not in settings:

@@ -26,6 +26,10 @@ from gateway.blueprints import pages  # noqa: E402
 
 ALL += (pages.bp,)
 
+from gateway.blueprints import files, licenses  # noqa: E402
+
+ALL += (licenses.bp, files.bp)
+
 from gateway.blueprints import stems  # noqa: E402
 
 ALL += (stems.bp,)

@@ -1,13 +1,19 @@
 """Small HTML pages a browser lands on outside the API: where Stripe Checkout sends the buyer back
-(``/billing/success`` and ``/billing/cancel``) and the home page the billing portal returns to (``/``) —
-the defaults of BILLING_SUCCESS_URL / BILLING_CANCEL_URL / BILLING_PORTAL_RETURN_URL under PUBLIC_URL.
+(``/billing/success`` and ``/billing/cancel``; ``/exclusive/success`` and ``/exclusive/cancel`` for an
+exclusive's purchase) and the home page the billing portal returns to (``/``) — the defaults of
+BILLING_SUCCESS_URL / BILLING_CANCEL_URL / BILLING_PORTAL_RETURN_URL under PUBLIC_URL — and the public
+verification page of a licence, the address its certificate's QR code holds (``/verify-license/<id>``).
 A web app may take these addresses over later; until then they say what happened."""
 from __future__ import annotations
+
+import uuid
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from gateway.openapi import doc
+from gateway.rpc import remote
+from services.contracts.errors import NotFound
 
 bp = Blueprint("pages", __name__)
 
@@ -15,8 +21,13 @@ bp = Blueprint("pages", __name__)
 SESSION_ID_MAX = 255
 
 
-def _page(template: str, **context: str) -> ResponseReturnValue:
-    return render_template(template, **context), 200, {"Cache-Control": "no-store"}
+def _page(template: str, status: int = 200, **context) -> ResponseReturnValue:
+    return render_template(template, **context), status, {"Cache-Control": "no-store"}
+
+
+def _session_id() -> str:
+    session_id = request.args.get("session_id", "")
+    return "" if len(session_id) > SESSION_ID_MAX else session_id
 
 
 @bp.get("/")
@@ -32,10 +43,7 @@ def home() -> ResponseReturnValue:
                  "webhooks confirm the payment (GET /api/v1/billing/subscription shows it).",
      response_example="<!doctype html><html><head><title>Payment received · BeatPass</title>…")
 def billing_success() -> ResponseReturnValue:
-    session_id = request.args.get("session_id", "")
-    if len(session_id) > SESSION_ID_MAX:
-        session_id = ""
-    return _page("billing_success.html", session_id=session_id)
+    return _page("billing_success.html", session_id=_session_id())
 
 
 @bp.get("/billing/cancel")
@@ -43,3 +51,37 @@ def billing_success() -> ResponseReturnValue:
      content_type="text/html", response_example="<!doctype html><html><head><title>Checkout cancelled · BeatPass</title>…")
 def billing_cancel() -> ResponseReturnValue:
     return _page("billing_cancel.html")
+
+
+@bp.get("/exclusive/success")
+@doc("Stripe Checkout's return page after paying for an exclusive (HTML)", ok=(200, None), rpc=False,
+     content_type="text/html",
+     description="Query `session_id`: the Checkout Session, shown for reference. The exclusive licence is issued "
+                 "when Stripe's webhook confirms the payment; it then shows in GET /api/v1/me/licenses.",
+     response_example="<!doctype html><html><head><title>Exclusive purchased · BeatPass</title>…")
+def exclusive_success() -> ResponseReturnValue:
+    return _page("exclusive_success.html", session_id=_session_id())
+
+
+@bp.get("/exclusive/cancel")
+@doc("Stripe Checkout's return page when an exclusive's buyer goes back without paying (HTML)", ok=(200, None),
+     rpc=False, content_type="text/html",
+     response_example="<!doctype html><html><head><title>Checkout cancelled · BeatPass</title>…")
+def exclusive_cancel() -> ResponseReturnValue:
+    return _page("exclusive_cancel.html")
+
+
+@bp.get("/verify-license/<license_id>")
+@doc("Public verification page of a licence (HTML): valid, revoked, or not found (404)", ok=(200, None),
+     errors=(404,), content_type="text/html",
+     description="What the certificate's QR code opens. Shows the status, licence type, track, producer, date, "
+                 "masked licensee and terms; an unknown or malformed id → 404 with a page saying \"not found\". "
+                 "The same facts as JSON: GET /api/v1/verify-license/{id}.",
+     response_example="<!doctype html><html><head><title>Licence valid · BeatPass</title>…")
+def verify_license(license_id: str) -> ResponseReturnValue:
+    try:
+        uuid.UUID(license_id)
+        verification = remote("licensing").verify_license(license_id=license_id)
+    except (ValueError, NotFound):
+        return _page("verify_license.html", status=404, license_id=license_id[:64], verification=None)
+    return _page("verify_license.html", license_id=license_id, verification=verification)

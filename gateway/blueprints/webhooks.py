@@ -68,14 +68,17 @@ def verified_event(payload: bytes, signature: str | None, secret: str) -> dict[s
 @bp.post("/stripe")
 @doc("Stripe webhook endpoint (platform account)", ok=(200, WebhookAck), errors=(400,),
      description="Verifies `Stripe-Signature` on the raw body with STRIPE_WEBHOOK_SECRET: a missing or wrong "
-                 "signature, or one dated more than 300 s before or after the server's clock → 400 `invalid_webhook`. Routed by event type (README: Plans and billing); "
-                 "types not routed → 200 with `handled: false`. A service failure → 5xx so Stripe retries.")
+                 "signature, or one dated more than 300 s before or after the server's clock → 400 `invalid_webhook`. "
+                 "Routed by event type, and by `data.object` where two services share a type: a payment-mode "
+                 "`checkout.session.completed` and an exclusive's `charge.refunded` go to licensing, the rest to "
+                 "accounts (docs/billing.md \"Webhook routing\"); types not routed → 200 with `handled: false`. A "
+                 "service failure → 5xx so Stripe retries.")
 def stripe_webhook() -> ResponseReturnValue:
     secret = current_app.config["STRIPE_WEBHOOK_SECRET"]
     if not secret:
         raise BillingUnavailable("Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET for the gateway")
     event = verified_event(request.get_data(), request.headers.get("Stripe-Signature"), secret)
-    route = route_for(event["type"])
+    route = route_for(event)
     if route is None:
         return WebhookAck().dump({"received": True, "handled": False, "status": "ignored"})
     try:

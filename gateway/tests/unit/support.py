@@ -10,6 +10,7 @@ import jwt
 from gateway.rpc import ServiceProxy
 
 SECRET = "unit-test-secret-" + "s" * 60  # long enough for HS512 too (a refused algorithm)
+DOWNLOAD_SECRET = "unit-test-download-secret-" + "d" * 40
 USER_ID = "6f1c2a3e-0000-4000-8000-000000000001"
 
 

@@ -128,8 +128,41 @@ def test_the_routing_table_sends_every_billing_type_to_accounts():
     assert set(ROUTES) == {"checkout.session.completed", "customer.subscription.created",
                            "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid",
                            "invoice.payment_failed", "charge.refunded"}
-    assert {route_for(t) for t in ROUTES} == {("accounts", "handle_stripe_event")}
-    assert route_for("account.updated") is None
+    billing = {"mode": "subscription", "metadata": {"user_id": "u1"}}
+    assert {route_for(stripe_event(t, data={"object": billing}))[:2] for t in ROUTES} == {
+        ("accounts", "handle_stripe_event")}
+    assert route_for(stripe_event("account.updated")) is None
+
+
+@pytest.mark.parametrize(("type_", "obj", "service"), [
+    ("checkout.session.completed", {"mode": "payment"}, "licensing"),
+    ("checkout.session.completed", {"mode": "subscription"}, "accounts"),
+    ("checkout.session.completed", {}, "accounts"),
+    ("charge.refunded", {"metadata": {"beatpass_purpose": "exclusive_sale"}}, "licensing"),
+    ("charge.refunded", {"metadata": {"beatpass_purpose": "something_else"}}, "accounts"),
+    ("charge.refunded", {"metadata": None}, "accounts"),
+    ("charge.refunded", {"invoice": "in_1"}, "accounts"),
+])
+def test_shared_types_are_routed_by_their_object(type_, obj, service):
+    """An exclusive's payment and refund belong to licensing; a subscription's to accounts (one table)."""
+    assert route_for(stripe_event(type_, data={"object": obj})).service == service
+
+
+def test_an_event_without_an_object_still_routes_by_type():
+    assert route_for(stripe_event("charge.refunded", data=None)).service == "accounts"
+
+
+def test_an_exclusive_payment_goes_to_licensing_with_the_whole_event(http, rpc):
+    rpc.answers[("licensing", "handle_stripe_event")] = {"status": "processed", "event_id": "evt_123",
+                                                           "type": "checkout.session.completed"}
+    event = stripe_event("checkout.session.completed",
+                         data={"object": {"id": "cs_1", "object": "checkout.session", "mode": "payment",
+                                          "metadata": {"beatpass_purpose": "exclusive_sale"}}})
+    body, headers = signed(event)
+    response = http.post(URL, data=body, headers=headers)
+    assert response.status_code == 200 and response.get_json()["status"] == "processed"
+    [call] = rpc.calls
+    assert (call["service"], call["method"], call["kwargs"]) == ("licensing", "handle_stripe_event", {"event": event})
 
 
 def test_the_webhook_is_public_and_documented(http):
