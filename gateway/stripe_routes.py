@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, NamedTuple
 
-#: ``metadata.beatpass_purpose`` of an exclusive's Checkout Session, PaymentIntent and Charge (set by licensing)
-EXCLUSIVE_SALE_PURPOSE = "exclusive_sale"
+from services.contracts.vocabularies import EXCLUSIVE_SALE_PURPOSE, STRIPE_PURPOSE_KEY
 
 
 class Route(NamedTuple):
@@ -29,7 +28,7 @@ def payment_mode(obj: dict[str, Any]) -> bool:
 def exclusive_sale(obj: dict[str, Any]) -> bool:
     """A charge (or other object) made for an exclusive: licensing's metadata says so."""
     metadata = obj.get("metadata")
-    return isinstance(metadata, dict) and metadata.get("beatpass_purpose") == EXCLUSIVE_SALE_PURPOSE
+    return isinstance(metadata, dict) and metadata.get(STRIPE_PURPOSE_KEY) == EXCLUSIVE_SALE_PURPOSE
 
 
 ACCOUNTS_BILLING = Route("accounts", "handle_stripe_event")

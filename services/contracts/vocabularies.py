@@ -113,3 +113,10 @@ STEMS_REJECTION_CODES = ("not_a_zip", "empty_archive", "too_many_members", "too_
                          "corrupt", "bad_sample_rate", "duration_mismatch",
                          # audio gave up after STEMS_CHECK_MAX_SECONDS (docs/stems.md)
                          "check_timeout")
+
+# --- Stripe metadata (docs/licensing.md "Exclusive sales") -----------------------------------------
+
+#: ``metadata.beatpass_purpose`` of an exclusive's Checkout Session, PaymentIntent and Charge: licensing sets it,
+#: the gateway's Stripe route table sends the payment's ``charge.refunded`` to licensing by it
+STRIPE_PURPOSE_KEY = "beatpass_purpose"
+EXCLUSIVE_SALE_PURPOSE = "exclusive_sale"

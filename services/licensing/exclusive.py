@@ -20,6 +20,7 @@ from services.licensing.downloads import issue, sale_granted
 from services.licensing.library import forget_certificate
 from services.licensing.models import EXCLUSIVE, GRANTED, REFUNDED_LOST, REVOKED, SALE_REVOKED, ExclusiveSale
 from services.licensing.neighbours import Neighbours
+from services.contracts.vocabularies import STRIPE_PURPOSE_KEY
 from services.licensing.payments import PURPOSE, SaleOrder, StripePayments, require
 from services.licensing.terms import exclusive_terms
 from services.licensing.views import View
@@ -54,7 +55,7 @@ def checkout_completed(uow: UnitOfWork, neighbours: Neighbours, payments: Stripe
     """Grant the exclusive to the first completed payment licensing commits; refund any other. None when
     handled, else why it was ignored."""
     metadata = session.get("metadata") or {}
-    if session.get("mode") != "payment" or metadata.get("beatpass_purpose") != PURPOSE:
+    if session.get("mode") != "payment" or metadata.get(STRIPE_PURPOSE_KEY) != PURPOSE:
         return "not an exclusive sale's checkout"
     if session.get("payment_status") not in (None, "paid"):
         return f"payment status {session.get('payment_status')!r}"

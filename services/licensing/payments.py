@@ -13,12 +13,11 @@ from nameko.extensions import DependencyProvider
 from services.common import stripe_api
 from services.common.config import public_url
 from services.contracts.errors import BillingUnavailable
+from services.contracts.vocabularies import EXCLUSIVE_SALE_PURPOSE, STRIPE_PURPOSE_KEY
 
 log = logging.getLogger(__name__)
 
-#: ``metadata.beatpass_purpose`` of an exclusive's session, PaymentIntent and Charge: the gateway routes its
-#: ``charge.refunded`` here by it
-PURPOSE = "exclusive_sale"
+PURPOSE = EXCLUSIVE_SALE_PURPOSE
 NOT_CONFIGURED = ("exclusive sales are not configured: set STRIPE_API_KEY for the licensing service (and "
                   "STRIPE_API_BASE to use a local fake Stripe)")
 
@@ -34,7 +33,7 @@ class SaleOrder:
     currency: str
 
     def metadata(self) -> dict[str, str]:
-        return {"beatpass_purpose": PURPOSE, "track_id": self.track_id, "buyer_user_id": self.buyer_user_id,
+        return {STRIPE_PURPOSE_KEY: PURPOSE, "track_id": self.track_id, "buyer_user_id": self.buyer_user_id,
                 "price_cents": str(self.price_cents), "fee_cents": str(self.fee_cents)}
 
 
@@ -71,7 +70,7 @@ class StripePayments:
         """Refund a whole payment; the key makes a retried delivery of the same completion refund it once."""
         refund = self.client.v1.refunds.create(
             params={"payment_intent": payment_intent_id,
-                    "metadata": {"beatpass_purpose": PURPOSE, "reason": reason}},
+                    "metadata": {STRIPE_PURPOSE_KEY: PURPOSE, "reason": reason}},
             options={"idempotency_key": f"exclusive-refund-{session_id}"})
         return refund.id
 
