@@ -1,4 +1,5 @@
-"""Per-request plumbing: the request id, the body-size limit and the access log line."""
+"""Per-request plumbing: the request id, the body-size limit, the unread body of a refusal and the access
+log line."""
 from __future__ import annotations
 
 import logging
@@ -60,6 +61,35 @@ def finish_request(response: Response) -> Response:
     return response
 
 
+#: a refusal sent before the body was read (a 403 or 404 on an upload route) reads and drops up to this much of
+#: the body, within DRAIN_SECONDS: gunicorn closes a connection left with more than 64 KB unread, and a client
+#: still sending its body onto a closed socket may get a reset instead of the answer
+DRAIN_MAX_BYTES = 16 * 1024 * 1024
+#: never wait longer for the rest of a refused body (a client that sends only headers gets its answer this late)
+DRAIN_SECONDS = 0.5
+DRAIN_CHUNK = 256 * 1024
+
+
+def drain_refused_body(response: Response) -> Response:
+    """Read what is left of a refused request's body, bounded in bytes and time, so its answer arrives."""
+    sock = request.environ.get("gunicorn.socket")
+    length = request.content_length
+    if response.status_code < 400 or sock is None or not length or length > DRAIN_MAX_BYTES:
+        return response
+    previous = sock.gettimeout()
+    deadline = time.monotonic() + DRAIN_SECONDS
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            if not request.stream.read(DRAIN_CHUNK):
+                break
+    except Exception:  # noqa: BLE001 — a slow, lying or departed client: gunicorn closes its connection
+        pass
+    finally:
+        sock.settimeout(previous)
+    return response
+
+
 def access_level(status: int) -> int:
     """Debug for probes: a 503 from /ready is its answer ("not ready yet", with the failing checks in the
     body), not a fault of the gateway, and one line per poll would bury the lines that matter. Else error
@@ -77,4 +107,5 @@ def register(app: Flask) -> None:
     app.before_request(start_request)  # first: every later refusal carries the id
     app.before_request(limit_body)
     app.after_request(finish_request)
+    app.after_request(drain_refused_body)  # runs first (after_request runs in reverse): the log times it too
     app.teardown_request(forget_request_id)

@@ -292,3 +292,26 @@ def test_another_producers_copy_is_rejected_as_a_duplicate(platform, admin, tmp_
     assert response.status_code == 202
     copy = wait_until_done(second, response.json()["id"])
     assert copy["status"] == "rejected" and copy["rejection"]["code"] == "duplicate", copy
+
+
+def test_a_refused_upload_is_answered_and_its_connection_serves_the_next_request(api: Api, platform):
+    """A listener's 1 MB upload is refused (403) before the gateway reads it; the gateway drops the rest of the
+    body, so the client reads its answer and the keep-alive connection serves another request (gunicorn closes a
+    connection left with more than 64 KB unread, and a client still sending could get a reset, not the 403)."""
+    api.register()
+    boundary = "x" * 16
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"beat.wav\"\r\n"
+            f"Content-Type: audio/wav\r\n\r\n").encode() + b"\0" * 1_000_000 + f"\r\n--{boundary}--\r\n".encode()
+    url = urlsplit(platform.url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        for _ in range(3):
+            connection.request("POST", "/api/v1/tracks", body=body, headers={
+                "Authorization": f"Bearer {api.token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+            response = connection.getresponse()
+            assert (response.status, json.loads(response.read())["error"]) == (403, "forbidden")
+            assert response.getheader("Connection") != "close"
+        connection.request("GET", "/health")
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()

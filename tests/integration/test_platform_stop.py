@@ -123,7 +123,7 @@ def test_a_worker_whose_master_died_exits_despite_a_request_that_never_ends(tmp_
     marker = uuid.uuid4().hex
     port = free_port()
     env = {**os.environ, "GATEWAY_BIND": f"127.0.0.1:{port}", "GATEWAY_WORKERS": "1",
-           "GATEWAY_GRACEFUL_TIMEOUT_S": "1", MARKER: marker}
+           "GATEWAY_GRACEFUL_TIMEOUT_S": "1", "DOWNLOAD_URL_SECRET": uuid.uuid4().hex * 2, MARKER: marker}
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as out:
         command = [sys.executable, "-m", "gunicorn", "-c", str(config.ROOT / "deploy" / "gunicorn.conf.py"),
