@@ -254,13 +254,14 @@ class TrackDeleted(Envelope):
 TRACK_UPLOADED = REGISTRY.add(EventType("track_uploaded", "catalog", TrackUploaded, consumers=("audio",)))
 AUDIO_VALIDATED = REGISTRY.add(EventType("audio_validated", "audio", AudioValidated, consumers=("catalog",)))
 AUDIO_REJECTED = REGISTRY.add(EventType("audio_rejected", "audio", AudioRejected, consumers=("catalog",)))
-TRACK_PUBLISHED = REGISTRY.add(EventType("track_published", "catalog", TrackPublished, consumers=(GAMIFICATION,)))
+TRACK_PUBLISHED = REGISTRY.add(EventType("track_published", "catalog", TrackPublished,
+                                          consumers=(GAMIFICATION, PAYOUTS)))
 TRACK_REJECTED = REGISTRY.add(EventType("track_rejected", "catalog", TrackRejected))
 TRACK_METADATA_COMPLETED = REGISTRY.add(EventType("track_metadata_completed", "catalog", TrackMetadataCompleted,
                                                    consumers=(GAMIFICATION,)))
 COLLABORATION_CREDITED = REGISTRY.add(EventType("collaboration_credited", "catalog", CollaborationCredited,
                                                  consumers=(GAMIFICATION,)))
-TRACK_DELETED = REGISTRY.add(EventType("track_deleted", "catalog", TrackDeleted, consumers=("audio",)))
+TRACK_DELETED = REGISTRY.add(EventType("track_deleted", "catalog", TrackDeleted, consumers=("audio", PAYOUTS)))
 
 
 # --- accounts: paid plans with Stripe Billing (services/accounts/billing/) -------------------
@@ -294,6 +295,9 @@ class SubscriptionPaid(Envelope):
     currency = fields.String(required=True, validate=validate.Length(equal=3))
     period_start = fields.AwareDateTime(required=True)
     period_end = fields.AwareDateTime(required=True)
+    #: when Stripe says the invoice was paid (``status_transitions.paid_at``): the pool's period is chosen by it.
+    #: Events published before this field existed carry none; payouts then uses ``occurred_at``
+    paid_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
 class SubscriptionRefunded(Envelope):
@@ -304,6 +308,8 @@ class SubscriptionRefunded(Envelope):
     charge_id = fields.String(required=True)
     amount_cents = fields.Integer(required=True, validate=validate.Range(min=1))
     currency = fields.String(required=True, validate=validate.Length(equal=3))
+    #: when Stripe made the refund (the refund's ``created``); older events carry none: payouts uses ``occurred_at``
+    refunded_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
 SUBSCRIPTION_CHANGED = REGISTRY.add(EventType("subscription_changed", "accounts", SubscriptionChanged))
@@ -494,3 +500,69 @@ EXCLUSIVE_REFUNDED = REGISTRY.add(EventType("exclusive_refunded", LICENSING, Exc
                                             consumers=("catalog", PAYOUTS, GAMIFICATION)))
 EXCLUSIVE_PURCHASE_REFUNDED = REGISTRY.add(EventType("exclusive_purchase_refunded", LICENSING,
                                                      ExclusivePurchaseRefunded, consumers=("catalog",)))
+
+
+# --- payouts: Connect accounts, earnings, transfers (services/payouts/) ---------------------------
+
+EARNING_SOURCES = ("pool_share", "exclusive_sale")
+
+
+class PayoutAccountUpdated(Envelope):
+    """A producer's Stripe Connect (Express) account changed, as Stripe's ``account.updated`` says: payout-ready
+    only when connected, charges enabled and payouts enabled are all true."""
+
+    user_id = fields.UUID(required=True)
+    stripe_account_id = fields.String(required=True)
+    country = fields.String(required=True, validate=validate.Length(equal=2))
+    connected = fields.Boolean(required=True)
+    charges_enabled = fields.Boolean(required=True)
+    payouts_enabled = fields.Boolean(required=True)
+    currently_due = fields.List(fields.String(), required=True)
+    payout_ready = fields.Boolean(required=True)
+
+
+class EarningsCredited(Envelope):
+    """Money credited to a producer's ledger: a pool share of a run, or an exclusive sale's price."""
+
+    entry_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    artist_id = fields.UUID(required=True, allow_none=True)
+    source = fields.String(required=True, validate=validate.OneOf(EARNING_SOURCES))
+    amount_cents = fields.Integer(required=True)
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    run_id = fields.UUID(load_default=None, allow_none=True)
+    period = fields.String(load_default=None, allow_none=True)
+    license_id = fields.UUID(load_default=None, allow_none=True)
+    credited_at = fields.AwareDateTime(required=True)
+
+
+class PayoutPaid(Envelope):
+    """A run's transfer to a producer was accepted by Stripe (split status Paid)."""
+
+    run_id = fields.UUID(required=True)
+    split_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    period = fields.String(required=True)
+    amount_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    stripe_transfer_id = fields.String(required=True, allow_none=True)
+    paid_at = fields.AwareDateTime(required=True)
+
+
+class PayoutFailed(Envelope):
+    """Stripe refused a run's transfer (split status Failed); ``reason`` is Stripe's code; a later run retries."""
+
+    run_id = fields.UUID(required=True)
+    split_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    period = fields.String(required=True)
+    amount_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    reason = fields.String(required=True)
+    failed_at = fields.AwareDateTime(required=True)
+
+
+PAYOUT_ACCOUNT_UPDATED = REGISTRY.add(EventType("payout_account_updated", PAYOUTS, PayoutAccountUpdated))
+EARNINGS_CREDITED = REGISTRY.add(EventType("earnings_credited", PAYOUTS, EarningsCredited, consumers=(GAMIFICATION,)))
+PAYOUT_PAID = REGISTRY.add(EventType("payout_paid", PAYOUTS, PayoutPaid, consumers=("catalog",)))
+PAYOUT_FAILED = REGISTRY.add(EventType("payout_failed", PAYOUTS, PayoutFailed, consumers=("catalog",)))

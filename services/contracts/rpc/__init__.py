@@ -87,8 +87,9 @@ def surfaces() -> dict[str, RpcSurface]:
     from services.contracts.rpc.audio import AUDIO
     from services.contracts.rpc.catalog import CATALOG
     from services.contracts.rpc.licensing import LICENSING
+    from services.contracts.rpc.payouts import PAYOUTS
 
-    return {surface.service: surface for surface in (ACCOUNTS, CATALOG, AUDIO, LICENSING)}
+    return {surface.service: surface for surface in (ACCOUNTS, CATALOG, AUDIO, LICENSING, PAYOUTS)}
 
 
 def surface(service: str) -> RpcSurface:

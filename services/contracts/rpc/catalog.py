@@ -297,6 +297,23 @@ class StemsAttached(Schema):
     uploaded_at = fields.String(metadata=DATE_TIME)
 
 
+class PayoutTrack(Schema):
+    """A published track as payouts needs it for a pool split (withdrawn ones included)."""
+
+    track_id = fields.String(metadata=UUID)
+    name = fields.String()
+    artist_id = fields.String(metadata=UUID)
+    collaborator_artist_ids = fields.List(fields.String())
+    owners = fields.Dict(metadata={"description": "Every credited artist id → the account managing that page "
+                                                  "(null when unclaimed)."})
+    licensing_model = fields.String(metadata={"enum": list(LICENSING_MODELS)})
+    published_at = fields.String(metadata=DATE_TIME)
+    sold_at = fields.String(allow_none=True, metadata=DATE_TIME)
+
+
+PayoutTrackPage = page_of(PayoutTrack)
+
+
 TrackPage = page_of(Track)
 CollectionPage = page_of(Collection)
 ArtistPage = page_of(Artist)
@@ -363,6 +380,10 @@ CATALOG = RpcSurface("catalog", (
            errors="`InvalidField` first (`stems_key` not an existing file of the `stems/` area; `manifest` not a "
                   "`StemsManifest`: 1–64 members), `NotFound` (unknown, or someone else's unpublished track), "
                   "`Forbidden` (someone else's track), `Conflict` (your track is not published yet)"),
+    method("payout_tracks", "", optional="cursor limit", reply=PayoutTrackPage,
+           summary="every published track (withdrawn ones too) with its credited artist pages and their accounts, "
+                   "oldest first: payouts' copy of the catalog at the start of a run",
+           errors="`InvalidField` (cursor, limit)"),
     method("stream_source", "track_id", reply=MediaSource,
            summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
                    ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
