@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, g, url_for
 from flask.typing import ResponseReturnValue
 
 from gateway import signed_urls
-from gateway.auth import login_required
+from gateway.auth import account_login_required, login_required
 from gateway.license_schemas import (Eligibility, ExclusiveCheckout, License, LicensedDownload, LicensePage,
                                      SignedFiles, Verification)
 from gateway.openapi import doc
@@ -60,7 +60,7 @@ def signed_files(files: dict[str, Any]) -> dict[str, Any]:
                  "each). The track's own producer (uploader or credited collaborator) gets 200, the files and "
                  "`license: null`. " + REFUSED + " The URLs need no Authorization header, serve HTTP Range, and "
                  "expire at `files.expires_at` (POST /api/v1/licenses/{id}/files gives fresh ones).")
-@login_required
+@account_login_required  # licensing asks accounts for the caller on every decision: a deleted account is 401
 def download(track_id: UUID) -> ResponseReturnValue:
     result = remote("licensing").download(actor_id=g.user_id, track_id=str(track_id))
     license_ = result.get("license")
@@ -75,7 +75,7 @@ def download(track_id: UUID) -> ResponseReturnValue:
 @doc("Whether the caller may download a track, and why (no side effect)", ok=(200, Eligibility), errors=(404,),
      description="`reason` is one of the 403 reasons of POST /tracks/{id}/download, or `own_track` / "
                  "`subscriber` when allowed; `message` says what to do next.")
-@login_required
+@account_login_required  # as download: licensing checks the caller's account
 def eligibility(track_id: UUID) -> ResponseReturnValue:
     return Eligibility().dump(remote("licensing").download_eligibility(actor_id=g.user_id, track_id=str(track_id)))
 

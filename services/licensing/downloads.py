@@ -22,13 +22,13 @@ LICENSE_NOT_FOUND = "licence not found"
 
 
 def download_eligibility(uow: UnitOfWork, neighbours: Neighbours, actor_id: str, track_id: str) -> View:
-    decision, _ = _decide(uow, neighbours, actor_id, _facts(neighbours, track_id))
-    return decision.view()
+    user, facts = _user_and_facts(neighbours, actor_id, track_id)
+    return _decide(uow, actor_id, user, facts).view()
 
 
 def download(uow: UnitOfWork, neighbours: Neighbours, actor_id: str, track_id: str, now: datetime) -> View:
-    facts = _facts(neighbours, track_id)
-    decision, user = _decide(uow, neighbours, actor_id, facts)
+    user, facts = _user_and_facts(neighbours, actor_id, track_id)
+    decision = _decide(uow, actor_id, user, facts)
     if not decision.allowed:
         raise Forbidden(decision.message, {"reason": decision.reason})
     own = decision.reason == "own_track"
@@ -63,21 +63,20 @@ def find_license(uow: UnitOfWork, license_id: str) -> License | None:
     return None if canonical is None else uow.session.get(License, canonical)
 
 
-def _facts(neighbours: Neighbours, track_id: str) -> dict[str, Any]:
+def _user_and_facts(neighbours: Neighbours, actor_id: str,
+                    track_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The actor's account and the track's facts. The account is asked on every decision, also when the track
+    alone decides: it is the check that the caller still exists (the gateway leaves it to this service)."""
     canonical = parse_id(track_id)
     if canonical is None:
+        neighbours.user(actor_id)  # an unknown caller is 401 before any 404
         raise NotFound(rules.TRACK_NOT_FOUND)
-    return neighbours.facts(canonical)
+    return neighbours.user_and_facts(actor_id, canonical)
 
 
-def _decide(uow: UnitOfWork, neighbours: Neighbours, actor_id: str,
-            facts: dict[str, Any]) -> tuple[rules.Decision, dict[str, Any] | None]:
-    """The decision, and the actor's account when it was asked (its plan decided)."""
+def _decide(uow: UnitOfWork, actor_id: str, user: dict[str, Any], facts: dict[str, Any]) -> rules.Decision:
     decision = rules.track_decision(facts, actor_id, sale_granted(uow, facts["track_id"]))
-    if decision is not None:
-        return decision, None
-    user = neighbours.user(actor_id)
-    return rules.plan_decision(user), user
+    return decision if decision is not None else rules.plan_decision(user)
 
 
 def sale_granted(uow: UnitOfWork, track_id: str) -> bool:

@@ -16,6 +16,9 @@ class Neighbours(Protocol):
     def user(self, user_id: str) -> dict[str, Any]:
         """accounts' ``get_user``: ``can_download``, ``subscription_status``, ``email``; ``Unauthorized`` if gone."""
 
+    def user_and_facts(self, user_id: str, track_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Both at once (a download decision needs both); the account's ``Unauthorized`` wins over ``NotFound``."""
+
 
 class RemoteNeighbours:
     """``Neighbours`` over nameko's RPC proxies: their refusals come back as the same contract errors."""
@@ -28,6 +31,12 @@ class RemoteNeighbours:
 
     def user(self, user_id: str) -> dict[str, Any]:
         return _remote(lambda: self.accounts.get_user(actor_id=user_id))
+
+    def user_and_facts(self, user_id: str, track_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        # both requests are in flight together: the decision waits for the slower one, not for their sum
+        account = self.accounts.get_user.call_async(actor_id=user_id)
+        facts = self.catalog.licensing_facts.call_async(track_id=track_id)
+        return _remote(account.result), _remote(facts.result)
 
 
 def _remote(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:

@@ -102,6 +102,8 @@ class FakeNeighbours:
     def add_track(self, **overrides) -> dict[str, Any]:
         facts = track(**overrides)
         self.tracks[facts["track_id"]] = facts
+        for owner in facts["owner_user_ids"]:  # its producers have accounts (on the free plan)
+            self.users.setdefault(owner, user(can_download=False, subscription_status=None, id=owner))
         return facts
 
     def add_user(self, **overrides) -> dict[str, Any]:
@@ -118,6 +120,9 @@ class FakeNeighbours:
         if user_id not in self.users:
             raise Unauthorized("no such account")
         return dict(self.users[user_id])
+
+    def user_and_facts(self, user_id: str, track_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        return self.user(user_id), self.facts(track_id)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound
+from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound, Unauthorized
 from services.licensing import downloads, library, schemas
 from services.licensing.models import DELETED_ACCOUNT, License
 from services.licensing.tests.integration.conftest import PUBLIC, new_id, now, outbox
@@ -51,6 +51,19 @@ def test_unknown_and_hidden_tracks_are_not_found(uow, neighbours):
         with pytest.raises(NotFound):
             downloads.download_eligibility(uow, neighbours, subscriber, track_id)
     assert eligibility(uow, neighbours, hidden["producer_user_id"], hidden)["reason"] == "not_published"
+
+
+def test_a_caller_whose_account_is_gone_is_unauthorized_whatever_the_track(uow, neighbours):
+    """The gateway leaves the account check to licensing on these routes: the account is asked every time."""
+    gone = new_id()
+    for facts in (neighbours.add_track(), neighbours.add_track(licensing_model="exclusive_only")):
+        with pytest.raises(Unauthorized):
+            eligibility(uow, neighbours, gone, facts)
+        with pytest.raises(Unauthorized):
+            downloads.download(uow, neighbours, gone, facts["track_id"], now())
+    for track_id in (new_id(), "not-a-uuid"):
+        with pytest.raises(Unauthorized):
+            downloads.download_eligibility(uow, neighbours, gone, track_id)
 
 
 def test_asking_has_no_side_effect(uow, neighbours):
