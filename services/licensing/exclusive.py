@@ -62,6 +62,9 @@ def checkout_completed(uow: UnitOfWork, neighbours: Neighbours, payments: Stripe
     if _sale_of_session(uow, session["id"]) is not None:
         return "this checkout session was handled before"
     sale = _new_sale(session, metadata, now)
+    if require(payments).refunded_in_full(sale.payment_intent_id):
+        _record_refunded_before_completion(uow, sale)
+        return None
     facts = _facts_or_none(neighbours, sale.track_id)
     buyer = _user_or_none(neighbours, sale.buyer_user_id)
     if facts is None or buyer is None or not rules.exclusive_still_available(facts, sale.buyer_user_id):
@@ -119,6 +122,16 @@ def _refund_loser(uow: UnitOfWork, payments: StripePayments | None, sale: Exclus
     uow.emit(EXCLUSIVE_PURCHASE_REFUNDED, {
         "buyer_user_id": sale.buyer_user_id, "track_id": sale.track_id, "amount_cents": amount,
         "currency": sale.currency, "reason": reason})
+
+
+def _record_refunded_before_completion(uow: UnitOfWork, sale: ExclusiveSale) -> None:
+    """The payment was refunded (from Stripe's dashboard, say) before its completion reached us: no licence, no
+    second refund, nothing sold; the sale is kept, so a late redelivery finds it handled."""
+    sale.status = REFUNDED_LOST
+    uow.session.add(sale)
+    uow.session.flush()
+    log.info("exclusive of track %s: session %s was refunded before its completion arrived; nothing granted",
+             sale.track_id, sale.checkout_session_id)
 
 
 # --- a refunded charge --------------------------------------------------------------------------------------

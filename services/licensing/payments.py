@@ -66,6 +66,13 @@ class StripePayments:
         session = self.client.v1.checkout.sessions.create(params=params)
         return session.url, session.id
 
+    def refunded_in_full(self, payment_intent_id: str) -> bool:
+        """Whether the payment's charge was already refunded in full (Stripe sends webhooks in no set order: a
+        refund's ``charge.refunded`` may reach us before the payment's ``checkout.session.completed``)."""
+        intent = self.client.v1.payment_intents.retrieve(payment_intent_id, params={"expand": ["latest_charge"]})
+        charge = intent.latest_charge
+        return bool(charge is not None and not isinstance(charge, str) and charge.refunded)
+
     def refund(self, payment_intent_id: str, session_id: str, reason: str) -> str:
         """Refund a whole payment; the key makes a retried delivery of the same completion refund it once."""
         refund = self.client.v1.refunds.create(

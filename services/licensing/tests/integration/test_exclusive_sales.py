@@ -247,3 +247,18 @@ def test_a_refunded_sale_revokes_the_exclusive_and_frees_the_track(uow, neighbou
     _, second_buyer, second = sale(facts)
     assert deliver(uow, neighbours, payments, media, second) == "processed"
     assert outbox(uow, "exclusive_sold")[-1]["buyer_user_id"] == second_buyer["id"]
+
+
+def test_a_payment_refunded_before_its_completion_arrives_grants_nothing(uow, neighbours, payments, media,
+                                                                         fake_stripe, sale):
+    """Stripe's webhooks come in any order: charge.refunded first, then checkout.session.completed."""
+    facts, buyer, completed = sale()
+    fake_stripe.refund_payment(completed["data"]["object"]["payment_intent"])
+    [refunded] = take(fake_stripe)
+    assert deliver(uow, neighbours, payments, media, refunded) == "ignored"  # no sale yet
+    assert deliver(uow, neighbours, payments, media, completed) == "processed"
+    assert outbox(uow, "exclusive_sold") == [] and outbox(uow, "license_issued") == []
+    assert count(uow, License) == 0 and not downloads.sale_granted(uow, facts["track_id"])
+    intent = completed["data"]["object"]["payment_intent"]
+    assert [r["payment_intent"] for r in fake_stripe.store.of_kind("refund")].count(intent) == 1  # refunded once
+    assert deliver(uow, neighbours, payments, media, completed) == "duplicate"
