@@ -156,14 +156,13 @@ def update_account(store: Store, aid: str, p: Obj) -> Obj:
         account["email"] = p["email"] or None
     if "metadata" in p:
         account["metadata"] = merge_metadata(account["metadata"], p["metadata"])
-    if account != before:
-        store.emit("account.updated", account, _changed(before, account), account=aid)
+    _updated(store, before, account)
     return account
 
 
 def _bank_account(store: Store, account: Obj) -> Obj:
     bank = fixture("bank_account")
-    bank.update(id=new_id("ba"), account=account["id"], country=account["country"],
+    bank.update(id=new_id("ba"), country=account["country"],
                 currency=account["default_currency"], account_holder_name=account["email"],
                 account_holder_type="individual", status="new", metadata={})
     return bank
@@ -179,8 +178,15 @@ def complete_onboarding(store: Store, aid: str) -> Obj:
         account["tos_acceptance"] = {"date": store.now(), "ip": "127.0.0.1", "user_agent": "fakestripe"}
     if not account["external_accounts"]["data"]:
         account["external_accounts"]["data"].append(_bank_account(store, account))
-    store.emit("account.updated", account, _changed(before, account), account=aid)
+    _updated(store, before, account)
     return account
+
+
+def _updated(store: Store, before: Obj, account: Obj) -> None:
+    # Stripe sends account.updated only when something changed (finishing twice is silent).
+    previous = _changed(before, account)
+    if previous:
+        store.emit("account.updated", account, previous, account=account["id"])
 
 
 def requirements_due(store: Store, aid: str, fields: list[str] | None = None) -> Obj:
@@ -191,7 +197,7 @@ def requirements_due(store: Store, aid: str, fields: list[str] | None = None) ->
     account.update(charges_enabled=False, payouts_enabled=False,
                    requirements=_requirements(fields or ["individual.verification.document"], past_due=True),
                    capabilities={k: "inactive" for k in account["capabilities"]})
-    store.emit("account.updated", account, _changed(before, account), account=aid)
+    _updated(store, before, account)
     return account
 
 
