@@ -3,6 +3,8 @@ endpoint (with `account`), and the events listing with created filters and pagin
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 import stripe
@@ -126,6 +128,36 @@ def test_events_listing_per_account_with_created_filters(client: stripe.StripeCl
     assert len(later.data) == 3
     window = client.v1.events.list(params={"created": {"gt": start, "lte": start + 60}},
                                    options={"stripe_account": account})
-    assert all(start < e.created <= start + 60 for e in window.data) and len(window.data) >= 1
+    assert [(e.type, e.created) for e in window.data] == [("account.updated", start + 60)]
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.events.list(params={"created": {"after": start}})
+
+
+def test_connect_events_held_replayed_and_reordered(receiver: Receiver, connect_receiver: Receiver) -> None:
+    with FakeStripe(webhook_url=receiver.url, connect_webhook_url=connect_receiver.url,
+                    connect_webhook_secret=CONNECT_SECRET, auto_deliver=False) as fake:
+        client = stripe.StripeClient("sk_test_x", base_addresses={"api": fake.base_url}, max_network_retries=0)
+        dest = onboarded(fake, client)
+        client.v1.transfers.create(params={"amount": 500, "currency": "cad", "destination": dest})
+        fake.payout(dest)
+        held = [e["id"] for e in fake.pending]
+        assert connect_receiver.received == [] and receiver.received == [] and len(held) == 4
+        fake.flush(order=lambda events: list(reversed(events)))
+        assert connect_receiver.types == ["payout.paid", "payout.created", "account.updated"]
+        assert receiver.types == ["transfer.created"]
+        paid = fake.events_of("payout.paid")[0]["id"]
+        assert fake.replay(paid).status == 200 and connect_receiver.ids[-1] == paid
+        again = connect_receiver.received[-1]
+        assert stripe.Webhook.construct_event(again.body, again.signature, CONNECT_SECRET).id == paid
+        assert [d.event_type for d in fake.connect_deliveries][-1] == "payout.paid"
+
+
+def test_reset_forgets_balances_counts_and_clock(client: stripe.StripeClient, fake: FakeStripe) -> None:
+    dest = funded(fake, client)
+    fake.set_platform_balance("cad", 10)
+    fake.set_clock(1_800_000_000)
+    assert requests.post(f"{fake.base_url}/_fake/reset", timeout=10).json() == {"ok": True}
+    assert fake.transfer_count() == 0 and abs(fake.store.now() - int(time.time())) <= 1
+    assert available(client)["cad"] == 1_000_000_000
+    with pytest.raises(stripe.PermissionError):
+        client.v1.balance.retrieve(options={"stripe_account": dest})
