@@ -120,3 +120,11 @@ STEMS_REJECTION_CODES = ("not_a_zip", "empty_archive", "too_many_members", "too_
 #: the gateway's Stripe route table sends the payment's ``charge.refunded`` to licensing by it
 STRIPE_PURPOSE_KEY = "beatpass_purpose"
 EXCLUSIVE_SALE_PURPOSE = "exclusive_sale"
+
+# --- Stripe Connect (docs/payouts.md) ---------------------------------------------------------------
+
+#: ISO 3166-1 alpha-2 codes of the countries where Stripe offers Express connected accounts (Stripe's
+#: "Express accounts" availability list); a producer picks one, once (POST /producer/stripe/connect)
+STRIPE_CONNECT_COUNTRIES = ("AE", "AT", "AU", "BE", "BG", "BR", "CA", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI",
+                            "FR", "GB", "GI", "GR", "HK", "HR", "HU", "IE", "IT", "JP", "LI", "LT", "LU", "LV", "MT",
+                            "MX", "MY", "NL", "NO", "NZ", "PL", "PT", "RO", "SE", "SG", "SI", "SK", "TH", "US")
