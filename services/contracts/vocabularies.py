@@ -123,8 +123,9 @@ EXCLUSIVE_SALE_PURPOSE = "exclusive_sale"
 
 # --- Stripe Connect (docs/payouts.md) ---------------------------------------------------------------
 
-#: ISO 3166-1 alpha-2 codes of the countries where Stripe offers Express connected accounts (Stripe's
-#: "Express accounts" availability list); a producer picks one, once (POST /producer/stripe/connect)
-STRIPE_CONNECT_COUNTRIES = ("AE", "AT", "AU", "BE", "BG", "BR", "CA", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI",
-                            "FR", "GB", "GI", "GR", "HK", "HR", "HU", "IE", "IT", "JP", "LI", "LT", "LU", "LV", "MT",
-                            "MX", "MY", "NL", "NO", "NZ", "PL", "PT", "RO", "SE", "SG", "SI", "SK", "TH", "US")
+#: ISO 3166 alpha-2 countries where a producer can open a Stripe Express account (Stripe's supported countries for
+#: Connect platforms in Canada); payouts refuses others, the gateway validates with the same list
+STRIPE_CONNECT_COUNTRIES = (
+    "AE", "AT", "AU", "BE", "BG", "BR", "CA", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GI", "GR",
+    "HK", "HR", "HU", "IE", "IT", "JP", "LI", "LT", "LU", "LV", "MT", "MX", "MY", "NL", "NO", "NZ", "PL", "PT", "RO",
+    "SE", "SG", "SI", "SK", "TH", "US")
