@@ -8,6 +8,7 @@ emit their event once per Stripe object (``stripe_effects``), whichever event id
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, Callable
 
 from sqlalchemy.exc import IntegrityError
@@ -170,7 +171,18 @@ def _invoice_event(uow: UnitOfWork, stripe_billing: StripeBilling | None, event:
             "plan": plan, "amount_cents": price.cents, "currency": price.currency,
             "period_start": rules.from_unix(period["start"]).isoformat(),
             "period_end": rules.from_unix(period["end"]).isoformat(),
+            "paid_at": _stripe_time(invoice_paid_at(invoice), event).isoformat(),
         })
+
+
+def invoice_paid_at(invoice: Obj) -> Any:
+    """When Stripe says the invoice was paid: the pool's period is chosen by it, not by our delivery time."""
+    return (invoice.get("status_transitions") or {}).get("paid_at")
+
+
+def _stripe_time(seconds: Any, event: Obj) -> datetime:
+    """A Stripe unix time as an aware UTC datetime; the event's ``created`` when Stripe gave none."""
+    return rules.from_unix(seconds if isinstance(seconds, int) and not isinstance(seconds, bool) else event["created"])
 
 
 def invoice_subscription(invoice: Obj) -> tuple[str | None, Obj]:
@@ -230,7 +242,17 @@ def _charge_refunded(uow: UnitOfWork, stripe_billing: StripeBilling | None, even
     uow.emit(SUBSCRIPTION_REFUNDED, {
         "user_id": user.id, "invoice_id": invoice_id, "charge_id": charge["id"], "amount_cents": refunded,
         "currency": str(charge.get("currency", "")).upper(),
+        "refunded_at": _stripe_time(latest_refund_created(charge), event).isoformat(),
     })
+
+
+def latest_refund_created(charge: Obj) -> Any:
+    """The ``created`` of the charge's newest refund: the one this event reports, as each refund sends its own
+    ``charge.refunded``. Stripe includes ``refunds`` on the charge only when expanded; None when absent."""
+    refunds = charge.get("refunds")
+    refunds = [r for r in ((refunds.get("data") if isinstance(refunds, dict) else None) or []) if isinstance(r, dict)]
+    times = [r["created"] for r in refunds if isinstance(r.get("created"), int)]
+    return max(times) if times else None
 
 
 HANDLERS: dict[str, Callable[[UnitOfWork, StripeBilling | None, Obj], None]] = {

@@ -4,6 +4,7 @@ the way the gateway's RPC does, so order, replays and concurrency are under the 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 import eventlet
@@ -275,6 +276,64 @@ def test_a_refund_emits_subscription_refunded_with_the_amount(member, fake):
     assert [(r["invoice_id"], r["amount_cents"], r["currency"]) for r in refunds] == [
         (invoice_id, 1000, "CAD"), (invoice_id, 3500, "CAD")]
     validate_event(REGISTRY["subscription_refunded"], refunds[0])
+
+
+PAID_AT = 1_793_491_199  # 2026-10-31T23:59:59Z: a period's last second, far from the delivery time
+STRIPE_TIME = "2026-10-31T23:59:59+00:00"
+
+
+def iso(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat()
+
+
+def test_subscription_paid_carries_when_stripe_says_the_invoice_was_paid(member, fake):
+    session = member.checkout("plus")
+    member.subscription_id = fake.complete_checkout(session["session_id"])["subscription"]
+    events = member.take_events()
+    paid = next(e for e in events if e["type"] == "invoice.paid")
+    assert paid["data"]["object"]["status_transitions"]["paid_at"] is not None  # the fake says it, as Stripe does
+    paid["data"]["object"]["status_transitions"]["paid_at"] = PAID_AT
+    member.deliver(events)
+    [emitted] = member.events("subscription_paid")
+    assert emitted["paid_at"] == STRIPE_TIME
+    validate_event(REGISTRY["subscription_paid"], emitted)
+
+
+def test_subscription_paid_without_stripes_paid_at_falls_back_to_the_events_time(member, fake):
+    session = member.checkout("plus")
+    member.subscription_id = fake.complete_checkout(session["session_id"])["subscription"]
+    events = member.take_events()
+    paid = next(e for e in events if e["type"] == "invoice.paid")
+    del paid["data"]["object"]["status_transitions"]
+    member.deliver(events)
+    [emitted] = member.events("subscription_paid")
+    assert emitted["paid_at"] == iso(paid["created"])
+
+
+def test_subscription_refunded_carries_the_refunds_time(member, fake):
+    member.subscribe("plus")
+    invoice_id = fake.get(member.subscription_id)["latest_invoice"]
+    fake.refund(invoice_id, 1000)
+    fake.refund(invoice_id, 500)
+    first, second = member.take_events()
+    first["data"]["object"]["refunds"]["data"][0]["created"] = PAID_AT  # the newest refund is the one reported
+    assert len(second["data"]["object"]["refunds"]["data"]) == 2
+    second["data"]["object"]["refunds"]["data"][0]["created"] = PAID_AT + 60
+    second["data"]["object"]["refunds"]["data"][1]["created"] = PAID_AT
+    member.deliver([first, second])
+    assert [(r["amount_cents"], r["refunded_at"]) for r in member.events("subscription_refunded")] == [
+        (1000, STRIPE_TIME), (500, iso(PAID_AT + 60))]
+
+
+def test_subscription_refunded_without_the_refunds_falls_back_to_the_events_time(member, fake):
+    member.subscribe("plus")
+    fake.refund(fake.get(member.subscription_id)["latest_invoice"], 1000)
+    [refunded] = member.take_events()
+    del refunded["data"]["object"]["refunds"]  # Stripe leaves them out unless expanded
+    member.deliver([refunded])
+    [emitted] = member.events("subscription_refunded")
+    assert emitted["refunded_at"] == iso(refunded["created"])
+    validate_event(REGISTRY["subscription_refunded"], emitted)
 
 
 def test_the_portal_needs_a_customer(member):
