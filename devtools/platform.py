@@ -290,16 +290,21 @@ def main() -> int:
 def start_billing(platform: Platform, console) -> object | None:
     """Without STRIPE_API_KEY, billing runs against a local fake Stripe (devtools/fakestripe) that
     sends its webhooks to this platform's gateway; with it, the configured Stripe account is used.
-    A STRIPE_WEBHOOK_SECRET in the environment is the one the fake signs with (else a fresh one)."""
+    A STRIPE_WEBHOOK_SECRET in the environment is the one the fake signs with (else a fresh one), and a
+    STRIPE_CONNECT_WEBHOOK_SECRET the one of its Connect events (/api/v1/webhooks/stripe/connect)."""
     if platform.env.get("STRIPE_API_KEY"):
         return None
     from devtools.stripe_setup import start_local_fake
 
     given_secret = platform.env.get("STRIPE_WEBHOOK_SECRET") or None
-    fake, stripe_env = start_local_fake(f"{platform.url}/api/v1/webhooks/stripe", given_secret)
+    given_connect = platform.env.get("STRIPE_CONNECT_WEBHOOK_SECRET") or None
+    fake, stripe_env = start_local_fake(f"{platform.url}/api/v1/webhooks/stripe", given_secret,
+                                        f"{platform.url}/api/v1/webhooks/stripe/connect", given_connect)
     platform.env.update(stripe_env)
     console.print(f"Billing uses a local fake Stripe at {fake.base_url} (set STRIPE_API_KEY for a real account), "
-                  f"signing webhooks with {'your' if given_secret else 'a generated'} STRIPE_WEBHOOK_SECRET. "
+                  f"signing webhooks with {'your' if given_secret else 'a generated'} STRIPE_WEBHOOK_SECRET "
+                  f"and Connect webhooks with {'your' if given_connect else 'a generated'} "
+                  "STRIPE_CONNECT_WEBHOOK_SECRET. "
                   "Pay a checkout with the Pay button on its url.")
     return fake
 

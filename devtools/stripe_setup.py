@@ -71,18 +71,25 @@ def main() -> int:
 FAKE_API_KEY = "sk_test_beatpass_local"
 
 
-def start_local_fake(webhook_url: str, webhook_secret: str | None = None):
-    """A running ``devtools.fakestripe.FakeStripe`` that sends its webhooks to ``webhook_url``, with the
-    BeatPass prices set up; returns it and the environment the platform needs to use it."""
+def start_local_fake(webhook_url: str, webhook_secret: str | None = None, connect_webhook_url: str | None = None,
+                     connect_webhook_secret: str | None = None):
+    """A running ``devtools.fakestripe.FakeStripe`` that sends the platform's webhooks to ``webhook_url`` and
+    those about connected accounts (Connect) to ``connect_webhook_url`` (by default ``<webhook_url>/connect``,
+    the gateway's /api/v1/webhooks/stripe/connect), with the BeatPass prices set up; returns it and the
+    environment the platform needs to use it. Each secret not given is generated."""
     import secrets
 
     from devtools.fakestripe import FakeStripe
 
     secret = webhook_secret or f"whsec_{secrets.token_hex(16)}"
-    fake = FakeStripe(webhook_url=webhook_url, webhook_secret=secret)
+    connect_secret = connect_webhook_secret or f"whsec_{secrets.token_hex(16)}"
+    fake = FakeStripe(webhook_url=webhook_url, webhook_secret=secret,
+                      connect_webhook_url=connect_webhook_url or f"{webhook_url.rstrip('/')}/connect",
+                      connect_webhook_secret=connect_secret)
     base = fake.start()
     ensure_prices(make_client(FAKE_API_KEY, base))
-    return fake, {"STRIPE_API_KEY": FAKE_API_KEY, "STRIPE_API_BASE": base, "STRIPE_WEBHOOK_SECRET": secret}
+    return fake, {"STRIPE_API_KEY": FAKE_API_KEY, "STRIPE_API_BASE": base, "STRIPE_WEBHOOK_SECRET": secret,
+                  "STRIPE_CONNECT_WEBHOOK_SECRET": connect_secret}
 
 
 def complete_local_checkout(checkout_url: str, timeout: float = 30) -> bool:

@@ -1,4 +1,5 @@
-"""The pages a browser is sent to (not API): the hosted Checkout page and the customer billing portal.
+"""The pages a browser is sent to (not API): the hosted Checkout page, the customer billing portal and Connect's
+hosted onboarding.
 
 They stand in for Stripe's own pages in ``make run``: the Checkout page pays (Pay) or goes back to the
 merchant's cancel_url; the portal lists the customer's subscriptions with buttons to switch to another
@@ -104,3 +105,19 @@ def _subscription_section(base: str, sub: Obj, choices: list[Obj]) -> str:
         buttons += _button(f"{action}/cancel", "Cancel plan", secondary=True)
     return (f'<section id="{html.escape(sub["id"])}"><h2>{html.escape(price_label(item["price"]))}</h2>'
             f"<p>Status: {html.escape(sub['status'])} · {state}</p>{buttons}</section>")
+
+
+# -- Connect onboarding -------------------------------------------------------------------------------------
+
+def onboarding_page(token: str, account: Obj, return_url: str) -> str:
+    """Stripe's hosted Express onboarding in one click: the first form completes it (test data, every flag green)
+    and returns to the platform; the second leaves with nothing submitted."""
+    base = f"/connect/onboarding/{token}"
+    due = "".join(f"<li>{html.escape(item)}</li>" for item in account["requirements"]["currently_due"])
+    who = html.escape(account.get("email") or account["id"])
+    body = (f"<h1>Set up payouts</h1><p>Account {html.escape(account['id'])} · {who} · "
+            f"{html.escape(account['country'])}</p><p>Stripe needs:</p><ul id=\"currently_due\">{due}</ul>"
+            + _button(f"{base}/complete", "Submit test information and finish")
+            + _button(f"{base}/leave", "Save and leave for now", secondary=True)
+            + f'<p><small>Then back to {html.escape(return_url)}</small></p>')
+    return _document("Connect onboarding", body)

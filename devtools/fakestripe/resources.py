@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from devtools.fakestripe import payments
+from devtools.fakestripe.connect import ConnectState
 from devtools.fakestripe.forms import StripeError, as_bool, as_int, as_list, merge_metadata, missing
 from devtools.fakestripe.objects import API_VERSION, Obj, fixture, list_object, new_id
 
@@ -34,11 +35,13 @@ class Store:
         self.session_extra: dict[str, Obj] = {}  # checkout params Stripe keeps but does not echo
         self.events: list[Obj] = []
         self.outbox: list[Obj] = []  # events created but not yet handed to the webhook sender
+        self.connect = ConnectState()
+        self.clock_offset = 0  # seconds the fake's clock runs ahead of the real one (set_clock, advance_clock)
         self._last_created = 0
 
     # -- plumbing ---------------------------------------------------------------------------------
     def now(self) -> int:
-        return int(time.time())
+        return int(time.time()) + self.clock_offset
 
     def event_time(self) -> int:
         # Strictly increasing, so consumers can order events by Stripe's `created` even within one second.
@@ -59,7 +62,9 @@ class Store:
         # Stripe lists newest first; reversed insertion breaks ties within one second (sorted() is stable).
         return sorted((o for o in reversed(self.objects.values()) if o["object"] == kind), key=lambda o: -o["created"])
 
-    def emit(self, type_: str, obj: Obj, previous: Obj | None = None, request_id: str | None = None) -> Obj:
+    def emit(self, type_: str, obj: Obj, previous: Obj | None = None, request_id: str | None = None,
+             account: str | None = None, idempotency_key: str | None = None) -> Obj:
+        """`account`: the event happened on that connected account (it goes to the Connect endpoint)."""
         event = fixture("event")
         event.update(
             id=new_id("evt"),
@@ -68,8 +73,10 @@ class Store:
             api_version=API_VERSION,
             livemode=False,
             pending_webhooks=1,
-            request={"id": request_id, "idempotency_key": None},
+            request={"id": request_id, "idempotency_key": idempotency_key},
         )
+        if account is not None:
+            event["account"] = account
         event["data"] = {"object": copy.deepcopy(obj)}
         if previous is not None:
             event["data"]["previous_attributes"] = previous

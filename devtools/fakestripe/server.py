@@ -17,9 +17,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from devtools.fakestripe import pages
+from devtools.fakestripe import connect_api, pages
+from devtools.fakestripe.connect_api import ConnectAPI, Context
 from devtools.fakestripe.forms import StripeError, as_int, as_list, missing, parse
 from devtools.fakestripe.serving import OSThreadServer, run_together, serve
+from devtools.fakestripe.connect import ConnectState
 from devtools.fakestripe.resources import Obj, Store, list_object, new_id
 from devtools.fakestripe.webhooks import Delivery, WebhookSender
 
@@ -34,6 +36,7 @@ _RETRIEVABLE = {
     "refunds": "refund",
     "events": "event",
     "checkout/sessions": "checkout.session",
+    **connect_api.RETRIEVABLE,
 }
 
 _ROUTES = Map([
@@ -53,6 +56,7 @@ _ROUTES = Map([
     Rule("/v1/invoices", methods=["GET"], endpoint="list_invoices"),
     Rule("/v1/invoice_payments", methods=["GET"], endpoint="list_invoice_payments"),
     Rule("/v1/events", methods=["GET"], endpoint="list_events"),
+    *connect_api.RULES,
     *[Rule(f"/v1/{path}/<ident>", methods=["GET"], endpoint="retrieve", defaults={"kind": kind})
       for path, kind in _RETRIEVABLE.items()],
     # Pages a browser is sent to (not API, no key): hosted Checkout and the billing portal with its buttons.
@@ -79,15 +83,19 @@ def _html(page: str) -> Response:
     return Response(page, mimetype="text/html")
 
 
-class FakeStripe:
+class FakeStripe(ConnectAPI):
     def __init__(self, webhook_url: str | None = None, webhook_secret: str | None = "whsec_fake",
-                 host: str = "127.0.0.1", port: int = 0, auto_deliver: bool = True) -> None:
+                 host: str = "127.0.0.1", port: int = 0, auto_deliver: bool = True,
+                 connect_webhook_url: str | None = None, connect_webhook_secret: str | None = "whsec_fake_connect",
+                 ) -> None:
         self.store = Store(lambda: self.base_url)
         self.webhooks = WebhookSender(webhook_url, webhook_secret)
+        # Events about connected accounts (they carry `account`) go to the platform's Connect endpoint.
+        self.connect_webhooks = WebhookSender(connect_webhook_url, connect_webhook_secret)
         self.auto_deliver = auto_deliver  # False: events wait in .pending for deliver()/flush() in any order
         self.pending: list[Obj] = []
         self.requests: list[tuple[str, str]] = []  # (method, path) of every API call, for assertions
-        self._idempotent: dict[tuple[str, str], tuple[str, Response, bytes]] = {}
+        self._idempotent: dict[tuple[str, str, str], tuple[str, Response, bytes]] = {}
         self._host, self._port = host, port
         self._server: OSThreadServer | None = None
         self.base_url = ""
@@ -118,6 +126,10 @@ class FakeStripe:
     @property
     def deliveries(self) -> list[Delivery]:
         return self.webhooks.deliveries
+
+    @property
+    def connect_deliveries(self) -> list[Delivery]:
+        return self.connect_webhooks.deliveries
 
     def event(self, event_id: str) -> Obj:
         return self.store.get("event", event_id)
@@ -200,22 +212,26 @@ class FakeStripe:
     # -- webhooks -------------------------------------------------------------------------------------
     def _dispatch(self) -> None:
         # Delivered outside the store lock: the receiver may call back into the fake while handling.
-        events = self.store.take_outbox()
-        if not self.auto_deliver or self.webhooks.url is None:
-            self.pending.extend(events)
-            return
-        for event in events:
-            self.webhooks.send(event)
+        for event in self.store.take_outbox():
+            sender = self._sender(event)
+            if not self.auto_deliver or sender.url is None:
+                self.pending.append(event)
+            else:
+                sender.send(event)
 
     def _dispatch_together(self, batches: list[list[Obj]]) -> None:
         if not self.auto_deliver or self.webhooks.url is None:
             self.pending.extend(event for batch in batches for event in batch)
             return
-        run_together([lambda batch=batch: [self.webhooks.send(event) for event in batch] for batch in batches])
+        run_together([lambda batch=batch: [self._sender(event).send(event) for event in batch] for batch in batches])
+
+    def _sender(self, event: Obj) -> WebhookSender:
+        return self.connect_webhooks if event.get("account") else self.webhooks
 
     def deliver(self, events: Iterable[Obj | str]) -> list[Delivery]:
         """Send these events (objects or ids) in exactly this order, e.g. reversed for out-of-order tests."""
-        return [self.webhooks.send(self.event(e) if isinstance(e, str) else e) for e in events]
+        chosen = [self.event(e) if isinstance(e, str) else e for e in events]
+        return [self._sender(event).send(event) for event in chosen]
 
     def flush(self, order: Callable[[list[Obj]], list[Obj]] | None = None) -> list[Delivery]:
         """Deliver the held events (auto_deliver=False), optionally reordered."""
@@ -224,11 +240,14 @@ class FakeStripe:
 
     def replay(self, event_id: str) -> Delivery:
         """Deliver the same event (same id and body) again, freshly signed, as Stripe's retries do."""
-        return self.webhooks.send(self.event(event_id))
+        event = self.event(event_id)
+        return self._sender(event).send(event)
 
     def signed(self, event: Obj | str, secret: str | None = None, timestamp: int | None = None) -> tuple[bytes, str]:
-        """(raw body, Stripe-Signature header) without sending; timestamp in the past gives a stale signature."""
-        return self.webhooks.signed(self.event(event) if isinstance(event, str) else event, secret, timestamp)
+        """(raw body, Stripe-Signature header) without sending, with its endpoint's secret unless `secret`;
+        timestamp in the past gives a stale signature."""
+        obj = self.event(event) if isinstance(event, str) else event
+        return self._sender(obj).signed(obj, secret, timestamp)
 
     # -- HTTP -----------------------------------------------------------------------------------------
     def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -249,10 +268,31 @@ class FakeStripe:
             return _json(err.body(), err.status, {"WWW-Authenticate": 'Basic realm="Stripe"'})
         self.requests.append((request.method, request.path))
         raw = request.get_data(as_text=True) if request.method == "POST" else request.query_string.decode()
-        key = request.headers.get("Idempotency-Key")
-        if key and request.method == "POST":
-            return self._idempotent_call(api_key, key, request, raw, endpoint, args)
-        return self._call(endpoint, args, raw)
+        key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
+        try:
+            account = self._acting_account(request, endpoint)
+        except StripeError as err:
+            return _json(err.body(), err.status)
+        ctx = Context(new_id("req", 14), account, key or None)
+        if key:
+            return self._idempotent_call(api_key, ctx, request, raw, endpoint, args)
+        return self._call(endpoint, args, raw, ctx=ctx)
+
+    def _acting_account(self, request: Request, endpoint: str) -> str | None:
+        """The connected account of a `Stripe-Account` header, on the endpoints that answer for one."""
+        account = request.headers.get("Stripe-Account")
+        if not account:
+            return None
+        if endpoint not in connect_api.ACCOUNT_SCOPED:
+            raise StripeError(f"The fake Stripe does not take Stripe-Account on {request.method} {request.path} "
+                              "(only balance, payouts and events).", code="parameter_unknown")
+        with self.store.lock:
+            known = self.store.objects.get(account, {}).get("object") == "account"
+        if not known:
+            raise StripeError(f"The provided key does not have access to account '{account}' (or that account does "
+                              "not exist). Application access may have been revoked.", status=403,
+                              code="account_invalid")
+        return account
 
     def _authenticate(self, request: Request) -> str:
         header = request.headers.get("Authorization", "")
@@ -270,11 +310,13 @@ class FakeStripe:
                               status=401)
         return value
 
-    def _idempotent_call(self, api_key: str, key: str, request: Request, raw: str, endpoint: str,
+    def _idempotent_call(self, api_key: str, ctx: Context, request: Request, raw: str, endpoint: str,
                          args: dict[str, Any]) -> Response:
+        key = ctx.idempotency_key or ""
+        scope = (api_key, ctx.account or "", key)  # Stripe keeps keys per account
         fingerprint = hashlib.sha256(f"{request.method} {request.path}\n{raw}".encode()).hexdigest()
         with self.store.lock:  # held for the whole call so two concurrent retries cannot both run
-            seen = self._idempotent.get((api_key, key))
+            seen = self._idempotent.get(scope)
             if seen is not None:
                 if seen[0] != fingerprint:
                     err = StripeError(
@@ -286,18 +328,22 @@ class FakeStripe:
                 return Response(body, status=first.status_code, mimetype="application/json",
                                 headers={"Idempotency-Key": key, "Idempotent-Replayed": "true",
                                          "Request-Id": first.headers["Request-Id"]})
-            response = self._call(endpoint, args, raw, dispatch=False)
+            response = self._call(endpoint, args, raw, dispatch=False, ctx=ctx)
             if response.status_code < 500:  # Stripe does not save results of requests that failed on its side
-                self._idempotent[(api_key, key)] = (fingerprint, response, response.get_data())
+                self._idempotent[scope] = (fingerprint, response, response.get_data())
             response.headers["Idempotency-Key"] = key
         self._dispatch()
         return response
 
-    def _call(self, endpoint: str, args: dict[str, Any], raw: str, dispatch: bool = True) -> Response:
-        request_id = new_id("req", 14)
+    def _call(self, endpoint: str, args: dict[str, Any], raw: str, dispatch: bool = True,
+              ctx: Context | None = None) -> Response:
+        ctx = ctx or Context(new_id("req", 14))
+        request_id = ctx.request_id
         try:
             params = parse(raw)
             expand = [str(x) for x in as_list(params.pop("expand", None))]
+            if endpoint in connect_api.WITH_CONTEXT:
+                args = {**args, "ctx": ctx}
             with self.store.lock:
                 body = getattr(self, f"_api_{endpoint}")(params, **args)
                 if expand:
@@ -384,16 +430,12 @@ class FakeStripe:
             found = [x for x in found if x["payment"].get("payment_intent") == pi]
         return self._page(found, params, "/v1/invoice_payments")
 
-    def _api_list_events(self, params: Obj) -> Obj:
-        found = list(reversed(self.store.events))
-        if "type" in params:
-            found = [e for e in found if e["type"] == params["type"]]
-        return self._page(found, params, "/v1/events")
-
     # -- test control -------------------------------------------------------------------------------------
     def _control(self, request: Request, endpoint: str, args: dict[str, Any]) -> Response:
         params = parse(request.get_data(as_text=True) or request.query_string.decode())
         try:
+            if endpoint in connect_api.CONTROLS:
+                return self._connect_control(endpoint, args, params)
             if endpoint == "page_checkout":
                 return _html(self._checkout_page(args["ident"]))
             if endpoint == "page_portal":
@@ -485,3 +527,6 @@ class FakeStripe:
             self.pending.clear()
             self._idempotent.clear()
             self.webhooks.deliveries.clear()
+            self.connect_webhooks.deliveries.clear()
+            self.store.connect = ConnectState()
+            self.store.clock_offset = 0

@@ -14,6 +14,7 @@ from devtools.fakestripe import FakeStripe
 from devtools.fakestripe.serving import serve
 
 SECRET = "whsec_test_secret"
+CONNECT_SECRET = "whsec_test_connect_secret"
 
 
 @dataclass
@@ -62,8 +63,17 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def fake(receiver: Receiver) -> Iterator[FakeStripe]:
-    with FakeStripe(webhook_url=receiver.url, webhook_secret=SECRET) as f:
+def connect_receiver() -> Iterator[Receiver]:
+    """The platform's Connect webhook endpoint (events about connected accounts)."""
+    r = Receiver()
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def fake(receiver: Receiver, connect_receiver: Receiver) -> Iterator[FakeStripe]:
+    with FakeStripe(webhook_url=receiver.url, webhook_secret=SECRET, connect_webhook_url=connect_receiver.url,
+                    connect_webhook_secret=CONNECT_SECRET) as f:
         yield f
 
 
@@ -93,3 +103,15 @@ def plan(client: stripe.StripeClient) -> dict[str, Any]:
 def subscribed(fake: FakeStripe, plan: dict[str, Any]) -> str:
     """Complete the plan fixture's checkout; return the subscription id."""
     return fake.complete_checkout(plan["session"].id)["subscription"]
+
+
+def express_account(client: stripe.StripeClient, **extra: Any) -> stripe.Account:
+    params: dict[str, Any] = {"type": "express", "country": "CA", "email": "producer@example.com",
+                              "metadata": {"beatpass_user_id": "user-1"},
+                              "capabilities": {"transfers": {"requested": True}}, **extra}
+    return client.v1.accounts.create(params=params)
+
+
+def onboarded(fake: FakeStripe, client: stripe.StripeClient, **extra: Any) -> str:
+    """An Express account that finished onboarding (transfers active); its id."""
+    return fake.complete_onboarding(express_account(client, **extra).id)["id"]
