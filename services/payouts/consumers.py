@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from services.common.clock import as_utc
 from services.common.db import UnitOfWork
+from services.common.sql import insert_ignoring_duplicates
 from services.contracts.events import EARNINGS_CREDITED
 from services.payouts import ledger
 from services.payouts.models import (EXCLUSIVE_SALE, SALE_REFUND, ConnectAccount, LedgerEntry, Play, Refund, Revenue,
@@ -27,9 +27,8 @@ def _when(value: Any, fallback: Any) -> datetime:
 
 
 def _insert_ignore(uow: UnitOfWork, model, values: dict[str, Any]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: a replayed fact leaves the first row as it was."""
-    dialect = postgresql if uow.session.get_bind().dialect.name == "postgresql" else sqlite
-    uow.session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+    """A replayed fact leaves the first row as it was."""
+    insert_ignoring_duplicates(uow.session, model, values)
 
 
 def subscription_paid(uow: UnitOfWork, event: dict) -> None:
