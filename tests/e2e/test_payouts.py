@@ -169,6 +169,7 @@ class Month:
     def statement_ready(self) -> bool:
         """Payouts has counted the subscriber's play of A's track (play_recorded is consumed asynchronously)."""
         response = self.a.get(f"producer/statements/{self.period}")
+        assert response.status_code in (200, 409), response.text  # 409: payouts has no play of the month yet
         if response.status_code != 200:
             return False
         plays = {t["track_id"]: t["plays"] for t in response.json()["tracks"]}
