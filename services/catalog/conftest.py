@@ -56,6 +56,7 @@ def catalog(catalog_db, media, amqp_uri, container_factory, rabbit_config, monke
         declare_for_service(connection, "accounts")
         declare_for_service(connection, "audio")
         declare_for_service(connection, "licensing")
+        declare_for_service(connection, "payouts")
     container = container_factory(CatalogService, rabbit_config)
     container.start()
     return Catalog(container)

@@ -61,6 +61,8 @@ COVER_PRESET_MAX = 50
 ARTIST_LINKS_MAX = 10
 CREDIT_MAX, CREDITS_MAX = 200, 50
 SEARCH_TEXT_MAX = 200
+#: the largest (and default) page of ``catalog.payout_tracks``, an internal list payouts walks whole at each run
+PAYOUT_TRACKS_PAGE_MAX = 1000
 #: the content type of a track's stream rendition (an MP3 the audio service renders), as the gateway serves it
 STREAM_CONTENT_TYPE = "audio/mpeg"
 

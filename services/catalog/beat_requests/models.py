@@ -70,7 +70,7 @@ class BeatRequestResponse(Base):
 
 class Notification(Base):
     """Something a user is told about (``beat_request_match``, ``beat_request_response``,
-    ``exclusive_purchase_refunded``)."""
+    ``exclusive_purchase_refunded``, ``payout_update``)."""
 
     __tablename__ = "notifications"
 

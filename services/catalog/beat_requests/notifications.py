@@ -1,5 +1,5 @@
 """Notifications: what catalog tells a user (a matching beat request, a response to theirs, an exclusive
-they paid for but could not get, whose payment went back).
+they paid for but could not get, whose payment went back, a payout of a verified producer paid or failed).
 
 Listing them is also reading them: the listed page is marked read in the same transaction, and each
 item says whether it had been read before this call.
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 BEAT_REQUEST_MATCH = "beat_request_match"
 BEAT_REQUEST_RESPONSE = "beat_request_response"
 EXCLUSIVE_PURCHASE_REFUNDED = "exclusive_purchase_refunded"
+PAYOUT_UPDATE = "payout_update"
+PAID, FAILED = "paid", "failed"
 
 
 class NotificationView(TypedDict):
@@ -54,6 +56,33 @@ def on_exclusive_purchase_refunded(uow: UnitOfWork, event: dict[str, Any], now: 
     notify(uow, [str(event["buyer_user_id"])], EXCLUSIVE_PURCHASE_REFUNDED, {
         "track_id": track.id, "track_name": track.name, "amount_cents": event["amount_cents"],
         "currency": event["currency"], "reason": event["reason"]}, now)
+
+
+def on_payout_update(uow: UnitOfWork, event: dict[str, Any], status: str, now: datetime) -> None:
+    """payouts paid a producer's split, or Stripe refused its transfer (``payout_paid`` / ``payout_failed``):
+    "Payout updates" are for verified producers only (docs/business-rules.md), as catalog knows from
+    ``producer_verified``. Once per (run, currency, status): a fact payouts emits again under a new event id
+    (redeliveries are dropped before this by the event's id) tells nobody twice."""
+    user_id = str(event["user_id"])
+    page = repository.artist_of_user(uow.session, user_id)
+    if page is None or not page.verified:
+        log.info("%s for %s, not a verified producer: no notification", status, user_id)
+        return
+    payload = {"run_id": str(event["run_id"]), "period": event["period"], "status": status,
+               "amount_cents": event["amount_cents"], "currency": event["currency"],
+               "reason": event.get("reason") if status == FAILED else None}
+    if _told(uow, user_id, payload):
+        return
+    notify(uow, [user_id], PAYOUT_UPDATE, payload, now)
+
+
+def _told(uow: UnitOfWork, user_id: str, payload: dict[str, Any]) -> bool:
+    # a producer has a few payout notifications a month: the user's index narrows it, JSON matches the rest
+    found = uow.session.scalar(select(Notification.id).where(
+        Notification.user_id == user_id, Notification.kind == PAYOUT_UPDATE,
+        *(Notification.payload[key].as_string() == payload[key] for key in ("run_id", "currency", "status")))
+        .limit(1))
+    return found is not None
 
 
 def list_notifications(uow: UnitOfWork, actor_id: str, unread_only: bool, page: PageRequest,

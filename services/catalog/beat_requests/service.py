@@ -9,7 +9,7 @@ from services.common.clock import utcnow
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
 from services.common.pagination import Envelope
-from services.contracts.events import EXCLUSIVE_PURCHASE_REFUNDED
+from services.contracts.events import EXCLUSIVE_PURCHASE_REFUNDED, PAYOUT_FAILED, PAYOUT_PAID
 
 
 class BeatRequestEntrypoints:
@@ -69,3 +69,11 @@ class BeatRequestEntrypoints:
     @event_handler(EXCLUSIVE_PURCHASE_REFUNDED)
     def on_exclusive_purchase_refunded(self, event: dict) -> None:
         notifications.on_exclusive_purchase_refunded(self.db, event, utcnow())
+
+    @event_handler(PAYOUT_PAID)
+    def on_payout_paid(self, event: dict) -> None:
+        notifications.on_payout_update(self.db, event, notifications.PAID, utcnow())
+
+    @event_handler(PAYOUT_FAILED)
+    def on_payout_failed(self, event: dict) -> None:
+        notifications.on_payout_update(self.db, event, notifications.FAILED, utcnow())

@@ -136,6 +136,8 @@ class Track(Base):
         # the two sorts of the public list, each an index range scan after the cursor
         Index("ix_tracks_status_newest", "status", "published_at", "id"),
         Index("ix_tracks_status_popular", "status", "play_count", "published_at", "id"),
+        # payouts' copy of every published track, withdrawn ones too, oldest first (payout_catalog.py)
+        Index("ix_tracks_published", "published_at", "id"),
         # the sweeper's look-up of tracks stuck in processing
         Index("ix_tracks_status_created", "status", "created_at"),
         Index("ix_tracks_bpm", "bpm"),

@@ -19,8 +19,8 @@ from services.common.validation import StrictSchema, flatten, load
 from services.contracts.errors import InvalidField
 from services.contracts.inputs import catalog as contract
 from services.contracts.inputs import trimmed
-from services.contracts.vocabularies import (STEMS_MAX_MEMBERS, STEMS_MAX_UNCOMPRESSED_BYTES,
-                                             exclusive_terms_problem)
+from services.contracts.vocabularies import (PAYOUT_TRACKS_PAGE_MAX, STEMS_MAX_MEMBERS,
+                                             STEMS_MAX_UNCOMPRESSED_BYTES, exclusive_terms_problem)
 
 #: sort name → its sort key's types (what its cursor holds): newest by publication, popular by plays first
 SORTS: dict[str, tuple[type, ...]] = {"newest": KEYSET, "popular": (int, *KEYSET)}
@@ -124,6 +124,13 @@ class ListSchema(PageSchema):
     sort = fields.String(load_default="newest", validate=validate.OneOf(tuple(SORTS)))
 
 
+class PayoutTracksSchema(PageSchema):
+    """``payout_tracks`` is internal (payouts walks the whole catalog at each run): pages up to 1,000."""
+
+    limit = StrictInteger(load_default=PAYOUT_TRACKS_PAGE_MAX, allow_none=True,
+                          validate=validate.Range(min=1, max=PAYOUT_TRACKS_PAGE_MAX))
+
+
 def tracks_kind(sort: str) -> str:
     return f"tracks:{sort}"
 
@@ -157,6 +164,13 @@ def load_artist_image(kind: Any, image_key: Any) -> dict[str, Any]:
 
 def load_collection(data: Any) -> dict[str, Any]:
     return load(CollectionSchema, data, root="data")
+
+
+def load_payout_tracks_page(kind: str, cursor: Any, limit: Any) -> PageRequest:
+    data = load(PayoutTracksSchema, {"cursor": cursor, "limit": limit})
+    if data["limit"] is None:
+        data["limit"] = PAYOUT_TRACKS_PAGE_MAX
+    return page_of(kind, data)
 
 
 def load_track_query(filters: Any, sort: Any, cursor: Any, limit: Any) -> TrackQuery:

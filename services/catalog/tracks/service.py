@@ -7,7 +7,8 @@ import logging
 from nameko.timer import timer
 
 from services.catalog.tracks.artists import ClaimStatus
-from services.catalog.tracks import artists, collections, licensing, pipeline, sales, schemas, tracks
+from services.catalog.tracks import (artists, collections, licensing, payout_catalog, pipeline, sales, schemas,
+                                     tracks)
 from services.catalog.tracks.views import ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
@@ -103,6 +104,13 @@ class TrackEntrypoints:
     def attach_stems(self, actor_id: str, track_id: str, stems_key: str, manifest: dict) -> dict:
         stems = schemas.load_stems(stems_key, manifest)
         return licensing.attach_stems(self.db, media(), actor_id, track_id, stems["stems_key"], stems["manifest"])
+
+    # --- payouts (its copy of the catalog at the start of a run) ------------------------------------
+
+    @rpc
+    def payout_tracks(self, cursor: str | None = None, limit: int | None = None) -> Envelope:
+        page = schemas.load_payout_tracks_page(payout_catalog.KIND, cursor, limit)
+        return payout_catalog.payout_tracks(self.db, page)
 
     @rpc
     def stream_source(self, track_id: str) -> Source:

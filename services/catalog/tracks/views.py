@@ -83,6 +83,17 @@ class TrackView(TypedDict):
     published_at: str | None
 
 
+class PayoutTrackView(TypedDict):
+    track_id: str
+    name: str
+    artist_id: str
+    collaborator_artist_ids: list[str]
+    owners: dict[str, str | None]
+    licensing_model: str
+    published_at: str
+    sold_at: str | None
+
+
 class Source(TypedDict):
     key: str
     content_type: str

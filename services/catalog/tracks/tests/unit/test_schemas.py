@@ -108,6 +108,13 @@ def test_list_defaults():
     assert (query.filters, query.sort, query.page.limit, query.page.after) == ({}, "newest", 20, None)
 
 
+def test_payout_tracks_pages_default_to_and_stop_at_a_thousand():
+    for limit in (None, 1000):
+        assert schemas.load_payout_tracks_page("payout_tracks", None, limit).limit == 1000
+    assert schemas.load_payout_tracks_page("payout_tracks", None, 1).limit == 1
+    assert fields_of(lambda: schemas.load_payout_tracks_page("payout_tracks", None, 1001)) == ["limit"]
+
+
 def test_upload_arguments():
     assert fields_of(lambda: schemas.load_upload("", -1, None)) == ["audio_key", "size_bytes"]
     assert fields_of(lambda: schemas.load_artist_image("banner", "images/x/y")) == ["kind"]
