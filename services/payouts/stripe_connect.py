@@ -93,6 +93,7 @@ class StripeConnect:
         for transfer in self.client.v1.transfers.list(params=params).auto_paging_iter():
             yield {"id": transfer.id, "amount": transfer.amount, "currency": transfer.currency.upper(),
                    "destination": transfer.destination, "metadata": dict(transfer.metadata or {}),
+                   "transfer_group": getattr(transfer, "transfer_group", None),
                    "amount_reversed": getattr(transfer, "amount_reversed", 0) or 0}
 
     def account_figures(self, account_id: str) -> dict[str, dict[str, int]]:
