@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
-from devtools.fakestripe import connect, pages
+from devtools.fakestripe import connect, pages, transfers
 from devtools.fakestripe.forms import StripeError, as_int, as_list
 from devtools.fakestripe.objects import Obj
 
@@ -92,33 +91,33 @@ class ConnectAPI:
         return connect.create_account_link(self.store, params)
 
     def _api_create_transfer(self, params: Obj, ctx: Context) -> Obj:
-        return connect.create_transfer(self.store, params, ctx.idempotency_key, ctx.request_id)
+        return transfers.create_transfer(self.store, params, ctx.idempotency_key, ctx.request_id)
 
     def _api_list_transfers(self, params: Obj) -> Obj:
-        return self._page(connect.list_transfers(self.store, params), params, "/v1/transfers")
+        return self._page(transfers.list_transfers(self.store, params), params, "/v1/transfers")
 
     def _api_create_reversal(self, params: Obj, ident: str) -> Obj:
-        return connect.reverse_transfer(self.store, ident, params)
+        return transfers.reverse_transfer(self.store, ident, params)
 
     def _api_list_reversals(self, params: Obj, ident: str) -> Obj:
         reversals = self.store.get("transfer", ident)["reversals"]["data"]
         return self._page(reversals, params, f"/v1/transfers/{ident}/reversals")
 
     def _api_balance(self, params: Obj, ctx: Context) -> Obj:
-        return connect.balance(self.store, ctx.account)
+        return transfers.balance(self.store, ctx.account)
 
     def _api_create_payout(self, params: Obj, ctx: Context) -> Obj:
         if ctx.account is None:
             raise StripeError("The fake Stripe pays out connected accounts only: send the Stripe-Account header.",
                               code="parameter_missing")
-        return connect.create_payout(self.store, ctx.account, params)
+        return transfers.create_payout(self.store, ctx.account, params)
 
     def _api_list_payouts(self, params: Obj, ctx: Context) -> Obj:
-        found = connect.list_payouts(self.store, ctx.account or "", params)
+        found = transfers.list_payouts(self.store, ctx.account or "", params)
         return self._page(found, params, "/v1/payouts")
 
     def _api_retrieve_payout(self, params: Obj, ctx: Context, ident: str) -> Obj:
-        return connect.payout_of(self.store, ident, ctx.account)
+        return transfers.payout_of(self.store, ident, ctx.account)
 
     def _api_list_events(self, params: Obj, ctx: Context) -> Obj:
         """Newest first; without Stripe-Account the platform's own events, with it that account's."""
@@ -139,16 +138,16 @@ class ConnectAPI:
 
     def set_platform_balance(self, currency: str, amount: int) -> Obj:
         """The platform's available balance in `currency` (a transfer above it: balance_insufficient)."""
-        return self._run(connect.set_platform_balance, self.store, currency, amount)
+        return self._run(transfers.set_platform_balance, self.store, currency, amount)
 
     def payout(self, account_id: str, amount: int | None = None, currency: str | None = None,
                outcome: str | None = "paid") -> Obj:
         """Pay out a connected account's available balance (all of it unless `amount`): payout.created, then
         payout.paid or payout.failed unless outcome is None (it stays in_transit)."""
-        return self._run(connect.pay_out, self.store, account_id, amount, currency, outcome)
+        return self._run(transfers.pay_out, self.store, account_id, amount, currency, outcome)
 
     def settle_payout(self, payout_id: str, outcome: str = "paid", failure_code: str = "account_closed") -> Obj:
-        return self._run(connect.settle_payout, self.store, payout_id, outcome, failure_code)
+        return self._run(transfers.settle_payout, self.store, payout_id, outcome, failure_code)
 
     def transfer_count(self, destination: str | None = None, idempotency_key: str | None = None) -> int:
         """How many transfers the fake made (to a destination, or with an idempotency key; all without either)."""
@@ -168,14 +167,19 @@ class ConnectAPI:
         return Counter(self.store.connect.transfers_by_key)
 
     def set_clock(self, timestamp: int) -> int:
-        """Objects made from now on carry this `created` (and the clock runs on from it)."""
+        """Stop the fake's clock at `timestamp`: objects made from now on carry exactly that `created` until
+        advance_clock moves it (events stay strictly increasing, a second apart)."""
         with self.store.lock:
-            self.store.clock_offset = int(timestamp) - int(time.time())
+            self.store.frozen_at = int(timestamp)
             return self.store.now()
 
     def advance_clock(self, seconds: int) -> int:
+        """Move the fake's clock on (a stopped one stays stopped, later)."""
         with self.store.lock:
-            self.store.clock_offset += int(seconds)
+            if self.store.frozen_at is not None:
+                self.store.frozen_at += int(seconds)
+            else:
+                self.store.clock_offset += int(seconds)
             return self.store.now()
 
     # -- pages and HTTP hooks --------------------------------------------------------------------------------

@@ -36,11 +36,14 @@ class Store:
         self.events: list[Obj] = []
         self.outbox: list[Obj] = []  # events created but not yet handed to the webhook sender
         self.connect = ConnectState()
-        self.clock_offset = 0  # seconds the fake's clock runs ahead of the real one (set_clock, advance_clock)
+        self.clock_offset = 0  # seconds the fake's clock runs ahead of the real one (advance_clock)
+        self.frozen_at: int | None = None  # a clock stopped at this time (set_clock), for exact `created` values
         self._last_created = 0
 
     # -- plumbing ---------------------------------------------------------------------------------
     def now(self) -> int:
+        if self.frozen_at is not None:
+            return self.frozen_at
         return int(time.time()) + self.clock_offset
 
     def event_time(self) -> int:

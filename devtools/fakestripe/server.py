@@ -529,4 +529,4 @@ class FakeStripe(ConnectAPI):
             self.webhooks.deliveries.clear()
             self.connect_webhooks.deliveries.clear()
             self.store.connect = ConnectState()
-            self.store.clock_offset = 0
+            self.store.clock_offset, self.store.frozen_at = 0, None

@@ -131,6 +131,9 @@ def test_requirements_due_hook_turns_flags_red(client: stripe.StripeClient, fake
     assert fake.requirements_due(account_id)["requirements"]["currently_due"] == ["individual.verification.document"]
     fake.complete_onboarding(account_id)  # finishing again turns them green
     assert client.v1.accounts.retrieve(account_id).payouts_enabled is True
+    sent = len(connect_receiver.received)
+    fake.complete_onboarding(account_id)  # nothing changes: no event, as on Stripe
+    assert len(connect_receiver.received) == sent
 
 
 def test_update_account_metadata(client: stripe.StripeClient, connect_receiver: Receiver) -> None:

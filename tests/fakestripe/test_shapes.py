@@ -10,7 +10,7 @@ import stripe
 
 from devtools.fakestripe import FakeStripe
 from devtools.fakestripe.resources import fixture
-from tests.fakestripe.conftest import Receiver, subscribed
+from tests.fakestripe.conftest import Receiver, express_account, subscribed
 from tests.fakestripe.test_payments import exclusive_session
 
 # Fields the fixture fills in as an example but Stripe answers null in these states (checked against Stripe's docs).
@@ -36,6 +36,13 @@ NULLABLE: dict[str, set[str]] = {
     "refund": set(),
     "invoice_payment": set(),
     "event": set(),
+    "account": set(),
+    "account_link": set(),
+    "transfer": set(),
+    "transfer_reversal": set(),
+    "balance": set(),
+    "payout": {"description"},
+    "bank_account": {"account_type"},
 }
 
 
@@ -139,3 +146,35 @@ def test_one_off_payment_objects_match_stripe_fixture(client: stripe.StripeClien
     for delivered in receiver.received:
         assert_shape(delivered.event, "event")
         assert_shape(delivered.event["data"]["object"], kinds[delivered.event["type"]])
+
+
+def test_connect_objects_match_stripe_fixture(client: stripe.StripeClient, fake: FakeStripe, receiver: Receiver,
+                                              connect_receiver: Receiver) -> None:
+    account = express_account(client)
+    assert_shape(raw(client, f"/v1/accounts/{account.id}"), "account")
+    link = client.v1.account_links.create(params={"account": account.id, "type": "account_onboarding",
+                                                  "refresh_url": "https://x/r", "return_url": "https://x/ok"})
+    assert_shape(link.to_dict(), "account_link")
+    fake.complete_onboarding(account.id)
+    onboarded = raw(client, f"/v1/accounts/{account.id}")
+    assert_shape(onboarded, "account")
+    assert_shape(onboarded["external_accounts"]["data"][0], "bank_account")
+    transfer = client.v1.transfers.create(params={"amount": 500, "currency": "cad", "destination": account.id})
+    assert_shape(raw(client, f"/v1/transfers/{transfer.id}"), "transfer")
+    reversal = client.v1.transfers.reversals.create(transfer.id, params={"amount": 100})
+    assert_shape(raw(client, f"/v1/transfers/{transfer.id}/reversals")["data"][0], "transfer_reversal")
+    assert_shape(raw(client, "/v1/balance"), "balance")
+    payout = fake.payout(account.id, outcome=None)
+    assert_shape(payout, "payout")
+    fake.settle_payout(payout["id"], "paid")
+    assert reversal.object == "transfer_reversal"
+    for delivered in receiver.received:  # the platform's own: no `account`, exactly Stripe's event keys
+        assert_shape(delivered.event, "event")
+        assert_shape(delivered.event["data"]["object"], "transfer")
+    kinds = {"account.updated": "account", "payout.created": "payout", "payout.paid": "payout"}
+    assert connect_receiver.types == list(kinds)
+    for delivered in connect_receiver.received:  # a connected account's: Stripe's event keys plus `account`
+        event = dict(delivered.event)
+        assert event.pop("account") == account.id
+        assert_shape(event, "event")
+        assert_shape(event["data"]["object"], kinds[event["type"]])

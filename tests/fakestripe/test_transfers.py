@@ -47,6 +47,10 @@ def test_transfer_with_the_sdk_resource_methods(client: stripe.StripeClient, fak
     assert reversal.object == "transfer_reversal" and reversal.amount == 100 and reversal.transfer == made[0].id
     assert stripe.Transfer.retrieve(made[0].id, api_key="sk_test_x").amount_reversed == 100
     assert stripe.Balance.retrieve(api_key="sk_test_x", stripe_account=dest).available[0].amount == 200
+    fake.set_clock(1_800_000_000)
+    late = stripe.Transfer.create(api_key="sk_test_x", amount=50, currency="cad", destination=dest)
+    found = stripe.Transfer.list(api_key="sk_test_x", created={"gte": 1_800_000_000, "lt": 1_800_000_001}, limit=1)
+    assert [t.id for t in found.auto_paging_iter()] == [late.id]
 
 
 def test_transfer_refusals(client: stripe.StripeClient, fake: FakeStripe) -> None:
