@@ -266,3 +266,9 @@ def test_the_refresh_page_explains_a_refusal(http, rpc, refusal):
     response = http.get("/producer/stripe/refresh", headers=bearer())
     assert response.status_code == 200 and refusal.message in response.get_data(as_text=True)
     assert "href=\"http" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/producer/stripe/return", "/producer/stripe/refresh"])
+def test_the_stripe_pages_are_public_html_in_the_openapi_document(http, path):
+    operation = http.get("/api/v1/openapi.json").get_json()["paths"][path]["get"]
+    assert operation["security"] == [] and "text/html" in operation["responses"]["200"]["content"]
