@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from sqlalchemy import func, select
 
-from services.contracts.errors import Conflict, Forbidden
+from services.contracts.errors import BillingUnavailable, Conflict, Forbidden
 from services.payouts import consumers, ledger, runs, stripe_events
 from services.payouts.cli import reconcile_period, run_period
 from services.payouts.models import LedgerEntry, Split
@@ -21,13 +21,13 @@ NOW = datetime.now(timezone.utc)
 SEPT, OCT = "2026-09", "2026-10"
 
 
-def start(units, neighbours, admin: str, period: str) -> dict:
-    view, _ = units().run(lambda uow: runs.start_run(uow, neighbours, admin, period, NOW))
+def start(units, neighbours, connect, admin: str, period: str) -> dict:
+    view, _ = units().run(lambda uow: runs.start_run(uow, neighbours, connect, admin, period, NOW))
     return view
 
 
 def run_to_end(units, neighbours, connect, admin: str, period: str) -> dict:
-    view = start(units, neighbours, admin, period)
+    view = start(units, neighbours, connect, admin, period)
     runs.execute(units, neighbours, connect, view["id"])
     return units().run(lambda uow: runs.get_run(uow, neighbours, admin, view["id"]))
 
@@ -97,14 +97,14 @@ def test_a_run_killed_after_some_transfers_and_started_again_transfers_to_each_p
         return real_record(uow, split_id, result, now)
 
     monkeypatch.setattr(runs, "record", crash_after_the_first)
-    view = start(units, neighbours, world["admin"], SEPT)
+    view = start(units, neighbours, connect, world["admin"], SEPT)
     with pytest.raises(KeyboardInterrupt):
         runs.execute(units, neighbours, connect, view["id"])
     statuses = units().run(lambda uow: sorted(uow.session.scalars(
         select(Split.status).where(Split.run_id == view["id"], Split.user_id.is_not(None)))))
     assert statuses == ["paid", "sending"]
     monkeypatch.setattr(runs, "record", real_record)
-    assert start(units, neighbours, world["admin"], SEPT)["id"] == view["id"]
+    assert start(units, neighbours, connect, world["admin"], SEPT)["id"] == view["id"]
     assert runs.execute(units, neighbours, connect, view["id"]) == "completed"
     for user in ("ana", "bo"):
         account = world["accounts"][world[user]]
@@ -143,11 +143,13 @@ def test_a_producer_whose_flags_turned_red_before_the_run_is_excluded(units, nei
     assert fake_stripe.transfer_count(destination=world["accounts"][world["bo"]]) == 0
 
 
-def test_only_admins_start_runs_and_only_for_ended_periods(units, neighbours, world):
+def test_only_admins_start_runs_for_ended_periods_and_only_with_stripe(units, neighbours, connect, world):
     with pytest.raises(Forbidden):
-        start(units, neighbours, world["ana"], SEPT)
+        start(units, neighbours, connect, world["ana"], SEPT)
     with pytest.raises(Conflict):
-        start(units, neighbours, world["admin"], f"{NOW.year:04d}-{NOW.month:02d}")
+        start(units, neighbours, connect, world["admin"], f"{NOW.year:04d}-{NOW.month:02d}")
+    with pytest.raises(BillingUnavailable):
+        start(units, neighbours, None, world["admin"], SEPT)
 
 
 def sale(units, producer: str, artist: str, price: int, license_id: str | None = None) -> str:
