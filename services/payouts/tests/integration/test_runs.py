@@ -222,3 +222,58 @@ def test_reconciliation_finds_no_difference_on_a_healthy_run_and_reports_one_oth
 def test_the_cli_runs_a_period_with_its_progress(units, neighbours, connect, fake_stripe, world):
     assert run_period(units, neighbours, connect, SEPT, Console(force_terminal=False)) == 0
     assert fake_stripe.transfer_count(destination=world["accounts"][world["bo"]]) == 1
+
+
+def test_a_transfer_made_before_a_crash_is_recorded_by_its_webhook_and_never_repeated(
+        units, neighbours, connect, fake_stripe, world):
+    view = start(units, neighbours, connect, world["admin"], SEPT)
+    units().run(lambda uow: runs.prepare(uow, view["id"], list(neighbours.payout_tracks()), NOW))
+    split_id = units().run(lambda uow: uow.session.scalars(select(Split.id).where(
+        Split.run_id == view["id"], Split.user_id == world["ana"])).one())
+    key, destination, amount, currency, metadata = units().run(lambda uow: runs._claim(uow, split_id, NOW))
+    made = connect.transfer(amount_cents=amount, currency=currency, destination=destination, key=key,
+                            metadata=metadata)  # ...and the process died here
+    transfer = connect.client.v1.transfers.retrieve(made.transfer_id).to_dict()
+    event = {"id": "evt_created_first", "type": "transfer.created", "created": 1, "data": {"object": transfer}}
+    assert units().run(lambda uow: stripe_events.handle_platform(uow, event, NOW))["status"] == "processed"
+    assert runs.execute(units, neighbours, connect, view["id"]) == "completed"
+    assert fake_stripe.transfer_count(destination=destination) == 1
+    assert units().run(lambda uow: ledger.balances(uow, world["ana"])) == {"CAD": 0}
+
+
+def test_reconciliation_reports_a_transfer_missing_at_stripe_and_an_amount_mismatch(
+        units, neighbours, connect, fake_stripe, world, capsys):
+    run = run_to_end(units, neighbours, connect, world["admin"], SEPT)
+    bo = splits_by_user(run)[world["bo"]]
+
+    def tamper(uow):
+        uow.session.add(LedgerEntry(user_id=world["ana"], kind="transfer", amount_cents=-5, currency="CAD",
+                                    run_id=run["id"], period=SEPT, stripe_id="tr_never_made"))
+        entry = uow.session.scalars(select(LedgerEntry).where(LedgerEntry.stripe_id == bo["stripe_transfer_id"])).one()
+        entry.amount_cents -= 1  # the books say one cent more left than Stripe sent
+
+    units().run(tamper)
+    assert reconcile_period(units, connect, SEPT, Console(force_terminal=False, width=200)) == 1
+    out = capsys.readouterr().out
+    assert "missing" in out and "tr_never_made" in out and "amount_mismatch" in out
+
+
+def test_connected_account_payouts_are_tracked_and_refresh_the_finances(units, neighbours, connect, fake_stripe,
+                                                                        world):
+    from services.payouts.models import ConnectAccount, ConnectPayout
+
+    account = world["accounts"][world["ana"]]
+    units().run(lambda uow: uow.session.query(ConnectAccount).filter_by(stripe_account_id=account)
+                .update({"fetched_at": NOW}))
+    run_to_end(units, neighbours, connect, world["admin"], SEPT)
+    fake_stripe.pending.clear()
+    fake_stripe.payout(account, amount=100, outcome="failed")
+    [failed] = connect_events(fake_stripe, "payout.failed")
+    assert failed["account"] == account
+    for _ in range(2):
+        units().run(lambda uow: stripe_events.handle_connect(uow, failed, NOW))
+    row = units().run(lambda uow: uow.session.scalars(select(ConnectPayout)).one())
+    assert (row.status, row.amount_cents, row.stripe_account_id) == ("failed", 100, account)
+    assert units().run(lambda uow: uow.session.scalars(select(ConnectAccount.fetched_at)
+                                                       .where(ConnectAccount.stripe_account_id == account)).one()) \
+        is None
