@@ -6,7 +6,8 @@ after its account is deleted, so ``login_required`` also asks accounts whether t
 exists (a deleted one is a 401, whatever the endpoint); views whose accounts call already refuses
 a missing account use ``account_login_required`` and save that round trip. Upload views use
 ``producer_required``: the same call also asks accounts (the owner of roles) whether the caller is a
-producer, so a listener's upload is refused with 403 before a byte of its body is read.
+producer, so a listener's upload is refused with 403 before a byte of its body is read; ``admin_required``
+does the same for the admin role.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["sub", "exp", "iat", "iss", "aud", "jti"]
 #: the role accounts grants through the Producer Program (docs/business-rules.md "Producer Program")
 PRODUCER = "producer"
+#: the role of the platform's operators (granted by accounts; the first admin comes from BEATPASS_ADMIN_EMAIL)
+ADMIN = "admin"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,6 +106,12 @@ def producer_required(view: F) -> F:
     """``login_required`` for producers only: 403 (``forbidden``) for anyone else, decided by accounts
     before the view runs — an upload's body is then never read, let alone stored."""
     return _requiring_login(view, check_account=True, role=PRODUCER)
+
+
+def admin_required(view: F) -> F:
+    """``login_required`` for admins only: 403 before anything of the request is validated, so a
+    non-admin learns nothing about what the endpoint would accept."""
+    return _requiring_login(view, check_account=True, role=ADMIN)
 
 
 def _requiring_login(view: F, check_account: bool, role: str | None = None) -> F:

@@ -12,8 +12,8 @@ from typing import Any
 from marshmallow import Schema
 
 from gateway import (beat_request_schemas as beat_requests, billing_schemas as billing, catalog_schemas as catalog,
-                     community_schemas as community, license_schemas as licenses, play_schemas as plays, schemas,
-                     stems_schemas as stems)
+                     community_schemas as community, license_schemas as licenses, payout_schemas as payouts,
+                     play_schemas as plays, schemas, stems_schemas as stems)
 
 USER_ID = "6f1c2a3e-5b7d-4c1e-9a2b-3c4d5e6f7a80"
 OTHER_USER_ID = "0b8e6a52-9d1f-4e3a-8c6b-7d2e1f0a9b31"
@@ -103,6 +103,33 @@ DOWNLOAD_FILES = {"original": {"url": SIGNED, "format": "wav", "filename": "Ana 
                   "mp3_320": {"url": SIGNED + "m", "format": "mp3", "filename": "Ana Beats - Night Drive.mp3"},
                   "expires_at": "2026-03-01T12:15:00+00:00"}
 
+RUN_ID = "2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091"
+SPLIT_ID = "3c4d5e6f-7081-4923-8b4c-5d6e7f809102"
+TRANSACTION_ID = "4d5e6f70-8192-4a34-9c5d-6e7f80910213"
+CAD_ZERO = [{"amount_cents": 0, "currency": "CAD"}]
+SPLIT = {"id": SPLIT_ID, "user_id": USER_ID, "artist_ids": [ARTIST_ID], "share": 0.0412, "amount_cents": 41_177,
+         "transfer_cents": 91_177, "currency": "CAD", "status": "paid", "reason": None,
+         "stripe_transfer_id": "tr_1Qa2b3c4d5e6"}
+RUN = {"id": RUN_ID, "period": "2026-02", "status": "completed", "pool": {"amount_cents": 999_400, "currency": "CAD"},
+       "platform_total": 1843.27, "started_at": AT, "finished_at": LATER,
+       "counts": {"paid": 38, "excluded": 2, "failed": 0}, "splits": [SPLIT]}
+STRIPE_READY = {"status": "payout_ready", "connected": True, "charges_enabled": True, "payouts_enabled": True,
+                "currently_due": [], "country": "CA"}
+FINANCES = {"stripe": STRIPE_READY,
+            "cards": {"balance": [{"amount_cents": 0, "currency": "CAD"}], "upcoming": CAD_ZERO,
+                      "in_transit": [{"amount_cents": 91_177, "currency": "CAD"}],
+                      "lifetime": [{"amount_cents": 91_177, "currency": "CAD"}]},
+            "multi_currency_warning": False, "artists": [{"id": ARTIST_ID, "name": "Ana Beats"}],
+            "artist_id": ARTIST_ID, "cached_at": LATER, "stale": False}
+TRANSACTION = {"id": TRANSACTION_ID, "kind": "pool_share", "amount_cents": 41_177, "currency": "CAD", "run_id": RUN_ID,
+               "period": "2026-02", "license_id": None, "stripe_id": None, "created_at": LATER}
+STATEMENT = {"period": "2026-02", "artist_id": ARTIST_ID, "pool": {"amount_cents": 999_400, "currency": "CAD"},
+             "platform_total": 1843.27, "contribution": 75.95, "share": 0.0412,
+             "amount": {"amount_cents": 41_177, "currency": "CAD"},
+             "tracks": [{"track_id": TRACK_ID, "title": "Night Drive", "plays": 99, "months_since_upload": 1.0,
+                         "age_factor": 0.8909, "popularity_factor": 2.3333, "producer_count": 1, "value": 2.0788}],
+             "user_centric": {"amount": {"amount_cents": 38_950, "currency": "CAD"}, "subscribers": 17}}
+
 #: the success body of each response schema (pages are built from their item's example)
 RESPONSES: dict[type[Schema], Any] = {
     schemas.PrivateUser: PRIVATE_USER,
@@ -162,6 +189,13 @@ RESPONSES: dict[type[Schema], Any] = {
                             "terms": TERMS},
     licenses.ExclusiveCheckout: {"url": "https://checkout.stripe.com/c/pay/cs_test_x9y8z7", "session_id": "cs_test_x9y8z7",
                                  "price_cents": 50000, "fee_cents": 6300, "total_cents": 56300, "currency": "CAD"},
+    payouts.ConnectLink: {"url": "https://connect.stripe.com/setup/e/acct_1Qa2b3c4d5e6/a1b2c3d4",
+                          "expires_at": "2026-03-01T12:05:00+00:00"},
+    payouts.RunStarted: {key: RUN[key] for key in ("id", "period", "status", "pool")},
+    payouts.Run: RUN,
+    payouts.Finances: FINANCES,
+    payouts.Transaction: TRANSACTION,
+    payouts.Statement: STATEMENT,
 }
 
 class Alternatives(dict):
@@ -218,6 +252,8 @@ REQUESTS: dict[type[Schema], Any] = {
     beat_requests.NewResponse: {"track_id": TRACK_ID, "message": "Made for this: dark, 140 BPM."},
     billing.CheckoutRequest: {"plan": "classic"},
     plays.PlayReport: {"position_s": 31.0, "duration_s": 151.2},
+    payouts.ConnectRequest: {"country": "CA"},
+    payouts.RunRequest: {"period": "2026-02"},
 }
 
 #: one example body per error code (``gateway.errors.TABLE``)

@@ -88,6 +88,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MEDIA_ROOT": config.env("MEDIA_ROOT", str(config.var_dir() / "media")),
         # Stripe's signing secret of the platform webhook endpoint (POST /api/v1/webhooks/stripe)
         "STRIPE_WEBHOOK_SECRET": config.env("STRIPE_WEBHOOK_SECRET", ""),
+        # ... and of the Connect endpoint (POST /api/v1/webhooks/stripe/connect): connected accounts' events
+        "STRIPE_CONNECT_WEBHOOK_SECRET": config.env("STRIPE_CONNECT_WEBHOOK_SECRET", ""),
         # signs /api/v1/files/<token> download URLs (gateway/signed_urls.py); every replica needs the same one
         "DOWNLOAD_URL_SECRET": config.env("DOWNLOAD_URL_SECRET", ""),
         "DOWNLOAD_URL_TTL_S": config.env_int("DOWNLOAD_URL_TTL_S", 900),

@@ -4,7 +4,8 @@ type's routes are tried in order and the first whose ``when`` accepts ``data.obj
 without ``when`` takes the rest). The gateway verifies the signature, then forwards the whole event to
 that RPC; the service dedupes by the event's id. Types not listed are acknowledged (200) and ignored,
 so enabling more types on the Stripe endpoint never makes Stripe retry. docs/billing.md "Webhook
-routing" shows this table; Connect events (``/webhooks/stripe/connect``) will get a table of their own.
+routing" shows this table. Events of connected accounts (Stripe Connect: they carry ``account``) come to
+their own endpoint (``/webhooks/stripe/connect``, its own signing secret) and are routed by CONNECT_ROUTES.
 """
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def exclusive_sale(obj: dict[str, Any]) -> bool:
 ACCOUNTS_BILLING = Route("accounts", "handle_stripe_event")
 LICENSING_PAYMENTS = Route("licensing", "handle_stripe_event", payment_mode)
 LICENSING_REFUNDS = Route("licensing", "handle_stripe_event", exclusive_sale)
+PAYOUTS_TRANSFERS = Route("payouts", "handle_stripe_event")
+PAYOUTS_CONNECT = Route("payouts", "handle_connect_event")
 
 ROUTES: dict[str, tuple[Route, ...]] = {
     "checkout.session.completed": (LICENSING_PAYMENTS, ACCOUNTS_BILLING),
@@ -43,15 +46,25 @@ ROUTES: dict[str, tuple[Route, ...]] = {
     "invoice.paid": (ACCOUNTS_BILLING,),
     "invoice.payment_failed": (ACCOUNTS_BILLING,),
     "charge.refunded": (LICENSING_REFUNDS, ACCOUNTS_BILLING),
+    "transfer.created": (PAYOUTS_TRANSFERS,),
+    "transfer.reversed": (PAYOUTS_TRANSFERS,),
+}
+
+#: the Connect endpoint's table: events about producers' Express accounts and their payouts to the bank
+CONNECT_ROUTES: dict[str, tuple[Route, ...]] = {
+    "account.updated": (PAYOUTS_CONNECT,),
+    "payout.paid": (PAYOUTS_CONNECT,),
+    "payout.failed": (PAYOUTS_CONNECT,),
 }
 
 
-def route_for(event: dict[str, Any]) -> Route | None:
-    """The route of a verified event, or None when no route takes it (acknowledged and ignored)."""
+def route_for(event: dict[str, Any], routes: dict[str, tuple[Route, ...]] = ROUTES) -> Route | None:
+    """The route of a verified event in ``routes`` (the platform's table by default), or None when no route
+    takes it (acknowledged and ignored)."""
     data = event.get("data")
     obj = data.get("object") if isinstance(data, dict) else None
     obj = obj if isinstance(obj, dict) else {}  # the service refuses a malformed event; routing does not
-    for route in ROUTES.get(event["type"], ()):
+    for route in routes.get(event["type"], ()):
         if route.when is None or route.when(obj):
             return route
     return None

@@ -33,3 +33,7 @@ ALL += (licenses.bp, files.bp)
 from gateway.blueprints import stems  # noqa: E402
 
 ALL += (stems.bp,)
+
+from gateway.blueprints import finances, payouts  # noqa: E402
+
+ALL += (payouts.bp, finances.bp)

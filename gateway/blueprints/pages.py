@@ -2,7 +2,9 @@
 (``/billing/success`` and ``/billing/cancel``; ``/exclusive/success`` and ``/exclusive/cancel`` for an
 exclusive's purchase) and the home page the billing portal returns to (``/``) — the defaults of
 BILLING_SUCCESS_URL / BILLING_CANCEL_URL / BILLING_PORTAL_RETURN_URL under PUBLIC_URL — and the public
-verification page of a licence, the address its certificate's QR code holds (``/verify-license/<id>``).
+verification page of a licence, the address its certificate's QR code holds (``/verify-license/<id>``), and
+where Stripe's Connect onboarding sends a producer back (``/producer/stripe/return`` and ``/refresh``, the
+``return_url`` / ``refresh_url`` payouts gives Stripe under PUBLIC_URL).
 A web app may take these addresses over later; until then they say what happened."""
 from __future__ import annotations
 
@@ -11,9 +13,10 @@ import uuid
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
+from gateway.auth import optional_login
 from gateway.openapi import doc
 from gateway.rpc import remote
-from services.contracts.errors import NotFound
+from services.contracts.errors import Forbidden, NotFound
 
 bp = Blueprint("pages", __name__)
 
@@ -85,3 +88,33 @@ def verify_license(license_id: str) -> ResponseReturnValue:
     except (ValueError, NotFound):
         return _page("verify_license.html", status=404, license_id=license_id[:64], verification=None)
     return _page("verify_license.html", license_id=license_id, verification=verification)
+
+
+@bp.get("/producer/stripe/return")
+@doc("Where Stripe's Connect onboarding returns a producer (HTML); it changes nothing", ok=(200, None), rpc=False,
+     content_type="text/html",
+     description="Says that the payout status updates when Stripe confirms the account by webhook "
+                 "(`account.updated`); coming back here never makes an account payout-ready.",
+     response_example="<!doctype html><html><head><title>Back from Stripe · BeatPass</title>…")
+def stripe_return() -> ResponseReturnValue:
+    return _page("stripe_return.html")
+
+
+SIGN_IN_TO_REFRESH = ("Sign in to BeatPass and ask for a fresh one: POST /api/v1/producer/stripe/connect/refresh "
+                      "answers with a new link.")
+
+
+@bp.get("/producer/stripe/refresh")
+@doc("Where Stripe sends a producer whose onboarding link expired (HTML)", ok=(200, None), content_type="text/html",
+     description="With a producer's bearer token: a page linking to a fresh onboarding link. Otherwise (a browser "
+                 "carries no token) it explains how to get one: POST /api/v1/producer/stripe/connect/refresh.",
+     response_example="<!doctype html><html><head><title>Continue on Stripe · BeatPass</title>…")
+def stripe_refresh() -> ResponseReturnValue:
+    user_id = optional_login()
+    if user_id is None:
+        return _page("stripe_refresh.html", link=None, reason=SIGN_IN_TO_REFRESH)
+    try:
+        link = remote("payouts").refresh_connect_link(actor_id=user_id)
+    except (Forbidden, NotFound) as refusal:
+        return _page("stripe_refresh.html", link=None, reason=refusal.message[:300])
+    return _page("stripe_refresh.html", link=link)

@@ -1,5 +1,7 @@
 """Stripe webhooks: the signature is verified on the raw body, then the event goes to the service
-that owns its type (gateway/stripe_routes.py, the one routing table)."""
+that owns its type (gateway/stripe_routes.py). Two endpoints, one way of handling: the platform account's
+events (STRIPE_WEBHOOK_SECRET, ROUTES) and the connected accounts' (STRIPE_CONNECT_WEBHOOK_SECRET,
+CONNECT_ROUTES) — Stripe signs each endpoint with its own secret."""
 from __future__ import annotations
 
 import json
@@ -14,7 +16,7 @@ from gateway.billing_schemas import WebhookAck
 from gateway.errors import row_for
 from gateway.openapi import doc
 from gateway.rpc import RemoteFailure, remote
-from gateway.stripe_routes import route_for
+from gateway.stripe_routes import CONNECT_ROUTES, ROUTES, Route, route_for
 from services.contracts.errors import BadRequest, BillingUnavailable, ServiceError
 
 bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks")
@@ -65,20 +67,13 @@ def verified_event(payload: bytes, signature: str | None, secret: str) -> dict[s
     return event
 
 
-@bp.post("/stripe")
-@doc("Stripe webhook endpoint (platform account)", ok=(200, WebhookAck), errors=(400,),
-     description="Verifies `Stripe-Signature` on the raw body with STRIPE_WEBHOOK_SECRET: a missing or wrong "
-                 "signature, or one dated more than 300 s before or after the server's clock → 400 `invalid_webhook`. "
-                 "Routed by event type, and by `data.object` where two services share a type: a payment-mode "
-                 "`checkout.session.completed` and an exclusive's `charge.refunded` go to licensing, the rest to "
-                 "accounts (docs/billing.md \"Webhook routing\"); types not routed → 200 with `handled: false`. A "
-                 "service failure → 5xx so Stripe retries.")
-def stripe_webhook() -> ResponseReturnValue:
-    secret = current_app.config["STRIPE_WEBHOOK_SECRET"]
+def handle(secret_setting: str, routes: dict[str, tuple[Route, ...]]) -> ResponseReturnValue:
+    """Verify the request with the secret of ``secret_setting`` and hand the event to its route in ``routes``."""
+    secret = current_app.config[secret_setting]
     if not secret:
-        raise BillingUnavailable("Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET for the gateway")
+        raise BillingUnavailable(f"Stripe webhooks are not configured: set {secret_setting} for the gateway")
     event = verified_event(request.get_data(), request.headers.get("Stripe-Signature"), secret)
-    route = route_for(event)
+    route = route_for(event, routes)
     if route is None:
         return WebhookAck().dump({"received": True, "handled": False, "status": "ignored"})
     try:
@@ -89,3 +84,26 @@ def stripe_webhook() -> ResponseReturnValue:
                                 {"service": route.service}) from None
         raise
     return WebhookAck().dump({"received": True, "handled": True, "status": result["status"]})
+
+
+@bp.post("/stripe")
+@doc("Stripe webhook endpoint (platform account)", ok=(200, WebhookAck), errors=(400,),
+     description="Verifies `Stripe-Signature` on the raw body with STRIPE_WEBHOOK_SECRET: a missing or wrong "
+                 "signature, or one dated more than 300 s before or after the server's clock → 400 `invalid_webhook`. "
+                 "Routed by event type, and by `data.object` where two services share a type: a payment-mode "
+                 "`checkout.session.completed` and an exclusive's `charge.refunded` go to licensing, "
+                 "`transfer.created` / `transfer.reversed` to payouts, the rest to accounts (docs/billing.md "
+                 "\"Webhook routing\"); types not routed → 200 with `handled: false`. A service failure → 5xx so "
+                 "Stripe retries.")
+def stripe_webhook() -> ResponseReturnValue:
+    return handle("STRIPE_WEBHOOK_SECRET", ROUTES)
+
+
+@bp.post("/stripe/connect")
+@doc("Stripe webhook endpoint (Connect: events of producers' Express accounts)", ok=(200, WebhookAck), errors=(400,),
+     description="Verified like POST /webhooks/stripe, with STRIPE_CONNECT_WEBHOOK_SECRET (a Connect endpoint has "
+                 "its own signing secret): a bad signature → 400 `invalid_webhook`. `account.updated`, "
+                 "`payout.paid` and `payout.failed` go to payouts, which dedupes by event id; other types → 200 "
+                 "with `handled: false`. A service failure → 5xx so Stripe retries.")
+def stripe_connect_webhook() -> ResponseReturnValue:
+    return handle("STRIPE_CONNECT_WEBHOOK_SECRET", CONNECT_ROUTES)

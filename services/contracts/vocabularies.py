@@ -122,3 +122,12 @@ STEMS_REJECTION_CODES = ("not_a_zip", "empty_archive", "too_many_members", "too_
 #: the gateway's Stripe route table sends the payment's ``charge.refunded`` to licensing by it
 STRIPE_PURPOSE_KEY = "beatpass_purpose"
 EXCLUSIVE_SALE_PURPOSE = "exclusive_sale"
+
+# --- Stripe Connect (docs/payouts.md) ---------------------------------------------------------------
+
+#: ISO 3166 alpha-2 countries where a producer can open a Stripe Express account (Stripe's supported countries for
+#: Connect platforms in Canada); payouts refuses others, the gateway validates with the same list
+STRIPE_CONNECT_COUNTRIES = (
+    "AT", "AU", "BE", "BG", "CA", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GI", "GR", "HK", "HR",
+    "HU", "IE", "IT", "JP", "LI", "LT", "LU", "LV", "MT", "MX", "NL", "NO", "NZ", "PL", "PT", "RO", "SE", "SG", "SI",
+    "SK", "TH", "US")

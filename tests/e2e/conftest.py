@@ -19,6 +19,9 @@ from devtools.stripe_setup import start_local_fake
 
 ADMIN_EMAIL = "root-admin@beatpass.test"
 ADMIN_PASSWORD = "admin-password-1234"
+#: the payouts service's clock runs this far ahead (docs/payouts.md), so the current UTC month, in which the tests'
+#: plays and invoices fall, has ended for it and can be paid (tests/e2e/test_payouts.py); no other service reads it
+PAYOUTS_CLOCK_OFFSET_S = 32 * 86_400
 
 
 def free_port() -> int:
@@ -46,6 +49,7 @@ def platform_env(backend: str, run_id: str, pg, tmp_dir, amqp: str) -> dict[str,
         "RPC_TIMEOUT_S": "5",
         "LOG_LEVEL": "INFO",
         "MEDIA_ROOT": str(tmp_dir / "media"),
+        "PAYOUTS_CLOCK_OFFSET_S": str(PAYOUTS_CLOCK_OFFSET_S),
     })
     if backend == "postgres":
         for service in config.SERVICES:

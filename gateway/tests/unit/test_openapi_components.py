@@ -8,8 +8,8 @@ import inspect
 import pytest
 
 from gateway import (beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, license_schemas,
-                     play_schemas, schemas, stems_schemas)
-from services.contracts.rpc import accounts, catalog, licensing
+                     payout_schemas, play_schemas, schemas, stems_schemas)
+from services.contracts.rpc import accounts, catalog, licensing, payouts
 
 #: the component names of the document as of issue #9 (before the move): clients depend on them
 COMPONENTS = {
@@ -30,8 +30,12 @@ COMPONENTS = {
 ADDED = {"Eligibility", "ExclusiveCheckout", "License", "LicenseLinks", "LicensePage", "LicensedDownload",
          "SignedFile", "SignedFiles", "Terms", "Verification",
          "StemsAttached", "StemsManifest", "StemsMember", "StemsUploadForm"}
+#: added by issue #11: payouts
+ADDED_PAYOUTS = {"ArtistRef", "Cards", "ConnectLink", "ConnectRequest", "Finances", "Money", "Run", "RunRequest",
+                 "RunStarted", "Split", "Statement", "StatementTrack", "StripeStatus", "Transaction",
+                 "TransactionPage", "UserCentric"}
 GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas,
-                   license_schemas, stems_schemas)
+                   license_schemas, stems_schemas, payout_schemas)
 
 
 @pytest.fixture
@@ -40,11 +44,11 @@ def spec(http) -> dict:
 
 
 def test_the_component_names_are_unchanged(spec):
-    assert set(spec["components"]["schemas"]) == COMPONENTS | ADDED
+    assert set(spec["components"]["schemas"]) == COMPONENTS | ADDED | ADDED_PAYOUTS
 
 
 def contract_shapes() -> dict[str, type]:
-    return {name: value for module in (accounts, catalog, licensing) for name, value in vars(module).items()
+    return {name: value for module in (accounts, catalog, licensing, payouts) for name, value in vars(module).items()
             if inspect.isclass(value) and value.__module__ == module.__name__ and not name.endswith("Page")}
 
 

@@ -124,14 +124,19 @@ def test_without_a_webhook_secret_the_endpoint_is_unavailable(app, http, rpc):
     assert rpc.calls == []
 
 
-def test_the_routing_table_sends_every_billing_type_to_accounts():
-    assert set(ROUTES) == {"checkout.session.completed", "customer.subscription.created",
-                           "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid",
-                           "invoice.payment_failed", "charge.refunded"}
+BILLING_TYPES = {"checkout.session.completed", "customer.subscription.created", "customer.subscription.updated",
+                 "customer.subscription.deleted", "invoice.paid", "invoice.payment_failed", "charge.refunded"}
+TRANSFER_TYPES = {"transfer.created", "transfer.reversed"}
+
+
+def test_the_routing_table_sends_every_billing_type_to_accounts_and_transfers_to_payouts():
+    assert set(ROUTES) == BILLING_TYPES | TRANSFER_TYPES
     billing = {"mode": "subscription", "metadata": {"user_id": "u1"}}
-    assert {route_for(stripe_event(t, data={"object": billing}))[:2] for t in ROUTES} == {
+    assert {route_for(stripe_event(t, data={"object": billing}))[:2] for t in BILLING_TYPES} == {
         ("accounts", "handle_stripe_event")}
-    assert route_for(stripe_event("account.updated")) is None
+    assert {route_for(stripe_event(t, data={"object": {"object": "transfer"}}))[:2] for t in TRANSFER_TYPES} == {
+        ("payouts", "handle_stripe_event")}
+    assert route_for(stripe_event("account.updated")) is None  # a Connect event: its own endpoint routes it
 
 
 @pytest.mark.parametrize(("type_", "obj", "service"), [
