@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy.orm import sessionmaker
 
 from services.common import config
-from services.common.clock import utcnow
+from services.payouts import clock
 from services.common.db import UnitOfWork, make_engine
 from services.contracts.errors import ServiceError
 from services.payouts import runs
@@ -53,10 +53,10 @@ def run_period(units: Callable[[], UnitOfWork], neighbours, connect: StripeConne
                console: Console) -> int:
     """Start or resume the run; 0 when it completed, 1 with failures or paused."""
     period = parse_period(period_text)
-    if not period.has_ended(utcnow()):
+    if not period.has_ended(clock.now()):
         console.print(f"[red]the period {period} has not ended yet[/red]")
         return 2
-    run_id = units().run(lambda uow: (runs.find_by_period(uow, period) or runs.create_run(uow, period, utcnow())).id)
+    run_id = units().run(lambda uow: (runs.find_by_period(uow, period) or runs.create_run(uow, period, clock.now())).id)
     with Progress(TextColumn(f"run {period}"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
         task = bar.add_task("splits", total=None)
         status = runs.execute(units, neighbours, connect, run_id,
@@ -70,7 +70,7 @@ def run_period(units: Callable[[], UnitOfWork], neighbours, connect: StripeConne
 def reconcile_period(units: Callable[[], UnitOfWork], connect: StripeConnect, period_text: str,
                      console: Console) -> int:
     period = parse_period(period_text)
-    run_id, differences = units().run(lambda uow: reconcile(uow, connect, period, utcnow()))
+    run_id, differences = units().run(lambda uow: reconcile(uow, connect, period, clock.now()))
     console.print(f"period {period}, run {run_id or 'none'}: {len(differences)} difference(s)")
     for difference in differences:
         console.print(difference.line(), markup=False, highlight=False)

@@ -20,7 +20,7 @@ from typing import Callable
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.common.clock import utcnow
+from services.payouts import clock
 from services.common.db import UnitOfWork
 from services.common.persistence import parse_id
 from services.contracts.errors import Conflict, NotFound
@@ -97,7 +97,7 @@ def execute(units: UnitFactory, neighbours: Neighbours, connect: StripeConnect, 
     resumed by the next start, or when the service starts again)."""
     catalog = list(neighbours.payout_tracks()) if _status(units, run_id) == RUN_QUEUED else None
     if catalog is not None:
-        units().run(lambda uow: prepare(uow, run_id, catalog, utcnow()))
+        units().run(lambda uow: prepare(uow, run_id, catalog, clock.now()))
     pending = units().run(lambda uow: _pending(uow, run_id))
     total = units().run(lambda uow: _split_count(uow, run_id))
     done = total - len(pending)
@@ -111,7 +111,7 @@ def execute(units: UnitFactory, neighbours: Neighbours, connect: StripeConnect, 
         done += 1
         if progress is not None:
             progress(done, total)
-    return units().run(lambda uow: finish(uow, run_id, utcnow()))
+    return units().run(lambda uow: finish(uow, run_id, clock.now()))
 
 
 def _status(units: UnitFactory, run_id: str) -> str:
@@ -223,13 +223,13 @@ def _ready_accounts(uow: UnitOfWork, user_ids: set[str]) -> set[str]:
 
 def pay_split(units: UnitFactory, connect: StripeConnect, split_id: str) -> None:
     """Claim, send and record one split; ``StripeUnreachable`` leaves it ``sending`` for the next attempt."""
-    claim = units().run(lambda uow: _claim(uow, split_id, utcnow()))
+    claim = units().run(lambda uow: _claim(uow, split_id, clock.now()))
     if claim is None:
         return
     key, destination, amount, currency, metadata = claim
     result = connect.transfer(amount_cents=amount, currency=currency, destination=destination, key=key,
                               metadata=metadata)
-    units().run(lambda uow: record(uow, split_id, result, utcnow()))
+    units().run(lambda uow: record(uow, split_id, result, clock.now()))
 
 
 def _claim(uow: UnitOfWork, split_id: str, now: datetime):

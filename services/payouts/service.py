@@ -10,7 +10,7 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.common import config
-from services.common.clock import utcnow
+from services.payouts import clock
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
 from services.common.pagination import Envelope
@@ -53,15 +53,15 @@ class PayoutsService:
 
     @rpc
     def handle_stripe_event(self, event: dict) -> dict:
-        return stripe_events.handle_platform(self.db, event, utcnow())
+        return stripe_events.handle_platform(self.db, event, clock.now())
 
     @rpc
     def handle_connect_event(self, event: dict) -> dict:
-        return stripe_events.handle_connect(self.db, event, utcnow())
+        return stripe_events.handle_connect(self.db, event, clock.now())
 
     @rpc
     def start_run(self, actor_id: str, period: str) -> View:
-        view, _ = runs.start_run(self.db, self._neighbours(), self.connect, actor_id, period, utcnow())
+        view, _ = runs.start_run(self.db, self._neighbours(), self.connect, actor_id, period, clock.now())
         return view  # the timer below takes it forward within RUN_POLL_S
 
     @rpc
@@ -71,7 +71,7 @@ class PayoutsService:
     @rpc
     def finances(self, actor_id: str, artist_id: str | None = None) -> View:
         return finances.finances(self.db, self._neighbours(), self.connect, actor_id, schemas.artist_id(artist_id),
-                                 utcnow())
+                                 clock.now())
 
     @rpc
     def list_transactions(self, actor_id: str, artist_id: str | None = None, cursor: str | None = None,
@@ -82,7 +82,7 @@ class PayoutsService:
     @rpc
     def statement(self, actor_id: str, period: str, artist_id: str | None = None) -> View:
         return statement.statement(self.db, self._neighbours(), actor_id, period, schemas.artist_id(artist_id),
-                                   utcnow())
+                                   clock.now())
 
     @event_handler(SUBSCRIPTION_PAID)
     def on_subscription_paid(self, event: dict) -> None:
@@ -133,4 +133,5 @@ class PayoutsService:
             log.exception("a payout run stopped; the next tick resumes it")
 
 
+clock.warn_if_moved()  # the runner has configured logging before it imports this module
 SERVICE = PayoutsService
