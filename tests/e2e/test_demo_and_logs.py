@@ -26,6 +26,7 @@ def fresh(run_id, pg, tmp_path_factory):
     vhost = Vhost(f"beatpass-e2e-fresh-{run_id}").create()
     tmp_dir = tmp_path_factory.mktemp("fresh-platform")
     env = platform_env("sqlite", run_id, pg, tmp_dir, vhost.uri)
+    del env["PAYOUTS_CLOCK_OFFSET_S"]  # a start as in production: payouts on real time (it warns otherwise)
     bind = f"127.0.0.1:{free_port()}"
     stripe, stripe_env = start_local_fake(f"http://{bind}/api/v1/webhooks/stripe")
     env.update(stripe_env)

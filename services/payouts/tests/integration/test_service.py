@@ -111,12 +111,12 @@ def test_a_producer_onboards_earns_and_is_paid_by_a_run_over_the_broker(payouts,
             producer_user_id=producer, artist_id=page, collaborator_artist_ids=[], duration_s=60.0, position_s=30.0,
             played_at=utc(2026, 9, 2))
     wait_until(lambda: count(session_factory, Revenue) == 1 and count(session_factory, Play) == 1,
-               what="the facts consumed")
+               timeout=60, what="the facts consumed")  # generous: the whole suite may be loading the machine
 
     run = payouts.start_run(actor_id=admin, period="2026-09")
     assert run["status"] == "queued" and run["pool"] == {"amount_cents": 1_234, "currency": "CAD"}
     assert payouts.start_run(actor_id=admin, period="2026-09")["id"] == run["id"]
-    wait_until(lambda: payouts.get_run(actor_id=admin, run_id=run["id"])["status"] == "completed", timeout=20,
+    wait_until(lambda: payouts.get_run(actor_id=admin, run_id=run["id"])["status"] == "completed", timeout=60,
                what="the run completed by the service")
     [split] = payouts.get_run(actor_id=admin, run_id=run["id"])["splits"]
     assert (split["status"], split["transfer_cents"]) == ("paid", 1_234)
