@@ -52,7 +52,9 @@ def _add_months(moment: datetime, months: int) -> datetime:
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    if moment.tzinfo is None or moment.tzinfo is timezone.utc:  # the database's datetimes: nothing to convert
+        return moment
+    return moment.astimezone(timezone.utc)
 
 
 def months_between(start: datetime, end: datetime) -> float:
