@@ -126,6 +126,6 @@ EXCLUSIVE_SALE_PURPOSE = "exclusive_sale"
 #: ISO 3166 alpha-2 countries where a producer can open a Stripe Express account (Stripe's supported countries for
 #: Connect platforms in Canada); payouts refuses others, the gateway validates with the same list
 STRIPE_CONNECT_COUNTRIES = (
-    "AE", "AT", "AU", "BE", "BG", "BR", "CA", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GI", "GR",
-    "HK", "HR", "HU", "IE", "IT", "JP", "LI", "LT", "LU", "LV", "MT", "MX", "MY", "NL", "NO", "NZ", "PL", "PT", "RO",
-    "SE", "SG", "SI", "SK", "TH", "US")
+    "AT", "AU", "BE", "BG", "CA", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GI", "GR", "HK", "HR",
+    "HU", "IE", "IT", "JP", "LI", "LT", "LU", "LV", "MT", "MX", "NL", "NO", "NZ", "PL", "PT", "RO", "SE", "SG", "SI",
+    "SK", "TH", "US")

@@ -22,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
-from services.contracts.errors import Conflict, NotFound
 from services.common.persistence import parse_id
+from services.contracts.errors import Conflict, NotFound
 from services.contracts.events import EARNINGS_CREDITED, PAYOUT_FAILED, PAYOUT_PAID
 from services.payouts import formula, ledger, tracks
 from services.payouts.models import (EXCLUDED, FAILED, NOT_PAYOUT_READY, PAID, POOL_SHARE, QUEUED, RUN_COMPLETED,

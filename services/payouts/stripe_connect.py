@@ -92,7 +92,8 @@ class StripeConnect:
         params = {"created": {"gte": int(start.timestamp()), "lt": int(end.timestamp())}, "limit": 100}
         for transfer in self.client.v1.transfers.list(params=params).auto_paging_iter():
             yield {"id": transfer.id, "amount": transfer.amount, "currency": transfer.currency.upper(),
-                   "destination": transfer.destination, "metadata": dict(transfer.metadata or {}),
+                   "destination": transfer.destination, "metadata": transfer.metadata.to_dict() if transfer.metadata else {},
+                   "transfer_group": getattr(transfer, "transfer_group", None),
                    "amount_reversed": getattr(transfer, "amount_reversed", 0) or 0}
 
     def account_figures(self, account_id: str) -> dict[str, dict[str, int]]:
