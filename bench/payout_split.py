@@ -135,7 +135,8 @@ def generate(engine: Engine, tracks: int, plays: int, console: Console) -> float
         task = progress.add_task(f"Generating {plays:,} plays", total=plays)
         for first in range(1, plays + 1, CHUNK):
             last = min(first + CHUNK - 1, plays)
-            with engine.begin() as conn:
+            with engine.begin() as conn:  # seeded per chunk: the same plays on every run
+                conn.execute(text("SELECT setseed(:seed)"), {"seed": first / (plays + 1)})
                 conn.execute(text(GENERATE_PLAYS), {**bounds, "first": first, "last": last})
             progress.update(task, completed=last)
         task = progress.add_task("Indexing and analysing", total=len(indexes) + 1)
