@@ -33,7 +33,8 @@ from services.payouts.neighbours import ADMIN, Neighbours
 from services.payouts.periods import Period, parse_period
 from services.payouts.pool import pool_of, values_of
 from services.payouts.rules import POOL_CURRENCY
-from services.payouts.stripe_connect import StripeConnect, StripeUnreachable, TransferResult, transfer_key
+from services.payouts.stripe_connect import (StripeConnect, StripeUnreachable, TransferResult, require,
+                                             transfer_key)
 from services.payouts.views import run_view
 
 log = logging.getLogger(__name__)
@@ -45,14 +46,15 @@ UnitFactory = Callable[[], UnitOfWork]
 Progress = Callable[[int, int], None]
 
 
-def start_run(uow: UnitOfWork, neighbours: Neighbours, actor_id: str, period_text: object, now: datetime) -> tuple[
-        dict, str]:
-    """(the run's view, its id): the period's run, created queued or the existing one (the caller resumes it)."""
+def start_run(uow: UnitOfWork, neighbours: Neighbours, connect: StripeConnect | None, actor_id: str,
+              period_text: object, now: datetime) -> tuple[dict, str]:
+    """(the run's view, its id): the period's run, created queued or the existing one (the runner resumes it)."""
     neighbours.verify_role(actor_id, ADMIN)
     period = parse_period(period_text)
     if not period.has_ended(now):
         raise Conflict(f"the period {period} has not ended yet: a run can start from {period.end.isoformat()}",
                        {"period": str(period), "ends_at": period.end.isoformat()})
+    require(connect)  # a run nobody can pay would wait for ever
     run = find_by_period(uow, period)
     if run is None:
         run = create_run(uow, period, now)

@@ -19,7 +19,7 @@ from services.contracts.events import (EXCLUSIVE_REFUNDED, EXCLUSIVE_SOLD, LICEN
                                        USER_DELETED)
 from services.payouts import connect, consumers, finances, runs, schemas, statement, stripe_events
 from services.payouts.neighbours import RemoteNeighbours
-from services.payouts.stripe_connect import Connect, require
+from services.payouts.stripe_connect import Connect
 from services.payouts.views import View
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,7 @@ class PayoutsService:
 
     @rpc
     def start_run(self, actor_id: str, period: str) -> View:
-        require(self.connect)
-        view, _ = runs.start_run(self.db, self._neighbours(), actor_id, period, utcnow())
+        view, _ = runs.start_run(self.db, self._neighbours(), self.connect, actor_id, period, utcnow())
         return view  # the timer below takes it forward within RUN_POLL_S
 
     @rpc

@@ -91,8 +91,9 @@ class StripeConnect:
         """The platform's transfers created in [start, end), every page."""
         params = {"created": {"gte": int(start.timestamp()), "lt": int(end.timestamp())}, "limit": 100}
         for transfer in self.client.v1.transfers.list(params=params).auto_paging_iter():
+            metadata = transfer.metadata.to_dict() if transfer.metadata else {}
             yield {"id": transfer.id, "amount": transfer.amount, "currency": transfer.currency.upper(),
-                   "destination": transfer.destination, "metadata": transfer.metadata.to_dict() if transfer.metadata else {},
+                   "destination": transfer.destination, "metadata": metadata,
                    "transfer_group": getattr(transfer, "transfer_group", None),
                    "amount_reversed": getattr(transfer, "amount_reversed", 0) or 0}
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from services.common.clock import as_utc
 from services.common.db import UnitOfWork
 from services.payouts.models import Track, TrackArtist
+
+#: rows per statement of the bulk refresh
+CHUNK = 5_000
 
 
 def _moment(value: Any) -> datetime | None:
@@ -36,21 +39,32 @@ def replace_artists(uow: UnitOfWork, track: Track, owners: dict[str, str | None]
 
 
 def refresh(uow: UnitOfWork, tracks: Iterable[dict[str, Any]]) -> int:
-    """Upsert every track catalog lists (``PayoutTrack``); a deletion payouts heard of stays. The count."""
+    """Upsert every track catalog lists (``PayoutTrack``) and replace their credited pages, in bulk (a run may
+    start over 100,000 tracks); a deletion payouts heard of stays. The count."""
     session = uow.session
-    count = 0
-    for item in tracks:
-        track = session.get(Track, str(item["track_id"]))
+    listed = list(tracks)
+    known = {track.track_id: track for track in session.scalars(select(Track))}
+    pages: list[dict[str, Any]] = []
+    for item in listed:
+        track_id = str(item["track_id"])
+        track = known.get(track_id)
         if track is None:
-            track = Track(track_id=str(item["track_id"]))
+            track = known[track_id] = Track(track_id=track_id)
             session.add(track)
-        track.name = item.get("name")
-        track.artist_id = str(item["artist_id"])
+        artists = list(dict.fromkeys([str(item["artist_id"]),
+                                      *(str(a) for a in item.get("collaborator_artist_ids") or [])]))
+        owners = item.get("owners") or {}
+        track.name, track.artist_id = item.get("name"), artists[0]
         track.licensing_model = item.get("licensing_model")
         track.published_at = _moment(item.get("published_at"))
         track.sold_at = _moment(item.get("sold_at"))
-        artists = [str(item["artist_id"]), *(str(a) for a in item.get("collaborator_artist_ids") or [])]
-        owners = item.get("owners") or {}
-        replace_artists(uow, track, {artist: owners.get(artist) for artist in dict.fromkeys(artists)})
-        count += 1
-    return count
+        track.producer_count = len(artists)
+        pages.extend({"track_id": track_id, "artist_id": artist, "owner_user_id": owners.get(artist)}
+                     for artist in artists)
+    session.flush()
+    ids = [str(item["track_id"]) for item in listed]
+    for start in range(0, len(ids), CHUNK):
+        session.execute(delete(TrackArtist).where(TrackArtist.track_id.in_(ids[start:start + CHUNK])))
+    for start in range(0, len(pages), CHUNK):
+        session.execute(insert(TrackArtist), pages[start:start + CHUNK])
+    return len(listed)

@@ -54,7 +54,7 @@ def test_after_a_run_the_cards_show_stripe_and_the_ledger(units, neighbours, con
     played(units, track["track_id"], new_id(), utc(2026, 9, 2), times=2)
     paid(units, new_id(), 1_500, utc(2026, 9, 2))
     account = onboard(units, fake_stripe, connect, neighbours, user)
-    view, run_id = units().run(lambda w: runs.start_run(w, neighbours, admin, "2026-09", NOW))
+    view, run_id = units().run(lambda w: runs.start_run(w, neighbours, connect, admin, "2026-09", NOW))
     runs.execute(units, neighbours, connect, run_id)
     fake_stripe.payout(account, amount=500, outcome=None)  # on its way to the bank
     cards = units().run(lambda w: finances(w, neighbours, connect, user, None, NOW))

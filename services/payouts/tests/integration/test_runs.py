@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from sqlalchemy import func, select
 
-from services.contracts.errors import Conflict, Forbidden
+from services.contracts.errors import BillingUnavailable, Conflict, Forbidden
 from services.payouts import consumers, ledger, runs, stripe_events
 from services.payouts.cli import reconcile_period, run_period
 from services.payouts.models import LedgerEntry, Split
@@ -21,13 +21,13 @@ NOW = datetime.now(timezone.utc)
 SEPT, OCT = "2026-09", "2026-10"
 
 
-def start(units, neighbours, admin: str, period: str) -> dict:
-    view, _ = units().run(lambda uow: runs.start_run(uow, neighbours, admin, period, NOW))
+def start(units, neighbours, connect, admin: str, period: str) -> dict:
+    view, _ = units().run(lambda uow: runs.start_run(uow, neighbours, connect, admin, period, NOW))
     return view
 
 
 def run_to_end(units, neighbours, connect, admin: str, period: str) -> dict:
-    view = start(units, neighbours, admin, period)
+    view = start(units, neighbours, connect, admin, period)
     runs.execute(units, neighbours, connect, view["id"])
     return units().run(lambda uow: runs.get_run(uow, neighbours, admin, view["id"]))
 
@@ -97,14 +97,14 @@ def test_a_run_killed_after_some_transfers_and_started_again_transfers_to_each_p
         return real_record(uow, split_id, result, now)
 
     monkeypatch.setattr(runs, "record", crash_after_the_first)
-    view = start(units, neighbours, world["admin"], SEPT)
+    view = start(units, neighbours, connect, world["admin"], SEPT)
     with pytest.raises(KeyboardInterrupt):
         runs.execute(units, neighbours, connect, view["id"])
     statuses = units().run(lambda uow: sorted(uow.session.scalars(
         select(Split.status).where(Split.run_id == view["id"], Split.user_id.is_not(None)))))
     assert statuses == ["paid", "sending"]
     monkeypatch.setattr(runs, "record", real_record)
-    assert start(units, neighbours, world["admin"], SEPT)["id"] == view["id"]
+    assert start(units, neighbours, connect, world["admin"], SEPT)["id"] == view["id"]
     assert runs.execute(units, neighbours, connect, view["id"]) == "completed"
     for user in ("ana", "bo"):
         account = world["accounts"][world[user]]
@@ -143,11 +143,13 @@ def test_a_producer_whose_flags_turned_red_before_the_run_is_excluded(units, nei
     assert fake_stripe.transfer_count(destination=world["accounts"][world["bo"]]) == 0
 
 
-def test_only_admins_start_runs_and_only_for_ended_periods(units, neighbours, world):
+def test_only_admins_start_runs_for_ended_periods_and_only_with_stripe(units, neighbours, connect, world):
     with pytest.raises(Forbidden):
-        start(units, neighbours, world["ana"], SEPT)
+        start(units, neighbours, connect, world["ana"], SEPT)
     with pytest.raises(Conflict):
-        start(units, neighbours, world["admin"], f"{NOW.year:04d}-{NOW.month:02d}")
+        start(units, neighbours, connect, world["admin"], f"{NOW.year:04d}-{NOW.month:02d}")
+    with pytest.raises(BillingUnavailable):
+        start(units, neighbours, None, world["admin"], SEPT)
 
 
 def sale(units, producer: str, artist: str, price: int, license_id: str | None = None) -> str:
@@ -220,3 +222,58 @@ def test_reconciliation_finds_no_difference_on_a_healthy_run_and_reports_one_oth
 def test_the_cli_runs_a_period_with_its_progress(units, neighbours, connect, fake_stripe, world):
     assert run_period(units, neighbours, connect, SEPT, Console(force_terminal=False)) == 0
     assert fake_stripe.transfer_count(destination=world["accounts"][world["bo"]]) == 1
+
+
+def test_a_transfer_made_before_a_crash_is_recorded_by_its_webhook_and_never_repeated(
+        units, neighbours, connect, fake_stripe, world):
+    view = start(units, neighbours, connect, world["admin"], SEPT)
+    units().run(lambda uow: runs.prepare(uow, view["id"], list(neighbours.payout_tracks()), NOW))
+    split_id = units().run(lambda uow: uow.session.scalars(select(Split.id).where(
+        Split.run_id == view["id"], Split.user_id == world["ana"])).one())
+    key, destination, amount, currency, metadata = units().run(lambda uow: runs._claim(uow, split_id, NOW))
+    made = connect.transfer(amount_cents=amount, currency=currency, destination=destination, key=key,
+                            metadata=metadata)  # ...and the process died here
+    transfer = connect.client.v1.transfers.retrieve(made.transfer_id).to_dict()
+    event = {"id": "evt_created_first", "type": "transfer.created", "created": 1, "data": {"object": transfer}}
+    assert units().run(lambda uow: stripe_events.handle_platform(uow, event, NOW))["status"] == "processed"
+    assert runs.execute(units, neighbours, connect, view["id"]) == "completed"
+    assert fake_stripe.transfer_count(destination=destination) == 1
+    assert units().run(lambda uow: ledger.balances(uow, world["ana"])) == {"CAD": 0}
+
+
+def test_reconciliation_reports_a_transfer_missing_at_stripe_and_an_amount_mismatch(
+        units, neighbours, connect, fake_stripe, world, capsys):
+    run = run_to_end(units, neighbours, connect, world["admin"], SEPT)
+    bo = splits_by_user(run)[world["bo"]]
+
+    def tamper(uow):
+        uow.session.add(LedgerEntry(user_id=world["ana"], kind="transfer", amount_cents=-5, currency="CAD",
+                                    run_id=run["id"], period=SEPT, stripe_id="tr_never_made"))
+        entry = uow.session.scalars(select(LedgerEntry).where(LedgerEntry.stripe_id == bo["stripe_transfer_id"])).one()
+        entry.amount_cents -= 1  # the books say one cent more left than Stripe sent
+
+    units().run(tamper)
+    assert reconcile_period(units, connect, SEPT, Console(force_terminal=False, width=200)) == 1
+    out = capsys.readouterr().out
+    assert "missing" in out and "tr_never_made" in out and "amount_mismatch" in out
+
+
+def test_connected_account_payouts_are_tracked_and_refresh_the_finances(units, neighbours, connect, fake_stripe,
+                                                                        world):
+    from services.payouts.models import ConnectAccount, ConnectPayout
+
+    account = world["accounts"][world["ana"]]
+    units().run(lambda uow: uow.session.query(ConnectAccount).filter_by(stripe_account_id=account)
+                .update({"fetched_at": NOW}))
+    run_to_end(units, neighbours, connect, world["admin"], SEPT)
+    fake_stripe.pending.clear()
+    fake_stripe.payout(account, amount=100, outcome="failed")
+    [failed] = connect_events(fake_stripe, "payout.failed")
+    assert failed["account"] == account
+    for _ in range(2):
+        units().run(lambda uow: stripe_events.handle_connect(uow, failed, NOW))
+    row = units().run(lambda uow: uow.session.scalars(select(ConnectPayout)).one())
+    assert (row.status, row.amount_cents, row.stripe_account_id) == ("failed", 100, account)
+    assert units().run(lambda uow: uow.session.scalars(select(ConnectAccount.fetched_at)
+                                                       .where(ConnectAccount.stripe_account_id == account)).one()) \
+        is None

@@ -56,7 +56,8 @@ def test_the_connect_status_needs_all_three_flags():
 
 def test_cards_are_one_amount_per_currency_and_zero_cad_when_empty():
     assert card({}) == [{"amount_cents": 0, "currency": "CAD"}]
-    assert card({"USD": 5, "CAD": -2}) == [{"amount_cents": -2, "currency": "CAD"}, {"amount_cents": 5, "currency": "USD"}]
+    assert card({"USD": 5, "CAD": -2}) == [{"amount_cents": -2, "currency": "CAD"},
+                                          {"amount_cents": 5, "currency": "USD"}]
     assert currencies_of(card({}), card({"USD": 5})) == {"USD"}
 
 
