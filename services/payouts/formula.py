@@ -38,16 +38,23 @@ def track_value(months: float, plays: int) -> float:
     return age_factor(months) * popularity_factor(plays)
 
 
+DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    return 29 if month == 2 and calendar.isleap(year) else DAYS_IN_MONTH[month - 1]
+
+
 def _add_months(moment: datetime, months: int) -> datetime:
     """The same day and time ``months`` later, the day clamped to the target month's last day (Jan 31 → Feb 28)."""
-    index = moment.year * 12 + moment.month - 1 + months
-    year, month = divmod(index, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
+    year, month = divmod(moment.year * 12 + moment.month - 1 + months, 12)
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, _days_in(year, month + 1)))
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    if moment.tzinfo is None or moment.tzinfo is timezone.utc:  # the database's datetimes: nothing to convert
+        return moment
+    return moment.astimezone(timezone.utc)
 
 
 def months_between(start: datetime, end: datetime) -> float:
@@ -63,10 +70,13 @@ def months_between(start: datetime, end: datetime) -> float:
     start, end = _utc(start), _utc(end)
     if end < start:
         return -months_between(end, start)
+    # the anniversary in end's month is either reached, or the one a month earlier is (a whole month before)
     whole = (end.year - start.year) * 12 + end.month - start.month
-    while whole > 0 and _add_months(start, whole) > end:
-        whole -= 1
-    anniversary, following = _add_months(start, whole), _add_months(start, whole + 1)
+    anniversary = _add_months(start, whole)
+    if anniversary > end:
+        whole, following, anniversary = whole - 1, anniversary, _add_months(start, whole - 1)
+    else:
+        following = _add_months(start, whole + 1)
     return whole + (end - anniversary) / (following - anniversary)
 
 

@@ -212,6 +212,16 @@ def test_each_share_is_within_a_cent_of_its_exact_share_after_redistribution(cat
 
 
 @PROPERTY
+@given(st.lists(st.sampled_from(ARTISTS), min_size=1, max_size=8, unique=True), st.floats(0, 120),
+       st.integers(0, 10 ** 6), POOLS)
+def test_collaborators_of_one_track_share_it_equally(credited, months, plays, pool):
+    values = {artist: track_value(months, plays) / len(credited) for artist in credited}
+    shares = split_pool(pool, values, excluded=set())
+    assert max(shares.values()) - min(shares.values()) <= 1
+    assert [shares[a] for a in sorted(credited)] == sorted(shares.values(), reverse=True)  # the cents left: by key
+
+
+@PROPERTY
 @given(st.dictionaries(st.integers(0, 50), st.floats(0, 1e6), min_size=1), st.integers(0, 10 ** 9))
 def test_largest_remainder_is_exact_and_deterministic(weights, total):
     if not any(weights.values()):
