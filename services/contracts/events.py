@@ -133,7 +133,7 @@ USER_REGISTERED = REGISTRY.add(EventType("user_registered", "accounts", UserRegi
 PRODUCER_APPROVED = REGISTRY.add(EventType("producer_approved", "accounts", ProducerApproved,
                                            consumers=("catalog",)))
 PRODUCER_VERIFIED = REGISTRY.add(EventType("producer_verified", "accounts", ProducerVerified,
-                                           consumers=("catalog",)))
+                                           consumers=("catalog", GAMIFICATION)))
 
 
 class UserDeleted(Envelope):
@@ -168,7 +168,7 @@ class ArtistPageChanged(Envelope):
 # accounts keeps a copy to check "Claim Existing Artist" applications without calling catalog
 # (docs/architecture.md: accounts calls no service)
 ARTIST_PAGE_CHANGED = REGISTRY.add(EventType("artist_page_changed", "catalog", ArtistPageChanged,
-                                             consumers=("accounts",)))
+                                             consumers=("accounts", GAMIFICATION)))
 
 
 # --- catalog and audio: the upload pipeline ---------------------------------------------------
@@ -261,7 +261,8 @@ TRACK_METADATA_COMPLETED = REGISTRY.add(EventType("track_metadata_completed", "c
                                                    consumers=(GAMIFICATION,)))
 COLLABORATION_CREDITED = REGISTRY.add(EventType("collaboration_credited", "catalog", CollaborationCredited,
                                                  consumers=(GAMIFICATION,)))
-TRACK_DELETED = REGISTRY.add(EventType("track_deleted", "catalog", TrackDeleted, consumers=("audio", PAYOUTS)))
+TRACK_DELETED = REGISTRY.add(EventType("track_deleted", "catalog", TrackDeleted,
+                                        consumers=("audio", PAYOUTS, GAMIFICATION)))
 
 
 # --- accounts: paid plans with Stripe Billing (services/accounts/billing/) -------------------

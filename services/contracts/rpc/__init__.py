@@ -87,9 +87,10 @@ def surfaces() -> dict[str, RpcSurface]:
     from services.contracts.rpc.audio import AUDIO
     from services.contracts.rpc.catalog import CATALOG
     from services.contracts.rpc.licensing import LICENSING
+    from services.contracts.rpc.gamification import GAMIFICATION
     from services.contracts.rpc.payouts import PAYOUTS
 
-    return {surface.service: surface for surface in (ACCOUNTS, CATALOG, AUDIO, LICENSING, PAYOUTS)}
+    return {surface.service: surface for surface in (ACCOUNTS, CATALOG, AUDIO, LICENSING, PAYOUTS, GAMIFICATION)}
 
 
 def surface(service: str) -> RpcSurface:

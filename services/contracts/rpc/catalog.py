@@ -314,6 +314,55 @@ class PayoutTrack(Schema):
 PayoutTrackPage = page_of(PayoutTrack)
 
 
+class ArtistSummary(Schema):
+    id = fields.String(metadata=UUID)
+    name = fields.String()
+    verified = fields.Boolean()
+
+
+class BeatGrowth(Schema):
+    plays_last_30_days = fields.Integer()
+    plays_previous_30_days = fields.Integer()
+    status = fields.String(metadata={"enum": ["rising", "steady", "falling"]})
+
+
+class ProducerBeat(Track):
+    growth = fields.Nested(BeatGrowth)
+
+
+class CollaboratorInsight(Schema):
+    artist_id = fields.String(metadata=UUID)
+    name = fields.String()
+    shared_tracks = fields.Integer()
+    plays = fields.Integer(metadata={"description": "Counted plays of the tracks shared with this collaborator."})
+    share_of_plays = fields.Float(metadata={"description": "Of the producer's plays on shared tracks (0–1)."})
+
+
+class ProducerBeats(Schema):
+    artist_id = fields.String(metadata=UUID)
+    items = fields.List(fields.Nested(ProducerBeat))
+    total = fields.Integer()
+    next = fields.String(allow_none=True)
+    collaborations = fields.List(fields.Nested(CollaboratorInsight))
+
+
+class CollectionStats(Schema):
+    id = fields.String(metadata=UUID)
+    name = fields.String()
+    tracks = fields.Integer()
+    published_tracks = fields.Integer()
+    plays = fields.Integer()
+    likes = fields.Integer()
+    created_at = fields.String(metadata=DATE_TIME)
+
+
+class ProducerCollections(Schema):
+    artist_id = fields.String(metadata=UUID)
+    items = fields.List(fields.Nested(CollectionStats))
+    total = fields.Integer()
+    next = fields.String(allow_none=True)
+
+
 TrackPage = page_of(Track)
 CollectionPage = page_of(Collection)
 ArtistPage = page_of(Artist)
@@ -384,6 +433,20 @@ CATALOG = RpcSurface("catalog", (
            summary="every published track (withdrawn ones too) with its credited artist pages and their accounts, "
                    "oldest first: payouts' copy of the catalog at the start of a run",
            errors="`InvalidField` (cursor, limit)"),
+    method("artist_summaries", "artist_ids", reply=None,
+           summary='`{artist_id: {"id", "name", "verified"}}` for up to 200 pages (unknown ids are left out): the '
+                   "names beside leaderboard rows",
+           errors="`InvalidField`"),
+    method("producer_beats", "actor_id", "artist_id status cursor limit", reply=ProducerBeats,
+           summary="the producer's own tracks in every status (processing and rejected included), newest first, "
+                   "each with its growth (counted plays in the last 30 days against the 30 before: `rising` when "
+                   "up by more than 10 %, `falling` when down by more than 10 %, else `steady`), and the "
+                   "collaboration insights of the page",
+           errors="`Forbidden` (not a producer), `NotFound` (no artist profile; someone else's page), "
+                  "`InvalidField`"),
+    method("producer_collections", "actor_id", "artist_id q cursor limit", reply=ProducerCollections,
+           summary="the page's collections with their statistics; `q` filters by name",
+           errors="as `producer_beats`"),
     method("stream_source", "track_id", reply=MediaSource,
            summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
                    ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
