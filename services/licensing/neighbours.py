@@ -47,3 +47,25 @@ def _remote(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         if error is None:
             raise
         raise error(str(exc.value)) from None
+
+
+class RecentNeighbours:
+    """``Neighbours`` whose account and track answers may be a few seconds old (``recent.RecentAnswers``): for
+    decisions without side effects only (eligibility)."""
+
+    def __init__(self, neighbours: Neighbours, recent):
+        self.neighbours, self.recent = neighbours, recent
+
+    def facts(self, track_id: str) -> dict[str, Any]:
+        return self.recent.get(("track", track_id), lambda: self.neighbours.facts(track_id))
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        return self.recent.get(("user", user_id), lambda: self.neighbours.user(user_id))
+
+    def user_and_facts(self, user_id: str, track_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        user, facts = self.recent.peek(("user", user_id)), self.recent.peek(("track", track_id))
+        if user is None and facts is None:  # ask both at once
+            user, facts = self.neighbours.user_and_facts(user_id, track_id)
+            self.recent.put(("user", user_id), user)
+            self.recent.put(("track", track_id), facts)
+        return self.user(user_id) if user is None else user, self.facts(track_id) if facts is None else facts

@@ -13,8 +13,9 @@ from services.common.media import LICENSING, MediaStore
 from services.common.pagination import Envelope
 from services.contracts.events import USER_DELETED
 from services.licensing import downloads, erasure, exclusive, library, schemas, stripe_events
-from services.licensing.neighbours import RemoteNeighbours
+from services.licensing.neighbours import RecentNeighbours, RemoteNeighbours
 from services.licensing.payments import Payments
+from services.licensing.recent import RecentDecisionInputs
 from services.licensing.views import View
 
 
@@ -29,6 +30,7 @@ class LicensingService:
     payments = Payments()
     accounts = RpcProxy("accounts")
     catalog = RpcProxy("catalog")
+    recent = RecentDecisionInputs()
 
     def _neighbours(self) -> RemoteNeighbours:
         return RemoteNeighbours(self.accounts, self.catalog)
@@ -39,7 +41,9 @@ class LicensingService:
 
     @rpc
     def download_eligibility(self, actor_id: str, track_id: str) -> View:
-        return downloads.download_eligibility(self.db, self._neighbours(), actor_id, track_id)
+        # the button's answer may rest on inputs a few seconds old; download() below always asks afresh
+        return downloads.download_eligibility(self.db, RecentNeighbours(self._neighbours(), self.recent), actor_id,
+                                              track_id)
 
     @rpc
     def download(self, actor_id: str, track_id: str) -> View:

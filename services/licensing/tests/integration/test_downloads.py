@@ -9,6 +9,8 @@ from pypdf import PdfReader
 
 from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFound, Unauthorized
 from services.licensing import downloads, library, schemas
+from services.licensing.neighbours import RecentNeighbours
+from services.licensing.recent import RecentAnswers
 from services.licensing.models import DELETED_ACCOUNT, License
 from services.licensing.tests.integration.conftest import PUBLIC, new_id, now, outbox
 from services.licensing.terms import STANDARD_TERMS_VERSION
@@ -64,6 +66,22 @@ def test_a_caller_whose_account_is_gone_is_unauthorized_whatever_the_track(uow, 
     for track_id in (new_id(), "not-a-uuid"):
         with pytest.raises(Unauthorized):
             downloads.download_eligibility(uow, neighbours, gone, track_id)
+
+
+def test_the_button_may_answer_from_inputs_seconds_old_but_a_download_asks_afresh(uow, neighbours):
+    clock = [0.0]
+    recent = RecentNeighbours(neighbours, RecentAnswers(5.0, lambda: clock[0]))
+    subscriber = neighbours.add_user()
+    facts = neighbours.add_track()
+    assert eligibility(uow, recent, subscriber["id"], facts)["allowed"] is True
+    subscriber.update(can_download=False, subscription_status="past_due")  # the payment failed meanwhile
+    neighbours.users[subscriber["id"]].update(subscriber)
+    assert eligibility(uow, recent, subscriber["id"], facts)["allowed"] is True  # within ELIGIBILITY_CACHE_S
+    with pytest.raises(Forbidden) as refused:
+        downloads.download(uow, neighbours, subscriber["id"], facts["track_id"], now())
+    assert refused.value.details["reason"] == "payment_overdue"
+    clock[0] += 5.0
+    assert eligibility(uow, recent, subscriber["id"], facts)["reason"] == "payment_overdue"
 
 
 def test_asking_has_no_side_effect(uow, neighbours):
