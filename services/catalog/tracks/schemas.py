@@ -19,6 +19,7 @@ from services.common.validation import StrictSchema, flatten, load
 from services.contracts.errors import InvalidField
 from services.contracts.inputs import catalog as contract
 from services.contracts.inputs import trimmed
+from services.contracts.rpc.catalog import ARTIST_SUMMARIES_MAX
 from services.contracts.vocabularies import (PAYOUT_TRACKS_PAGE_MAX, STEMS_MAX_MEMBERS,
                                              STEMS_MAX_UNCOMPRESSED_BYTES, exclusive_terms_problem)
 
@@ -160,6 +161,14 @@ def load_artist_changes(changes: Any) -> dict[str, Any]:
 
 def load_artist_image(kind: Any, image_key: Any) -> dict[str, Any]:
     return load(ArtistImageSchema, {"kind": kind, "image_key": image_key})
+
+
+class ArtistSummariesSchema(StrictSchema):
+    artist_ids = fields.List(CanonicalId(), required=True, validate=validate.Length(max=ARTIST_SUMMARIES_MAX))
+
+
+def load_artist_ids(artist_ids: Any) -> list[str]:
+    return load(ArtistSummariesSchema, {"artist_ids": artist_ids})["artist_ids"]
 
 
 def load_collection(data: Any) -> dict[str, Any]:

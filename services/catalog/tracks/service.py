@@ -9,7 +9,7 @@ from nameko.timer import timer
 from services.catalog.tracks.artists import ClaimStatus
 from services.catalog.tracks import (artists, collections, licensing, payout_catalog, pipeline, sales, schemas,
                                      tracks)
-from services.catalog.tracks.views import ArtistView, CollectionView, Source, TrackView
+from services.catalog.tracks.views import ArtistSummary, ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
 from services.common.media import CATALOG, MediaStore
@@ -40,6 +40,10 @@ class TrackEntrypoints:
     @rpc
     def get_artist(self, artist_id: str) -> ArtistView:
         return artists.get_artist(self.db, artist_id)
+
+    @rpc
+    def artist_summaries(self, artist_ids: list) -> dict[str, ArtistSummary]:
+        return artists.artist_summaries(self.db, schemas.load_artist_ids(artist_ids))
 
     @rpc
     def get_my_artist(self, actor_id: str) -> ArtistView:
