@@ -88,29 +88,31 @@ def eligible(period: Period):
 
 
 def values_of(uow: UnitOfWork, period: Period) -> Values:
-    session = uow.session
+    """Every eligible track with a known credited page, valued: one query (a row per credited page, ordered by
+    track so each track's rows come together), then one pass in Python over the rows."""
     counts = counts_of(period)
-    rows = session.execute(select(Track.track_id, Track.name, Track.published_at, Track.producer_count,
-                                  func.coalesce(counts.c.plays, 0))
-                           .outerjoin(counts, counts.c.track_id == Track.track_id)
-                           .where(eligible(period)).order_by(Track.track_id)).all()
-    owners: dict[str, dict[str, str | None]] = {}
-    for track_id, artist_id, owner in session.execute(
-            select(TrackArtist.track_id, TrackArtist.artist_id, TrackArtist.owner_user_id)
-            .join(Track, Track.track_id == TrackArtist.track_id).where(eligible(period))):
-        owners.setdefault(track_id, {})[artist_id] = owner
-    end = period.end
-    values = Values()
-    for track_id, name, published_at, producer_count, plays in rows:
-        credited = owners.get(track_id)
-        if not credited:
-            continue  # a track whose pages payouts does not know yet earns from the next refresh
-        values.tracks.append(_value(track_id, name, as_utc(published_at), end, int(plays), credited))
+    rows = uow.session.execute(
+        select(Track.track_id, Track.name, Track.published_at, func.coalesce(counts.c.plays, 0),
+               TrackArtist.artist_id, TrackArtist.owner_user_id)
+        .join(TrackArtist, TrackArtist.track_id == Track.track_id)
+        .outerjoin(counts, counts.c.track_id == Track.track_id)
+        .where(eligible(period)).order_by(Track.track_id, TrackArtist.artist_id))
+    end, values = period.end, Values()
+    current, owners = None, {}
+    for track_id, name, published_at, plays, artist_id, owner in rows:
+        if track_id != current:
+            # a track whose pages payouts does not know yet has no rows here: it earns from the next refresh
+            current, owners = track_id, {}
+            values.tracks.append(_value(track_id, name, as_utc(published_at), end, int(plays), owners))
+        owners[artist_id] = owner
+    for track in values.tracks:
+        track.producer_count = len(track.owners)
     return values
 
 
 def _value(track_id: str, name: str | None, published_at: datetime, end: datetime, plays: int,
            owners: dict[str, str | None]) -> TrackValue:
+    """The track's figures; its pages are added to ``owners`` after (the caller sets the count then)."""
     months = max(0.0, formula.months_between(published_at, end))
     age, popularity = formula.age_factor(months), formula.popularity_factor(plays)
-    return TrackValue(track_id, name, plays, months, age, popularity, len(owners), age * popularity, owners)
+    return TrackValue(track_id, name, plays, months, age, popularity, 0, age * popularity, owners)
