@@ -13,8 +13,10 @@ from services.common.db import UnitOfWork
 from services.common.sql import insert_ignoring_duplicates
 from services.contracts.events import EARNINGS_CREDITED
 from services.payouts import ledger
+from services.payouts.counts import count_play
 from services.payouts.models import (EXCLUSIVE_SALE, SALE_REFUND, ConnectAccount, LedgerEntry, Play, Refund, Revenue,
                                      Split, Track)
+from services.payouts.periods import period_of
 from services.payouts.tracks import replace_artists
 
 
@@ -46,9 +48,12 @@ def subscription_refunded(uow: UnitOfWork, event: dict) -> None:
 
 
 def play_recorded(uow: UnitOfWork, event: dict) -> None:
-    _insert_ignore(uow, Play, {"play_id": str(event["play_id"]), "track_id": str(event["track_id"]),
-                               "listener_user_id": str(event["listener_user_id"]),
-                               "played_at": _when(event["played_at"], None)})
+    """The play's row (the statement's user-centric side reads it) and, only if it is new, its track's count."""
+    track_id, played_at = str(event["track_id"]), _when(event["played_at"], None)
+    if insert_ignoring_duplicates(uow.session, Play, {
+            "play_id": str(event["play_id"]), "track_id": track_id,
+            "listener_user_id": str(event["listener_user_id"]), "played_at": played_at}):
+        count_play(uow.session, period_of(played_at), track_id)
 
 
 def track_published(uow: UnitOfWork, event: dict) -> None:
@@ -73,6 +78,8 @@ def track_deleted(uow: UnitOfWork, event: dict) -> None:
     if track is None:
         track = Track(track_id=track_id)
         uow.session.add(track)
+    # its plays and their counts stay: eligibility (pool.eligible) reads deleted_at, so the periods before the
+    # deletion still pay for the track and the later ones do not
     if track.deleted_at is None:
         track.deleted_at = _when(None, event["occurred_at"])
 
@@ -125,4 +132,5 @@ def user_deleted(uow: UnitOfWork, event: dict) -> None:
                     .values(user_id=None, stripe_figures=None, fetched_at=None))
     session.execute(update(Revenue).where(Revenue.user_id == user_id).values(user_id=None))
     session.execute(update(Refund).where(Refund.user_id == user_id).values(user_id=None))
+    # their plays still count for the tracks they played (play_counts has no listener); only the id goes
     session.execute(update(Play).where(Play.listener_user_id == user_id).values(listener_user_id=None))

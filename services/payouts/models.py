@@ -1,5 +1,6 @@
 """The payouts database: Connect accounts, the append-only ledger, the facts a pool split needs (revenue,
-refunds, tracks and their credited artists, plays), runs and their splits, and the Stripe events already handled.
+refunds, tracks and their credited artists, plays and their counts per period), runs and their splits, and the
+Stripe events already handled.
 
 Idempotency lives in unique constraints: a consumer or a run step that runs twice fails on them (or finds the
 row) instead of writing a second effect. Money is integer cents with its currency."""
@@ -137,7 +138,8 @@ class TrackArtist(Base):
 
 
 class Play(Base):
-    """A counted play (``play_recorded``); the split counts them per track and period with one GROUP BY."""
+    """A counted play (``play_recorded``): the statement's user-centric side groups them per listener; the
+    split reads their per-track counts in ``play_counts``."""
 
     __tablename__ = "plays"
 
@@ -147,6 +149,17 @@ class Play(Base):
     played_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_plays_played_at_track", "played_at", "track_id"),)
+
+
+class PlayCount(Base):
+    """A track's counted plays in a period, bumped in the transaction that inserts each new ``plays`` row, so a
+    split reads one row per track instead of aggregating millions of plays (docs/payouts.md "Play counts")."""
+
+    __tablename__ = "play_counts"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    track_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plays: Mapped[int] = mapped_column(Integer)
 
 
 class Run(Base):

@@ -1,5 +1,6 @@
-"""A period's pool and its values, set-based: plays are counted per track by one GROUP BY in the database,
-then each *track* (never each play) gets its value from formula.py, and the parts add up per artist page."""
+"""A period's pool and its values, set-based: each track's plays in the period are read from ``play_counts``
+(kept as plays arrive, services/payouts/counts.py), then each *track* (never each play) gets its value from
+formula.py, and the parts add up per artist page."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,15 +11,17 @@ from sqlalchemy import and_, func, or_, select
 from services.common.clock import as_utc
 from services.common.db import UnitOfWork
 from services.payouts import formula
-from services.payouts.models import Play, Refund, Revenue, Track, TrackArtist
+from services.payouts.counts import of_period as counts_of
+from services.payouts.models import Refund, Revenue, Track, TrackArtist
 from services.payouts.periods import Period
 from services.payouts.rules import POOL_CURRENCY, RefundFact, counted_refunds, pool_cents
 
 EXCLUSIVE_ONLY = "exclusive_only"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TrackValue:
+    """One eligible track's figures (100,000 of them in a run: a plain slotted object, built once)."""
     track_id: str
     name: str | None
     plays: int
@@ -84,35 +87,32 @@ def eligible(period: Period):
                 or_(Track.sold_at.is_(None), Track.sold_at >= period.start))
 
 
-def play_counts(period: Period):
-    return (select(Play.track_id, func.count().label("plays"))
-            .where(Play.played_at >= period.start, Play.played_at < period.end)
-            .group_by(Play.track_id).subquery())
-
-
 def values_of(uow: UnitOfWork, period: Period) -> Values:
-    session = uow.session
-    counts = play_counts(period)
-    rows = session.execute(select(Track.track_id, Track.name, Track.published_at, Track.producer_count,
-                                  func.coalesce(counts.c.plays, 0))
-                           .outerjoin(counts, counts.c.track_id == Track.track_id)
-                           .where(eligible(period)).order_by(Track.track_id)).all()
-    owners: dict[str, dict[str, str | None]] = {}
-    for track_id, artist_id, owner in session.execute(
-            select(TrackArtist.track_id, TrackArtist.artist_id, TrackArtist.owner_user_id)
-            .join(Track, Track.track_id == TrackArtist.track_id).where(eligible(period))):
-        owners.setdefault(track_id, {})[artist_id] = owner
-    values = Values()
-    for track_id, name, published_at, producer_count, plays in rows:
-        credited = owners.get(track_id)
-        if not credited:
-            continue  # a track whose pages payouts does not know yet earns from the next refresh
-        values.tracks.append(_value(track_id, name, as_utc(published_at), period.end, int(plays), credited))
+    """Every eligible track with a known credited page, valued: one query (a row per credited page, ordered by
+    track so each track's rows come together), then one pass in Python over the rows."""
+    counts = counts_of(period)
+    rows = uow.session.execute(
+        select(Track.track_id, Track.name, Track.published_at, func.coalesce(counts.c.plays, 0),
+               TrackArtist.artist_id, TrackArtist.owner_user_id)
+        .join(TrackArtist, TrackArtist.track_id == Track.track_id)
+        .outerjoin(counts, counts.c.track_id == Track.track_id)
+        .where(eligible(period)).order_by(Track.track_id, TrackArtist.artist_id))
+    end, values = period.end, Values()
+    current, owners = None, {}
+    for track_id, name, published_at, plays, artist_id, owner in rows:
+        if track_id != current:
+            # a track whose pages payouts does not know yet has no rows here: it earns from the next refresh
+            current, owners = track_id, {}
+            values.tracks.append(_value(track_id, name, as_utc(published_at), end, int(plays), owners))
+        owners[artist_id] = owner
+    for track in values.tracks:
+        track.producer_count = len(track.owners)
     return values
 
 
 def _value(track_id: str, name: str | None, published_at: datetime, end: datetime, plays: int,
            owners: dict[str, str | None]) -> TrackValue:
+    """The track's figures; its pages are added to ``owners`` after (the caller sets the count then)."""
     months = max(0.0, formula.months_between(published_at, end))
     age, popularity = formula.age_factor(months), formula.popularity_factor(plays)
-    return TrackValue(track_id, name, plays, months, age, popularity, len(owners), age * popularity, owners)
+    return TrackValue(track_id, name, plays, months, age, popularity, 0, age * popularity, owners)

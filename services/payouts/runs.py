@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -150,11 +150,25 @@ def prepare(uow: UnitOfWork, run_id: str, catalog: list[dict], now: datetime) ->
     run.status = RUN_RUNNING
 
 
-def _accounts(uow: UnitOfWork, user_ids: set[str]) -> dict[str, ConnectAccount]:
+class AccountFlags(NamedTuple):
+    """What a run reads of an account: its three flags (not the entity, thousands of them per run)."""
+
+    details_submitted: bool
+    charges_enabled: bool
+    payouts_enabled: bool
+
+    @property
+    def payout_ready(self) -> bool:
+        return self.details_submitted and self.charges_enabled and self.payouts_enabled
+
+
+def _accounts(uow: UnitOfWork, user_ids: set[str]) -> dict[str, AccountFlags]:
     if not user_ids:
         return {}
-    return {account.user_id: account for account in uow.session.scalars(
-        select(ConnectAccount).where(ConnectAccount.user_id.in_(user_ids)))}
+    rows = uow.session.execute(select(ConnectAccount.user_id, ConnectAccount.details_submitted,
+                                      ConnectAccount.charges_enabled, ConnectAccount.payouts_enabled)
+                               .where(ConnectAccount.user_id.in_(user_ids)))
+    return {user_id: AccountFlags(details, charges, payouts) for user_id, details, charges, payouts in rows}
 
 
 def _credit_shares(uow: UnitOfWork, run: Run, by_artist: dict[str, float], owners: dict[str, str | None],
@@ -201,7 +215,7 @@ def _unclaimed_splits(uow: UnitOfWork, run: Run, by_artist: dict[str, float], ow
 
 
 def _balance_splits(uow: UnitOfWork, run: Run, payees: dict[str, Split],
-                    accounts: dict[str, ConnectAccount]) -> None:
+                    accounts: dict[str, AccountFlags]) -> None:
     """Payout-ready accounts with money owed in any currency (exclusive sales, an earlier failed transfer) get a
     split too, so every balance is transferred by the next run."""
     uow.session.flush()

@@ -10,5 +10,5 @@ pytestmark = pytest.mark.integration
 
 class TestMigrations(MigrationChecks):
     service = "payouts"
-    tables = {"connect_accounts", "ledger_entries", "revenue", "refunds", "tracks", "track_artists", "plays", "runs",
-              "splits", "connect_payouts", "processed_stripe_events"}
+    tables = {"connect_accounts", "ledger_entries", "revenue", "refunds", "tracks", "track_artists", "plays",
+              "play_counts", "runs", "splits", "connect_payouts", "processed_stripe_events"}
