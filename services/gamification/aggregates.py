@@ -69,6 +69,9 @@ def rebuild(uow: UnitOfWork, artist_id: str, now: datetime) -> None:
     award(uow, artist_id, now)
     values = _values(uow, artist_id)
     session = uow.session
+    old = {(category, bucket): value for category, bucket, value in session.execute(
+        select(Aggregate.category, Aggregate.bucket, Aggregate.value).where(Aggregate.artist_id == artist_id))}
+    store.resize(uow, {key: store.entered(old.get(key, 0), values.get(key, 0)) for key in set(old) | set(values)})
     session.execute(delete(Aggregate).where(Aggregate.artist_id == artist_id))
     session.add_all(Aggregate(artist_id=artist_id, category=category, bucket=bucket, value=value)
                     for (category, bucket), value in values.items() if value)

@@ -98,11 +98,11 @@ def play_recorded(uow: UnitOfWork, event: dict) -> None:
     """The hot path: the XP entry (keyed by the play), the day's counter and the aggregates in place; the
     achievements only when the page's plays reach one of their targets."""
     artist_id, when = str(event["artist_id"]), _when(event["played_at"])
-    store.lock_artist(uow, artist_id)
     amount = rules.XP[rules.PLAY]
     if not store.grant(uow, artist_id, rules.PLAY, str(event["play_id"]), amount, when,
                        track_id=str(event["track_id"]), event_id=event["event_id"]):
         return
+    # locked after the entry: a rebuild holding the lock cannot see it uncommitted, and adds nothing of it
     store.lock_artist(uow, artist_id, xp_delta=amount)
     store.count_day(uow, artist_id, when.date(), "plays")
     month = rules.month_of(when)

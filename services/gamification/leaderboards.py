@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from services.common.db import UnitOfWork
 from services.common.pagination import Position, PageRequest, encode_cursor
 from services.gamification import rules, store
-from services.gamification.models import ALL_TIME, Aggregate
+from services.gamification.models import ALL_TIME, Aggregate, BoardSize
 from services.gamification.neighbours import Neighbours
 
 LEADERBOARD = "gamification_leaderboard"
@@ -68,9 +68,8 @@ def _ranked(uow: UnitOfWork, key: str, bucket: str, page: PageRequest) -> list[t
 
 
 def _total(uow: UnitOfWork, key: str, bucket: str) -> int:
-    return int(uow.session.scalar(select(func.count()).select_from(Aggregate)
-                                  .where(Aggregate.category == key, Aggregate.bucket == bucket,
-                                         Aggregate.value > 0)) or 0)
+    size = uow.session.get(BoardSize, (key, bucket))
+    return size.ranked if size is not None else 0
 
 
 def my_rank(uow: UnitOfWork, category: str, key: str, bucket: str, actor_id: str) -> dict[str, Any]:

@@ -169,3 +169,14 @@ class Aggregate(Base):
     value: Mapped[float] = mapped_column(Float)
 
     __table_args__ = (Index("ix_aggregates_rank", "category", "bucket", "value", "artist_id"),)
+
+
+class BoardSize(Base):
+    """How many pages a board ranks (value > 0), kept with every change of ``aggregates``: a leaderboard's
+    ``total`` without counting 100,000 rows at each read."""
+
+    __tablename__ = "board_sizes"
+
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(7), primary_key=True)
+    ranked: Mapped[int] = mapped_column(Integer, default=0)

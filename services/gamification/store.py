@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.common.db import UnitOfWork
 from services.common.persistence import new_id
 from services.common.sql import insert_ignoring_duplicates
-from services.gamification.models import Aggregate, Artist, DailyActivity, Track, XpEntry
+from services.gamification.models import Aggregate, Artist, BoardSize, DailyActivity, Track, XpEntry
 
 
 def _insert(uow: UnitOfWork):
@@ -63,7 +63,25 @@ def bump(uow: UnitOfWork, artist_id: str, deltas: dict[tuple[str, str], float]) 
         index_elements=[Aggregate.artist_id, Aggregate.category, Aggregate.bucket],
         set_={"value": Aggregate.value + insert.excluded.value})
         .returning(Aggregate.category, Aggregate.bucket, Aggregate.value)).all()
-    return {(category, bucket): value for category, bucket, value in rows}
+    values = {(category, bucket): value for category, bucket, value in rows}
+    resize(uow, {key: entered(values[key] - delta, values[key]) for key, delta in deltas.items()})
+    return values
+
+
+def entered(old: float, new: float) -> int:
+    """+1 when a page enters a board (its value becomes positive), -1 when it leaves, else 0."""
+    return int(new > 0) - int(old > 0)
+
+
+def resize(uow: UnitOfWork, changes: dict[tuple[str, str], int]) -> None:
+    """Apply the boards' size changes, in key order (two writers never lock the same rows in opposite order)."""
+    changes = {key: change for key, change in sorted(changes.items()) if change}
+    if not changes:
+        return
+    insert = _insert(uow)(BoardSize).values([{"category": category, "bucket": bucket, "ranked": change}
+                                             for (category, bucket), change in changes.items()])
+    uow.session.execute(insert.on_conflict_do_update(index_elements=[BoardSize.category, BoardSize.bucket],
+                                                     set_={"ranked": BoardSize.ranked + insert.excluded.ranked}))
 
 
 def pages_of(uow: UnitOfWork, user_id: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 17:29:57.972117
+Create Date: 2026-12-07 17:35:55.426670
 """
 from typing import Sequence, Union
 
@@ -48,6 +48,12 @@ def upgrade() -> None:
     with op.batch_alter_table('artists', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_artists_user_id'), ['user_id'], unique=False)
 
+    op.create_table('board_sizes',
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('bucket', sa.String(length=7), nullable=False),
+    sa.Column('ranked', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('category', 'bucket', name=op.f('pk_board_sizes'))
+    )
     op.create_table('collab_credits',
     sa.Column('track_id', sa.String(length=36), nullable=False),
     sa.Column('artist_id', sa.String(length=36), nullable=False),
@@ -166,6 +172,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_collab_credits_artist')
 
     op.drop_table('collab_credits')
+    op.drop_table('board_sizes')
     with op.batch_alter_table('artists', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_artists_user_id'))
 

@@ -121,3 +121,16 @@ def test_input_is_checked():
     with pytest.raises(InvalidField):  # a cursor of another board
         schemas.leaderboard_input("plays", None, None, encode_cursor(other, Position((1.0, new_id()))), None)
     assert schemas.leaderboard_input("earnings", None, "usd", None, None)[:3] == ("earnings", "all_time", "USD")
+
+
+def test_the_total_follows_pages_entering_and_leaving_a_board(run, events, neighbours):
+    a, b, user = new_id(), new_id(), new_id()
+    events.published(a, user, NOW)
+    track = events.published(b, user, NOW)["track_id"]
+    plays(events, b, 2)
+    assert board(run, neighbours, "uploads")["total"] == 2
+    events.deleted(track, user, NOW)
+    result = board(run, neighbours, "uploads")
+    assert ranks(result) == [(1, a, 1.0)] and result["total"] == 1
+    assert board(run, neighbours, "plays")["total"] == 1
+    assert board(run, neighbours, "plays", period="month")["total"] == 1

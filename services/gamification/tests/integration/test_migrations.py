@@ -11,4 +11,4 @@ pytestmark = pytest.mark.integration
 class TestMigrations(MigrationChecks):
     service = "gamification"
     tables = {"artists", "verified_users", "tracks", "xp_entries", "daily_activity", "licenses", "sales", "earnings",
-              "collab_credits", "achievements_earned", "aggregates"}
+              "collab_credits", "achievements_earned", "aggregates", "board_sizes"}
