@@ -184,6 +184,9 @@ def artist_page_changed(uow: UnitOfWork, event: dict) -> None:
         return
     page.user_id = str(event["user_id"]) if event.get("user_id") else None
     page.page_changed_at = when
+    if page.user_id is not None:  # account-level credits that came before any page of the account was known
+        uow.session.execute(update(Earning).where(Earning.user_id == page.user_id, Earning.artist_id.is_(None))
+                            .values(artist_id=artist_id))
     _rebuild(uow, artist_id)  # a claimed page may now be verified
 
 

@@ -120,10 +120,14 @@ def test_earnings_per_currency_net_of_a_refunded_sale(run, events):
     assert codes.count("achievement") == 2  # first earnings, first exclusive sale (it stays after the refund)
 
 
-def test_an_account_level_credit_goes_to_the_accounts_page(run, events):
+@pytest.mark.parametrize("credit_first", [False, True])
+def test_an_account_level_credit_goes_to_the_accounts_page(run, events, credit_first):
     user, artist = new_id(), new_id()
+    if credit_first:
+        events.earnings(None, user, 900, NOW)
     events.page(artist, user, NOW)
-    events.earnings(None, user, 900, NOW)
+    if not credit_first:
+        events.earnings(None, user, 900, NOW)
     assert value(run, artist, "earnings:CAD") == 900
 
 
