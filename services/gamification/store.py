@@ -2,16 +2,17 @@
 keyed by their source, and counters raised by upserts."""
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.common.db import UnitOfWork
 from services.common.persistence import new_id
 from services.common.sql import insert_ignoring_duplicates
-from services.gamification.models import Aggregate, Artist, BoardSize, DailyActivity, Track, XpEntry
+from services.gamification.models import Artist, BoardSize, DailyActivity, Track, XpEntry
 
 
 def _insert(uow: UnitOfWork):
@@ -54,15 +55,23 @@ def count_day(uow: UnitOfWork, artist_id: str, day: date, column: str) -> None:
         set_={column: getattr(DailyActivity, column) + 1}))
 
 
+@functools.cache
+def _bump_statement(rows: int) -> TextClause:
+    """INSERT … ON CONFLICT DO UPDATE … RETURNING of ``rows`` aggregates, the same SQL on PostgreSQL and SQLite
+    (≥ 3.35). Written out because SQLAlchemy does not cache a multi-row VALUES it builds: the hot path would
+    compile it for every play."""
+    values = ", ".join(f"(:artist_id, :category{i}, :bucket{i}, :value{i})" for i in range(rows))
+    return text(f"INSERT INTO aggregates (artist_id, category, bucket, value) VALUES {values} "
+                "ON CONFLICT (artist_id, category, bucket) DO UPDATE SET value = aggregates.value + excluded.value "
+                "RETURNING category, bucket, value")
+
+
 def bump(uow: UnitOfWork, artist_id: str, deltas: dict[tuple[str, str], float]) -> dict[tuple[str, str], float]:
     """Add to aggregates in one statement; their new values."""
-    insert = _insert(uow)(Aggregate).values([
-        {"artist_id": artist_id, "category": category, "bucket": bucket, "value": delta}
-        for (category, bucket), delta in deltas.items()])
-    rows = uow.session.execute(insert.on_conflict_do_update(
-        index_elements=[Aggregate.artist_id, Aggregate.category, Aggregate.bucket],
-        set_={"value": Aggregate.value + insert.excluded.value})
-        .returning(Aggregate.category, Aggregate.bucket, Aggregate.value)).all()
+    parameters: dict[str, Any] = {"artist_id": artist_id}
+    for i, ((category, bucket), delta) in enumerate(deltas.items()):
+        parameters.update({f"category{i}": category, f"bucket{i}": bucket, f"value{i}": float(delta)})
+    rows = uow.session.execute(_bump_statement(len(deltas)), parameters).all()
     values = {(category, bucket): value for category, bucket, value in rows}
     resize(uow, {key: entered(values[key] - delta, values[key]) for key, delta in deltas.items()})
     return values
