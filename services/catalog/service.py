@@ -4,6 +4,8 @@ services/contracts/rpc/catalog.py is the contract, docs/catalog-areas.md the map
 sent them: the annotations say what is expected, each area's ``schemas`` checks it."""
 from __future__ import annotations
 
+from nameko.rpc import RpcProxy
+
 from services.catalog import erasure
 from services.catalog.beat_requests.service import BeatRequestEntrypoints
 from services.catalog.community.service import CommunityEntrypoints
@@ -23,6 +25,8 @@ class CatalogService(TrackEntrypoints, PlayEntrypoints, BeatRequestEntrypoints, 
 
     db = Database()
     context = RequestContext()
+    # beat-request tokens, and the producer role of Backstage callers (tracks and plays areas)
+    accounts = RpcProxy("accounts")
 
     @rpc
     def ping(self) -> str:

@@ -13,10 +13,10 @@ from services.contracts.events import EXCLUSIVE_PURCHASE_REFUNDED, PAYOUT_FAILED
 
 
 class BeatRequestEntrypoints:
-    """Mixed into ``CatalogService`` (services/catalog/service.py), which provides ``db``."""
+    """Mixed into ``CatalogService`` (services/catalog/service.py), which provides ``db`` and ``accounts``."""
 
     db: Database
-    accounts = RpcProxy("accounts")  # beat-request tokens
+    accounts: RpcProxy  # beat-request tokens
 
     def _tokens(self) -> beat_requests.RemoteTokens:
         return beat_requests.RemoteTokens(self.accounts)

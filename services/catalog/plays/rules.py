@@ -75,3 +75,47 @@ def continues_session(latest_track_id: str | None, latest_listened_at: datetime 
     the last hour; otherwise it starts a new entry."""
     return latest_track_id == track_id and latest_listened_at is not None and \
         now - latest_listened_at <= SESSION_GAP
+
+
+# --- growth (the producer's Backstage beats list) ----------------------------------------------------------
+
+#: the two periods compared: the last 30 days against the 30 before them
+GROWTH_PERIOD = timedelta(days=30)
+#: the change (of the previous period's plays) beyond which a track is rising or falling
+GROWTH_THRESHOLD_PERCENT = 10
+RISING, STEADY, FALLING = "rising", "steady", "falling"
+
+
+def growth_status(last: int, previous: int) -> str:
+    """``rising`` when the last period's counted plays exceed the previous period's by more than 10 %,
+    ``falling`` when they are more than 10 % below, else ``steady`` (exactly ±10 % is steady). In integers,
+    so no rounding decides: from 0, any play is rising and none is steady."""
+    if last * 100 > previous * (100 + GROWTH_THRESHOLD_PERCENT):
+        return RISING
+    if last * 100 < previous * (100 - GROWTH_THRESHOLD_PERCENT):
+        return FALLING
+    return STEADY
+
+
+@dataclass(frozen=True)
+class Collaboration:
+    shared_tracks: int
+    plays: int
+    share_of_plays: float
+
+
+def collaborations(tracks: list[tuple[list[str], int]]) -> dict[str, Collaboration]:
+    """Per collaborator credited on a page's published tracks (``tracks``: each track's collaborator page ids
+    and counted plays): how many of the tracks credit them, those tracks' plays, and that as a share of the
+    page's plays on all its tracks with any collaborator (0 when those have none). A track with two
+    collaborators counts for both, so the shares may add up to more than 1."""
+    shared = [(list(dict.fromkeys(collaborators)), plays) for collaborators, plays in tracks if collaborators]
+    total = sum(plays for _, plays in shared)
+    counts: dict[str, list[int]] = {}
+    for collaborators, plays in shared:
+        for artist_id in collaborators:
+            tally = counts.setdefault(artist_id, [0, 0])
+            tally[0] += 1
+            tally[1] += plays
+    return {artist_id: Collaboration(shared_tracks, plays, round(plays / total, 4) if total else 0.0)
+            for artist_id, (shared_tracks, plays) in counts.items()}

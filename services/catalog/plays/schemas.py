@@ -1,14 +1,17 @@
-"""Validation of ``report_play``'s input (bad input changes nothing), and the name of the history list
-(whose pages ``shared.schemas.load_page`` loads)."""
+"""Validation of ``report_play``'s input (bad input changes nothing), the name of the history list
+(whose pages ``shared.schemas.load_page`` loads), and the Backstage beats list's query."""
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, validates, validates_schema
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from services.catalog.plays import rules as play_rules
+from services.catalog.shared.schemas import page_of
+from services.catalog.tracks.schemas import BEATS, BackstageQuery, BackstageSchema
 from services.common.validation import load
 from services.contracts.inputs import catalog as contract
+from services.contracts.vocabularies import TRACK_STATUSES
 
 HISTORY = "history"
 
@@ -30,3 +33,12 @@ class PlayReportSchema(contract.PlayReport):
 
 def load_play_report(position_s: Any, duration_s: Any) -> dict[str, float]:
     return load(PlayReportSchema, {"position_s": position_s, "duration_s": duration_s})
+
+
+class ProducerBeatsSchema(BackstageSchema):
+    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(TRACK_STATUSES))
+
+
+def load_producer_beats(artist_id: Any, status: Any, cursor: Any, limit: Any) -> BackstageQuery:
+    data = load(ProducerBeatsSchema, {"artist_id": artist_id, "status": status, "cursor": cursor, "limit": limit})
+    return BackstageQuery(data["artist_id"], page_of(BEATS, data), status=data["status"])

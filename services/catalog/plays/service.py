@@ -1,17 +1,21 @@
 """The catalog service's entrypoints for plays and listening history."""
 from __future__ import annotations
 
-from services.catalog.plays import plays, schemas as play_schemas
+from nameko.rpc import RpcProxy
+
+from services.catalog.plays import backstage, plays, schemas as play_schemas
 from services.catalog.shared.schemas import load_page
+from services.catalog.tracks.backstage import RemoteRoles
 from services.common.db import Database
 from services.common.entrypoints import rpc
 from services.common.pagination import Envelope
 
 
 class PlayEntrypoints:
-    """Mixed into ``CatalogService`` (services/catalog/service.py), which provides ``db``."""
+    """Mixed into ``CatalogService`` (services/catalog/service.py), which provides ``db`` and ``accounts``."""
 
     db: Database
+    accounts: RpcProxy
 
     @rpc
     def report_play(self, actor_id: str, track_id: str, position_s: float, duration_s: float) -> plays.PlayResult:
@@ -20,3 +24,9 @@ class PlayEntrypoints:
     @rpc
     def list_history(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
         return plays.list_history(self.db, actor_id, load_page(play_schemas.HISTORY, cursor, limit))
+
+    @rpc
+    def producer_beats(self, actor_id: str, artist_id: str | None = None, status: str | None = None,
+                       cursor: str | None = None, limit: int | None = None) -> dict:
+        query = play_schemas.load_producer_beats(artist_id, status, cursor, limit)
+        return backstage.producer_beats(self.db, RemoteRoles(self.accounts), actor_id, query)

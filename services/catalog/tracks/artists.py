@@ -101,6 +101,16 @@ def get_artist(uow: UnitOfWork, artist_id: str) -> views.ArtistView:
     return views.artist(uow.session, repository.require_artist(uow.session, artist_id))
 
 
+def artist_summaries(uow: UnitOfWork, artist_ids: list[str]) -> dict[str, views.ArtistSummary]:
+    """Name and verification of each known page among ``artist_ids`` (loaded: UUIDs, at most 200), in
+    one query; unknown ids are left out, so the caller shows what it has (a deleted page has no name)."""
+    if not artist_ids:
+        return {}
+    rows = uow.session.execute(select(Artist.id, Artist.name, Artist.verified)
+                               .where(Artist.id.in_(set(artist_ids)))).all()
+    return {row.id: views.ArtistSummary(id=row.id, name=row.name, verified=bool(row.verified)) for row in rows}
+
+
 def get_my_artist(uow: UnitOfWork, actor_id: str) -> views.ArtistView:
     page = repository.artist_of_user(uow.session, actor_id)
     if page is None:

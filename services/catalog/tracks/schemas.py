@@ -19,7 +19,8 @@ from services.common.validation import StrictSchema, flatten, load
 from services.contracts.errors import InvalidField
 from services.contracts.inputs import catalog as contract
 from services.contracts.inputs import trimmed
-from services.contracts.vocabularies import (PAYOUT_TRACKS_PAGE_MAX, STEMS_MAX_MEMBERS,
+from services.contracts.rpc.catalog import ARTIST_SUMMARIES_MAX
+from services.contracts.vocabularies import (PAYOUT_TRACKS_PAGE_MAX, SEARCH_TEXT_MAX, STEMS_MAX_MEMBERS,
                                              STEMS_MAX_UNCOMPRESSED_BYTES, exclusive_terms_problem)
 
 #: sort name → its sort key's types (what its cursor holds): newest by publication, popular by plays first
@@ -160,6 +161,43 @@ def load_artist_changes(changes: Any) -> dict[str, Any]:
 
 def load_artist_image(kind: Any, image_key: Any) -> dict[str, Any]:
     return load(ArtistImageSchema, {"kind": kind, "image_key": image_key})
+
+
+class ArtistSummariesSchema(StrictSchema):
+    artist_ids = fields.List(CanonicalId(), required=True, validate=validate.Length(max=ARTIST_SUMMARIES_MAX))
+
+
+def load_artist_ids(artist_ids: Any) -> list[str]:
+    return load(ArtistSummariesSchema, {"artist_ids": artist_ids})["artist_ids"]
+
+
+# --- the producer's Backstage (backstage.py; the beats list: services/catalog/plays/backstage.py) -------
+
+#: the names of the Backstage lists (a cursor of one is refused by the other)
+COLLECTIONS, BEATS = "producer_collections", "producer_beats"
+
+
+@dataclass(frozen=True)
+class BackstageQuery:
+    artist_id: str | None
+    page: PageRequest
+    q: str | None = None
+    status: str | None = None
+
+
+class BackstageSchema(PageSchema):
+    """What every Backstage list takes: the page (``artist_id``; the caller's own when absent) and a page."""
+
+    artist_id = CanonicalId(load_default=None, allow_none=True)
+
+
+class ProducerCollectionsSchema(BackstageSchema):
+    q = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=SEARCH_TEXT_MAX))
+
+
+def load_producer_collections(artist_id: Any, q: Any, cursor: Any, limit: Any) -> BackstageQuery:
+    data = load(ProducerCollectionsSchema, {"artist_id": artist_id, "q": q, "cursor": cursor, "limit": limit})
+    return BackstageQuery(data["artist_id"], page_of(COLLECTIONS, data), q=data["q"] or None)
 
 
 def load_collection(data: Any) -> dict[str, Any]:

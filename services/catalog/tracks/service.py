@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.catalog.tracks.artists import ClaimStatus
-from services.catalog.tracks import (artists, collections, licensing, payout_catalog, pipeline, sales, schemas,
-                                     tracks)
-from services.catalog.tracks.views import ArtistView, CollectionView, Source, TrackView
+from services.catalog.tracks import (artists, backstage, collections, licensing, payout_catalog, pipeline, sales,
+                                     schemas, tracks)
+from services.catalog.tracks.views import ArtistSummary, ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
 from services.common.media import CATALOG, MediaStore
@@ -27,9 +28,10 @@ def media() -> MediaStore:
 
 
 class TrackEntrypoints:
-    """Mixed into ``CatalogService`` (services/catalog/service.py), which provides ``db``."""
+    """Mixed into ``CatalogService`` (services/catalog/service.py), which provides ``db`` and ``accounts``."""
 
     db: Database
+    accounts: RpcProxy
 
     # --- artist pages ------------------------------------------------------------------------------
 
@@ -40,6 +42,10 @@ class TrackEntrypoints:
     @rpc
     def get_artist(self, artist_id: str) -> ArtistView:
         return artists.get_artist(self.db, artist_id)
+
+    @rpc
+    def artist_summaries(self, artist_ids: list) -> dict[str, ArtistSummary]:
+        return artists.artist_summaries(self.db, schemas.load_artist_ids(artist_ids))
 
     @rpc
     def get_my_artist(self, actor_id: str) -> ArtistView:
@@ -67,6 +73,12 @@ class TrackEntrypoints:
     @rpc
     def get_collection(self, collection_id: str, actor_id: str | None = None) -> CollectionView:
         return collections.get_collection(self.db, collection_id, actor_id)
+
+    @rpc
+    def producer_collections(self, actor_id: str, artist_id: str | None = None, q: str | None = None,
+                             cursor: str | None = None, limit: int | None = None) -> dict:
+        query = schemas.load_producer_collections(artist_id, q, cursor, limit)
+        return backstage.producer_collections(self.db, backstage.RemoteRoles(self.accounts), actor_id, query)
 
     # --- tracks ------------------------------------------------------------------------------------
 

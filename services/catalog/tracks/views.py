@@ -39,6 +39,12 @@ class ArtistView(TypedDict, total=False):
     tracks_by_status: dict[str, int]
 
 
+class ArtistSummary(TypedDict):
+    id: str
+    name: str
+    verified: bool
+
+
 class CollectionView(TypedDict):
     id: str
     name: str

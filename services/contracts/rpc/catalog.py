@@ -12,6 +12,9 @@ from services.contracts.vocabularies import (BEAT_REQUEST_STATUSES, EXCLUSIVE_ST
 UUID = {"format": "uuid"}
 DATE_TIME = {"format": "date-time"}
 
+#: the most artist pages one ``artist_summaries`` call names (a leaderboard page is at most 100 rows)
+ARTIST_SUMMARIES_MAX = 200
+
 # --- reply shapes: tracks, artist pages, collections -------------------------------------------------
 
 
@@ -434,9 +437,10 @@ CATALOG = RpcSurface("catalog", (
                    "oldest first: payouts' copy of the catalog at the start of a run",
            errors="`InvalidField` (cursor, limit)"),
     method("artist_summaries", "artist_ids", reply=None,
-           summary='`{artist_id: {"id", "name", "verified"}}` for up to 200 pages (unknown ids are left out): the '
-                   "names beside leaderboard rows",
-           errors="`InvalidField`"),
+           summary='`{artist_id: {"id", "name", "verified"}}` for up to '
+                   f"{ARTIST_SUMMARIES_MAX} pages (unknown ids are left out): the names beside leaderboard rows",
+           errors="`InvalidField` (`artist_ids` not a list of UUIDs, or more than "
+                  f"{ARTIST_SUMMARIES_MAX})"),
     method("producer_beats", "actor_id", "artist_id status cursor limit", reply=ProducerBeats,
            summary="the producer's own tracks in every status (processing and rejected included), newest first, "
                    "each with its growth (counted plays in the last 30 days against the 30 before: `rising` when "
