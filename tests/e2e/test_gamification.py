@@ -308,6 +308,9 @@ def check_activity(activity: dict[str, Any]) -> None:
     assert [day["date"] for day in days] == [(today - timedelta(days=364 - i)).isoformat() for i in range(365)]
     assert {key: days[-1][key] for key in ANA_ACTIVITY_TODAY} == ANA_ACTIVITY_TODAY
     assert all(day["plays"] == day["downloads"] == day["uploads"] == 0 for day in days[:-1])
+    assert activity["overview"] == {**ANA_ACTIVITY_TODAY, "active_days": 1, "busiest_day": today.isoformat(),
+                                    "from": days[0]["date"], "to": today.isoformat()}
+    assert activity["downloads"] == {"total": 2, "per_100_plays": 33.33}  # 2 licences per 6 plays, per 100
 
 
 # -- the tests ------------------------------------------------------------------------------------------------------
@@ -365,8 +368,10 @@ def test_the_dashboard_and_the_backstage_lists_show_the_scenario(scenario):
     ana, tracks = scenario.ana, scenario.tracks
     dashboard = ok(ana.get("producer/dashboard"))
     assert dashboard["artist_id"] == ana.artist["id"] and dashboard["greeting"]
-    assert {key: dashboard["stats"][key] for key in ("plays", "downloads", "uploads", "xp", "level")} == {
-        **ANA_ACTIVITY_TODAY, "xp": ANA_XP, "level": 2}
+    assert dashboard["stats"] == {**ANA_ACTIVITY_TODAY, **{f"{key}_this_month": value for key, value in
+                                                           ANA_ACTIVITY_TODAY.items()},
+                                  "xp": ANA_XP, "level": 2, "title": "Apprentice"}
+    assert {shortcut["href"] for shortcut in dashboard["shortcuts"]} >= {"/producer/beats", "/producer/activity"}
     beats = ok(ana.get("producer/beats"))
     assert [item["id"] for item in beats["items"]] == [tracks[t]["id"] for t in ("t3", "t2", "t1")]  # newest first
     assert [(item["growth"]["plays_last_30_days"], item["growth"]["status"]) for item in beats["items"]] == [
