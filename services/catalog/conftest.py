@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 import pytest
@@ -19,11 +20,13 @@ from services.catalog.tracks import artists
 from tests.support.services import ServiceCaller
 from tests.support.waiting import wait_until  # noqa: F401 - the area tests import it from here
 from services.common.db import make_engine
+from services.common.entrypoints import rpc
 from services.common.media import CATALOG, MediaStore
 from services.common.messaging.publisher import ConfirmedPublisher
 from services.common.messaging.topology import declare_for_service
 from services.common.migrate import upgrade
 from services.common.persistence import new_id
+from services.contracts.errors import Forbidden
 from services.contracts.events import EXCHANGE, EventType, build_event
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -204,3 +207,56 @@ def publish_track(catalog, bus, store_file) -> Callable[..., dict]:
 def _published(catalog: Catalog, track_id: str, owner_id: str) -> dict | None:
     track = catalog.get_track(track_id=track_id, actor_id=owner_id)
     return track if track["status"] == "published" else None
+
+
+#: the accounts holding the producer role, as the stand-in accounts service answers (one test at a time fills it)
+PRODUCER_ROLES: set[str] = set()
+
+
+class StandInAccounts:
+    """accounts' ``verify_actor``, answering as its contract says: ``Forbidden`` without the role."""
+
+    name = "accounts"
+
+    @rpc
+    def verify_actor(self, actor_id: str, role: str | None = None) -> None:
+        if role is not None and actor_id not in PRODUCER_ROLES:
+            raise Forbidden(f"only {role}s can do this")
+
+
+@pytest.fixture
+def producer_roles(catalog, container_factory, rabbit_config) -> set[str]:
+    """A stand-in ``accounts`` service beside the catalog (the Backstage methods ask it for the producer
+    role); returns the set of user ids holding the role."""
+    PRODUCER_ROLES.clear()
+    container_factory(StandInAccounts, rabbit_config).start()
+    return PRODUCER_ROLES
+
+
+@pytest.fixture
+def backstage_producer(make_producer, producer_roles) -> Callable[..., dict]:
+    """A producer with the role (in the stand-in accounts) and an artist page."""
+
+    def make(name: str = "DJ Backstage") -> dict:
+        producer = make_producer(name)
+        producer_roles.add(producer["user_id"])
+        return producer
+
+    return make
+
+
+def stored_track(uow, producer: dict, status: str = "published", created_at: datetime | None = None,
+                 **fields: Any) -> str:
+    """A track row of ``producer`` in ``status`` written straight to the database (the pipeline's own tests
+    cover how tracks get there); a published one has the duration ``validated_payload`` measures."""
+    from services.catalog.tracks.models import Track
+
+    created_at = created_at or datetime.now(timezone.utc)
+    row = Track(artist_id=producer["artist_id"], producer_user_id=producer["user_id"], name="Stored Beat",
+                artists=["DJ Test"], bpm=120, key="A", scale="minor", genres=["Trap"], licensing_model="standard",
+                audio_key="uploads/x/a.wav", size_bytes=1, status=status, created_at=created_at,
+                audio={"duration_s": 180.5} if status == "published" else None,
+                published_at=created_at if status == "published" else None, **fields)
+    uow.session.add(row)
+    uow.session.commit()
+    return row.id

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from services.catalog.plays.models import Play
@@ -44,12 +44,17 @@ def producer_beats(uow: UnitOfWork, roles: Roles, actor_id: str, query: Backstag
     now = now or utcnow()
     session = uow.session
     page = backstage_page(session, roles, actor_id, query.artist_id)
-    conditions = [Track.artist_id == page.id,
-                  Track.status == query.status if query.status else Track.status.in_(TRACK_STATUSES)]
-    total = session.scalar(select(func.count()).select_from(Track).where(*conditions)) or 0
-    listed = newest_first(session, select(Track).where(*conditions), Track.created_at, Track.id, query.page, BEATS,
-                          total, lambda rows: _with_growth(session, rows, now))
+    tracks = beats_query(page.id, query.status)
+    total = session.scalar(select(func.count()).select_from(tracks.subquery())) or 0
+    listed = newest_first(session, tracks, Track.created_at, Track.id, query.page, BEATS, total,
+                          lambda rows: _with_growth(session, rows, now))
     return {"artist_id": page.id, **listed, "collaborations": collaboration_insights(session, page.id)}
+
+
+def beats_query(artist_id: str, status: str | None) -> Select:
+    """The page's tracks (of ``status``, else in every status a client sees), unordered."""
+    return select(Track).where(Track.artist_id == artist_id,
+                               Track.status == status if status else Track.status.in_(TRACK_STATUSES))
 
 
 def _with_growth(session: Session, rows: list[Track], now: datetime) -> list[dict[str, Any]]:

@@ -143,6 +143,8 @@ class Track(Base):
         Index("ix_tracks_bpm", "bpm"),
         Index("ix_tracks_key", "key", "scale"),
         Index("ix_tracks_artist", "artist_id", "status"),
+        # a page's tracks in every status, newest first (the Backstage beats list, plays/backstage.py)
+        Index("ix_tracks_artist_newest", "artist_id", "created_at", "id"),
         Index("ix_tracks_collection", "collection_id"),
     )
 
