@@ -12,7 +12,8 @@ from typing import Any
 from marshmallow import Schema
 
 from gateway import (beat_request_schemas as beat_requests, billing_schemas as billing, catalog_schemas as catalog,
-                     community_schemas as community, license_schemas as licenses, payout_schemas as payouts,
+                     community_schemas as community, gamification_schemas as gamification,
+                     license_schemas as licenses, payout_schemas as payouts,
                      play_schemas as plays, schemas, stems_schemas as stems)
 
 USER_ID = "6f1c2a3e-5b7d-4c1e-9a2b-3c4d5e6f7a80"
@@ -130,6 +131,28 @@ STATEMENT = {"period": "2026-02", "artist_id": ARTIST_ID, "pool": {"amount_cents
                          "age_factor": 0.8909, "popularity_factor": 2.3333, "producer_count": 1, "value": 2.0788}],
              "user_centric": {"amount": {"amount_cents": 38_950, "currency": "CAD"}, "subscribers": 17}}
 
+OTHER_ARTIST_ID = "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968"
+XP_ENTRY_ID = "5f6e7d8c-9b0a-4c1d-8e2f-3a4b5c6d7e8f"
+ACHIEVEMENT = {"code": "first_upload", "name": "First Drop", "description": "Publish your first track.", "xp": 50,
+               "rarity": "common", "holders_share": 0.82, "earned_at": AT, "progress": {"current": 1, "target": 1}}
+PROGRESS = {"artist_id": ARTIST_ID, "level": 2, "title": "Apprentice", "xp": 742, "level_floor_xp": 500,
+            "next_level_xp": 1500,
+            "achievements": [ACHIEVEMENT, {"code": "plays_1000", "name": "Thousand Spins",
+                                           "description": "Reach 1,000 counted plays.", "xp": 250, "rarity": "rare",
+                                           "holders_share": 0.11, "earned_at": None,
+                                           "progress": {"current": 392, "target": 1000}}]}
+XP_ENTRY = {"id": XP_ENTRY_ID, "amount": 100, "reason": "track_published", "track_id": TRACK_ID,
+            "achievement": None, "event_id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f", "created_at": AT}
+LEADERBOARD = {"category": "plays", "period": "all_time", "currency": None,
+               "items": [{"rank": 1, "artist": {"id": OTHER_ARTIST_ID, "name": "Lee Park", "verified": True},
+                          "value": 1204},
+                         {"rank": 2, "artist": {"id": ARTIST_ID, "name": "Ana Beats", "verified": False},
+                          "value": 392}],
+               "total": 2, "next": None, "me": {"rank": 2, "value": 392}}
+ACTIVITY_DAYS = [{"date": "2026-02-28", "plays": 0, "downloads": 0, "uploads": 0},
+                 {"date": "2026-03-01", "plays": 14, "downloads": 1, "uploads": 1}]
+GROWTH = {"plays_last_30_days": 42, "plays_previous_30_days": 30, "status": "rising"}
+
 #: the success body of each response schema (pages are built from their item's example)
 RESPONSES: dict[type[Schema], Any] = {
     schemas.PrivateUser: PRIVATE_USER,
@@ -196,6 +219,27 @@ RESPONSES: dict[type[Schema], Any] = {
     payouts.Finances: FINANCES,
     payouts.Transaction: TRANSACTION,
     payouts.Statement: STATEMENT,
+    gamification.Progress: PROGRESS,
+    gamification.XpEntry: XP_ENTRY,
+    gamification.Leaderboard: LEADERBOARD,
+    gamification.Dashboard: {"artist_id": ARTIST_ID, "greeting": "Welcome back, Ana Beats!",
+                             "stats": {"plays": 392, "downloads": 12, "uploads": 4, "plays_this_month": 14,
+                                       "downloads_this_month": 1, "uploads_this_month": 1, "xp": 742, "level": 2,
+                                       "title": "Apprentice"},
+                             "shortcuts": [{"label": "My beats", "href": "/producer/beats"},
+                                           {"label": "Finances", "href": "/producer/finances"}]},
+    gamification.Activity: {"artist_id": ARTIST_ID, "days": ACTIVITY_DAYS,
+                            "overview": {"plays": 14, "downloads": 1, "uploads": 1, "active_days": 1,
+                                         "busiest_day": "2026-03-01", "from": "2025-03-02", "to": "2026-03-01"},
+                            "downloads": {"total": 1, "per_100_plays": 7.14}},
+    gamification.ProducerBeats: {"artist_id": ARTIST_ID, "items": [{**TRACK, "growth": GROWTH}], "total": 1,
+                                 "next": None,
+                                 "collaborations": [{"artist_id": OTHER_ARTIST_ID, "name": "Lee Park",
+                                                     "shared_tracks": 1, "plays": 42, "share_of_plays": 1.0}]},
+    gamification.ProducerCollections: {"artist_id": ARTIST_ID, "total": 1, "next": None,
+                                       "items": [{"id": COLLECTION_ID, "name": "Night Tape", "tracks": 6,
+                                                  "published_tracks": 5, "plays": 310, "likes": 3,
+                                                  "created_at": AT}]},
 }
 
 class Alternatives(dict):

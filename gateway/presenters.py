@@ -20,6 +20,11 @@ TRACK, ARTIST, COLLECTION = Track(), Artist(), Collection()
 
 
 def track_view(track: dict[str, Any]) -> dict[str, Any]:
+    return TRACK.dump({**track, "links": track_links(track)})
+
+
+def track_links(track: dict[str, Any]) -> dict[str, str]:
+    """The URLs the gateway serves for ``track``: stream and waveform once published, the cover if it has one."""
     links: dict[str, str] = {}
     if track.get("status") == "published":
         links["stream"] = url_for("tracks.stream", track_id=track["id"])
@@ -27,7 +32,7 @@ def track_view(track: dict[str, Any]) -> dict[str, Any]:
     shown = track.get("status") != "withdrawn"  # a deleted producer's track: its cover is no longer served
     if shown and (track.get("has_cover") or track.get("cover_preset") or track.get("collection_id")):
         links["cover"] = url_for("tracks.cover", track_id=track["id"])
-    return TRACK.dump({**track, "links": links})
+    return links
 
 
 # --- usernames (docs/accounts-data.md: why the gateway asks accounts, once per page) --------------------

@@ -37,3 +37,7 @@ ALL += (stems.bp,)
 from gateway.blueprints import finances, payouts  # noqa: E402
 
 ALL += (payouts.bp, finances.bp)
+
+from gateway.blueprints import backstage, leaderboards, progress  # noqa: E402
+
+ALL += (progress.bp, leaderboards.bp, backstage.bp)

@@ -7,9 +7,9 @@ import inspect
 
 import pytest
 
-from gateway import (beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, license_schemas,
-                     payout_schemas, play_schemas, schemas, stems_schemas)
-from services.contracts.rpc import accounts, catalog, licensing, payouts
+from gateway import (beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, gamification_schemas,
+                     license_schemas, payout_schemas, play_schemas, schemas, stems_schemas)
+from services.contracts.rpc import accounts, catalog, gamification, licensing, payouts
 
 #: the component names of the document as of issue #9 (before the move): clients depend on them
 COMPONENTS = {
@@ -34,8 +34,12 @@ ADDED = {"Eligibility", "ExclusiveCheckout", "License", "LicenseLinks", "License
 ADDED_PAYOUTS = {"ArtistRef", "Cards", "ConnectLink", "ConnectRequest", "Finances", "Money", "Run", "RunRequest",
                  "RunStarted", "Split", "Statement", "StatementTrack", "StripeStatus", "Transaction",
                  "TransactionPage", "UserCentric"}
+#: added by issue #12: progress, leaderboards, Backstage
+ADDED_GAMIFICATION = {"Achievement", "Activity", "ActivityDay", "BeatGrowth", "CollaboratorInsight", "CollectionStats",
+                      "Dashboard", "Leaderboard", "LeaderboardArtist", "LeaderboardRow", "MyRank", "ProducerBeat",
+                      "ProducerBeats", "ProducerCollections", "Progress", "XpEntry", "XpEntryPage"}
 GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas,
-                   license_schemas, stems_schemas, payout_schemas)
+                   license_schemas, stems_schemas, payout_schemas, gamification_schemas)
 
 
 @pytest.fixture
@@ -44,11 +48,12 @@ def spec(http) -> dict:
 
 
 def test_the_component_names_are_unchanged(spec):
-    assert set(spec["components"]["schemas"]) == COMPONENTS | ADDED | ADDED_PAYOUTS
+    assert set(spec["components"]["schemas"]) == COMPONENTS | ADDED | ADDED_PAYOUTS | ADDED_GAMIFICATION
 
 
 def contract_shapes() -> dict[str, type]:
-    return {name: value for module in (accounts, catalog, licensing, payouts) for name, value in vars(module).items()
+    return {name: value for module in (accounts, catalog, gamification, licensing, payouts)
+            for name, value in vars(module).items()
             if inspect.isclass(value) and value.__module__ == module.__name__ and not name.endswith("Page")}
 
 
