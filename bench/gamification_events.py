@@ -47,7 +47,7 @@ BARE_ROUTING_KEY = "bench.bare_play_recorded"
 READY_TIMEOUT_S = 60
 DRAIN_TIMEOUT_S = 600
 PUBLISHERS = 4           # publishing threads (a confirm per message; the backlog is not what is timed)
-POLL_S = 0.05
+POLL_S = 0.1
 
 
 def _uuid(kind: int, number: int) -> str:
