@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SERVICES = ("accounts", "catalog", "audio", "licensing", "payouts")
+SERVICES = ("accounts", "catalog", "audio", "licensing", "payouts", "gamification")
 
 
 def env(name: str, default: str) -> str:

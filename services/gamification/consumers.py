@@ -1,0 +1,198 @@
+"""The events gamification builds everything from. Each accepts pages and tracks it never saw and any order:
+a fact that cannot be attributed yet (a metadata-complete or a deletion before the track's publication) waits
+on the track's row and is attributed when ``track_published`` comes. Each is idempotent twice over: the
+entrypoint records the event id, and every XP entry and fact has a unique key from its source, so a replay under
+another id writes nothing either (docs/gamification.md "Consumers")."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, update
+
+from services.common.clock import as_utc
+from services.common.db import UnitOfWork
+from services.common.sql import insert_ignoring_duplicates
+from services.gamification import aggregates, clock, rules, store
+from services.gamification.achievements import PLAY_TARGETS
+from services.gamification.models import (ALL_TIME, Artist, CollabCredit, Earning, License, Sale, Track,
+                                          VerifiedUser)
+
+
+def _when(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return as_utc(value)
+
+
+def _earliest(current: datetime | None, new: datetime) -> datetime:
+    return new if current is None else min(as_utc(current), new)
+
+
+def _rebuild(uow: UnitOfWork, artist_id: str) -> None:
+    aggregates.rebuild(uow, artist_id, clock.now())
+
+
+def track_published(uow: UnitOfWork, event: dict) -> None:
+    track_id, artist_id = str(event["track_id"]), str(event["artist_id"])
+    track = store.locked_track(uow, track_id)
+    store.lock_artist(uow, artist_id)
+    first = track.published_at is None
+    track.artist_id, track.producer_user_id = artist_id, str(event["producer_user_id"])
+    track.published_at = _earliest(track.published_at, _when(event["published_at"]))
+    page = store.artist(uow, artist_id)
+    if page.user_id is None and page.page_changed_at is None:  # until catalog's artist_page_changed says
+        page.user_id = track.producer_user_id
+    if first:
+        store.count_day(uow, artist_id, track.published_at.date(), "uploads")
+    _attribute(uow, track, event["event_id"])
+    _rebuild(uow, artist_id)
+
+
+def _attribute(uow: UnitOfWork, track: Track, event_id: Any) -> None:
+    """The XP a published track earns from what is known of it, whatever came first."""
+    artist_id, track_id = track.artist_id, track.track_id
+    store.grant(uow, artist_id, rules.TRACK_PUBLISHED, track_id, rules.XP[rules.TRACK_PUBLISHED],
+                as_utc(track.published_at), track_id=track_id, event_id=event_id)
+    if track.metadata_completed_at is not None:
+        store.grant(uow, artist_id, rules.METADATA_COMPLETE, track_id, rules.XP[rules.METADATA_COMPLETE],
+                    as_utc(track.metadata_completed_at), track_id=track_id, event_id=event_id)
+    if track.deleted_at is not None:  # taken back: deleting and re-uploading earns nothing
+        store.grant(uow, artist_id, rules.TRACK_DELETED, track_id, rules.XP[rules.TRACK_DELETED],
+                    as_utc(track.deleted_at), track_id=track_id, event_id=event_id)
+
+
+def track_metadata_completed(uow: UnitOfWork, event: dict) -> None:
+    track = store.locked_track(uow, str(event["track_id"]))
+    track.metadata_completed_at = _earliest(track.metadata_completed_at, _when(event["occurred_at"]))
+    if track.producer_user_id is None:
+        track.producer_user_id = str(event["producer_user_id"])
+    if track.artist_id is not None and track.published_at is not None:
+        store.lock_artist(uow, track.artist_id)
+        _attribute(uow, track, event["event_id"])
+        _rebuild(uow, track.artist_id)
+
+
+def track_deleted(uow: UnitOfWork, event: dict) -> None:
+    track = store.locked_track(uow, str(event["track_id"]))
+    track.deleted_at = _earliest(track.deleted_at, _when(event["occurred_at"]))
+    if track.artist_id is not None and track.published_at is not None:
+        store.lock_artist(uow, track.artist_id)
+        _attribute(uow, track, event["event_id"])
+        _rebuild(uow, track.artist_id)
+
+
+def collaboration_credited(uow: UnitOfWork, event: dict) -> None:
+    track_id, artist_id = str(event["track_id"]), str(event["artist_id"])
+    when = _when(event["occurred_at"])
+    store.lock_artist(uow, artist_id)
+    insert_ignoring_duplicates(uow.session, CollabCredit, {
+        "track_id": track_id, "artist_id": artist_id, "credited_by_artist_id": str(event["credited_by_artist_id"]),
+        "credited_at": when})
+    store.grant(uow, artist_id, rules.COLLABORATION, track_id, rules.XP[rules.COLLABORATION], when,
+                track_id=track_id, event_id=event["event_id"])
+    _rebuild(uow, artist_id)
+
+
+def play_recorded(uow: UnitOfWork, event: dict) -> None:
+    """The hot path: the XP entry (keyed by the play), the day's counter and the aggregates in place; the
+    achievements only when the page's plays reach one of their targets."""
+    artist_id, when = str(event["artist_id"]), _when(event["played_at"])
+    store.lock_artist(uow, artist_id)
+    amount = rules.XP[rules.PLAY]
+    if not store.grant(uow, artist_id, rules.PLAY, str(event["play_id"]), amount, when,
+                       track_id=str(event["track_id"]), event_id=event["event_id"]):
+        return
+    store.lock_artist(uow, artist_id, xp_delta=amount)
+    store.count_day(uow, artist_id, when.date(), "plays")
+    month = rules.month_of(when)
+    totals = store.bump(uow, artist_id, {(category, bucket): delta
+                                         for category, delta in (("plays", 1), ("points", amount),
+                                                                 ("overall", amount))
+                                         for bucket in (ALL_TIME, month)})
+    if int(totals[("plays", ALL_TIME)]) in PLAY_TARGETS:
+        _rebuild(uow, artist_id)
+
+
+def license_issued(uow: UnitOfWork, event: dict) -> None:
+    artist_id, when = str(event["artist_id"]), _when(event["issued_at"])
+    store.lock_artist(uow, artist_id)
+    if insert_ignoring_duplicates(uow.session, License, {
+            "license_id": str(event["license_id"]), "artist_id": artist_id, "track_id": str(event["track_id"]),
+            "license_type": event["license_type"], "issued_at": when}):
+        store.count_day(uow, artist_id, when.date(), "downloads")
+    _rebuild(uow, artist_id)
+
+
+def exclusive_sold(uow: UnitOfWork, event: dict) -> None:
+    artist_id = str(event["artist_id"])
+    store.lock_artist(uow, artist_id)
+    sale = _sale(uow, event)
+    sale.sold_at = _earliest(sale.sold_at, _when(event["sold_at"]))
+    _rebuild(uow, artist_id)
+
+
+def exclusive_refunded(uow: UnitOfWork, event: dict) -> None:
+    """The sale's earnings go back (payouts emits no event for its debit); the achievement stays."""
+    artist_id, license_id, when = str(event["artist_id"]), str(event["license_id"]), _when(event["refunded_at"])
+    store.lock_artist(uow, artist_id)
+    sale = _sale(uow, event)
+    sale.refunded_at = _earliest(sale.refunded_at, when)
+    insert_ignoring_duplicates(uow.session, Earning, {
+        "source": f"refund:{license_id}", "artist_id": artist_id, "user_id": None,
+        "amount_cents": -event["price_cents"], "currency": event["currency"].upper(), "credited_at": when})
+    _rebuild(uow, artist_id)
+
+
+def _sale(uow: UnitOfWork, event: dict) -> Sale:
+    license_id = str(event["license_id"])
+    insert_ignoring_duplicates(uow.session, Sale, {"license_id": license_id, "artist_id": str(event["artist_id"]),
+                                                   "track_id": str(event["track_id"])})
+    return uow.session.get(Sale, license_id, with_for_update=True, populate_existing=True)
+
+
+def earnings_credited(uow: UnitOfWork, event: dict) -> None:
+    """Earnings belong to the page credited; an account-level credit (no page) to the account's first page
+    gamification knows, or to none until then."""
+    user_id = str(event["user_id"])
+    artist_id = str(event["artist_id"]) if event.get("artist_id") else next(iter(store.pages_of(uow, user_id)), None)
+    if artist_id is not None:
+        store.lock_artist(uow, artist_id)
+    insert_ignoring_duplicates(uow.session, Earning, {
+        "source": str(event["entry_id"]), "artist_id": artist_id, "user_id": user_id,
+        "amount_cents": event["amount_cents"], "currency": event["currency"].upper(),
+        "credited_at": _when(event["credited_at"])})
+    if artist_id is not None:
+        _rebuild(uow, artist_id)
+
+
+def producer_verified(uow: UnitOfWork, event: dict) -> None:
+    user_id = str(event["user_id"])
+    insert_ignoring_duplicates(uow.session, VerifiedUser, {"user_id": user_id,
+                                                           "verified_at": _when(event["occurred_at"])})
+    for artist_id in store.pages_of(uow, user_id):
+        store.lock_artist(uow, artist_id)
+        _rebuild(uow, artist_id)
+
+
+def artist_page_changed(uow: UnitOfWork, event: dict) -> None:
+    """Keep the newest claim state of the page (by ``occurred_at``): a late retry never rolls it back."""
+    artist_id, when = str(event["artist_id"]), _when(event["occurred_at"])
+    store.lock_artist(uow, artist_id)
+    page = store.artist(uow, artist_id)
+    if page.page_changed_at is not None and as_utc(page.page_changed_at) >= when:
+        return
+    page.user_id = str(event["user_id"]) if event.get("user_id") else None
+    page.page_changed_at = when
+    _rebuild(uow, artist_id)  # a claimed page may now be verified
+
+
+def user_deleted(uow: UnitOfWork, event: dict) -> None:
+    """Forget the person; their pages keep their XP and achievements (catalog releases the pages)."""
+    user_id = str(event["user_id"])
+    session = uow.session
+    session.execute(delete(VerifiedUser).where(VerifiedUser.user_id == user_id))
+    session.execute(update(Artist).where(Artist.user_id == user_id).values(user_id=None))
+    session.execute(update(Track).where(Track.producer_user_id == user_id).values(producer_user_id=None))
+    session.execute(update(Earning).where(Earning.user_id == user_id).values(user_id=None))
+
