@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-PLAY_HANDLER = "gamification.play_recorded"  # the consumer name the event entrypoint records
+PLAY_HANDLER = "gamification.on_play_recorded"  # the consumer name the event entrypoint records
 
 #: each must equal the number of plays sent (every play is +1 XP and one counted play of its page)
 COUNTS = {
