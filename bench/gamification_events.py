@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -257,6 +258,8 @@ def gamification_run(console: Console, amqp_uri: str, bodies: list[dict], servic
 
 def run(console: Console, events: int = EVENTS) -> dict:
     """Bare run, then the gamification run, on one fresh vhost; the raw figures."""
+    # py-amqp warns of each confirm that arrives while a publisher's channel closes: noise here, not loss
+    logging.getLogger("amqp").setLevel(logging.ERROR)
     from devtools.infra import PgDatabases, Vhost
 
     from bench import gamification_probe as probe
