@@ -5,7 +5,9 @@ fresh PostgreSQL databases, as in production, and removes them afterwards. The g
 ``GET /api/v1/me``, ``GET /api/v1/tracks/<id>`` and ``GET /api/v1/tracks/<id>/download-eligibility`` on that one
 platform and divides each by one echo run; it also times licences issued end to end. The payouts section
 (bench/payout_split.py) times a pool split over 100,000 tracks and 10,000,000 plays on its own fresh database
-next to one ``SELECT SUM`` over the same plays.
+next to one ``SELECT SUM`` over the same plays. The gamification section (bench/gamification_events.py) drains
+10,000 ``play_recorded`` events through a real gamification service next to a bare kombu consumer on the same
+broker, and times the leaderboards' top-50 and own-rank queries at 100,000 artist pages (bench/leaderboards.py).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from typing import Callable
 from rich.console import Console
 from rich.table import Table
 
-from bench import gateway_license, gateway_me, gateway_track, payout_split
+from bench import gamification_events, gateway_license, gateway_me, gateway_track, leaderboards, payout_split
 from bench.gateway_load import CLIENTS, baseline_echo, ratio_row
 from bench.load import LoadResult
 from devtools.platform import Platform
@@ -118,7 +120,8 @@ def audio_rows() -> list[dict]:
 
 
 SECTIONS = {"gateway": lambda args: gateway_rows(args.seconds), "audio": lambda args: audio_rows(),
-            "payouts": lambda args: payout_split.rows(console)}
+            "payouts": lambda args: payout_split.rows(console),
+            "gamification": lambda args: gamification_events.rows(console) + leaderboards.rows(console)}
 
 
 def main(argv=None) -> int:
