@@ -49,6 +49,20 @@ def amqp_uri(run_id):
     vhost.delete()
 
 
+@pytest.fixture
+def own_amqp_uri(run_id):
+    """A vhost of one test's own, for a downstream service's container started on the broker: the session's vhost
+    holds the events other tests published for that service's durable queues (a catalog test's plays wait in
+    gamification's and payouts' queues), which the container would consume first."""
+    import uuid
+
+    from devtools.infra import Vhost
+
+    vhost = Vhost(f"beatpass-test-{run_id}-{uuid.uuid4().hex[:8]}").create()
+    yield vhost.uri
+    vhost.delete()
+
+
 @pytest.fixture(scope="session")
 def pg(run_id):
     from devtools.infra import PgDatabases

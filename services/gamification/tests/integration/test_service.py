@@ -45,6 +45,12 @@ class StandInCatalog:
 
 
 @pytest.fixture
+def amqp_uri(own_amqp_uri):
+    """Not the session's vhost: other tests' events for this service's queues wait there (conftest.py)."""
+    return own_amqp_uri
+
+
+@pytest.fixture
 def gamification(gamification_db, container_factory, rabbit_config):
     WORLD.roles.clear()
     WORLD.artists.clear()

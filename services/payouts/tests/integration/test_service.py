@@ -52,6 +52,12 @@ class StandInCatalog:
 
 
 @pytest.fixture
+def amqp_uri(own_amqp_uri):
+    """Not the session's vhost: other tests' events for this service's queues wait there (conftest.py)."""
+    return own_amqp_uri
+
+
+@pytest.fixture
 def stripe_env(monkeypatch):
     fake = FakeStripe(webhook_url=None, auto_deliver=False)
     monkeypatch.setenv("STRIPE_API_KEY", "sk_test_payouts")
