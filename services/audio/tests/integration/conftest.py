@@ -20,19 +20,16 @@ from services.audio.service import AudioService
 from services.common.db import make_engine
 from services.common.media import MediaStore
 from services.common.messaging.topology import declare_for_service
-from services.common.migrate import upgrade
 from services.contracts.events import (AUDIO_REJECTED, AUDIO_VALIDATED, EXCHANGE, TRACK_DELETED, TRACK_UPLOADED,
                                        EventType, build_event)
+from tests.support.databases import fresh_database
 
 RATE = 44100
 
 
 @pytest.fixture
 def audio_db(pg, monkeypatch) -> str:
-    url = pg.create(f"audio_{uuid.uuid4().hex[:8]}")
-    upgrade("audio", url)
-    monkeypatch.setenv("AUDIO_DATABASE_URL", url)
-    return url
+    return fresh_database(pg, monkeypatch, "audio")
 
 
 @pytest.fixture

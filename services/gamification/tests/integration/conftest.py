@@ -10,13 +10,12 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 
-from services.common.db import UnitOfWork, make_engine
-from services.common.migrate import upgrade
+from services.common.db import UnitOfWork
 from services.contracts.errors import Forbidden, NotFound
 from services.contracts.events import REGISTRY, build_event
 from services.gamification import consumers
+from tests.support.databases import fresh_database, sessions
 
 
 def new_id() -> str:
@@ -29,17 +28,13 @@ def utc(*args: int) -> datetime:
 
 @pytest.fixture
 def gamification_db(pg, monkeypatch) -> str:
-    url = pg.create(f"gamification_{uuid.uuid4().hex[:8]}")
-    upgrade("gamification", url)
-    monkeypatch.setenv("GAMIFICATION_DATABASE_URL", url)
-    return url
+    return fresh_database(pg, monkeypatch, "gamification")
 
 
 @pytest.fixture
 def session_factory(gamification_db):
-    engine = make_engine(gamification_db)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
+    with sessions(gamification_db) as factory:
+        yield factory
 
 
 @pytest.fixture

@@ -12,34 +12,29 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
 from devtools.fakestripe import FakeStripe
-from services.common.db import UnitOfWork, make_engine
+from services.common.db import UnitOfWork
 from services.common.media import LICENSING, MediaStore
 from services.common.messaging.models import OutboxMessage
-from services.common.migrate import upgrade
 from services.common.stripe_api import make_client
 from services.contracts.errors import NotFound, Unauthorized
 from services.contracts.events import REGISTRY, validate_event
 from services.licensing.payments import StripePayments
+from tests.support.databases import fresh_database, sessions
 
 PUBLIC = "https://beatpass.test"
 
 
 @pytest.fixture
 def licensing_db(pg, monkeypatch) -> str:
-    url = pg.create(f"licensing_{uuid.uuid4().hex[:8]}")
-    upgrade("licensing", url)
-    monkeypatch.setenv("LICENSING_DATABASE_URL", url)
-    return url
+    return fresh_database(pg, monkeypatch, "licensing")
 
 
 @pytest.fixture
 def session_factory(licensing_db):
-    engine = make_engine(licensing_db)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
+    with sessions(licensing_db) as factory:
+        yield factory
 
 
 @pytest.fixture(autouse=True)

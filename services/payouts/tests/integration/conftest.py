@@ -12,17 +12,16 @@ from typing import Any, Iterator
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
 from devtools.fakestripe import FakeStripe
-from services.common.db import UnitOfWork, make_engine
+from services.common.db import UnitOfWork
 from services.common.messaging.models import OutboxMessage
-from services.common.migrate import upgrade
 from services.common.stripe_api import make_client
 from services.contracts.errors import Forbidden, NotFound
 from services.contracts.events import REGISTRY, build_event, validate_event
 from services.payouts import consumers, stripe_events
 from services.payouts.stripe_connect import StripeConnect
+from tests.support.databases import fresh_database, sessions
 
 PUBLIC = "https://beatpass.test"
 
@@ -37,17 +36,13 @@ def utc(*args: int) -> datetime:
 
 @pytest.fixture
 def payouts_db(pg, monkeypatch) -> str:
-    url = pg.create(f"payouts_{uuid.uuid4().hex[:8]}")
-    upgrade("payouts", url)
-    monkeypatch.setenv("PAYOUTS_DATABASE_URL", url)
-    return url
+    return fresh_database(pg, monkeypatch, "payouts")
 
 
 @pytest.fixture
 def session_factory(payouts_db):
-    engine = make_engine(payouts_db)
-    yield sessionmaker(engine, expire_on_commit=False)
-    engine.dispose()
+    with sessions(payouts_db) as factory:
+        yield factory
 
 
 @pytest.fixture
