@@ -537,8 +537,8 @@ class EarningsCredited(Envelope):
     credited_at = fields.AwareDateTime(required=True)
 
 
-class PayoutPaid(Envelope):
-    """A run's transfer to a producer was accepted by Stripe (split status Paid)."""
+class PayoutOutcome(Envelope):
+    """What Stripe did with one split's transfer of a run (the fields both outcomes carry)."""
 
     run_id = fields.UUID(required=True)
     split_id = fields.UUID(required=True)
@@ -546,19 +546,18 @@ class PayoutPaid(Envelope):
     period = fields.String(required=True)
     amount_cents = fields.Integer(required=True, validate=validate.Range(min=0))
     currency = fields.String(required=True, validate=validate.Length(equal=3))
+
+
+class PayoutPaid(PayoutOutcome):
+    """A run's transfer to a producer was accepted by Stripe (split status Paid)."""
+
     stripe_transfer_id = fields.String(required=True, allow_none=True)
     paid_at = fields.AwareDateTime(required=True)
 
 
-class PayoutFailed(Envelope):
+class PayoutFailed(PayoutOutcome):
     """Stripe refused a run's transfer (split status Failed); ``reason`` is Stripe's code; a later run retries."""
 
-    run_id = fields.UUID(required=True)
-    split_id = fields.UUID(required=True)
-    user_id = fields.UUID(required=True)
-    period = fields.String(required=True)
-    amount_cents = fields.Integer(required=True, validate=validate.Range(min=0))
-    currency = fields.String(required=True, validate=validate.Length(equal=3))
     reason = fields.String(required=True)
     failed_at = fields.AwareDateTime(required=True)
 
