@@ -13,8 +13,8 @@ from services.contracts.inputs import catalog as contract_inputs
 # the terms a track's metadata nests (a component of the document), re-exported
 from services.contracts.inputs.catalog import ExclusiveTerms  # noqa: F401
 from services.contracts.rpc import catalog as contract
-from services.contracts.vocabularies import BPM_MAX, BPM_MIN, IMAGE_KINDS, KEYS, SCALES, TRACK_SORTS
-from services.contracts.rpc.catalog import ArtistImages, AudioInfo, Collection, Exclusive, Rejection  # noqa: F401
+from services.contracts.vocabularies import BPM_MAX, BPM_MIN, GENRES, IMAGE_KINDS, KEYS, SCALES, TRACK_SORTS, WORD_MAX
+from services.contracts.rpc.catalog import ArtistImages, AudioInfo, Exclusive, Rejection  # noqa: F401
 
 SORTS = TRACK_SORTS
 BPM = validate.Range(min=BPM_MIN, max=BPM_MAX)
@@ -80,8 +80,28 @@ class CollectionMetadata(contract_inputs.CollectionMetadata):
 
 
 class CollectionForm(Schema):
-    cover = fields.Raw(required=True, metadata={**BINARY, "description": "PNG, JPEG or WebP (by content)."})
+    """multipart/form-data parts of ``POST /collections`` (documentation only)."""
+
+    cover = fields.Raw(metadata={**BINARY, "description": "PNG, JPEG or WebP (by content). Required unless metadata "
+                                                          "carries `cover_preset`."})
     metadata = fields.Nested(CollectionMetadata, required=True, metadata={"description": "A JSON string."})
+
+
+class CollectionPatch(contract_inputs.CollectionPatch):
+    """PATCH /collections/{id}'s body (docs/rpc-catalog.md: update_collection)."""
+
+
+class CoverForm(Schema):
+    """multipart/form-data part of ``PUT /tracks/{id}/cover`` and ``PUT /collections/{id}/cover``."""
+
+    cover = fields.Raw(required=True, metadata={**BINARY, "description": "PNG, JPEG or WebP (by content), ≤ "
+                                                                        "COVER_MAX_BYTES."})
+
+
+class CoverPresetsQuery(Schema):
+    genre = fields.String(validate=validate.Length(min=1, max=WORD_MAX), metadata={
+        "description": "A genre of the vocabulary, matched as tracks' genres are (case, spaces and hyphens aside): "
+                       + ", ".join(GENRES) + ". Without it: every preset."})
 
 
 # -- responses --------------------------------------------------------------------------------
@@ -107,8 +127,20 @@ class Artist(contract.Artist):
     image_links = fields.Nested(ArtistImages, metadata={"description": "URLs of the same images."})
 
 
+class CollectionLinks(Schema):
+    cover = fields.String(metadata={"description": "The cover image (its own, or its preset's)."})
+
+
+class Collection(contract.Collection):
+    links = fields.Nested(CollectionLinks)
+
+
 class CoverPreset(Schema):
-    preset = fields.String(allow_none=True, metadata={"description": "The genre whose preset cover applies."})
+    id = fields.String(metadata={"description": "What `cover_preset` takes, e.g. `trap-2`."})
+    genre = fields.String(metadata={"enum": list(GENRES)})
+    image_url = fields.String(metadata={"description": "The preset's image (JPEG, 1200 × 1200), cacheable."})
 
 
 TrackPage = page_of(Track)
+CollectionPage = page_of(Collection)
+CoverPresetPage = page_of(CoverPreset)

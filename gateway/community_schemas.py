@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from gateway.catalog_schemas import Artist, Track
+from gateway.catalog_schemas import Artist, CollectionPage, Track  # noqa: F401 - CollectionPage: re-exported
 from gateway.schemas import PageQuery, page_of
 from services.contracts.inputs import catalog as contract_inputs
 from services.contracts.rpc import catalog as contract
 from services.contracts.vocabularies import LIKE_KINDS
-from services.contracts.rpc.catalog import CollectionPage, LikedItemPage, LikeState, RepostState  # noqa: F401
+from services.contracts.rpc.catalog import LikedItemPage, LikeState, RepostState  # noqa: F401
 
 
 # -- requests ---------------------------------------------------------------------------------

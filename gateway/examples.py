@@ -50,7 +50,7 @@ TRACK = {"id": TRACK_ID, "name": "Night Drive", "artists": ["Ana Beats"], "artis
          "producer_user_id": USER_ID, "collaborators": [], "bpm": 140, "key": "A", "scale": "minor",
          "genres": ["trap"], "tags": ["dark", "808"], "description": "Slow synths over hard drums.",
          "collection_id": None, "licensing_model": "standard", "exclusive": None, "sample_clearance": "cleared",
-         "cover_preset": "trap", "has_cover": False, "status": "published", "rejection": None,
+         "cover_preset": "trap-1", "has_cover": False, "status": "published", "rejection": None,
          "audio": {"format": "wav", "duration_s": 151.2, "sample_rate": 44100, "bit_depth": 24, "channels": 2,
                    "loudness_lufs": -9.8, "true_peak_dbtp": -0.6},
          "suspected_lossy_source": False, "play_count": 42, "like_count": 7, "repost_count": 2,
@@ -63,7 +63,8 @@ ARTIST = {"id": ARTIST_ID, "name": "Ana Beats", "user_id": USER_ID, "claimed": T
           "track_count": 1, "created_at": AT}
 COLLECTION = {"id": COLLECTION_ID, "name": "Night Tape", "artist_id": ARTIST_ID, "artists": ["Ana Beats"],
               "genres": ["trap"], "tags": ["dark"], "description": "Six late-night beats.", "track_ids": [TRACK_ID],
-              "created_at": AT, "like_count": 3}
+              "created_at": AT, "like_count": 3, "cover_preset": None,
+              "links": {"cover": f"/api/v1/collections/{COLLECTION_ID}/cover"}}
 PLAYLIST_SUMMARY = {"id": PLAYLIST_ID, "owner_id": USER_ID, "name": "Focus", "description": "Beats to work to.",
                     "public": True, "track_count": 1, "created_at": AT, "updated_at": LATER}
 COMMENT = {"id": COMMENT_ID, "track_id": TRACK_ID, "author_id": OTHER_USER_ID, "body": "Those drums!",
@@ -170,7 +171,7 @@ RESPONSES: dict[type[Schema], Any] = {
     catalog.Accepted: {"id": TRACK_ID, "status": "processing"},
     catalog.Artist: ARTIST,
     catalog.Collection: COLLECTION,
-    catalog.CoverPreset: {"preset": "trap"},
+    catalog.CoverPreset: {"id": "trap-1", "genre": "trap", "image_url": "/api/v1/cover-presets/trap-1/image"},
     stems.StemsAttached: {"track_id": TRACK_ID, "uploaded_at": LATER, "stems": {
         "members": [{"name": "Night Drive/kick.wav", "format": "wav", "sample_rate": 44100, "channels": 1,
                      "bit_depth": 24, "duration_s": 151.2},
@@ -283,9 +284,15 @@ REQUESTS: dict[type[Schema], Any] = {
     }),
     catalog.ArtistImageForm: {"kind": "avatar", "image": "(a PNG, JPEG or WebP image)"},
     stems.StemsUploadForm: {"stems": "(a ZIP of the track's WAV or FLAC stems)"},
-    catalog.CollectionForm: {"metadata": {"name": "Night Tape", "artists": ["Ana Beats"], "genres": ["trap"],
-                                          "tags": ["dark"], "description": "Six late-night beats."},
-                             "cover": "(a PNG, JPEG or WebP image)"},
+    catalog.CollectionForm: Alternatives({
+        "cover_file": {"metadata": {"name": "Night Tape", "artists": ["Ana Beats"], "genres": ["trap"],
+                                    "tags": ["dark"], "description": "Six late-night beats."},
+                       "cover": "(a PNG, JPEG or WebP image)"},
+        "preset_cover": {"metadata": {"name": "Night Tape", "artists": ["Ana Beats"], "genres": ["trap"],
+                                      "cover_preset": "trap-2"}},
+    }),
+    catalog.CollectionPatch: {"name": "Night Tape (deluxe)", "cover_preset": "trap-3"},
+    catalog.CoverForm: {"cover": "(a PNG, JPEG or WebP image)"},
     community.PlaylistCreate: {"name": "Focus", "description": "Beats to work to.", "public": True},
     community.PlaylistPatch: {"name": "Deep focus", "public": False},
     community.PlaylistTrackAdd: {"track_id": TRACK_ID, "position": 0},

@@ -11,6 +11,7 @@ from gateway.rpc import remote
 from gateway.uploads import media_store
 from services.common.media import MediaError
 from services.contracts.errors import NotFound
+from services.contracts.vocabularies import preset_genre
 
 MEDIA_MAX_AGE_S = 300  # a deleted or replaced file stops being served to caches within minutes
 
@@ -72,8 +73,21 @@ def _artist_shape(artist: dict[str, Any]) -> dict[str, Any]:
     return ARTIST.dump({**artist, "image_links": image_links})
 
 
+# --- collections and preset covers -----------------------------------------------------------------------
+
+def collection_view(collection: dict[str, Any]) -> dict[str, Any]:
+    """A collection with the URL of its cover (every collection has one: an image or a preset)."""
+    links = {"cover": url_for("covers.collection_cover", collection_id=collection["id"])}
+    return COLLECTION.dump({**collection, "links": links})
+
+
+def cover_preset_view(preset_id: str) -> dict[str, Any]:
+    return {"id": preset_id, "genre": preset_genre(preset_id),
+            "image_url": url_for("covers.preset_image", preset_id=preset_id)}
+
+
 PRESENTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "tracks": track_view, "collections": COLLECTION.dump, "producers": _artist_shape}
+    "tracks": track_view, "collections": collection_view, "producers": _artist_shape}
 
 
 def page_view(kind: str, result: dict[str, Any]) -> dict[str, Any]:

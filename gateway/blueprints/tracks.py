@@ -7,8 +7,7 @@ from flask import Blueprint, g, url_for
 from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required, optional_login, producer_required
-from gateway.catalog_schemas import (Accepted, CoverPreset, Track, TrackMetadata, TrackPage, TrackPatch, TracksQuery,
-                                     TrackUploadForm)
+from gateway.catalog_schemas import Accepted, Track, TrackMetadata, TrackPage, TrackPatch, TracksQuery, TrackUploadForm
 from gateway.openapi import MULTIPART, doc
 from gateway.presenters import page_view, send_media, track_view
 from gateway.rpc import remote
@@ -105,12 +104,9 @@ def waveform(track_id: UUID) -> ResponseReturnValue:
 
 
 @bp.get("/<uuid:track_id>/cover")
-@doc("A track's cover image; JSON {preset: genre} when it uses a preset cover", ok=(200, CoverPreset),
-     errors=(404,), description="Image bytes (image/png, image/jpeg or image/webp) when the track or its collection "
-                                "has a cover file; otherwise `{\"preset\": <genre>}` names the genre preset to show.")
+@doc("A track's cover image", ok=(200, None), errors=(404,), content_type="image/*",
+     description="Image bytes (image/png, image/jpeg or image/webp): the track's own image, else its preset's "
+                 "(docs/covers.md), else its collection's cover.")
 def cover(track_id: UUID) -> ResponseReturnValue:
     remote("catalog").get_track(track_id=str(track_id), actor_id=optional_login())  # 404 unless visible
-    source = remote("catalog").cover_source(track_id=str(track_id))
-    if "preset" in source:
-        return CoverPreset().dump(source)
-    return send_media(source, max_age=86400)
+    return send_media(remote("catalog").cover_source(track_id=str(track_id)), max_age=86400)

@@ -6,6 +6,9 @@ docs/business-rules.md (the section named beside each group).
 """
 from __future__ import annotations
 
+import unicodedata
+from typing import Iterable
+
 # --- accounts (docs/business-rules.md "Accounts, roles and plans", "Producer Program") ---------------
 
 EMAIL_MAX = 254
@@ -75,6 +78,77 @@ def exclusive_terms_problem(licensing_model: str, has_terms: bool) -> str | None
     if licensing_model != STANDARD and not has_terms:
         return f"required with the {licensing_model} licensing model"
     return None
+
+
+# --- genres and preset covers (docs/covers.md) -------------------------------------------------------
+
+#: the genre vocabulary (slugs). Tracks' and collections' genres stay free text; ``match_genre`` maps one onto a
+#: slug: case, accents, spaces, hyphens and underscores do not count ("Lo Fi", "LOFI" and "lo-fi" are lo-fi)
+GENRES = ("hip-hop", "trap", "drill", "boom-bap", "r&b", "pop", "afrobeats", "reggaeton", "lo-fi", "electronic",
+          "house", "rock")
+#: other spellings that name a genre of the vocabulary (compared as ``genre_key`` does)
+GENRE_ALIASES = {"rnb": "r&b", "randb": "r&b", "afrobeat": "afrobeats"}
+#: the preset covers of each genre: ``<prefix>-1`` … ``<prefix>-3``; the prefix is the slug, but r&b's is rnb
+#: (ids appear in URLs, where "&" is awkward)
+COVER_PRESETS_PER_GENRE = 3
+PRESET_PREFIXES = {genre: ("rnb" if genre == "r&b" else genre) for genre in GENRES}
+#: the genre whose first preset covers a track whose own genres match none (docs/covers.md)
+DEFAULT_COVER_GENRE = "hip-hop"
+
+
+def genre_key(text: str) -> str:
+    """What two genre spellings are compared by: case-folded, accents dropped, no spaces, hyphens or underscores."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in " -_\t")
+
+
+_GENRE_BY_KEY = {**{genre_key(genre): genre for genre in GENRES},
+                 **{genre_key(alias): genre for alias, genre in GENRE_ALIASES.items()}}
+
+
+def match_genre(text: str | None) -> str | None:
+    """The vocabulary's slug for a free-text genre ("Boom Bap" → "boom-bap", "R&B" → "r&b"), or None."""
+    return _GENRE_BY_KEY.get(genre_key(text)) if text else None
+
+
+def cover_preset_ids(genre: str | None = None) -> tuple[str, ...]:
+    """Every preset id in vocabulary order, or those of ``genre`` (a slug)."""
+    genres = GENRES if genre is None else (genre,)
+    return tuple(f"{PRESET_PREFIXES[slug]}-{n}" for slug in genres for n in range(1, COVER_PRESETS_PER_GENRE + 1))
+
+
+COVER_PRESET_IDS = cover_preset_ids()
+_PRESET_GENRE = {preset_id: genre for genre in GENRES for preset_id in cover_preset_ids(genre)}
+
+
+def preset_genre(preset_id: str) -> str | None:
+    """The genre of a preset id (``trap-2`` → ``trap``), or None for anything else."""
+    return _PRESET_GENRE.get(preset_id)
+
+
+def resolve_cover_preset(value: str | None) -> str | None:
+    """The preset a ``cover_preset`` value names: a preset id (any case), or a genre of the vocabulary (matched as
+    ``match_genre`` does), which names that genre's first preset; None when it names none."""
+    if not value:
+        return None
+    lowered = value.strip().lower()
+    if lowered in _PRESET_GENRE:
+        return lowered
+    genre = match_genre(value)
+    return cover_preset_ids(genre)[0] if genre else None
+
+
+def preset_for_genres(genres: Iterable[str]) -> str:
+    """The preset a cover falls back to: the first preset of the first genre that matches the vocabulary, else the
+    default genre's first."""
+    for text in genres:
+        if genre := match_genre(text):
+            return cover_preset_ids(genre)[0]
+    return cover_preset_ids(DEFAULT_COVER_GENRE)[0]
+
+
+UNKNOWN_COVER_PRESET = ("not a preset cover: send a preset id from GET /api/v1/cover-presets (e.g. trap-1) or a "
+                        "genre of the vocabulary: " + ", ".join(GENRES))
 
 
 # --- community (docs/community.md) ------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 from gateway.blueprints import artists, collections, stems, tracks
 from services.audio import renditions
+from services.catalog.tracks import presets
 from services.licensing import library as licensing_library
 from services.common.media import AREAS, AUDIO, CATALOG, GATEWAY, LICENSING, MediaError, MediaStore, NotOwner
 
@@ -67,8 +68,9 @@ def test_a_key_outside_every_area_is_refused(tmp_path):
 def test_every_area_the_code_writes_has_one_owner():
     written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES,
                                        stems.STEMS_FILES)
-               for spec in files.values()} | {renditions.AREA, licensing_library.CERTIFICATES}
+               for spec in files.values()} | {renditions.AREA, licensing_library.CERTIFICATES, presets.AREA}
     assert written == set(AREAS)
+    assert AREAS[presets.AREA].owner == AREAS[presets.AREA].writer == CATALOG
     assert {area for area in written if AREAS[area].writer == GATEWAY} == set(CATALOG_AREAS)
     assert all(AREAS[area].owner == CATALOG for area in CATALOG_AREAS) and AREAS["renditions"].owner == AUDIO
     assert AREAS[licensing_library.CERTIFICATES].owner == AREAS[licensing_library.CERTIFICATES].writer == LICENSING

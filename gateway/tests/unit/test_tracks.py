@@ -116,15 +116,19 @@ def test_a_missing_file_or_unpublished_track_is_404(http, rpc):
     assert http.get(f"{TRACK}/stream").status_code == 404
 
 
-def test_a_preset_cover_is_json_and_a_cover_file_is_served(http, rpc, media_root):
+def test_a_cover_file_and_a_preset_cover_are_both_served_as_images(http, rpc, media_root):
     rpc.answers[("catalog", "get_track")] = track()
-    rpc.answers[("catalog", "cover_source")] = {"preset": "trap"}
-    assert http.get(f"{TRACK}/cover").get_json() == {"preset": "trap"}
     (media_root / "covers").mkdir(parents=True)
     (media_root / "covers/c1").write_bytes(PNG)
     rpc.answers[("catalog", "cover_source")] = {"key": "covers/c1", "content_type": "image/png"}
     response = http.get(f"{TRACK}/cover")
     assert response.status_code == 200 and response.data == PNG and response.mimetype == "image/png"
+    (media_root / "presets/v1").mkdir(parents=True)
+    (media_root / "presets/v1/trap-1.jpg").write_bytes(b"\xff\xd8\xff" + bytes(16))
+    rpc.answers[("catalog", "cover_source")] = {"key": "presets/v1/trap-1.jpg", "content_type": "image/jpeg",
+                                                "preset": "trap-1"}
+    response = http.get(f"{TRACK}/cover")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg" and response.data.startswith(b"\xff\xd8")
 
 
 def test_my_artist_is_404_without_a_page(http, rpc):

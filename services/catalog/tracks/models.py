@@ -62,6 +62,10 @@ class ArtistImage(Base):
 
 class Collection(Base):
     __tablename__ = "collections"
+    __table_args__ = (
+        # an artist page's collections newest first (its Albums tab, list_artist_collections)
+        Index("ix_collections_artist_newest", "artist_id", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     artist_id: Mapped[str] = mapped_column(String(36), ForeignKey("artists.id", ondelete="CASCADE"), index=True)
@@ -70,8 +74,10 @@ class Collection(Base):
     genres: Mapped[list[str]] = mapped_column(JSON, default=list)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str | None] = mapped_column(Text)
-    cover_key: Mapped[str] = mapped_column(String(KEY_MAX))
-    cover_content_type: Mapped[str] = mapped_column(String(50))
+    #: the cover: an image of its own (``covers/`` in the media store) or a preset id (docs/covers.md), one of them
+    cover_key: Mapped[str | None] = mapped_column(String(KEY_MAX))
+    cover_content_type: Mapped[str | None] = mapped_column(String(50))
+    cover_preset: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: kept in the transaction that adds or removes a like (services/catalog/community/likes.py)
     like_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -94,3 +94,16 @@ def require_collection(session: Session, collection_id: object) -> Collection:
     if row is None:
         raise NotFound("collection not found", {"collection_id": str(collection_id)})
     return row
+
+
+def own_collection(session: Session, actor_id: object, collection_id: object) -> Collection:
+    """The actor's collection, locked for a change. Collections are public: someone else's is Forbidden."""
+    canonical = parse_id(collection_id)
+    row = session.scalars(select(Collection).where(Collection.id == canonical).with_for_update()).first() \
+        if canonical is not None else None
+    if row is None:
+        raise NotFound("collection not found", {"collection_id": str(collection_id)})
+    owner = session.get(Artist, row.artist_id)
+    if owner is None or owner.user_id is None or owner.user_id != parse_id(actor_id):
+        raise Forbidden("only the producer whose collection this is can change it")
+    return row

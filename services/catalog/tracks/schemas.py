@@ -11,17 +11,18 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from services.catalog.shared.schemas import PageSchema, page_of, text
+from services.catalog.shared.schemas import PageSchema, load_page, page_of, text
 from services.catalog.tracks import rules
 from services.common.fields import CanonicalId, StrictInteger, Trimmed
 from services.common.pagination import KEYSET, PageRequest
 from services.common.validation import StrictSchema, flatten, load
-from services.contracts.errors import InvalidField
+from services.contracts.errors import InvalidField, NotFound
 from services.contracts.inputs import catalog as contract
 from services.contracts.inputs import trimmed
 from services.contracts.rpc.catalog import ARTIST_SUMMARIES_MAX
 from services.contracts.vocabularies import (PAYOUT_TRACKS_PAGE_MAX, SEARCH_TEXT_MAX, STEMS_MAX_MEMBERS,
-                                             STEMS_MAX_UNCOMPRESSED_BYTES, exclusive_terms_problem)
+                                             STEMS_MAX_UNCOMPRESSED_BYTES, exclusive_terms_problem, preset_genre,
+                                             resolve_cover_preset)
 
 #: sort name → its sort key's types (what its cursor holds): newest by publication, popular by plays first
 SORTS: dict[str, tuple[type, ...]] = {"newest": KEYSET, "popular": (int, *KEYSET)}
@@ -44,6 +45,13 @@ class CatalogInput:
     @pre_load
     def trim(self, data: Any, **kwargs) -> Any:
         return trimmed(data, self.TEXTS)
+
+    @post_load
+    def preset_id(self, data: dict, **kwargs) -> dict:
+        """A ``cover_preset`` is stored as the preset id it names (a bare genre names its first preset)."""
+        if data.get("cover_preset"):
+            data["cover_preset"] = resolve_cover_preset(data["cover_preset"])
+        return data
 
 
 class TrackInput(CatalogInput):
@@ -103,6 +111,13 @@ class CollectionSchema(CatalogInput, contract.CollectionMetadata):
     @post_load
     def with_defaults(self, data: dict, **kwargs) -> dict:
         return {"artists": [], "genres": [], "tags": [], "description": None, **data}
+
+
+class CollectionChangesSchema(CatalogInput, contract.CollectionPatch):
+    """``update_collection``'s changes."""
+
+    TEXTS = contract.COLLECTION_TEXTS
+    NULLABLE = ("description",)
 
 
 class TrackFiltersSchema(StrictSchema):
@@ -202,6 +217,35 @@ def load_producer_collections(artist_id: Any, q: Any, cursor: Any, limit: Any) -
 
 def load_collection(data: Any) -> dict[str, Any]:
     return load(CollectionSchema, data, root="data")
+
+
+def load_collection_changes(changes: Any) -> dict[str, Any]:
+    return load(CollectionChangesSchema, changes, root="changes")
+
+
+#: the artist page's collections (``list_artist_collections``), newest first
+ARTIST_COLLECTIONS = "artist_collections"
+
+
+def load_artist_collections_page(cursor: Any, limit: Any) -> PageRequest:
+    return load_page(ARTIST_COLLECTIONS, cursor, limit)
+
+
+class CoverSchema(StrictSchema):
+    """A cover image the gateway stored (``covers/`` in the media store)."""
+
+    cover_key = text(300, required=True)
+
+
+def load_cover_key(cover_key: Any) -> str:
+    return load(CoverSchema, {"cover_key": cover_key})["cover_key"]
+
+
+def load_preset_id(preset_id: Any) -> str:
+    """A preset id of the vocabulary (``cover_preset_source``); anything else is NotFound."""
+    if not isinstance(preset_id, str) or preset_genre(preset_id) is None:
+        raise NotFound("no such cover preset", {"preset_id": str(preset_id)[:100]})
+    return preset_id
 
 
 def load_payout_tracks_page(kind: str, cursor: Any, limit: Any) -> PageRequest:

@@ -8,8 +8,8 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.catalog.tracks.artists import ClaimStatus
-from services.catalog.tracks import (artists, backstage, collections, licensing, payout_catalog, pipeline, sales,
-                                     schemas, tracks)
+from services.catalog.tracks import (artists, backstage, collections, covers, licensing, payout_catalog, pipeline,
+                                     sales, schemas, tracks)
 from services.catalog.tracks.views import ArtistSummary, ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
@@ -75,6 +75,29 @@ class TrackEntrypoints:
         return collections.get_collection(self.db, collection_id, actor_id)
 
     @rpc
+    def list_artist_collections(self, artist_id: str, actor_id: str | None = None, cursor: str | None = None,
+                                limit: int | None = None) -> Envelope:
+        page = schemas.load_artist_collections_page(cursor, limit)
+        return collections.list_artist_collections(self.db, artist_id, actor_id, page)
+
+    @rpc
+    def update_collection(self, actor_id: str, collection_id: str, changes: dict) -> CollectionView:
+        loaded = schemas.load_collection_changes(changes)
+        return collections.update_collection(self.db, media(), actor_id, collection_id, loaded)
+
+    @rpc
+    def delete_collection(self, actor_id: str, collection_id: str) -> None:
+        collections.delete_collection(self.db, media(), actor_id, collection_id)
+
+    @rpc
+    def replace_collection_cover(self, actor_id: str, collection_id: str, cover_key: str) -> CollectionView:
+        return collections.replace_cover(self.db, media(), actor_id, collection_id, schemas.load_cover_key(cover_key))
+
+    @rpc
+    def collection_cover_source(self, collection_id: str) -> dict:
+        return covers.collection_cover_source(self.db, media(), collection_id)
+
+    @rpc
     def producer_collections(self, actor_id: str, artist_id: str | None = None, q: str | None = None,
                              cursor: str | None = None, limit: int | None = None) -> dict:
         query = schemas.load_producer_collections(artist_id, q, cursor, limit)
@@ -100,7 +123,11 @@ class TrackEntrypoints:
 
     @rpc
     def update_track(self, actor_id: str, track_id: str, changes: dict) -> TrackView:
-        return tracks.update_track(self.db, actor_id, track_id, schemas.load_track_changes(changes))
+        return tracks.update_track(self.db, actor_id, track_id, schemas.load_track_changes(changes), media())
+
+    @rpc
+    def replace_track_cover(self, actor_id: str, track_id: str, cover_key: str) -> TrackView:
+        return covers.replace_track_cover(self.db, media(), actor_id, track_id, schemas.load_cover_key(cover_key))
 
     @rpc
     def delete_track(self, actor_id: str, track_id: str) -> None:
@@ -134,7 +161,11 @@ class TrackEntrypoints:
 
     @rpc
     def cover_source(self, track_id: str) -> dict:
-        return tracks.cover_source(self.db, track_id)
+        return covers.track_cover_source(self.db, media(), track_id)
+
+    @rpc
+    def cover_preset_source(self, preset_id: str) -> dict:
+        return covers.preset_source(media(), schemas.load_preset_id(preset_id))
 
     # --- events ------------------------------------------------------------------------------------
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from services.catalog.tracks.models import (PROCESSING, PUBLISHED, REJECTED, WITHDRAWN, Artist, Collection, Track,
-                                            TrackGenre)
+from services.catalog.tracks.models import PROCESSING, PUBLISHED, Artist, Collection, Track, TrackGenre
 from services.catalog.tracks.schemas import TrackQuery, exclusive_problem, tracks_kind
 from services.catalog.tracks import images, repository, rules, views
 from services.common.clock import utcnow
@@ -151,7 +150,10 @@ def _filter_conditions(filters: dict[str, Any]) -> list[Any]:
 
 # --- the owner's changes -------------------------------------------------------------------------
 
-def update_track(uow: UnitOfWork, actor_id: str, track_id: str, changes: dict[str, Any]) -> views.TrackView:
+def update_track(uow: UnitOfWork, actor_id: str, track_id: str, changes: dict[str, Any],
+                 media: MediaStore | None = None) -> views.TrackView:
+    """The owner's changes. A ``cover_preset`` other than the stored one replaces the track's cover image, which
+    ``media`` deletes once committed (docs/covers.md)."""
     session = uow.session
     row = repository.own_track(session, actor_id, track_id)
     model = changes.get("licensing_model", row.licensing_model)
@@ -169,6 +171,10 @@ def update_track(uow: UnitOfWork, actor_id: str, track_id: str, changes: dict[st
     if "cover_preset" in changes and not changes["cover_preset"] and row.cover_key is None \
             and row.collection_id is None:
         raise invalid("cover_preset", COVER_REQUIRED)
+    if changes.get("cover_preset") and changes["cover_preset"] != row.cover_preset and row.cover_key is not None:
+        old_cover, row.cover_key, row.cover_content_type = row.cover_key, None, None
+        if media is not None:
+            uow.after_commit(lambda: media.delete(old_cover))
     for name, value in changes.items():
         if name not in ("exclusive", "licensing_model"):
             setattr(row, name, None if value == "" else value)
@@ -218,16 +224,3 @@ def waveform_source(uow: UnitOfWork, track_id: str) -> views.Source:
     key = row.waveform_key or ""
     return views.Source(key=key, content_type=mimetypes.guess_type(key)[0] or "application/octet-stream")
 
-
-def cover_source(uow: UnitOfWork, track_id: str) -> dict[str, str]:
-    """The track's own cover file, else ``{"preset": <genre>}`` for a preset cover, else its
-    collection's cover. A rejected track's cover is deleted, a withdrawn one's is no longer public: NotFound."""
-    row = repository.find_track(uow.session, track_id)
-    if row is None or not (views.has_cover(row) or row.cover_preset) or row.status in (REJECTED, WITHDRAWN):
-        raise NotFound("cover not found", {"track_id": str(track_id)})
-    if row.cover_key is not None:
-        return dict(views.Source(key=row.cover_key, content_type=row.cover_content_type or "image/jpeg"))
-    if row.cover_preset:
-        return {"preset": row.cover_preset}
-    collection = repository.require_collection(uow.session, row.collection_id)
-    return dict(views.Source(key=collection.cover_key, content_type=collection.cover_content_type))

@@ -56,6 +56,8 @@ class CollectionView(TypedDict):
     track_ids: list[str]
     created_at: str
     like_count: int
+    #: the preset id when the collection's cover is a preset, else null (it has an image of its own)
+    cover_preset: str | None
 
 
 class TrackView(TypedDict):
@@ -144,7 +146,8 @@ def _artist(row: Artist, counts: dict[str, int], owner: bool = False) -> ArtistV
 def collection(row: Collection, track_ids: list[str]) -> CollectionView:
     return CollectionView(id=row.id, name=row.name, artist_id=row.artist_id, artists=list(row.artists or []),
                           genres=list(row.genres or []), tags=list(row.tags or []), description=row.description,
-                          track_ids=track_ids, created_at=iso(row.created_at), like_count=row.like_count or 0)
+                          track_ids=track_ids, created_at=iso(row.created_at), like_count=row.like_count or 0,
+                          cover_preset=row.cover_preset)
 
 
 def has_cover(row: Track) -> bool:

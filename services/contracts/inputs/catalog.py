@@ -10,14 +10,16 @@ from services.common.fields import StrictBoolean, StrictInteger
 from services.contracts.inputs import MISSING, StrictSchema, UUIDString, no_nul, stored_text, text, web_url
 from services.contracts.vocabularies import (ARTIST_NAME_MAX, BEAT_REQUEST_BUDGET_MAX_CENTS, BEAT_REQUEST_CURRENCIES,
                                              BEAT_REQUEST_GENRE_MAX, BEAT_REQUEST_LIFETIME_COSTS,
-                                             BEAT_REQUEST_MOOD_MAX, BPM_MAX, BPM_MIN, COMMENT_MAX, CURRENCIES,
+                                             BEAT_REQUEST_MOOD_MAX, BPM_MAX, BPM_MIN, COMMENT_MAX, COVER_PRESET_MAX,
+                                             CURRENCIES, GENRES, UNKNOWN_COVER_PRESET,
                                              DESCRIPTION_MAX, EXCLUSIVE_STATUSES, KEYS, LICENSING_MODELS, LIST_MAX,
                                              PLAYLIST_DESCRIPTION_MAX, PLAYLIST_MAX_TRACKS, PLAYLIST_NAME_MAX,
-                                             SAMPLE_CLEARANCES, SCALES, TRACK_NAME_MAX, exclusive_terms_problem)
+                                             SAMPLE_CLEARANCES, SCALES, TRACK_NAME_MAX, exclusive_terms_problem,
+                                             resolve_cover_preset)
 
 TRACK_TEXTS = ("name", "artists", "genres", "tags", "description", "cover_preset")
 ARTIST_TEXTS = ("name", "genres", "country", "city", "description", "credits")
-COLLECTION_TEXTS = ("name", "artists", "genres", "tags", "description")
+COLLECTION_TEXTS = ("name", "artists", "genres", "tags", "description", "cover_preset")
 PLAYLIST_TEXTS = ("name", "description")
 BEAT_REQUEST_TEXTS = ("genre", "mood")
 
@@ -34,6 +36,20 @@ class ExclusiveTerms(StrictSchema):
     currency = fields.String(required=True, validate=validate.OneOf(CURRENCIES))
     contact_email = fields.Email(required=True, validate=validate.Length(max=254))
     status = fields.String(load_default="available", validate=validate.OneOf(EXCLUSIVE_STATUSES))
+
+
+def known_cover_preset(value: str) -> None:
+    if resolve_cover_preset(value) is None:
+        raise ValidationError(UNKNOWN_COVER_PRESET)
+
+
+def cover_preset_field(when: str, **kwargs: Any) -> fields.String:
+    """A preset cover: a preset id (``trap-2``; GET /cover-presets lists them) or a genre of the vocabulary, which
+    takes that genre's first preset (the service stores the preset id)."""
+    return fields.String(validate=[validate.Length(min=1, max=COVER_PRESET_MAX), known_cover_preset], metadata={
+        "description": "A preset cover: a preset id from `GET /api/v1/cover-presets` (e.g. `trap-2`), or a genre of "
+                       "the vocabulary (" + ", ".join(GENRES) + "; any case), which takes that genre's first "
+                       "preset; stored as the preset id. " + when}, **kwargs)
 
 
 class TrackFields(StrictSchema):
@@ -53,9 +69,9 @@ class TrackFields(StrictSchema):
     collection_id = UUIDString(allow_none=True, metadata={
         "description": "One of your collections: the track joins it and takes its artists, genres, tags and "
                        "cover where its own are not given."})
-    cover_preset = fields.String(validate=validate.Length(min=1, max=50), metadata={
-        "description": "A genre name: the preset cover used without a cover file. On upload: required unless a "
-                       "`cover` part or a `collection_id` is sent."})
+    cover_preset = cover_preset_field(
+        "On upload: required unless a `cover` part or a `collection_id` is sent. Set later, it replaces the "
+        "track's cover file.")
     licensing_model = fields.String(validate=validate.OneOf(LICENSING_MODELS))
     exclusive = fields.Nested(ExclusiveTerms, allow_none=True, metadata={
         "description": "Required with `standard_exclusive` and `exclusive_only`; refused with `standard`."})
@@ -124,6 +140,23 @@ class CollectionMetadata(StrictSchema):
     genres = names()
     tags = names()
     description = text(DESCRIPTION_MAX)
+    cover_preset = cover_preset_field("Required unless a `cover` part is sent (a cover part wins over it).")
+
+
+class CollectionPatch(StrictSchema):
+    """A collection's changes: any of its fields; a cover image is replaced with PUT /collections/{id}/cover."""
+
+    name = fields.String(validate=validate.Length(min=1, max=TRACK_NAME_MAX))
+    artists = names(max_length=ARTIST_NAME_MAX, min_items=1)
+    genres = names()
+    tags = names()
+    description = text(DESCRIPTION_MAX, allow_none=True)
+    cover_preset = cover_preset_field("It replaces the collection's cover image.")
+
+    @validates_schema
+    def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("Send at least one field to change.")
 
 
 # -- plays --------------------------------------------------------------------------------------------

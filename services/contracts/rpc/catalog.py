@@ -105,9 +105,12 @@ class Collection(Schema):
     genres = fields.List(fields.String())
     tags = fields.List(fields.String())
     description = fields.String(allow_none=True)
-    track_ids = fields.List(fields.String())
+    track_ids = fields.List(fields.String(), metadata={
+        "description": "Its tracks, oldest first: every status for its owner, the published ones for everyone else."})
     created_at = fields.String(metadata=DATE_TIME)
     like_count = fields.Integer()
+    cover_preset = fields.String(allow_none=True, metadata={
+        "description": "The preset id when its cover is a preset (docs/covers.md), null when it has an image."})
 
 
 class ClaimStatus(Schema):
@@ -123,9 +126,9 @@ class MediaSource(Schema):
 
 
 class CoverSource(MediaSource):
-    """A cover file, or ``{"preset": <genre>}`` for a preset cover."""
+    """A cover's file: an uploaded image, or a preset's (then ``preset`` names it)."""
 
-    preset = fields.String()
+    preset = fields.String(metadata={"description": "The preset id, when the cover is a preset."})
 
 
 # --- reply shapes: plays -----------------------------------------------------------------------------
@@ -399,11 +402,42 @@ CATALOG = RpcSurface("catalog", (
            summary='`{"key", "content_type"}`',
            errors="`NotFound` (also when the image is not that artist's)"),
     method("create_collection", "actor_id data cover_key", reply=Collection,
-           summary="`Collection`; `data`: `name`, `artists`, `genres`, `tags`, `description`",
-           errors="`Forbidden` (no artist page), `InvalidField`"),
+           summary="`Collection`; `data`: `name`, `artists`, `genres`, `tags`, `description`, `cover_preset` (a "
+                   "preset id or a genre of the vocabulary, stored as the preset id); `cover_key` (an image in "
+                   "`covers/`) or `cover_preset` is needed, the image wins when both are given",
+           errors="`Forbidden` (no artist page), `InvalidField` (`cover`: neither, or not an image; `cover_preset`: "
+                  "no such preset)"),
     method("get_collection", "collection_id", "actor_id", reply=Collection,
            summary="`Collection` with its tracks visible to the actor",
            errors="`NotFound`"),
+    method("list_artist_collections", "artist_id", "actor_id cursor limit", reply=CollectionPage,
+           summary="envelope of the artist page's `Collection`s, newest first (the page's Albums tab); each lists "
+                   "the tracks visible to the actor",
+           errors="`NotFound` (no such artist page), `InvalidField` (`cursor`, `limit`)"),
+    method("update_collection", "actor_id collection_id changes", reply=Collection,
+           summary="`Collection`; `changes` ⊆ `name, artists, genres, tags, description, cover_preset`; a "
+                   "`cover_preset` replaces the cover image (deleted once committed). Tracks already in it keep "
+                   "what they inherited",
+           errors="`InvalidField` first, then `NotFound`, `Forbidden` (someone else's collection)"),
+    method("delete_collection", "actor_id collection_id",
+           summary="`None`; its likes go with it, its cover image once committed; its tracks stay as singles, "
+                   "those that showed its cover taking a preset (docs/covers.md)",
+           errors="`NotFound`, `Forbidden` (someone else's collection)"),
+    method("replace_collection_cover", "actor_id collection_id cover_key", reply=Collection,
+           summary="`Collection` with the new cover image (judged by content) in place of its image or preset",
+           errors="`InvalidField` (`cover`: missing or not an image) first, then `NotFound`, `Forbidden`"),
+    method("collection_cover_source", "collection_id", reply=CoverSource,
+           summary='`{"key", "content_type"}` of its cover image, or of its preset\'s image (with `preset`)',
+           errors="`NotFound`"),
+    method("replace_track_cover", "actor_id track_id cover_key", reply=Track,
+           summary="`Track` with the new cover image (judged by content) in place of its image or preset "
+                   "(`cover_preset` becomes null); the old image is deleted once committed",
+           errors="`InvalidField` (`cover`) first, then `Forbidden` (someone else's published track), `NotFound` "
+                  "(also someone else's unpublished one)"),
+    method("cover_preset_source", "preset_id", reply=CoverSource,
+           summary='`{"key", "content_type", "preset"}`: the preset\'s JPEG (1200 × 1200), drawn into the media '
+                   "store's `presets/` the first time it is asked for",
+           errors="`NotFound` (no such preset id)"),
     method("create_track", "actor_id metadata audio_key size_bytes", "cover_key", reply=Track,
            summary='`Track` with `status: "processing"`; emits `track_uploaded`',
            errors="`Forbidden` (not a producer), `InvalidField` (names the field), `NotFound` (collection)"),
@@ -416,7 +450,8 @@ CATALOG = RpcSurface("catalog", (
            errors="`InvalidField`"),
     method("update_track", "actor_id track_id changes", reply=Track,
            summary="`Track`; `changes` ⊆ `name, artists, bpm, key, scale, genres, tags, description, cover_preset, "
-                   "licensing_model, exclusive, sample_clearance` (not `collaborators` or `collection_id`)",
+                   "licensing_model, exclusive, sample_clearance` (not `collaborators` or `collection_id`); a `cover_preset` "
+                   "other than the stored one replaces the track's cover image (deleted once committed)",
            errors="`Forbidden` (someone else's published track), `NotFound` (also someone else's unpublished one), "
                   "`InvalidField`"),
     method("delete_track", "actor_id track_id",
@@ -452,20 +487,15 @@ CATALOG = RpcSurface("catalog", (
            summary="the page's collections with their statistics; `q` filters by name",
            errors="as `producer_beats`"),
     method("stream_source", "track_id", reply=MediaSource,
-           summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
-                   ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
-                   "image)",
+           summary='`{"key", "content_type"}` — published tracks only',
            errors="`NotFound`"),
     method("waveform_source", "track_id", reply=MediaSource,
-           summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
-                   ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
-                   "image)",
+           summary='`{"key", "content_type"}` — published tracks only',
            errors="`NotFound`"),
     method("cover_source", "track_id", reply=CoverSource,
-           summary='`{"key", "content_type"}` — stream and waveform only for published tracks; `cover_source` returns'
-                   ' `{"preset": <genre>}` instead when the track uses a preset cover (the gateway serves the preset '
-                   "image)",
-           errors="`NotFound`"),
+           summary='`{"key", "content_type"}` of the track\'s cover: its own image, else its preset\'s image (with '
+                   "`preset`), else its collection's cover",
+           errors="`NotFound` (no cover; a rejected or withdrawn track)"),
     # --- Plays and listening history (services/catalog/plays/)
     method("report_play", "actor_id track_id position_s duration_s", reply=PlayResult,
            summary='`{"counted": bool, "reason": "counted"|"too_early"|"already_counted_this_hour"|"own_track", '

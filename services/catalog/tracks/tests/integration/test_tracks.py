@@ -195,7 +195,8 @@ def test_unpublished_tracks_are_visible_only_to_their_owner(catalog, make_produc
     for source in (catalog.stream_source, catalog.waveform_source):
         with pytest.raises(NotFound):
             source(track_id=track["id"])
-    assert catalog.cover_source(track_id=track["id"]) == {"preset": "Trap"}
+    assert catalog.cover_source(track_id=track["id"]) == {"key": "presets/v1/trap-1.jpg", "content_type": "image/jpeg",
+                                                          "preset": "trap-1"}
     for call in (lambda: catalog.update_track(actor_id=other["user_id"], track_id=track["id"], changes={"bpm": 90}),
                  lambda: catalog.delete_track(actor_id=other["user_id"], track_id=track["id"])):
         with pytest.raises(NotFound):
