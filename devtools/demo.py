@@ -1,7 +1,8 @@
 """``make demo``: make a fresh, running platform look alive.
 
 Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles,
-generated beats uploaded as WAV and published by the audio pipeline, follows, paid subscriptions (through make
+a collection each with a preset cover (matched to the producer's genre), generated beats uploaded as WAV and
+published by the audio pipeline, follows, paid subscriptions (through make
 run's local fake Stripe), counted plays, likes, reposts, comments, playlists and a beat request — all through
 the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what a real client does.
 Safe to run twice: existing demo accounts are logged in, not duplicated. It ends by printing the accounts it
@@ -137,16 +138,32 @@ def generated_wav(seed: int, bpm: int) -> bytes:
     return buffer.getvalue()
 
 
-def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: random.Random) -> list[str]:
+def ensure_collection(producer: Client, artist_id: str, name: str, index: int) -> dict:
+    """The producer's tape (their page's Albums tab): made once, with the second preset cover of their genre."""
+    existing = producer.call("GET", f"/artists/{artist_id}/collections")["items"]
+    if existing:
+        return existing[0]
+    genre = GENRES[index % len(GENRES)]
+    presets = producer.call("GET", "/cover-presets", params={"genre": genre})["items"]
+    metadata = {"name": f"{name} Tape Vol. 1", "artists": [name], "genres": [genre], "tags": ["demo", "tape"],
+                "description": f"{name}'s first {genre} tape.", "cover_preset": presets[1]["id"]}
+    return producer.call("POST", "/collections", expect=(201,),
+                         files={"metadata": (None, json.dumps(metadata), "application/json")})
+
+
+def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: random.Random,
+                  collection_id: str | None = None) -> list[str]:
     mine = producer.call("GET", "/tracks", params={"producer": artist_id})
     if mine["total"] >= TRACKS_PER_PRODUCER:
         return []
     ids = []
     for n in range(TRACKS_PER_PRODUCER):
         genre, bpm = GENRES[index % len(GENRES)], rng.randint(70, 160)
+        # the first beat shows its tape's cover, the second a preset of its own (a genre names its first preset)
+        cover = {"collection_id": collection_id} if n == 0 and collection_id else {"cover_preset": genre}
         metadata = {"name": f"{name} — Sketch {n + 1}", "artists": [name], "bpm": bpm, "key": rng.choice(KEYS),
                     "scale": rng.choice(["major", "minor"]), "genres": [genre], "tags": ["demo", genre],
-                    "description": f"A generated {genre} beat by {name}.", "cover_preset": genre,
+                    "description": f"A generated {genre} beat by {name}.", **cover,
                     "sample_clearance": "cleared", **licensing(n, index, producer.email)}
         files = {"metadata": (None, json.dumps(metadata), "application/json"),
                  "audio": ("beat.wav", generated_wav(1000 * index + n, bpm), "audio/wav")}
@@ -206,12 +223,15 @@ def main() -> int:
         admin = admin_client(base, admin_email, admin_password)
         producers = [make_producer(base, admin, name, city)
                      for name, city in track(PRODUCERS, description="Producers (applied and approved)…")]
-        uploaded = []
+        uploaded, tapes = [], []
         for index, ((client, _), (name, _city)) in enumerate(track(list(zip(producers, PRODUCERS)),
                                                                     description="Uploading generated beats…")):
             artist = wait_for_artist_page(client)
             client.call("PATCH", f"/artists/{artist['id']}", json={"genres": [GENRES[index % len(GENRES)]]})
-            uploaded += [(client, track_id) for track_id in upload_tracks(client, artist["id"], name, index, rng)]
+            tape = ensure_collection(client, artist["id"], name, index)
+            tapes.append(tape)
+            uploaded += [(client, track_id) for track_id in upload_tracks(client, artist["id"], name, index, rng,
+                                                                          tape["id"])]
         with console.status(f"Waiting for {len(uploaded)} track(s) to be validated and published…"):
             wait_published(uploaded)
         verify(producers[0][0], admin)
@@ -233,6 +253,9 @@ def main() -> int:
         return 1
     console.print(f"[green]Done.[/green] {len(producers)} producers with {TRACKS_PER_PRODUCER} beats each and "
                   f"{len(LISTENERS)} listeners at {base}.")
+    console.print(f"{len(tapes)} collections with preset covers, one on each producer's Albums tab, e.g. "
+                  f"{base}/api/v1/artists/{tapes[0]['artist_id']}/collections (cover: "
+                  f"{base}{tapes[0]['links']['cover']})", highlight=False, soft_wrap=True)
     admin_source = "BEATPASS_ADMIN_EMAIL / _PASSWORD" if os.environ.get("BEATPASS_ADMIN_EMAIL") else \
         f"make run's local admin, var/{local_admin.FILE_NAME}"
     accounts = [Account("admin", admin_email, admin_password, admin_source),

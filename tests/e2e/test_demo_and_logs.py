@@ -96,6 +96,15 @@ def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fres
     paid.login("ava@demo.beatpass.local", "demo-passphrase-2026")
     assert paid.get("me").json()["plan"] == "plus"
     assert Api(fresh.url).get("tracks").json()["total"] >= 10
+    # every producer has a collection with a preset cover, shown as an image, holding its first beat
+    in_tapes = [track for track in Api(fresh.url).get("tracks", params={"limit": 100}).json()["items"]
+                if track["collection_id"]]
+    assert len(in_tapes) >= 5
+    tape = Api(fresh.url).get(f"artists/{in_tapes[0]['artist_id']}/collections").json()["items"][0]
+    assert tape["cover_preset"] and tape["track_ids"] == [in_tapes[0]["id"]]
+    cover = Api(fresh.url).get(tape["links"]["cover"])
+    assert cover.status_code == 200 and cover.headers["Content-Type"] == "image/jpeg"
+    assert "collections with preset covers" in printed
     # its first logins of new accounts were refused (401) and every producer was approved: nothing logged as an error
     assert serious_lines(fresh) == []
 

@@ -146,7 +146,10 @@ def test_a_flac_upload_is_published_with_its_technical_data(producer, tmp_path, 
         ("flac", 48000, 2, 24)
     assert technical["duration_s"] == pytest.approx(11.0, abs=0.05)
     assert track["links"]["cover"].endswith("/cover")
-    assert Api(producer.base_url).get(track["links"]["cover"]).json() == {"preset": "trap"}
+    assert track["cover_preset"] == "trap-1"  # "trap" names the genre's first preset
+    cover = Api(producer.base_url).get(track["links"]["cover"])
+    assert cover.status_code == 200 and cover.headers["Content-Type"] == "image/jpeg"
+    assert cover.content == Api(producer.base_url).get("cover-presets/trap-1/image").content
 
 
 def test_a_64_bit_float_wav_is_published(producer, tmp_path, seed):

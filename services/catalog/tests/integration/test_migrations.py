@@ -25,3 +25,48 @@ def test_0005_gives_tracks_their_stems_and_last_exclusive_sale(catalog_db):
         engine.dispose()
     added = ("stems_key", "stems", "stems_uploaded_at", "exclusive_sale")
     assert all(columns[name]["nullable"] for name in added)  # existing tracks have none
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+def test_0008_stores_preset_covers_as_preset_ids(dialect, pg, tmp_path):
+    """A track's genre-name preset becomes that genre's first preset; a name matching no genre takes the preset of
+    the track's first genre that does, else the default genre's."""
+    import json
+    import uuid
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from services.common.db import make_engine
+    from services.common.migrate import alembic_config, upgrade
+
+    url = (pg.create(f"catalog_presets_{uuid.uuid4().hex[:8]}") if dialect == "postgresql"
+           else f"sqlite:///{tmp_path / 'catalog.db'}")
+    upgrade("catalog", url)
+    command.downgrade(alembic_config("catalog", url), "0007")
+    artist = str(uuid.uuid4())
+    stored = {"Trap": ["trap"], "lo fi": [], "Jazz": ["Jazz", "Boom Bap"], "polka": ["polka"], "drill-2": []}
+    ids = {value: str(uuid.uuid4()) for value in stored}
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO artists (id, name, verified, genres, links, credits, created_at) "
+                              "VALUES (:id, 'A', false, '[]', '[]', '[]', CURRENT_TIMESTAMP)"), {"id": artist})
+            for value, genres in stored.items():
+                conn.execute(text(
+                    "INSERT INTO tracks (id, artist_id, producer_user_id, name, artists, collaborators, bpm, key, "
+                    "scale, genres, tags, licensing_model, cover_preset, audio_key, size_bytes, status, "
+                    "suspected_lossy_source, play_count, like_count, repost_count, metadata_completeness, "
+                    "search_text, created_at) VALUES (:id, :artist, :artist, 'T', '[]', '[]', 100, 'C', 'major', "
+                    ":genres, '[]', 'standard', :preset, 'uploads/x.wav', 1, 'published', false, 0, 0, 0, 0, '', "
+                    "CURRENT_TIMESTAMP)"),
+                    {"id": ids[value], "artist": artist, "genres": json.dumps(genres), "preset": value})
+        upgrade("catalog", url)
+        with engine.connect() as conn:
+            found = dict(conn.execute(text("SELECT id, cover_preset FROM tracks")).all())
+            collections = {column["name"]: column for column in inspect(conn).get_columns("collections")}
+    finally:
+        engine.dispose()
+    assert {value: found[track_id] for value, track_id in ids.items()} == {
+        "Trap": "trap-1", "lo fi": "lo-fi-1", "Jazz": "boom-bap-1", "polka": "hip-hop-1", "drill-2": "drill-2"}
+    assert collections["cover_key"]["nullable"] and collections["cover_preset"]["nullable"]
