@@ -70,8 +70,8 @@ class TrackFields(StrictSchema):
         "description": "One of your collections: the track joins it and takes its artists, genres, tags and "
                        "cover where its own are not given."})
     cover_preset = cover_preset_field(
-        "On upload: required unless a `cover` part or a `collection_id` is sent. Set later, it replaces the "
-        "track's cover file.")
+        "On upload: required unless a `cover` part or a `collection_id` is sent. A different preset set later "
+        "replaces the track's cover image.")
     licensing_model = fields.String(validate=validate.OneOf(LICENSING_MODELS))
     exclusive = fields.Nested(ExclusiveTerms, allow_none=True, metadata={
         "description": "Required with `standard_exclusive` and `exclusive_only`; refused with `standard`."})
