@@ -7,7 +7,7 @@ import inspect
 
 import pytest
 
-from gateway import (beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, gamification_schemas,
+from gateway import (artist_follow_schemas, beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, gamification_schemas,
                      license_schemas, payout_schemas, play_schemas, schemas, stems_schemas)
 from services.contracts.rpc import accounts, catalog, gamification, licensing, payouts
 
@@ -38,8 +38,11 @@ ADDED_PAYOUTS = {"ArtistRef", "Cards", "ConnectLink", "ConnectRequest", "Finance
 ADDED_GAMIFICATION = {"Achievement", "Activity", "ActivityDay", "BeatGrowth", "CollaboratorInsight", "CollectionStats",
                       "Dashboard", "Leaderboard", "LeaderboardArtist", "LeaderboardRow", "MyRank", "ProducerBeat",
                       "ProducerBeats", "ProducerCollections", "Progress", "XpEntry", "XpEntryPage"}
+#: added by issue #13: following artist pages, analytics reports
+ADDED_ARTIST_FOLLOWS = {"AnalyticsReportsRequest", "AnalyticsReportsRun", "ArtistFollowState", "ArtistFollower",
+                        "ArtistFollowerPage", "FollowerUser"}
 GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas,
-                   license_schemas, stems_schemas, payout_schemas, gamification_schemas)
+                   license_schemas, stems_schemas, payout_schemas, gamification_schemas, artist_follow_schemas)
 
 
 @pytest.fixture
@@ -48,7 +51,8 @@ def spec(http) -> dict:
 
 
 def test_the_component_names_are_unchanged(spec):
-    assert set(spec["components"]["schemas"]) == COMPONENTS | ADDED | ADDED_PAYOUTS | ADDED_GAMIFICATION
+    assert set(spec["components"]["schemas"]) == (COMPONENTS | ADDED | ADDED_PAYOUTS | ADDED_GAMIFICATION
+                                                  | ADDED_ARTIST_FOLLOWS)
 
 
 def contract_shapes() -> dict[str, type]:
