@@ -2,8 +2,9 @@
 
 Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles,
 a collection each with a preset cover (matched to the producer's genre), generated beats uploaded as WAV and
-published by the audio pipeline, follows, paid subscriptions (through make
-run's local fake Stripe), counted plays, likes, reposts, comments, playlists and a beat request — all through
+published by the audio pipeline, follows of users and artist pages, paid subscriptions (through make run's local
+fake Stripe), counted plays, likes, reposts, comments, playlists, a beat request and the last finished month's
+analytics reports — all through
 the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what a real client does.
 Safe to run twice: existing demo accounts are logged in, not duplicated. It ends by printing the accounts it
 used and made (the admin, the producers, the paid listeners), with their passwords: they are demo accounts.
@@ -223,10 +224,11 @@ def main() -> int:
         admin = admin_client(base, admin_email, admin_password)
         producers = [make_producer(base, admin, name, city)
                      for name, city in track(PRODUCERS, description="Producers (applied and approved)…")]
-        uploaded, tapes = [], []
+        uploaded, tapes, pages = [], [], []
         for index, ((client, _), (name, _city)) in enumerate(track(list(zip(producers, PRODUCERS)),
                                                                     description="Uploading generated beats…")):
             artist = wait_for_artist_page(client)
+            pages.append(artist["id"])
             client.call("PATCH", f"/artists/{artist['id']}", json={"genres": [GENRES[index % len(GENRES)]]})
             tape = ensure_collection(client, artist["id"], name, index)
             tapes.append(tape)
@@ -236,11 +238,14 @@ def main() -> int:
             wait_published(uploaded)
         verify(producers[0][0], admin)
         listeners, paid = {}, []
-        for name in track(LISTENERS, description="Listeners following producers…"):
+        for name in track(LISTENERS, description="Listeners following producers and their artist pages…"):
             listener = listeners[name] = Client(base)
             listener.sign_in(f"{name}@demo.beatpass.local", f"{name}_listens")
-            for _, producer in rng.sample(producers, k=rng.randint(1, len(producers))):
-                listener.call("PUT", f"/users/{producer['id']}/follow")
+            followed = rng.sample(range(len(producers)), k=rng.randint(1, len(producers)))
+            for index in followed:
+                listener.call("PUT", f"/users/{producers[index][1]['id']}/follow")
+            for index in sorted({0, *followed}):  # everyone follows the verified producer's page
+                listener.call("PUT", f"/artists/{pages[index]}/follow")
             if name in SUBSCRIPTIONS:
                 paid.append(Account("listener", listener.email, PASSWORD, subscribe(listener, SUBSCRIPTIONS[name])))
         catalog = Client(base).call("GET", "/tracks", params={"limit": 100})["items"]
@@ -248,6 +253,7 @@ def main() -> int:
             listen_and_react(listener, name, catalog, rng)
         request_beat(listeners["ava"])
         license_beats({name: listeners[name] for name in SUBSCRIPTIONS}, catalog, rng)
+        report = analytics_reports(admin)
     except (DemoError, requests.RequestException) as exc:
         console.print(f"[red]Demo stopped:[/red] {exc}")
         return 1
@@ -256,6 +262,9 @@ def main() -> int:
     console.print(f"{len(tapes)} collections with preset covers, one on each producer's Albums tab, e.g. "
                   f"{base}/api/v1/artists/{tapes[0]['artist_id']}/collections (cover: "
                   f"{base}{tapes[0]['links']['cover']})", highlight=False, soft_wrap=True)
+    console.print(f"{PRODUCERS[0][0]} (verified) has {len(LISTENERS)} followers of their artist page, a \"New "
+                  f"follower\" notification for each and the analytics report of {report['month']} (GET "
+                  "/api/v1/me/notifications).", highlight=False, soft_wrap=True)
     admin_source = "BEATPASS_ADMIN_EMAIL / _PASSWORD" if os.environ.get("BEATPASS_ADMIN_EMAIL") else \
         f"make run's local admin, var/{local_admin.FILE_NAME}"
     accounts = [Account("admin", admin_email, admin_password, admin_source),
@@ -280,12 +289,25 @@ COMMENTS = ["This one hits.", "Bassline is crazy 🔥", "Need this for my next s
             "Loop it for an hour."]
 
 
-def verify(producer: Client, admin: Client) -> None:
-    """The first producer gets the blue badge, so beat requests in their genre notify them."""
+def verify(producer: Client, admin: Client, timeout: float = 30) -> None:
+    """The first producer gets the blue badge, so beat requests in their genre notify them, and so do new
+    followers of their artist page and the monthly analytics report; waits until the catalog knows it."""
     application = producer.call("POST", "/producer-program/applications", expect=(201, 409),
                                 json={"type": "get_verified", **CONFIRMATIONS})
     if "id" in application:
         admin.call("POST", f"/admin/producer-applications/{application['id']}/approve")
+    deadline = time.monotonic() + timeout
+    while not producer.call("GET", "/me/artist")["verified"]:
+        if time.monotonic() > deadline:
+            raise DemoError("the verified producer's artist page is still unverified: is the catalog service up?")
+        time.sleep(0.5)
+
+
+def analytics_reports(admin: Client) -> dict:
+    """The admin asks for the last finished month's analytics reports (the catalog makes them every hour once a
+    month has ended): the verified producer gets one, with that month's plays, likes and new followers — zeros
+    on a platform the demo filled this month — beside their followers now. Asking again makes none."""
+    return admin.call("POST", "/admin/analytics-reports", json={})
 
 
 def listen_and_react(listener: Client, name: str, catalog: list[dict], rng: random.Random) -> None:

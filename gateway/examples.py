@@ -60,7 +60,7 @@ ARTIST = {"id": ARTIST_ID, "name": "Ana Beats", "user_id": USER_ID, "claimed": T
           "description": "Producer from Montréal.", "credits": ["Night Drive (2026)"], "pinned_track_id": TRACK_ID,
           "images": {"avatar": IMAGE_ID, "cover": None, "gallery": []},
           "image_links": {"avatar": f"/api/v1/artists/{ARTIST_ID}/images/{IMAGE_ID}", "cover": None, "gallery": []},
-          "track_count": 1, "created_at": AT}
+          "track_count": 1, "followers_count": 12, "created_at": AT}
 COLLECTION = {"id": COLLECTION_ID, "name": "Night Tape", "artist_id": ARTIST_ID, "artists": ["Ana Beats"],
               "genres": ["trap"], "tags": ["dark"], "description": "Six late-night beats.", "track_ids": [TRACK_ID],
               "created_at": AT, "like_count": 3, "cover_preset": None,
@@ -332,6 +332,20 @@ ERRORS: dict[str, dict[str, Any]] = {
     "service_timeout": {"message": "catalog did not answer within 5 s",
                         "details": {"service": "catalog", "timeout_s": 5}},
 }
+
+
+# --- following artist pages, analytics reports (gateway/blueprints/artist_follows.py) -----------------------------
+
+from gateway import artist_follow_schemas as artist_follows  # noqa: E402 - appended per area
+
+RESPONSES.update({
+    artist_follows.ArtistFollowState: {"following": True, "followers_count": 13},
+    artist_follows.ArtistFollower: {"user": {"id": OTHER_USER_ID, "username": "lee"}, "followed_at": LATER},
+    artist_follows.AnalyticsReportsRun: {"month": "2026-02", "reports": 38},
+})
+REQUESTS.update({
+    artist_follows.AnalyticsReportsRequest: {"month": "2026-02"},
+})
 
 
 def error_example(code: str) -> dict[str, Any]:

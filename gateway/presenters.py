@@ -55,6 +55,14 @@ def page_with_usernames(result: dict[str, Any], **names: str) -> dict[str, Any]:
     return {**result, "items": with_usernames(result["items"], **names)}
 
 
+def notifications_with_usernames(result: dict[str, Any]) -> dict[str, Any]:
+    """A page of notifications, each ``new_follower`` payload with the follower's ``follower_username`` beside
+    ``follower_user_id`` (one ``accounts.usernames`` call for the page, none when no item names a follower)."""
+    payloads = with_usernames([item["payload"] for item in result["items"]], follower_user_id="follower_username")
+    return {**result, "items": [{**item, "payload": payload if "follower_user_id" in payload else item["payload"]}
+                                for item, payload in zip(result["items"], payloads)]}
+
+
 # --- artist pages ----------------------------------------------------------------------------------------
 
 def artist_view(artist: dict[str, Any]) -> dict[str, Any]:

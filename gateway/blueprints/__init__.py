@@ -45,3 +45,6 @@ ALL += (progress.bp, leaderboards.bp, backstage.bp)
 from gateway.blueprints import covers  # noqa: E402
 
 ALL += (covers.bp,)
+from gateway.blueprints import artist_follows  # noqa: E402
+
+ALL += (artist_follows.bp,)

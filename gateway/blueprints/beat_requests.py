@@ -11,7 +11,7 @@ from gateway.beat_request_schemas import (BeatRequest, BeatRequestDeleted, BeatR
                                           BeatRequestResponsePage, BeatRequestsQuery, NewBeatRequest, NewResponse,
                                           NotificationPage, NotificationsQuery)
 from gateway.openapi import doc
-from gateway.presenters import one_with_usernames, page_with_usernames
+from gateway.presenters import notifications_with_usernames, one_with_usernames, page_with_usernames
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
 from gateway.validation import json_body, page_args, query_args
@@ -105,10 +105,11 @@ def delete(beat_request_id: UUID) -> ResponseReturnValue:
 
 @bp.get("/me/notifications")
 @doc("Your notifications, newest first; the listed ones are marked read", ok=(200, NotificationPage),
-     query=NotificationsQuery, description="Each item's `read` is its state before this call.")
+     query=NotificationsQuery, description="Each item's `read` is its state before this call. A `new_follower` "
+                                           "payload names the follower: `follower_user_id` and `follower_username`.")
 @login_required
 def notifications() -> ResponseReturnValue:
     query = query_args(NotificationsQuery())
     result = remote("catalog").list_notifications(actor_id=g.user_id, unread=query["unread"],
                                                   cursor=query.get("cursor"), limit=query["limit"])
-    return NotificationPage().dump(result)
+    return NotificationPage().dump(notifications_with_usernames(result))

@@ -1,9 +1,9 @@
 """A deleted account (``user_deleted``): erase or anonymise everything catalog holds about that person
 (docs/accounts-data.md says what and why).
 
-Erased: their likes and reposts (the items' counters go down with them), playlists, comments, listening
+Erased: their likes, reposts and follows of artist pages (the counters go down with them), playlists, comments, listening
 history and play windows, beat requests (with the responses and match notifications they caused), their
-own responses and their notifications. Anonymised: their counted plays (payouts will count them) and
+own responses, their notifications and the "New follower" notifications their follows caused. Anonymised: their counted plays (payouts will count them) and
 their published tracks, which are withdrawn — out of every list, stream and cover — and kept with their
 files for the licences already issued. Unpublished uploads (processing or rejected) are deleted. Their
 artist page stays, unclaimed and unverified, as an imported page would be.
@@ -19,11 +19,12 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from services.catalog.audience.models import ArtistFollow, FollowerNotice
 from services.catalog.beat_requests.models import BeatRequest, BeatRequestResponse, Notification
 from services.catalog.beat_requests.notifications import BEAT_REQUEST_MATCH
 from services.catalog.community.models import CollectionLike, Comment, Playlist, ProducerLike, Repost, TrackLike
 from services.catalog.plays.models import HistoryEntry, Play, PlayWindow
-from services.catalog.tracks.models import PUBLISHED, WITHDRAWN, Collection, Track
+from services.catalog.tracks.models import PUBLISHED, WITHDRAWN, Artist, Collection, Track
 from services.catalog.tracks import artists, repository, tracks
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 def on_user_deleted(uow: UnitOfWork, media: MediaStore, event: dict[str, Any]) -> None:
     user_id, pseudonym = str(event["user_id"]), new_id()
     _erase_marks(uow, user_id)
+    _erase_follows(uow, user_id)
     _erase_own_content(uow, user_id)
     _anonymise_plays(uow, user_id, pseudonym)
     _erase_beat_requests(uow, user_id)
@@ -54,6 +56,19 @@ def _erase_marks(uow: UnitOfWork, user_id: str) -> None:
                         .values({counter: getattr(target, counter) - 1}).execution_options(synchronize_session=False))
         session.execute(delete(mark).where(mark.user_id == user_id))
     session.execute(delete(ProducerLike).where(ProducerLike.user_id == user_id))  # counted from its index
+
+
+def _erase_follows(uow: UnitOfWork, user_id: str) -> None:
+    """Their follows of artist pages (each page's ``followers_count`` lowered by one), and the "New follower"
+    notifications they caused, which name them (found by the ids their notices kept)."""
+    session = uow.session
+    followed = select(ArtistFollow.artist_id).where(ArtistFollow.user_id == user_id)
+    session.execute(update(Artist).where(Artist.id.in_(followed))
+                    .values(followers_count=Artist.followers_count - 1).execution_options(synchronize_session=False))
+    session.execute(delete(ArtistFollow).where(ArtistFollow.user_id == user_id))
+    told = select(FollowerNotice.notification_id).where(FollowerNotice.follower_id == user_id)
+    session.execute(delete(Notification).where(Notification.id.in_(told)).execution_options(synchronize_session=False))
+    session.execute(delete(FollowerNotice).where(FollowerNotice.follower_id == user_id))
 
 
 def _erase_own_content(uow: UnitOfWork, user_id: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from nameko.rpc import RpcProxy
 
 from services.catalog import erasure
+from services.catalog.audience.service import AudienceEntrypoints
 from services.catalog.beat_requests.service import BeatRequestEntrypoints
 from services.catalog.community.service import CommunityEntrypoints
 from services.catalog.plays.service import PlayEntrypoints
@@ -17,7 +18,8 @@ from services.common.entrypoints import event_handler, rpc
 from services.contracts.events import USER_DELETED
 
 
-class CatalogService(TrackEntrypoints, PlayEntrypoints, BeatRequestEntrypoints, CommunityEntrypoints):
+class CatalogService(TrackEntrypoints, PlayEntrypoints, BeatRequestEntrypoints, CommunityEntrypoints,
+                     AudienceEntrypoints):
     """nameko collects the entrypoints and dependencies of the base classes too: every RPC method of
     every area is ``catalog.<method>``, as before the split."""
 
@@ -25,7 +27,8 @@ class CatalogService(TrackEntrypoints, PlayEntrypoints, BeatRequestEntrypoints, 
 
     db = Database()
     context = RequestContext()
-    # beat-request tokens, and the producer role of Backstage callers (tracks and plays areas)
+    # beat-request tokens, the producer role of Backstage callers (tracks and plays areas) and the admin role of
+    # whoever asks for analytics reports (audience)
     accounts = RpcProxy("accounts")
 
     @rpc

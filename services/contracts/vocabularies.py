@@ -173,7 +173,8 @@ BEAT_REQUEST_MOOD_MAX = 100
 BEAT_REQUEST_MESSAGE_MAX = 1000
 BEAT_REQUEST_BUDGET_MAX_CENTS = 100_000_000
 BEAT_REQUEST_STATUSES = ("open", "expired")  # as a client sees them
-NOTIFICATION_KINDS = ("beat_request_match", "beat_request_response", "exclusive_purchase_refunded", "payout_update")
+NOTIFICATION_KINDS = ("beat_request_match", "beat_request_response", "exclusive_purchase_refunded", "payout_update",
+                      "new_follower", "analytics_report")
 
 
 # --- stems (docs/stems.md) ----------------------------------------------------------------

@@ -50,6 +50,9 @@ def platform_env(backend: str, run_id: str, pg, tmp_dir, amqp: str) -> dict[str,
         "LOG_LEVEL": "INFO",
         "MEDIA_ROOT": str(tmp_dir / "media"),
         "PAYOUTS_CLOCK_OFFSET_S": str(PAYOUTS_CLOCK_OFFSET_S),
+        # no hourly analytics reports in a long run: they would add notifications to other tests' verified
+        # producers; tests/e2e/test_artist_follows.py makes them with the CLI and the admins' endpoint
+        "ANALYTICS_REPORTS_INTERVAL_S": "0",
     })
     if backend == "postgres":
         for service in config.SERVICES:

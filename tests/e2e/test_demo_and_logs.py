@@ -105,6 +105,14 @@ def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fres
     cover = Api(fresh.url).get(tape["links"]["cover"])
     assert cover.status_code == 200 and cover.headers["Content-Type"] == "image/jpeg"
     assert "collections with preset covers" in printed
+    # the verified producer's artist page is followed by every listener, each a "New follower" notification, and
+    # the admin asked for the last finished month's analytics reports
+    verified = Api(fresh.url)
+    verified.login("nightshade@demo.beatpass.local", "demo-passphrase-2026")
+    assert verified.get("me/artist").json()["followers_count"] == 10
+    kinds = [n["kind"] for n in verified.get("me/notifications", params={"limit": 100}).json()["items"]]
+    assert (kinds.count("new_follower"), kinds.count("analytics_report")) == (10, 1), kinds
+    assert "Nightshade (verified) has 10 followers of their artist page" in " ".join(printed.split())
     # its first logins of new accounts were refused (401) and every producer was approved: nothing logged as an error
     assert serious_lines(fresh) == []
 

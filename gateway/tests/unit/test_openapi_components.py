@@ -7,7 +7,7 @@ import inspect
 
 import pytest
 
-from gateway import (beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, gamification_schemas,
+from gateway import (artist_follow_schemas, beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, gamification_schemas,
                      license_schemas, payout_schemas, play_schemas, schemas, stems_schemas)
 from services.contracts.rpc import accounts, catalog, gamification, licensing, payouts
 
@@ -40,8 +40,11 @@ ADDED_GAMIFICATION = {"Achievement", "Activity", "ActivityDay", "BeatGrowth", "C
                       "ProducerBeats", "ProducerCollections", "Progress", "XpEntry", "XpEntryPage"}
 #: added by issue #13: collections and covers
 ADDED_COVERS = {"CollectionLinks", "CollectionPatch", "CoverForm", "CoverPresetPage"}
+#: added by issue #13: following artist pages, analytics reports
+ADDED_ARTIST_FOLLOWS = {"AnalyticsReportsRequest", "AnalyticsReportsRun", "ArtistFollowState", "ArtistFollower",
+                        "ArtistFollowerPage", "FollowerUser"}
 GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas,
-                   license_schemas, stems_schemas, payout_schemas, gamification_schemas)
+                   license_schemas, stems_schemas, payout_schemas, gamification_schemas, artist_follow_schemas)
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def spec(http) -> dict:
 
 def test_the_component_names_are_unchanged(spec):
     assert set(spec["components"]["schemas"]) == (COMPONENTS | ADDED | ADDED_PAYOUTS | ADDED_GAMIFICATION
-                                                  | ADDED_COVERS)
+                                                  | ADDED_COVERS | ADDED_ARTIST_FOLLOWS)
 
 
 def contract_shapes() -> dict[str, type]:

@@ -18,7 +18,7 @@ from services.catalog.tracks import repository
 from services.common.clock import iso
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
-from services.common.persistence import parse_id
+from services.common.persistence import new_id, parse_id
 from services.common.sql import keyset_page
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,14 @@ def notify(uow: UnitOfWork, user_ids: Iterable[str], kind: str, payload: dict[st
             for user_id in dict.fromkeys(user_ids)]
     uow.session.add_all(rows)
     return len(rows)
+
+
+def notify_one(uow: UnitOfWork, user_id: str, kind: str, payload: dict[str, Any], now: datetime,
+               notification_id: str | None = None) -> str:
+    """One notification (in the caller's transaction), with the id given or a new one; returns its id."""
+    row = Notification(id=notification_id or new_id(), user_id=user_id, kind=kind, payload=payload, created_at=now)
+    uow.session.add(row)
+    return row.id
 
 
 def on_exclusive_purchase_refunded(uow: UnitOfWork, event: dict[str, Any], now: datetime) -> None:

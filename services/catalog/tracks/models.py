@@ -44,6 +44,8 @@ class Artist(Base):
     credits: Mapped[list[str]] = mapped_column(JSON, default=list)
     pinned_track_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: rows of ``artist_follows`` (audience area), kept in the follow's transaction
+    followers_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     images: Mapped[list[ArtistImage]] = relationship(lazy="selectin", cascade="all, delete-orphan",
                                                      order_by="ArtistImage.created_at")

@@ -34,6 +34,7 @@ class ArtistView(TypedDict, total=False):
     pinned_track_id: str | None
     images: Images
     track_count: int
+    followers_count: int
     created_at: str
     #: owner only (get_my_artist): how many of the page's tracks are in each status
     tracks_by_status: dict[str, int]
@@ -137,7 +138,7 @@ def _artist(row: Artist, counts: dict[str, int], owner: bool = False) -> ArtistV
         description=row.description, credits=list(row.credits or []), pinned_track_id=row.pinned_track_id,
         images=Images(avatar=avatar, cover=cover,
                       gallery=[image.id for image in row.images if image.kind == "gallery"]),
-        track_count=counts.get(PUBLISHED, 0), created_at=iso(row.created_at))
+        track_count=counts.get(PUBLISHED, 0), followers_count=row.followers_count or 0, created_at=iso(row.created_at))
     if owner:
         view["tracks_by_status"] = {status: counts.get(status, 0) for status in ("processing", PUBLISHED, REJECTED)}
     return view

@@ -94,6 +94,7 @@ class Artist(Schema):
     pinned_track_id = fields.String(allow_none=True)
     images = fields.Nested(ArtistImages, metadata={"description": "Image ids."})
     track_count = fields.Integer()
+    followers_count = fields.Integer(metadata={"description": "Users following the page."})
     created_at = fields.String(metadata=DATE_TIME)
 
 
@@ -379,6 +380,31 @@ BeatRequestPage = page_of(BeatRequest)
 BeatRequestResponsePage = page_of(BeatRequestResponse)
 NotificationPage = page_of(Notification)
 
+
+# --- reply shapes: following artist pages, analytics reports ------------------------------------------
+
+
+class ArtistFollowState(Schema):
+    following = fields.Boolean()
+    followers_count = fields.Integer()
+
+
+class ArtistFollowRecord(Schema):
+    """A follow as catalog keeps it: the gateway names the user (ArtistFollower in the HTTP API)."""
+
+    user_id = fields.String(metadata=UUID)
+    followed_at = fields.String(metadata=DATE_TIME)
+
+
+class AnalyticsReportsRun(Schema):
+    month = fields.String(metadata={"description": "The UTC calendar month reported, `YYYY-MM`.",
+                                    "example": "2026-02"})
+    reports = fields.Integer(metadata={"description": "Reports (notifications) this call made; those made before "
+                                                      "are not counted again."})
+
+
+ArtistFollowRecordPage = page_of(ArtistFollowRecord)
+
 # --- the surface -----------------------------------------------------------------------------------
 
 CATALOG = RpcSurface("catalog", (
@@ -616,9 +642,30 @@ CATALOG = RpcSurface("catalog", (
     method("list_notifications", "actor_id", "unread cursor limit", reply=NotificationPage,
            summary="envelope of `Notification`, newest first; the listed ones are marked read in the same transaction",
            errors="`InvalidField`"),
+    # --- Following artist pages and analytics reports (services/catalog/audience/)
+    method("follow_artist", "actor_id artist_id", reply=ArtistFollowState,
+           summary='`{"following": true, "followers_count": N}`; idempotent; a first follow of a claimed page whose '
+                   "owner is a verified producer notifies the owner (`new_follower`), at most once per (page, "
+                   "follower) ever",
+           errors="`NotFound` (unknown artist page, nothing stored), `InvalidField` (`actor_id`)"),
+    method("unfollow_artist", "actor_id artist_id", reply=ArtistFollowState,
+           summary='`{"following": false, "followers_count": N}`; idempotent',
+           errors="`NotFound` (unknown artist page), `InvalidField` (`actor_id`)"),
+    method("list_artist_followers", "artist_id", "cursor limit", reply=ArtistFollowRecordPage,
+           summary="envelope of `ArtistFollowRecord` `{user_id, followed_at}`, most recent first; `total` is the "
+                   "page's `followers_count`",
+           errors="`NotFound`, `InvalidField` (`cursor`, `limit`)"),
+    method("analytics_reports", "actor_id", "month", reply=AnalyticsReportsRun,
+           summary="admins only: makes the `analytics_report` notification of every claimed, verified page for "
+                   "`month` (`YYYY-MM`; default the last finished UTC month) that has none yet — once per (page, "
+                   "month), whoever asks and however often; the hourly timer and `python -m services.catalog.cli "
+                   "analytics-reports` do the same",
+           errors="`Forbidden` (not an admin), `InvalidField` (`month`), `Conflict` (the month has not ended; "
+                  'details `{"month", "ends_at"}`)'),
 ), sections=(
     ("Tracks, artist pages and collections (services/catalog/tracks/)", None),
     ("Plays and listening history (services/catalog/plays/)", "report_play"),
     ("Community: likes, reposts, playlists, comments (services/catalog/community/)", "like"),
     ("Beat requests and notifications (services/catalog/beat_requests/)", "create_beat_request"),
+    ("Following artist pages and analytics reports (services/catalog/audience/)", "follow_artist"),
 ))

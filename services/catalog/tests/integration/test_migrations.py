@@ -15,6 +15,7 @@ class TestMigrations(MigrationChecks):
     tables |= {"track_likes", "collection_likes", "producer_likes", "reposts", "playlists", "playlist_tracks",
                "comments"}  # community
     tables |= {"beat_requests", "beat_request_responses", "notifications"}  # 0004_beat_requests
+    tables |= {"artist_follows", "artist_follower_notices", "analytics_reports"}  # 0009_artist_follows
 
 
 def test_0005_gives_tracks_their_stems_and_last_exclusive_sale(catalog_db):

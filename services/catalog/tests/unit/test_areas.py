@@ -1,5 +1,6 @@
 """The catalog's areas depend one way: every area may use ``shared``, the other areas may use ``tracks``
-(a like, a play or a response is about a track), and no area uses another otherwise. The service,
+(a like, a play or a response is about a track), ``audience`` sits above all of them (its reports count plays
+and likes and become notifications), and no area uses another otherwise. The service,
 the CLI and the erasure of a deleted account sit above them all (docs/catalog-areas.md)."""
 import ast
 from pathlib import Path
@@ -14,6 +15,8 @@ ALLOWED = {
     "plays": {"shared", "tracks"},
     "community": {"shared", "tracks"},
     "beat_requests": {"shared", "tracks"},
+    # following and the monthly analytics reports: counts plays and likes, writes notifications
+    "audience": {"shared", "tracks", "plays", "community", "beat_requests"},
 }
 
 

@@ -17,7 +17,8 @@ from services.contracts.events import ARTIST_PAGE_CHANGED, PRODUCER_APPROVED, PR
 pytestmark = pytest.mark.integration
 
 ARTIST_KEYS = {"id", "name", "user_id", "claimed", "verified", "genres", "links", "country", "city", "description",
-               "credits", "pinned_track_id", "images", "track_count", "created_at"}
+               "credits", "pinned_track_id", "images", "track_count", "followers_count",
+               "created_at"}
 
 
 def approved(user_id: str, name: str = "Beat Smith", artist_id: str | None = None) -> dict:
