@@ -64,6 +64,7 @@ AREAS: dict[str, Area] = {
     "renditions": Area(owner=AUDIO, writer=AUDIO),  # stream, download and waveform of each track
     "stems": Area(owner=CATALOG, writer=GATEWAY),  # a track's stems archive (ZIP of WAV/FLAC)
     "certificates": Area(owner=LICENSING, writer=LICENSING),  # licence certificates (PDF)
+    "recon": Area(owner=GATEWAY, writer=GATEWAY),  # an Audio Recon clip, for the length of one request
 }
 
 
