@@ -33,7 +33,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("fingerprint_items", schema=None) as batch_op:
         batch_op.create_index("ix_fingerprint_items_value", ["value"], unique=False)
-    backfill(op.get_bind(), items)
+    connection = op.get_bind()
+    backfill(connection, items)
+    if connection.dialect.name == "postgresql":
+        # without statistics the planner reads the whole table for each clip's IN list (seconds instead of
+        # milliseconds) until autovacuum analyses it
+        op.execute("ANALYZE fingerprint_items")
 
 
 def backfill(connection: sa.Connection, items: sa.Table) -> None:
