@@ -96,6 +96,7 @@ def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fres
     paid.login("ava@demo.beatpass.local", "demo-passphrase-2026")
     assert paid.get("me").json()["plan"] == "plus"
     assert Api(fresh.url).get("tracks").json()["total"] >= 10
+    assert "Audio Recon: a 12 s MP3 clip of “Nightshade — Sketch" in printed, printed  # the verified producer's search
     # its first logins of new accounts were refused (401) and every producer was approved: nothing logged as an error
     assert serious_lines(fresh) == []
 
