@@ -8,7 +8,6 @@ import uuid
 
 import numpy as np
 import pytest
-import soundfile as sf
 from alembic import command
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy import func, insert, select
