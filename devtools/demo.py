@@ -237,6 +237,7 @@ def main() -> int:
         with console.status(f"Waiting for {len(uploaded)} track(s) to be validated and published…"):
             wait_published(uploaded)
         verify(producers[0][0], admin)
+        recon(producers[0][0], producers[0][1]["id"])
         listeners, paid = {}, []
         for name in track(LISTENERS, description="Listeners following producers and their artist pages…"):
             listener = listeners[name] = Client(base)
@@ -308,6 +309,41 @@ def analytics_reports(admin: Client) -> dict:
     month has ended): the verified producer gets one, with that month's plays, likes and new followers — zeros
     on a platform the demo filled this month — beside their followers now. Asking again makes none."""
     return admin.call("POST", "/admin/analytics-reports", json={})
+
+
+def recon(producer: Client, user_id: str) -> None:
+    """Audio Recon: the verified producer cuts 12 s out of their first beat's stream, re-encodes it as a 128 kbit/s
+    MP3, and asks where it comes from (docs/recon.md). The answer is printed; a miss is reported, not fatal."""
+    import tempfile
+    from pathlib import Path
+
+    import soundfile as sf
+
+    from services.audio.analysis.render import render_cbr_mp3
+
+    beats = producer.call("GET", "/tracks", params={"producer": user_id, "limit": 1})["items"]
+    if not beats:
+        return
+    stream = producer.http.get(f"{producer.base}/tracks/{beats[0]['id']}/stream", timeout=30)
+    if stream.status_code != 200:
+        raise DemoError(f"GET /tracks/{beats[0]['id']}/stream → {stream.status_code}")
+    with tempfile.TemporaryDirectory(prefix="demo-recon-") as scratch:
+        whole, clip = Path(scratch) / "stream.mp3", Path(scratch) / "clip.wav"
+        whole.write_bytes(stream.content)
+        samples, rate = sf.read(whole, always_2d=True)
+        sf.write(clip, samples[int(1.5 * rate):int(13.5 * rate)], rate, subtype="PCM_16")
+        render_cbr_mp3(clip, clip.with_suffix(".mp3"), 128)
+        response = producer.http.post(producer.base + "/recon", timeout=180, files={
+            "audio": ("clip.mp3", clip.with_suffix(".mp3").read_bytes(), "audio/mpeg")})
+    if response.status_code != 200:
+        raise DemoError(f"POST /recon → {response.status_code}: {response.text[:300]}")
+    matches = response.json()["matches"]
+    if matches:
+        best = matches[0]
+        console.print(f"Audio Recon: a 12 s MP3 clip of “{beats[0]['name']}” matches “{best['title']}” by "
+                      f"{best['artist']} from {best['offset_s']:.1f} s (score {best['score']:.2f}).")
+    else:
+        console.print(f"[yellow]Audio Recon found no match for a clip of “{beats[0]['name']}”.[/yellow]")
 
 
 def listen_and_react(listener: Client, name: str, catalog: list[dict], rng: random.Random) -> None:

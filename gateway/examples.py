@@ -368,3 +368,13 @@ def request_examples(schema: type[Schema]) -> dict[str, Any] | None:
     if example is None:
         return None
     return dict(example) if isinstance(example, Alternatives) else {"default": example}
+
+# --- Audio Recon (appended here, so parallel edits of the tables above do not collide) -------------------------------
+
+from gateway import recon_schemas as recon  # noqa: E402
+
+RESPONSES[recon.ReconResult] = {
+    "clip": {"format": "mp3", "duration_s": 24.0},
+    "matches": [{"track_id": TRACK_ID, "title": "Night Drive", "artist": "Ana Beats", "offset_s": 61.4,
+                 "score": 0.962}]}
+REQUESTS[recon.ReconForm] = {"audio": "(a WAV, FLAC or MP3 clip of 10 s to 10 minutes)"}

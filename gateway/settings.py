@@ -85,6 +85,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # stems archives (PUT /tracks/<id>/stems): the ZIP as sent, and how long audio may take to check it
         "STEMS_UPLOAD_MAX_BYTES": config.env_int("STEMS_UPLOAD_MAX_BYTES", 2 * 1024 ** 3),
         "STEMS_CHECK_TIMEOUT_S": config.env_float("STEMS_CHECK_TIMEOUT_S", 300),
+        # Audio Recon (POST /recon): how long audio may take to judge, fingerprint and locate a clip
+        "RECON_TIMEOUT_S": config.env_float("RECON_TIMEOUT_S", 120),
         "MEDIA_ROOT": config.env("MEDIA_ROOT", str(config.var_dir() / "media")),
         # Stripe's signing secret of the platform webhook endpoint (POST /api/v1/webhooks/stripe)
         "STRIPE_WEBHOOK_SECRET": config.env("STRIPE_WEBHOOK_SECRET", ""),

@@ -48,3 +48,6 @@ ALL += (covers.bp,)
 from gateway.blueprints import artist_follows  # noqa: E402
 
 ALL += (artist_follows.bp,)
+from gateway.blueprints import recon  # noqa: E402
+
+ALL += (recon.bp,)

@@ -10,6 +10,10 @@ upload and memory stays bounded. A producer re-uploading their own recording is 
 Two replicas validating copies of the same recording at the same moment could both find nothing
 and both pass; on PostgreSQL the check and the insert therefore run under one transaction-level
 advisory lock, held until the handler commits (the check is short: the heavy work is done before).
+
+Each stored fingerprint is also kept inverted, value by value (``fingerprint_items``), for Audio
+Recon's search (``hits``; the matcher is ``analysis.locate``, docs/recon.md): written, replaced and
+deleted with its row.
 """
 from __future__ import annotations
 
@@ -21,11 +25,14 @@ from sqlalchemy import delete, select, text
 
 from services.audio import offhub
 from services.audio.analysis import Fingerprint, match
-from services.audio.models import DeletedTrack, StoredFingerprint
+from services.audio.analysis.locate import Hit, index_entries
+from services.audio.models import DeletedTrack, FingerprintItem, StoredFingerprint
 from services.common.db import UnitOfWork
 
 DURATION_TOLERANCE = 0.20
 BATCH = 200
+#: values asked of ``fingerprint_items`` per query (an IN list both databases plan as index lookups)
+VALUES_PER_QUERY = 500
 #: pg_advisory_xact_lock key of the duplicate check ("BPAUDIO1" as a 64-bit integer)
 _LOCK_KEY = int.from_bytes(b"BPAUDIO1", "big") - (1 << 63)
 
@@ -101,6 +108,36 @@ def store(db: UnitOfWork, track_id: str, producer_user_id: str, fp: Fingerprint)
     row.hash = fp.hash
     row.raw = pack(fp.raw)
     row.duration_s = float(fp.duration_s)
+    store_items(db, track_id, fp.raw)
+
+
+def store_items(db: UnitOfWork, track_id: str, raw) -> None:
+    """The track's inverted fingerprint (``fingerprint_items``), replacing any earlier one."""
+    db.session.execute(delete(FingerprintItem).where(FingerprintItem.track_id == track_id))
+    rows = [{"track_id": track_id, "position": position, "value": value}
+            for position, value in index_entries(raw)]
+    if rows:
+        db.session.execute(FingerprintItem.__table__.insert(), rows)
+
+
+def hits(db: UnitOfWork, values: list[int]) -> list[Hit]:
+    """Every stored (track, position) holding one of ``values`` (signed, as ``index_entries`` gives them)."""
+    found: list[Hit] = []
+    for start in range(0, len(values), VALUES_PER_QUERY):
+        chunk = values[start:start + VALUES_PER_QUERY]
+        rows = db.session.execute(select(FingerprintItem.track_id, FingerprintItem.value, FingerprintItem.position)
+                                  .where(FingerprintItem.value.in_(chunk))).all()
+        found.extend(Hit(row.track_id, row.value, row.position) for row in rows)
+    return found
+
+
+def raw_of(db: UnitOfWork, track_ids: list[str]) -> dict[str, np.ndarray]:
+    """The stored fingerprints of ``track_ids`` (those still stored) as uint32 arrays."""
+    if not track_ids:
+        return {}
+    rows = db.session.execute(select(StoredFingerprint.track_id, StoredFingerprint.raw)
+                              .where(StoredFingerprint.track_id.in_(track_ids))).all()
+    return {row.track_id: unpack(row.raw) for row in rows}
 
 
 def forget(db: UnitOfWork, track_id: str) -> None:
@@ -108,6 +145,7 @@ def forget(db: UnitOfWork, track_id: str) -> None:
     deleted here) or it sees the track deleted and stores nothing."""
     lock(db)
     db.session.execute(delete(StoredFingerprint).where(StoredFingerprint.track_id == track_id))
+    db.session.execute(delete(FingerprintItem).where(FingerprintItem.track_id == track_id))
     db.session.merge(DeletedTrack(track_id=track_id))
 
 

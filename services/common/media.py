@@ -65,6 +65,7 @@ AREAS: dict[str, Area] = {
     "stems": Area(owner=CATALOG, writer=GATEWAY),  # a track's stems archive (ZIP of WAV/FLAC)
     "certificates": Area(owner=LICENSING, writer=LICENSING),  # licence certificates (PDF)
     "presets": Area(owner=CATALOG, writer=CATALOG),  # the preset covers catalog draws (docs/covers.md)
+    "recon": Area(owner=GATEWAY, writer=GATEWAY),  # an Audio Recon clip, for the length of one request
 }
 
 

@@ -191,6 +191,21 @@ STEMS_REJECTION_CODES = ("not_a_zip", "empty_archive", "too_many_members", "too_
                          # audio gave up after STEMS_CHECK_MAX_SECONDS (docs/stems.md)
                          "check_timeout")
 
+# --- Audio Recon (docs/recon.md) --------------------------------------------------------------
+
+#: a recon clip must last this long (seconds): shorter says too little, longer is not a clip
+RECON_MIN_SECONDS = 10.0
+RECON_MAX_SECONDS = 600.0
+#: the containers a recon clip may come in (judged by content, as uploads are)
+RECON_FORMATS = ("wav", "flac", "mp3")
+#: at most this many matches are answered, best first
+RECON_MAX_MATCHES = 10
+#: a match scores 1 - 2 × the bit error rate of the aligned fingerprints; below this it is no match
+RECON_MIN_SCORE = 0.7
+#: ``details.code`` of a refused recon clip (a 422 ``invalid`` naming ``audio``): the upload's codes that apply
+RECON_REJECTION_CODES = ("unsupported_format", "corrupt", "truncated", "too_short", "too_long", "bad_sample_rate",
+                         "bad_channels")
+
 # --- Stripe metadata (docs/licensing.md "Exclusive sales") -----------------------------------------
 
 #: ``metadata.beatpass_purpose`` of an exclusive's Checkout Session, PaymentIntent and Charge: licensing sets it,

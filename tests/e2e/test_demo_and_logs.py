@@ -113,6 +113,7 @@ def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fres
     kinds = [n["kind"] for n in verified.get("me/notifications", params={"limit": 100}).json()["items"]]
     assert (kinds.count("new_follower"), kinds.count("analytics_report")) == (10, 1), kinds
     assert "Nightshade (verified) has 10 followers of their artist page" in " ".join(printed.split())
+    assert "Audio Recon: a 12 s MP3 clip of “Nightshade — Sketch" in printed, printed  # the verified producer's search
     # its first logins of new accounts were refused (401) and every producer was approved: nothing logged as an error
     assert serious_lines(fresh) == []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.blueprints import artists, collections, stems, tracks
+from gateway.blueprints import artists, collections, recon, stems, tracks
 from services.audio import renditions
 from services.catalog.tracks import presets
 from services.licensing import library as licensing_library
@@ -60,6 +60,15 @@ def test_the_gateway_discards_only_new_files_of_the_areas_it_writes(tmp_path, ar
     assert store.exists(rendition)
 
 
+def test_only_the_gateway_removes_recon_clips(tmp_path):
+    store, [clip] = stored(tmp_path, "recon")
+    for other in (AUDIO, CATALOG):
+        with pytest.raises(NotOwner):
+            MediaStore(tmp_path, owner=other).delete(clip)
+    MediaStore(tmp_path, owner=GATEWAY).delete(clip)
+    assert not store.exists(clip)
+
+
 def test_a_key_outside_every_area_is_refused(tmp_path):
     with pytest.raises(MediaError):
         MediaStore(tmp_path, owner=CATALOG).delete("elsewhere/2026/01/x.bin")
@@ -67,11 +76,12 @@ def test_a_key_outside_every_area_is_refused(tmp_path):
 
 def test_every_area_the_code_writes_has_one_owner():
     written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES,
-                                       stems.STEMS_FILES)
+                                       stems.STEMS_FILES, recon.RECON_FILES)
                for spec in files.values()} | {renditions.AREA, licensing_library.CERTIFICATES, presets.AREA}
     assert written == set(AREAS)
     assert AREAS[presets.AREA].owner == AREAS[presets.AREA].writer == CATALOG
-    assert {area for area in written if AREAS[area].writer == GATEWAY} == set(CATALOG_AREAS)
+    assert {area for area in written if AREAS[area].writer == GATEWAY} == set(CATALOG_AREAS) | {"recon"}
+    assert AREAS["recon"].owner == GATEWAY  # a clip lives for one request: the gateway removes it after the call
     assert all(AREAS[area].owner == CATALOG for area in CATALOG_AREAS) and AREAS["renditions"].owner == AUDIO
     assert AREAS[licensing_library.CERTIFICATES].owner == AREAS[licensing_library.CERTIFICATES].writer == LICENSING
 

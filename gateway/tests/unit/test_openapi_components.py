@@ -7,9 +7,10 @@ import inspect
 
 import pytest
 
-from gateway import (artist_follow_schemas, beat_request_schemas, billing_schemas, catalog_schemas, community_schemas, gamification_schemas,
-                     license_schemas, payout_schemas, play_schemas, schemas, stems_schemas)
-from services.contracts.rpc import accounts, catalog, gamification, licensing, payouts
+from gateway import (artist_follow_schemas, beat_request_schemas, billing_schemas, catalog_schemas, community_schemas,
+                     gamification_schemas, license_schemas, payout_schemas, play_schemas, recon_schemas, schemas,
+                     stems_schemas)
+from services.contracts.rpc import accounts, audio, catalog, gamification, licensing, payouts
 
 #: the component names of the document as of issue #9 (before the move): clients depend on them
 COMPONENTS = {
@@ -43,8 +44,11 @@ ADDED_COVERS = {"CollectionLinks", "CollectionPatch", "CoverForm", "CoverPresetP
 #: added by issue #13: following artist pages, analytics reports
 ADDED_ARTIST_FOLLOWS = {"AnalyticsReportsRequest", "AnalyticsReportsRun", "ArtistFollowState", "ArtistFollower",
                         "ArtistFollowerPage", "FollowerUser"}
+#: added by issue #13: Audio Recon
+ADDED_RECON = {"ReconClip", "ReconForm", "ReconMatch", "ReconResult"}
 GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas,
-                   license_schemas, stems_schemas, payout_schemas, gamification_schemas, artist_follow_schemas)
+                   license_schemas, stems_schemas, payout_schemas, gamification_schemas, artist_follow_schemas,
+                   recon_schemas)
 
 
 @pytest.fixture
@@ -54,11 +58,11 @@ def spec(http) -> dict:
 
 def test_the_component_names_are_unchanged(spec):
     assert set(spec["components"]["schemas"]) == (COMPONENTS | ADDED | ADDED_PAYOUTS | ADDED_GAMIFICATION
-                                                  | ADDED_COVERS | ADDED_ARTIST_FOLLOWS)
+                                                  | ADDED_COVERS | ADDED_ARTIST_FOLLOWS | ADDED_RECON)
 
 
 def contract_shapes() -> dict[str, type]:
-    return {name: value for module in (accounts, catalog, gamification, licensing, payouts)
+    return {name: value for module in (accounts, audio, catalog, gamification, licensing, payouts)
             for name, value in vars(module).items()
             if inspect.isclass(value) and value.__module__ == module.__name__ and not name.endswith("Page")}
 

@@ -32,5 +32,9 @@ def truncated(why: str, **details: object) -> Rejection:
                      "short. Export it again and re-upload the whole file.", details)
 
 
+#: what ``unsupported`` tells an uploader to send instead (Audio Recon says it its own way)
+UPLOAD_HINT = "Upload a WAV or FLAC file."
+
+
 def unsupported(why: str, **details: object) -> Rejection:
-    return Rejection("unsupported_format", f"{why} Upload a WAV or FLAC file.", details)
+    return Rejection("unsupported_format", f"{why} {UPLOAD_HINT}", details)

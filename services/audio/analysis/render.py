@@ -94,3 +94,11 @@ def render_stream(path: str | os.PathLike, out_path: str | os.PathLike) -> str:
 def render_download_mp3(path: str | os.PathLike, out_path: str | os.PathLike) -> None:
     """The licensee's "MP3 320" file: constant 320 kbps."""
     _encode(path, out_path, CBR_320, "CONSTANT")
+
+
+def render_cbr_mp3(path: str | os.PathLike, out_path: str | os.PathLike, kbps: int) -> None:
+    """A constant-bitrate MP3 at ``kbps`` (32–320) with the renditions' encoder: what a copy of a beat
+    re-encoded elsewhere sounds like (Audio Recon's tests use 128 kbps)."""
+    if not 32 <= kbps <= 320:
+        raise ValueError("kbps must be between 32 and 320")
+    _encode(path, out_path, (320 - kbps) / (320 - 32), "CONSTANT")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import Rejection, unsupported
+from .errors import UPLOAD_HINT, Rejection, unsupported
 
 _LOSSY_HINT = ("Only lossless audio is accepted: a lossy file re-saved as WAV/FLAC still sounds lossy. "
                "Upload the original WAV or FLAC export from your project.")
@@ -46,6 +46,27 @@ def sniff(path: str | os.PathLike) -> str:
     if head[:4] == b"RIFF":
         raise unsupported("This RIFF file is not a WAV audio file.", detected="riff")
     raise unsupported("This file is not a recognised audio file.", detected=_describe(head))
+
+
+MP3_KINDS = ("MP3 (ID3-tagged)", "MPEG audio (MP3)")
+CLIP_HINT = "Send a WAV, FLAC or MP3 clip."
+
+
+def sniff_clip(path: str | os.PathLike) -> str:
+    """An Audio Recon clip's container: "wav", "rf64", "flac" or "mp3", judged as uploads are, except
+    that MPEG audio is welcome; another lossy format is ``unsupported_format`` (recon takes no Ogg or AAC),
+    and every refusal says what a clip may be."""
+    try:
+        return sniff(path)
+    except Rejection as rejection:
+        detected = rejection.details.get("detected")
+        if rejection.code == "lossy_format" and detected in MP3_KINDS:
+            return "mp3"
+        if rejection.code == "lossy_format":
+            raise Rejection("unsupported_format", f"This file is {detected}, which Audio Recon does not read. "
+                            f"{CLIP_HINT}", rejection.details) from None
+        raise Rejection(rejection.code, rejection.message.replace(UPLOAD_HINT, CLIP_HINT), rejection.details) \
+            from None
 
 
 def _after_id3(path: str | os.PathLike, head: bytes) -> bytes:

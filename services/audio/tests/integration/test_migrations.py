@@ -8,4 +8,4 @@ pytestmark = pytest.mark.integration
 
 class TestMigrations(MigrationChecks):
     service = "audio"
-    tables = {"fingerprints", "deleted_tracks"}
+    tables = {"fingerprints", "fingerprint_items", "deleted_tracks"}
