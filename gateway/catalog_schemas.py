@@ -107,8 +107,22 @@ class Artist(contract.Artist):
     image_links = fields.Nested(ArtistImages, metadata={"description": "URLs of the same images."})
 
 
+class ArtistSearchQuery(PageQuery, contract_inputs.ArtistSearch):
+    """``GET /artists``: ``q`` and a page."""
+
+
+class ArtistMatch(contract.ArtistMatch):
+    """A page the search found: `claim_status` `available` (nobody manages it: it can be claimed) or `claimed`."""
+
+
+class MyArtist(contract.MyArtist):
+    """A page the caller manages."""
+
+
 class CoverPreset(Schema):
     preset = fields.String(allow_none=True, metadata={"description": "The genre whose preset cover applies."})
 
 
 TrackPage = page_of(Track)
+ArtistMatchPage = page_of(ArtistMatch)
+MyArtistPage = page_of(MyArtist)

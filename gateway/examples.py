@@ -169,6 +169,9 @@ RESPONSES: dict[type[Schema], Any] = {
     catalog.Track: TRACK,
     catalog.Accepted: {"id": TRACK_ID, "status": "processing"},
     catalog.Artist: ARTIST,
+    catalog.ArtistMatch: {"id": ARTIST_ID, "name": "Ana Beats", "verified": False, "claim_status": "claimed"},
+    catalog.MyArtist: {"id": ARTIST_ID, "name": "Ana Beats", "verified": False, "claim_status": "claimed",
+                       "created_at": AT, "uploads_this_month": 1, "monthly_commitment": 2},
     catalog.Collection: COLLECTION,
     catalog.CoverPreset: {"preset": "trap"},
     stems.StemsAttached: {"track_id": TRACK_ID, "uploaded_at": LATER, "stems": {

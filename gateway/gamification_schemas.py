@@ -11,7 +11,7 @@ from services.contracts.rpc import catalog, gamification as contract
 from services.contracts.rpc.gamification import LEADERBOARD_PERIODS
 from services.contracts.vocabularies import CURRENCIES, TRACK_STATUSES
 
-ARTIST = UUIDString(metadata={"description": "One of the artist pages the caller manages (default: their own)."})
+ARTIST = UUIDString(metadata={"description": "One of the artist pages the caller manages (default: their oldest; GET /me/artists lists them)."})
 
 
 # -- requests ------------------------------------------------------------------------------------------------------

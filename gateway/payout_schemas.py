@@ -41,11 +41,11 @@ class RunRequest(StrictSchema):
 
 
 class ArtistQuery(StrictSchema):
-    artist = UUIDString(metadata={"description": "One of the artist pages the caller manages (default: their own)."})
+    artist = UUIDString(metadata={"description": "One of the artist pages the caller manages (default: their oldest; GET /me/artists lists them)."})
 
 
 class TransactionsQuery(PageQuery):
-    artist = UUIDString(metadata={"description": "One of the artist pages the caller manages (default: their own)."})
+    artist = UUIDString(metadata={"description": "One of the artist pages the caller manages (default: their oldest; GET /me/artists lists them)."})
 
 
 # -- responses -----------------------------------------------------------------------------------------------------
