@@ -171,7 +171,7 @@ RESPONSES: dict[type[Schema], Any] = {
     catalog.Artist: ARTIST,
     catalog.ArtistMatch: {"id": ARTIST_ID, "name": "Ana Beats", "verified": False, "claim_status": "claimed"},
     catalog.MyArtist: {"id": ARTIST_ID, "name": "Ana Beats", "verified": False, "claim_status": "claimed",
-                       "created_at": AT, "uploads_this_month": 1, "monthly_commitment": 2},
+                       "created_at": AT, "claimed_at": AT, "uploads_this_month": 1, "monthly_commitment": 2},
     catalog.Collection: COLLECTION,
     catalog.CoverPreset: {"preset": "trap"},
     stems.StemsAttached: {"track_id": TRACK_ID, "uploaded_at": LATER, "stems": {

@@ -44,8 +44,8 @@ def search_artists() -> ResponseReturnValue:
 @bp.get("/me/artist")
 @doc("The signed-in producer's own artist page; 404 is the \"No Artist Profile\" state", ok=(200, Artist),
      query=ArtistQuery, errors=(404,),
-     description="`artist` picks one of the pages the caller manages (default: the oldest); a page they do not "
-                 "manage → 404.")
+     description="`artist` picks one of the pages the caller manages (default: the one they have had longest, first "
+                 "in GET /me/artists); a page they do not manage → 404.")
 @login_required
 def my_artist() -> ResponseReturnValue:
     artist = query_args(ArtistQuery()).get("artist")
@@ -55,9 +55,11 @@ def my_artist() -> ResponseReturnValue:
 @bp.get("/me/artists")
 @doc("The artist pages the signed-in producer manages, with this month's uploads and the monthly commitment",
      ok=(200, MyArtistPage), errors=(403,),
-     description="Oldest first — the first is the default page of every `artist=` parameter — all in one answer "
-                 "(`next` is null: an account manages a handful of pages). Each item: `{id, name, verified, "
-                 "claim_status, created_at, uploads_this_month, monthly_commitment}`; `uploads_this_month` counts the "
+     description="The page the account has had longest first (by `claimed_at`, when the account got the page: made "
+                 "for it or claimed by it) — the first is the default page of every `artist=` parameter — all in "
+                 "one answer (`next` is null: an account manages a handful of pages). Each item: `{id, name, "
+                 "verified, claim_status, created_at, claimed_at, uploads_this_month, monthly_commitment}`; "
+                 "`uploads_this_month` counts the "
                  "tracks uploaded to the page since the current UTC month began that still exist and were not "
                  "rejected, `monthly_commitment` the beats a month promised in the Producer Program (2). A "
                  "non-producer → 403.")

@@ -24,8 +24,8 @@ COLLECTION_FILES = {"cover": FileSpec("covers", "COVER_MAX_BYTES", image=True)}
      errors=(403, 404), description="Parts: `cover` (PNG, JPEG or WebP) and `metadata` (JSON: name, artists, genres, "
                                 "tags, description); errors name metadata fields as `metadata.<field>`. "
                                 "A non-producer gets 403 before the body is read. `artist` picks the page "
-                                "the collection belongs to (default: your oldest); a page you do not manage is "
-                                "a 404 before the body is read.", query=ArtistQuery)
+                                "the collection belongs to (default: the one you have had longest); a page you "
+                                "do not manage is a 404 before the body is read.", query=ArtistQuery)
 @body_limit(form_body_limit("COVER_MAX_BYTES"))
 @producer_required
 def create_collection() -> ResponseReturnValue:

@@ -42,7 +42,8 @@ def cover_rule(received: Received) -> dict[str, list[str]]:
          "`collection_id`; `exclusive` with the exclusive licensing models (see the examples). The track then "
          "becomes `published` or `rejected` (poll GET /tracks/{id}); a non-producer gets 403 before the body is "
          "read, a `collection_id` that is not one of yours 404. `artist` picks the page the track belongs to, one "
-         "of those you manage (default: your oldest, GET /me/artists lists them); a page you do not manage is a "
+         "of those you manage (default: the one you have had longest, first in GET /me/artists); a page you do not "
+         "manage is a "
          "404 before the body is read."), query=ArtistQuery)
 @body_limit(form_body_limit("UPLOAD_MAX_BYTES", "COVER_MAX_BYTES"))
 @producer_required
@@ -65,7 +66,7 @@ def upload() -> ResponseReturnValue:
 def upload_artist() -> str | None:
     """The page an upload (a track, a collection) belongs to: ``artist`` from the query, checked with the catalog
     before the body is read (404 for a page the caller does not manage; the catalog checks again when it
-    records the upload), or None for the caller's oldest page."""
+    records the upload), or None for the caller's default page (the one they have had longest)."""
     artist = query_args(ArtistQuery()).get("artist")
     if artist is not None:
         remote("catalog").get_my_artist(actor_id=g.user_id, artist_id=artist)

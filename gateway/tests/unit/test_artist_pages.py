@@ -10,7 +10,8 @@ from services.contracts.errors import Forbidden, NotFound
 
 MATCH = {"id": ARTIST_ID, "name": "Ana Beats", "verified": False, "claim_status": "available", "user_id": USER_ID}
 MINE = {"id": ARTIST_ID, "name": "Ana Beats", "verified": True, "claim_status": "claimed",
-        "created_at": "2026-03-01T12:00:00+00:00", "uploads_this_month": 1, "monthly_commitment": 2}
+        "created_at": "2026-03-01T12:00:00+00:00", "claimed_at": "2026-03-01T12:00:00+00:00",
+        "uploads_this_month": 1, "monthly_commitment": 2}
 
 
 def test_the_search_is_public_and_passes_q_and_the_page(http, rpc):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.catalog.tracks.models import PUBLISHED, REJECTED, Artist, ArtistImage, Track, name_key
 from services.catalog.tracks import images, repository, rules, schemas, views
-from services.common.clock import as_utc, iso, utcnow
+from services.common.clock import as_utc, iso, iso_or_none, utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, Position, envelope, split
 from services.common.sql import keyset_page
@@ -122,7 +122,7 @@ def artist_summaries(uow: UnitOfWork, artist_ids: list[str]) -> dict[str, views.
 
 def get_my_artist(uow: UnitOfWork, actor_id: str, artist_id: str | None = None) -> views.ArtistView:
     """The actor's page: the one named if they manage it (else NotFound, as for an unknown page), or
-    their oldest (NotFound "no artist profile" when they have none)."""
+    their default, the one they have had longest (NotFound "no artist profile" when they have none)."""
     page = repository.managed_artist(uow.session, actor_id, artist_id)
     if page is None:
         raise NotFound(repository.NO_ARTIST_PROFILE, {"user_id": str(actor_id)})
@@ -130,7 +130,8 @@ def get_my_artist(uow: UnitOfWork, actor_id: str, artist_id: str | None = None) 
 
 
 def my_artists(uow: UnitOfWork, actor_id: str, now: datetime | None = None) -> Envelope:
-    """Every page the actor manages, oldest first (the first is the default of every ``artist=``), in one
+    """Every page the actor manages, the one managed longest first (``claimed_at``: when the account got it; the
+    first is the default of every ``artist=``), in one
     envelope (an account manages a handful: no paging), each
     with its uploads in the current UTC month beside the monthly commitment (docs/business-rules.md
     "Producer Program"): tracks uploaded to the page since the month began that still exist and were
@@ -145,7 +146,8 @@ def my_artists(uow: UnitOfWork, actor_id: str, now: datetime | None = None) -> E
                                                     Track.created_at >= start, Track.status != REJECTED)
         .group_by(Track.artist_id)).tuples().all())
     items = [views.MyArtist(id=page.id, name=page.name, verified=bool(page.verified), claim_status=CLAIMED,
-                            created_at=iso(page.created_at), uploads_this_month=counts.get(page.id, 0),
+                            created_at=iso(page.created_at), claimed_at=iso_or_none(page.claimed_at),
+                            uploads_this_month=counts.get(page.id, 0),
                             monthly_commitment=MONTHLY_UPLOAD_COMMITMENT) for page in pages]
     return Envelope(items=items, total=len(items), next=None)
 

@@ -15,7 +15,7 @@ from services.common.validation import invalid
 
 def create_collection(uow: UnitOfWork, media: MediaStore, actor_id: str, data: dict[str, Any],
                       cover_key: str | None, artist_id: str | None = None) -> views.CollectionView:
-    """A collection of the page ``artist_id`` (one the actor manages, else ``NotFound``), or of their oldest."""
+    """A collection of the page ``artist_id`` (one the actor manages, else ``NotFound``), or of their default."""
     session = uow.session
     if not cover_key:
         raise invalid("cover", "a collection needs cover art")

@@ -30,7 +30,9 @@ WITHDRAWN = "withdrawn"
 
 class Artist(Base):
     """An artist page. ``user_id`` is null until a producer account owns (claims) it; one account may
-    manage several pages (docs/business-rules.md "Producer Program"), its oldest being its default.
+    manage several pages (docs/business-rules.md "Producer Program"). ``claimed_at`` is when the account got the
+    page (made for it, or claimed by it), kept by the model whenever ``user_id`` changes: the page an account has
+    managed longest is its default (an older imported page it claims later does not become the default).
     ``name_key`` is the name normalised (case-folded, no accents), kept by the model whenever ``name`` is set: the artist search
     matches and orders on it (docs/catalog-areas.md "Artist search")."""
 
@@ -49,13 +51,14 @@ class Artist(Base):
     credits: Mapped[list[str]] = mapped_column(JSON, default=list)
     pinned_track_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     images: Mapped[list[ArtistImage]] = relationship(lazy="selectin", cascade="all, delete-orphan",
                                                      order_by="ArtistImage.created_at")
 
     __table_args__ = (
-        # an account's pages, oldest first (its default page, /me/artists)
-        Index("ix_artists_user_oldest", "user_id", "created_at", "id"),
+        # an account's pages, the one it has managed longest first (its default page, /me/artists)
+        Index("ix_artists_user_oldest", "user_id", "claimed_at", "id"),
         # the search's order and its keyset pages; on PostgreSQL a trigram index serves the substring match
         # (elsewhere the dialect options are ignored: a plain index on name_key)
         Index("ix_artists_name_key", "name_key", "id"),
@@ -67,6 +70,17 @@ class Artist(Base):
     def _keep_name_key(self, _key: str, name: str) -> str:
         self.name_key = name_key(name)
         return name
+
+    @validates("user_id")
+    def _keep_claimed_at(self, _key: str, user_id: str | None) -> str | None:
+        if user_id is None:
+            self.claimed_at = None
+        elif user_id != self.user_id or self.claimed_at is None:
+            now = utcnow()
+            if self.created_at is None:  # a page made for its account: got when made
+                self.created_at = now
+            self.claimed_at = now
+        return user_id
 
 
 def name_key(name: str) -> str:

@@ -34,26 +34,28 @@ def require_artist(session: Session, artist_id: object) -> Artist:
 
 
 def artists_of_user(session: Session, user_id: object) -> list[Artist]:
-    """Every page the account manages, oldest first (docs/business-rules.md "Producer Program")."""
+    """Every page the account manages, the one it has managed longest first (docs/business-rules.md
+    "Producer Program")."""
     canonical = parse_id(user_id)
     if canonical is None:
         return []
     return list(session.scalars(select(Artist).where(Artist.user_id == canonical)
-                                .order_by(Artist.created_at, Artist.id)).all())
+                                .order_by(Artist.claimed_at, Artist.id)).all())
 
 
 def artist_of_user(session: Session, user_id: object) -> Artist | None:
-    """The account's default page: its oldest."""
+    """The account's default page: the one it has managed longest."""
     canonical = parse_id(user_id)
     if canonical is None:
         return None
     return session.scalars(select(Artist).where(Artist.user_id == canonical)
-                           .order_by(Artist.created_at, Artist.id).limit(1)).first()
+                           .order_by(Artist.claimed_at, Artist.id).limit(1)).first()
 
 
 def managed_artist(session: Session, actor_id: object, artist_id: object | None) -> Artist | None:
     """The page a producer call acts on: the one named (``artist``), which must be one the actor manages
-    (``NotFound`` otherwise, as if it did not exist), else the actor's oldest page (None if they have none)."""
+    (``NotFound`` otherwise, as if it did not exist), else the actor's default page — the one they have managed
+    longest (None if they have none)."""
     if artist_id is None:
         return artist_of_user(session, actor_id)
     page = find_artist(session, artist_id)
@@ -70,7 +72,7 @@ def require_own_artist(session: Session, actor_id: object, artist_id: object) ->
 
 
 def require_producer(session: Session, actor_id: object, artist_id: object | None = None) -> Artist:
-    """The actor's artist page — the one named, if they manage it (else ``NotFound``), or their oldest:
+    """The actor's artist page — the one named, if they manage it (else ``NotFound``), or their default:
     only producers (approved through the Producer Program) have one."""
     artist = managed_artist(session, actor_id, artist_id)
     if artist is None:

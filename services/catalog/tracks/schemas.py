@@ -201,7 +201,7 @@ def load_producer_collections(artist_id: Any, q: Any, cursor: Any, limit: Any) -
 
 
 class ArtistChoiceSchema(StrictSchema):
-    """Which of the caller's pages a producer call acts on (``artist=``); None: their oldest."""
+    """Which of the caller's pages a producer call acts on (``artist=``); None: their default."""
 
     artist_id = CanonicalId(load_default=None, allow_none=True)
 

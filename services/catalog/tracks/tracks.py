@@ -28,7 +28,7 @@ COVER_REQUIRED = "a cover file or a cover_preset is required"
 def create_track(uow: UnitOfWork, media: MediaStore, actor_id: str, metadata: dict[str, Any],
                  upload: dict[str, Any], artist_id: str | None = None) -> views.TrackView:
     """A new track of the page ``artist_id`` (one the actor manages, else ``NotFound``), or of the actor's
-    oldest page; ``processing`` until audio's verdict."""
+    default page; ``processing`` until audio's verdict."""
     session = uow.session
     audio_key, cover_key = upload["audio_key"], upload["cover_key"] or None
     try:

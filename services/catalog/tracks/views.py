@@ -58,6 +58,7 @@ class MyArtist(ArtistMatch):
     """A page the caller manages, with the month's uploads beside the monthly commitment."""
 
     created_at: str
+    claimed_at: str | None
     uploads_this_month: int
     monthly_commitment: int
 

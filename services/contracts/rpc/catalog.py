@@ -336,6 +336,9 @@ class MyArtist(ArtistMatch):
     """A page the caller manages, with its uploads this month beside the monthly commitment."""
 
     created_at = fields.String(metadata=DATE_TIME)
+    claimed_at = fields.String(metadata={**DATE_TIME, "description": "When the account got the page (it was made "
+                                                                      "for it, or it claimed it): the order of the "
+                                                                      "list."})
     uploads_this_month = fields.Integer(metadata={
         "description": "Tracks uploaded to the page since the current UTC month began that still exist and were "
                        "not rejected (processing ones count)."})
@@ -410,13 +413,15 @@ CATALOG = RpcSurface("catalog", (
            errors="`NotFound`"),
     method("get_my_artist", "actor_id", "artist_id", reply=Artist,
            summary="`Artist` (with owner-only fields: `tracks_by_status` {processing, published, rejected}): the "
-                   "page `artist_id` when the actor manages it, else the actor's oldest page",
+                   "page `artist_id` when the actor manages it, else the actor's default page (the one it has "
+                   "managed longest)",
            errors='`NotFound` ("no artist profile"; a page the actor does not manage), `InvalidField` '
                   "(`artist_id` not a UUID)"),
     method("my_artists", "actor_id", reply=MyArtistPage,
-           summary="every page the actor manages, oldest first (the first is the default of every `artist_id`), "
-                   "in one envelope (`next` null): `{id, name, verified, claim_status, created_at, "
-                   "uploads_this_month, monthly_commitment}`; empty for an account with no page"),
+           summary="every page the actor manages, the one it has managed longest first (by `claimed_at`; the first "
+                   "is the default of every `artist_id`), in one envelope (`next` null): `{id, name, verified, "
+                   "claim_status, created_at, claimed_at, uploads_this_month, monthly_commitment}`; empty for an "
+                   "account with no page"),
     method("search_artists", "q", "cursor limit", reply=ArtistMatchPage,
            summary="envelope of `{id, name, verified, claim_status}`: every page (claimed or not) whose name "
                    "contains `q` (2–100 characters once trimmed), ignoring case and accents, ordered by name",
@@ -431,7 +436,7 @@ CATALOG = RpcSurface("catalog", (
            summary='`{"key", "content_type"}`',
            errors="`NotFound` (also when the image is not that artist's)"),
     method("create_collection", "actor_id data cover_key", "artist_id", reply=Collection,
-           summary="`Collection` of the page `artist_id` (one the actor manages) or of the actor's oldest page; "
+           summary="`Collection` of the page `artist_id` (one the actor manages) or of the actor's default page; "
                    "`data`: `name`, `artists`, `genres`, `tags`, `description`",
            errors="`Forbidden` (no artist page), `NotFound` (a page the actor does not manage), `InvalidField`"),
     method("get_collection", "collection_id", "actor_id", reply=Collection,
@@ -439,7 +444,7 @@ CATALOG = RpcSurface("catalog", (
            errors="`NotFound`"),
     method("create_track", "actor_id metadata audio_key size_bytes", "cover_key artist_id", reply=Track,
            summary='`Track` with `status: "processing"` of the page `artist_id` (one the actor manages) or of the '
-                   "actor's oldest page; emits `track_uploaded`",
+                   "actor's default page; emits `track_uploaded`",
            errors="`Forbidden` (not a producer), `InvalidField` (names the field), `NotFound` (collection; a page "
                   "the actor does not manage)"),
     method("get_track", "track_id", "actor_id", reply=Track,

@@ -1,7 +1,8 @@
 """one account may manage several artist pages; artist pages searchable by name
 
 - ``artists.user_id`` is no longer unique: an approved producer may be given further pages (a new one or a
-  claimed one); ``ix_artists_user_oldest`` lists an account's pages oldest first (the oldest is its default);
+  claimed one); ``artists.claimed_at`` says when the account got the page (for the pages owned today: when
+  they were created), and ``ix_artists_user_oldest`` lists an account's pages by it (the first is its default);
 - ``artists.name_key``, the name normalised — case-folded, accents removed, spaces collapsed — (filled here for the existing pages, kept by the model), with
   ``ix_artists_name_key`` (the search's order and pages) and ``ix_artists_name_key_trgm``: on PostgreSQL a
   trigram GIN index (``pg_trgm``, shipped with PostgreSQL and trusted since version 13, so the database's
@@ -30,10 +31,12 @@ def upgrade() -> None:
     with op.batch_alter_table("artists", schema=None) as batch_op:
         batch_op.drop_constraint("uq_artists_user_id", type_="unique")
         batch_op.add_column(sa.Column("name_key", sa.String(length=NAME_MAX), nullable=True))
+        batch_op.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
     _fill_name_keys()
+    op.execute("UPDATE artists SET claimed_at = created_at WHERE user_id IS NOT NULL")
     with op.batch_alter_table("artists", schema=None) as batch_op:
         batch_op.alter_column("name_key", existing_type=sa.String(length=NAME_MAX), nullable=False)
-        batch_op.create_index("ix_artists_user_oldest", ["user_id", "created_at", "id"], unique=False)
+        batch_op.create_index("ix_artists_user_oldest", ["user_id", "claimed_at", "id"], unique=False)
         batch_op.create_index("ix_artists_name_key", ["name_key", "id"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -72,6 +75,7 @@ def downgrade() -> None:
     with op.batch_alter_table("artists", schema=None) as batch_op:
         batch_op.drop_index("ix_artists_name_key")
         batch_op.drop_index("ix_artists_user_oldest")
+        batch_op.drop_column("claimed_at")
         batch_op.drop_column("name_key")
         # fails while an account manages several pages: the old schema cannot hold them
         batch_op.create_unique_constraint("uq_artists_user_id", ["user_id"])

@@ -54,13 +54,16 @@ def test_a_second_approval_gives_a_second_page_and_the_oldest_stays_the_default(
     assert catalog.my_artists(actor_id=new_user_id()) == {"items": [], "total": 0, "next": None}
 
 
-def test_a_producer_claiming_a_page_gets_it_beside_their_own(uow, make_producer):
+def test_a_producer_claiming_a_page_gets_it_after_their_own_even_when_it_is_older(uow, make_producer):
+    unclaimed = artists.create_unclaimed(uow, "Old Legend")["id"]  # imported before the producer's own page
+    uow.commit()
     producer = make_producer()
-    unclaimed = artists.create_unclaimed(uow, "Old Legend")["id"]
     claimed = another_page(uow, producer, name="ignored for a claim", claimed=unclaimed)
     assert claimed == unclaimed
-    assert [page.id for page in repository.artists_of_user(uow.session, producer["user_id"])] == [
-        producer["artist_id"], unclaimed]
+    pages = repository.artists_of_user(uow.session, producer["user_id"])
+    assert [page.id for page in pages] == [producer["artist_id"], unclaimed]  # by when the account got them
+    assert pages[1].created_at < pages[0].created_at == pages[0].claimed_at < pages[1].claimed_at
+    assert repository.artist_of_user(uow.session, producer["user_id"]).id == producer["artist_id"]
     # someone else's page named in a claim is not taken: the approved producer gets a new page instead
     rival = make_producer("Rival")
     fallback = another_page(uow, rival, name="Rival Two", claimed=producer["artist_id"])
@@ -91,8 +94,8 @@ def test_uploads_this_month_count_each_pages_tracks_since_the_utc_month_began_ex
     listed = artists.my_artists(uow, producer["user_id"], now=NOW)["items"]
     assert [(page["id"], page["uploads_this_month"], page["monthly_commitment"], page["claim_status"])
             for page in listed] == [(producer["artist_id"], 2, 2, "claimed"), (second, 1, 2, "claimed")]
-    assert set(listed[0]) == {"id", "name", "verified", "claim_status", "created_at", "uploads_this_month",
-                              "monthly_commitment"}
+    assert set(listed[0]) == {"id", "name", "verified", "claim_status", "created_at", "claimed_at",
+                              "uploads_this_month", "monthly_commitment"}
     next_month = artists.my_artists(uow, producer["user_id"], now=datetime(2026, 4, 1, tzinfo=timezone.utc))
     assert [page["uploads_this_month"] for page in next_month["items"]] == [0, 0]
 
@@ -139,7 +142,8 @@ def test_deleting_the_account_releases_every_page_it_managed(uow, make_producer,
     second = another_page(uow, producer)
     erasure.on_user_deleted(uow, media, {"user_id": producer["user_id"]})
     uow.commit()
-    assert [uow.session.get(Artist, page).user_id for page in (producer["artist_id"], second)] == [None, None]
+    released = [uow.session.get(Artist, page) for page in (producer["artist_id"], second)]
+    assert [(page.user_id, page.claimed_at) for page in released] == [(None, None), (None, None)]
 
 
 # --- the search ------------------------------------------------------------------------------------
