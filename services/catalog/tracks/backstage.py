@@ -49,7 +49,8 @@ def _remote(call: Callable[[], Any]) -> Any:
 def backstage_page(session: Session, roles: Roles, actor_id: str, artist_id: str | None) -> Artist:
     """The page a Backstage call reads: ``Forbidden`` unless the caller holds the producer role (asked of
     accounts: a listener has no page, and must hear 403, not 404); then the named page when the caller
-    owns it, else the caller's default (the one they have had longest). A page the caller does not own is NotFound, as if it did not exist."""
+    owns it, else the caller's default (the one they have had longest). A page the caller does not own is
+    NotFound, as if it did not exist."""
     roles.require(actor_id, PRODUCER)
     page = repository.managed_artist(session, actor_id, artist_id)
     if page is None:

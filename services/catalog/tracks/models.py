@@ -33,8 +33,8 @@ class Artist(Base):
     manage several pages (docs/business-rules.md "Producer Program"). ``claimed_at`` is when the account got the
     page (made for it, or claimed by it), kept by the model whenever ``user_id`` changes: the page an account has
     managed longest is its default (an older imported page it claims later does not become the default).
-    ``name_key`` is the name normalised (case-folded, no accents), kept by the model whenever ``name`` is set: the artist search
-    matches and orders on it (docs/catalog-areas.md "Artist search")."""
+    ``name_key`` is the name normalised (case-folded, no accents), kept by the model whenever ``name`` is set:
+    the artist search matches and orders on it (docs/catalog-areas.md "Artist search")."""
 
     __tablename__ = "artists"
 

@@ -3,8 +3,9 @@
 - ``artists.user_id`` is no longer unique: an approved producer may be given further pages (a new one or a
   claimed one); ``artists.claimed_at`` says when the account got the page (for the pages owned today: when
   they were created), and ``ix_artists_user_oldest`` lists an account's pages by it (the first is its default);
-- ``artists.name_key``, the name normalised — case-folded, accents removed, spaces collapsed — (filled here for the existing pages, kept by the model), with
-  ``ix_artists_name_key`` (the search's order and pages) and ``ix_artists_name_key_trgm``: on PostgreSQL a
+- ``artists.name_key``, the name normalised — case-folded, accents removed, spaces collapsed — (filled here
+  for the existing pages, kept by the model), with ``ix_artists_name_key`` (the search's order and pages)
+  and ``ix_artists_name_key_trgm``: on PostgreSQL a
   trigram GIN index (``pg_trgm``, shipped with PostgreSQL and trusted since version 13, so the database's
   owner may create it) serving the substring match; on SQLite a plain index.
 
