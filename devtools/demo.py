@@ -234,6 +234,8 @@ def main() -> int:
             tapes.append(tape)
             uploaded += [(client, track_id) for track_id in upload_tracks(client, artist["id"], name, index, rng,
                                                                           tape["id"])]
+        alias = f"{PRODUCERS[0][0]} {ALIAS_SUFFIX}"
+        uploaded += [(producers[0][0], track_id) for track_id in second_alias(producers[0][0], admin, alias)]
         with console.status(f"Waiting for {len(uploaded)} track(s) to be validated and published…"):
             wait_published(uploaded)
         verify(producers[0][0], admin)
@@ -272,7 +274,44 @@ def main() -> int:
                 *(Account("producer", client.email, PASSWORD, name + (", verified" if index == 0 else ""))
                   for index, ((client, _), (name, _city)) in enumerate(zip(producers, PRODUCERS))), *paid]
     print_accounts(accounts, len(LISTENERS) - len(paid))
+    print_pages(producers[0][0], PRODUCERS[0][0])
     return 0
+
+
+ALIAS_SUFFIX = "After Dark"
+
+
+def second_alias(producer: Client, admin: Client, alias: str, timeout: float = 30) -> list[str]:
+    """The first producer runs a second alias: applies again (a new artist page on the same account), and uploads
+    a beat to it with ``artist=`` (docs/business-rules.md "Producer Program"). Once: a second run finds the page."""
+    pages = producer.call("GET", "/me/artists")["items"]
+    if len(pages) < 2:
+        application = producer.call("POST", "/producer-program/applications", expect=(201, 409), json={
+            "type": "become_producer", "producer_name": alias, "beats_link": "https://example.com/after-dark",
+            "first_name": "Nightshade", "last_name": "Demo", **CONFIRMATIONS})
+        if "id" in application:
+            admin.call("POST", f"/admin/producer-applications/{application['id']}/approve")
+        deadline = time.monotonic() + timeout
+        while len(pages := producer.call("GET", "/me/artists")["items"]) < 2:
+            if time.monotonic() > deadline:
+                raise DemoError("the alias page was not created: is the catalog service up?")
+            time.sleep(0.5)
+    page = pages[1]
+    if producer.call("GET", "/producer/beats", params={"artist": page["id"]})["total"]:
+        return []
+    metadata = {"name": f"{alias} — Night Shift", "artists": [alias], "bpm": 88, "key": "F#", "scale": "minor",
+                "genres": ["lo-fi"], "tags": ["demo", "alias"], "cover_preset": "lo-fi", "licensing_model": "standard"}
+    files = {"metadata": (None, json.dumps(metadata), "application/json"),
+             "audio": ("beat.wav", generated_wav(9000, 88), "audio/wav")}
+    return [producer.call("POST", "/tracks", expect=(202,), params={"artist": page["id"]}, files=files)["id"]]
+
+
+def print_pages(producer: Client, name: str) -> None:
+    """The producer's pages with this month's uploads beside the two-beats-a-month commitment."""
+    console.print(f"{name} manages these artist pages (GET /api/v1/me/artists; artist=<id> switches Backstage):")
+    for page in producer.call("GET", "/me/artists")["items"]:
+        console.print(f"  {page['name']:<24} {page['id']}  uploads this month: {page['uploads_this_month']} of "
+                      f"{page['monthly_commitment']}", highlight=False, soft_wrap=True)
 
 
 def print_accounts(accounts: list[Account], free_listeners: int) -> None:

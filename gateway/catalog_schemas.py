@@ -133,6 +133,16 @@ class CollectionLinks(Schema):
 
 class Collection(contract.Collection):
     links = fields.Nested(CollectionLinks)
+class ArtistSearchQuery(PageQuery, contract_inputs.ArtistSearch):
+    """``GET /artists``: ``q`` and a page."""
+
+
+class ArtistMatch(contract.ArtistMatch):
+    """A page the search found: `claim_status` `available` (nobody manages it: it can be claimed) or `claimed`."""
+
+
+class MyArtist(contract.MyArtist):
+    """A page the caller manages."""
 
 
 class CoverPreset(Schema):
@@ -144,3 +154,5 @@ class CoverPreset(Schema):
 TrackPage = page_of(Track)
 CollectionPage = page_of(Collection)
 CoverPresetPage = page_of(CoverPreset)
+ArtistMatchPage = page_of(ArtistMatch)
+MyArtistPage = page_of(MyArtist)

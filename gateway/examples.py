@@ -170,6 +170,9 @@ RESPONSES: dict[type[Schema], Any] = {
     catalog.Track: TRACK,
     catalog.Accepted: {"id": TRACK_ID, "status": "processing"},
     catalog.Artist: ARTIST,
+    catalog.ArtistMatch: {"id": ARTIST_ID, "name": "Ana Beats", "verified": False, "claim_status": "claimed"},
+    catalog.MyArtist: {"id": ARTIST_ID, "name": "Ana Beats", "verified": False, "claim_status": "claimed",
+                       "created_at": AT, "claimed_at": AT, "uploads_this_month": 1, "monthly_commitment": 2},
     catalog.Collection: COLLECTION,
     catalog.CoverPreset: {"id": "trap-1", "genre": "trap", "image_url": "/api/v1/cover-presets/trap-1/image"},
     stems.StemsAttached: {"track_id": TRACK_ID, "uploaded_at": LATER, "stems": {

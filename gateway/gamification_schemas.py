@@ -6,12 +6,13 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from gateway.catalog_schemas import TrackLinks
+from gateway.payout_schemas import ARTIST_CHOICE
 from gateway.schemas import PageQuery, UUIDString
 from services.contracts.rpc import catalog, gamification as contract
 from services.contracts.rpc.gamification import LEADERBOARD_PERIODS
 from services.contracts.vocabularies import CURRENCIES, TRACK_STATUSES
 
-ARTIST = UUIDString(metadata={"description": "One of the artist pages the caller manages (default: their own)."})
+ARTIST = UUIDString(metadata={"description": ARTIST_CHOICE})
 
 
 # -- requests ------------------------------------------------------------------------------------------------------

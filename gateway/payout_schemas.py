@@ -40,12 +40,17 @@ class RunRequest(StrictSchema):
     period = period_field(required=True)
 
 
+#: ``artist=`` on every producer page (docs/business-rules.md "Producer Program")
+ARTIST_CHOICE = ("One of the artist pages the caller manages (default: the one they have had longest, first in "
+                 "GET /me/artists); a page they do not manage is a 404.")
+
+
 class ArtistQuery(StrictSchema):
-    artist = UUIDString(metadata={"description": "One of the artist pages the caller manages (default: their own)."})
+    artist = UUIDString(metadata={"description": ARTIST_CHOICE})
 
 
 class TransactionsQuery(PageQuery):
-    artist = UUIDString(metadata={"description": "One of the artist pages the caller manages (default: their own)."})
+    artist = UUIDString(metadata={"description": ARTIST_CHOICE})
 
 
 # -- responses -----------------------------------------------------------------------------------------------------

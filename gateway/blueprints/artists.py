@@ -1,4 +1,5 @@
-"""Artist pages (producer profiles): public view, the owner's edits and images."""
+"""Artist pages (producer profiles): public view, the search by name, the pages a producer manages, the
+owner's edits and images."""
 from __future__ import annotations
 
 from uuid import UUID
@@ -7,12 +8,14 @@ from flask import Blueprint, g
 from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required, producer_required
-from gateway.catalog_schemas import IMAGE_KINDS, Artist, ArtistImageForm, ArtistPatch
+from gateway.catalog_schemas import (IMAGE_KINDS, Artist, ArtistImageForm, ArtistMatchPage, ArtistPatch,
+                                     ArtistSearchQuery, MyArtistPage)
 from gateway.openapi import MULTIPART, doc
+from gateway.payout_schemas import ArtistQuery  # the page switcher of Finances
 from gateway.presenters import artist_view, send_media
 from gateway.rpc import remote
 from gateway.uploads import FileSpec, body_limit, choice_field, form_body_limit, receive
-from gateway.validation import json_body
+from gateway.validation import json_body, query_args
 
 bp = Blueprint("artists", __name__, url_prefix="/api/v1")
 
@@ -25,12 +28,44 @@ def get_artist(artist_id: UUID) -> ResponseReturnValue:
     return artist_view(remote("catalog").get_artist(artist_id=str(artist_id)))
 
 
+@bp.get("/artists")
+@doc("Search artist pages by name (the Claim Existing Artist picker)", ok=(200, ArtistMatchPage),
+     query=ArtistSearchQuery,
+     description="Public. Every page whose name contains `q` (2 to 100 characters once trimmed; shorter, blank or "
+                 "missing → 422), ignoring case and accents, claimed or not, ordered by name, in pages of the list "
+                 "envelope. Each item: `{id, name, verified, claim_status}` — `available` (nobody manages the page: "
+                 "apply with `claim_artist`) or `claimed`.")
+def search_artists() -> ResponseReturnValue:
+    query = query_args(ArtistSearchQuery())
+    found = remote("catalog").search_artists(q=query["q"], cursor=query.get("cursor"), limit=query["limit"])
+    return ArtistMatchPage().dump(found)
+
+
 @bp.get("/me/artist")
 @doc("The signed-in producer's own artist page; 404 is the \"No Artist Profile\" state", ok=(200, Artist),
-     errors=(404,))
+     query=ArtistQuery, errors=(404,),
+     description="`artist` picks one of the pages the caller manages (default: the one they have had longest, first "
+                 "in GET /me/artists); a page they do not manage → 404.")
 @login_required
 def my_artist() -> ResponseReturnValue:
-    return artist_view(remote("catalog").get_my_artist(actor_id=g.user_id))
+    artist = query_args(ArtistQuery()).get("artist")
+    return artist_view(remote("catalog").get_my_artist(actor_id=g.user_id, artist_id=artist))
+
+
+@bp.get("/me/artists")
+@doc("The artist pages the signed-in producer manages, with this month's uploads and the monthly commitment",
+     ok=(200, MyArtistPage), errors=(403,),
+     description="The page the account has had longest first (by `claimed_at`, when the account got the page: made "
+                 "for it or claimed by it) — the first is the default page of every `artist=` parameter — all in "
+                 "one answer (`next` is null: an account manages a handful of pages). Each item: `{id, name, "
+                 "verified, claim_status, created_at, claimed_at, uploads_this_month, monthly_commitment}`; "
+                 "`uploads_this_month` counts the "
+                 "tracks uploaded to the page since the current UTC month began that still exist and were not "
+                 "rejected, `monthly_commitment` the beats a month promised in the Producer Program (2). A "
+                 "non-producer → 403.")
+@producer_required
+def my_artists() -> ResponseReturnValue:
+    return MyArtistPage().dump(remote("catalog").my_artists(actor_id=g.user_id))
 
 
 @bp.patch("/artists/<uuid:artist_id>")

@@ -8,8 +8,10 @@ from flask import Blueprint, g, url_for
 from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required, optional_login, producer_required
+from gateway.blueprints.tracks import upload_artist
 from gateway.catalog_schemas import Collection, CollectionForm, CollectionMetadata, CollectionPage, CollectionPatch
 from gateway.openapi import MULTIPART, doc
+from gateway.payout_schemas import ArtistQuery  # the page switcher of Finances
 from gateway.presenters import collection_view, page_view
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
@@ -32,19 +34,23 @@ def cover_rule(received: Received) -> dict[str, list[str]]:
 
 @bp.post("/collections")
 @doc("Create a collection (producer)", ok=(201, Collection), body=CollectionForm, body_type=MULTIPART,
-     errors=(403,), description="Parts: `metadata` (JSON: name, artists, genres, tags, description, cover_preset) "
-                                "and `cover` (PNG, JPEG or WebP) unless `metadata.cover_preset` names a preset "
-                                "(a `cover` part wins over it); errors name metadata fields as `metadata.<field>`. "
-                                "A non-producer gets 403 before the body is read.")
+     errors=(403, 404), query=ArtistQuery,
+     description="Parts: `metadata` (JSON: name, artists, genres, tags, description, cover_preset) "
+                 "and `cover` (PNG, JPEG or WebP) unless `metadata.cover_preset` names a preset "
+                 "(a `cover` part wins over it); errors name metadata fields as `metadata.<field>`. "
+                 "A non-producer gets 403 before the body is read. `artist` picks the page "
+                 "the collection belongs to (default: the one you have had longest); a page you "
+                 "do not manage is a 404 before the body is read.")
 @body_limit(form_body_limit("COVER_MAX_BYTES"))
 @producer_required
 def create_collection() -> ResponseReturnValue:
+    artist = upload_artist()
     form = receive(COLLECTION_FILES, {"metadata": json_field(CollectionMetadata(), "metadata")},
                    required=("metadata",), rule=cover_rule)
     with form.cleanup_on_error():
         cover = form.files.get("cover")
         created = remote("catalog").create_collection(actor_id=g.user_id, data=form.fields["metadata"],
-                                                      cover_key=cover.key if cover else None)
+                                                      cover_key=cover.key if cover else None, artist_id=artist)
     return collection_view(created), 201, {"Location": url_for("collections.get_collection",
                                                                collection_id=created["id"])}
 

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from gateway.auth import login_required, optional_login, producer_required
 from gateway.catalog_schemas import Accepted, Track, TrackMetadata, TrackPage, TrackPatch, TracksQuery, TrackUploadForm
 from gateway.openapi import MULTIPART, doc
+from gateway.payout_schemas import ArtistQuery  # the page switcher of Finances
 from gateway.presenters import page_view, send_media, track_view
 from gateway.rpc import remote
 from gateway.uploads import FileSpec, Received, body_limit, form_body_limit, json_field, receive
@@ -39,10 +40,14 @@ def cover_rule(received: Received) -> dict[str, list[str]]:
          "`scale`: `artists` unless `collection_id` is given; a cover — the `cover` part, `cover_preset`, or a "
          "`collection_id`; `exclusive` with the exclusive licensing models (see the examples). The track then "
          "becomes `published` or `rejected` (poll GET /tracks/{id}); a non-producer gets 403 before the body is "
-         "read, a `collection_id` that is not one of yours 404."))
+         "read, a `collection_id` that is not one of yours 404. `artist` picks the page the track belongs to, one "
+         "of those you manage (default: the one you have had longest, first in GET /me/artists); a page you do not "
+         "manage is a "
+         "404 before the body is read."), query=ArtistQuery)
 @body_limit(form_body_limit("UPLOAD_MAX_BYTES", "COVER_MAX_BYTES"))
 @producer_required
 def upload() -> ResponseReturnValue:
+    artist = upload_artist()
     form = receive(UPLOAD_FILES, {"metadata": json_field(TrackMetadata(), "metadata")}, required=("audio", "metadata"),
                    rule=cover_rule)
     with form.cleanup_on_error():
@@ -50,10 +55,21 @@ def upload() -> ResponseReturnValue:
         cover = form.files.get("cover")
         audio = form.files["audio"]
         track = remote("catalog").create_track(actor_id=g.user_id, metadata=metadata, audio_key=audio.key,
-                                               size_bytes=audio.size, cover_key=cover.key if cover else None)
+                                               size_bytes=audio.size, cover_key=cover.key if cover else None,
+                                               artist_id=artist)
     location = url_for("tracks.get_track", track_id=track["id"])
     return Accepted().dump({"id": track["id"], "status": track.get("status", "processing")}), 202, \
         {"Location": location}
+
+
+def upload_artist() -> str | None:
+    """The page an upload (a track, a collection) belongs to: ``artist`` from the query, checked with the catalog
+    before the body is read (404 for a page the caller does not manage; the catalog checks again when it
+    records the upload), or None for the caller's default page (the one they have had longest)."""
+    artist = query_args(ArtistQuery()).get("artist")
+    if artist is not None:
+        remote("catalog").get_my_artist(actor_id=g.user_id, artist_id=artist)
+    return artist
 
 
 @bp.get("")

@@ -62,14 +62,14 @@ def apply(uow: UnitOfWork, actor_id: str, application: Application,
 
 def _check_eligible(uow: UnitOfWork, applicant: User, application: Application,
                     artist_status: ArtistStatus) -> None:
+    """``become_producer`` and ``claim_artist`` are open to producers too: each approval gives the account one
+    more artist page (a new one, or the claimed one), so a producer may run several aliases."""
     held = applicant.role_names()
     if application.type == GET_VERIFIED:
         if roles.PRODUCER not in held:
             raise Forbidden("only approved producers can apply to get verified")
         if roles.VERIFIED in held:
             raise Conflict("you are already verified", {"type": GET_VERIFIED})
-    elif application.type == BECOME_PRODUCER and roles.PRODUCER in held:
-        raise Conflict("you are already a producer", {"type": BECOME_PRODUCER})
     elif application.type == CLAIM_ARTIST:
         _refuse_unclaimable_page(artist_status, application.artist_id)
         _refuse_claimed_artist(uow, application.artist_id)

@@ -107,7 +107,7 @@ def _erase_beat_requests(uow: UnitOfWork, user_id: str) -> None:
 
 def _withdraw_as_producer(uow: UnitOfWork, media: MediaStore, user_id: str, pseudonym: str) -> None:
     """Published tracks → withdrawn (kept, anonymised, the exclusive contact email dropped); unpublished
-    ones deleted with their files (``track_deleted`` lets audio forget them); the artist page unclaimed."""
+    ones deleted with their files (``track_deleted`` lets audio forget them); its artist pages unclaimed."""
     session = uow.session
     for row in session.scalars(select(Track).where(Track.producer_user_id == user_id).with_for_update()).all():
         if row.status == PUBLISHED:
@@ -116,7 +116,6 @@ def _withdraw_as_producer(uow: UnitOfWork, media: MediaStore, user_id: str, pseu
                 row.exclusive = {key: value for key, value in row.exclusive.items() if key != "contact_email"}
         else:
             tracks.remove_track(uow, media, row)
-    page = repository.artist_of_user(session, user_id)
-    if page is not None:
+    for page in repository.artists_of_user(session, user_id):  # every page the account managed
         page.user_id, page.verified, page.pinned_track_id = None, False, None
         artists.announce(uow, page)  # claimable again: accounts' copy learns it

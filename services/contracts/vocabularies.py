@@ -40,6 +40,9 @@ FIELDS_BY_APPLICATION_TYPE = {
 APPLICATION_COMMITMENTS = ("accept_terms", "owns_beats", "grants_distribution_license",
                            "commits_two_beats_per_month")
 APPLICATION_TEXT_MAX = 100  # producer_name, first_name, last_name, label
+#: the beats a producer commits to upload each month (``commits_two_beats_per_month``), shown beside each page's
+#: uploads of the current UTC month (``GET /me/artists``)
+MONTHLY_UPLOAD_COMMITMENT = 2
 INSTAGRAM_PATTERN = r"^@?[A-Za-z0-9._]{1,30}$"
 
 # --- tracks, artist pages, collections (docs/business-rules.md "Uploads") --------------------------
@@ -57,6 +60,8 @@ IMAGE_KINDS = ("avatar", "cover", "gallery")
 TRACK_SORTS = ("newest", "popular")
 TRACK_NAME_MAX = 200
 ARTIST_NAME_MAX = 100
+#: the artist search (``GET /artists?q=``): ``q`` holds 2 to 100 characters once trimmed
+ARTIST_SEARCH_MIN, ARTIST_SEARCH_MAX = 2, ARTIST_NAME_MAX
 WORD_MAX = 50  # one genre or tag
 LIST_MAX = 20  # artists, collaborators, genres, tags
 DESCRIPTION_MAX = 5000

@@ -22,7 +22,7 @@ from services.common.sql import keyset_page
 from services.contracts.errors import NotFound
 from services.payouts import ledger
 from services.payouts.connect import account_of
-from services.payouts.models import EXCLUSIVE_SALE, POOL_SHARE, SALE_REFUND, LedgerEntry, TrackArtist
+from services.payouts.models import EXCLUSIVE_SALE, POOL_SHARE, SALE_REFUND, LedgerEntry
 from services.payouts.neighbours import PRODUCER, Neighbours
 from services.payouts.rules import card, connect_status, currencies_of
 from services.payouts.stripe_connect import StripeConnect
@@ -31,6 +31,7 @@ from services.payouts.views import transaction_view
 log = logging.getLogger(__name__)
 
 ARTIST_NOT_FOUND = "artist not found"
+NO_ARTIST_PROFILE = "no artist profile"
 TRANSACTIONS = "payout_transactions"
 #: the history reaches the newest entries only (docs/business-rules.md "Stripe Connect and finances")
 HISTORY_LIMIT = 1000
@@ -41,16 +42,14 @@ EARNED = (POOL_SHARE, EXCLUSIVE_SALE, SALE_REFUND)
 
 def artists_of(uow: UnitOfWork, neighbours: Neighbours, actor_id: str, artist_id: str | None) -> tuple[
         str, list[dict]]:
-    """(the page shown, every page the actor manages); ``NotFound`` for no page or someone else's."""
+    """(the page shown, every page the actor manages as catalog lists them, oldest first); the oldest is the
+    default. ``NotFound`` for no page ("no artist profile") or one the actor does not manage."""
     neighbours.verify_role(actor_id, PRODUCER)
-    mine = neighbours.my_artist(actor_id)
-    artists = [{"id": mine["id"], "name": mine.get("name")}]
-    for other in uow.session.scalars(select(TrackArtist.artist_id).where(TrackArtist.owner_user_id == actor_id)
-                                     .distinct().order_by(TrackArtist.artist_id)):
-        if other != mine["id"]:
-            artists.append({"id": other, "name": None})
+    artists = [{"id": page["id"], "name": page.get("name")} for page in neighbours.my_artists(actor_id)]
+    if not artists:
+        raise NotFound(NO_ARTIST_PROFILE)
     if artist_id is None:
-        return mine["id"], artists
+        return artists[0]["id"], artists
     if artist_id not in {artist["id"] for artist in artists}:
         raise NotFound(ARTIST_NOT_FOUND)
     return artist_id, artists

@@ -1,5 +1,5 @@
 """What payouts asks other services, over RPC: accounts (is the caller a producer / an admin, their email) and
-catalog (the caller's artist page, the published tracks with their credited pages' accounts). Use cases take a
+catalog (the caller's artist pages, the published tracks with their credited pages' accounts). Use cases take a
 ``Neighbours``; tests give them a stand-in."""
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ class Neighbours(Protocol):
     def user(self, user_id: str) -> dict[str, Any]:
         """accounts' ``get_user`` (``email``)."""
 
-    def my_artist(self, actor_id: str) -> dict[str, Any]:
-        """catalog's ``get_my_artist``; ``NotFound`` ("no artist profile")."""
+    def my_artists(self, actor_id: str) -> list[dict[str, Any]]:
+        """catalog's ``my_artists`` items: every page the account manages, oldest first (none: ``[]``)."""
 
     def payout_tracks(self) -> Iterator[dict[str, Any]]:
         """Every page of catalog's ``payout_tracks``."""
@@ -40,8 +40,8 @@ class RemoteNeighbours:
     def user(self, user_id: str) -> dict[str, Any]:
         return _remote(lambda: self.accounts.get_user(actor_id=user_id))
 
-    def my_artist(self, actor_id: str) -> dict[str, Any]:
-        return _remote(lambda: self.catalog.get_my_artist(actor_id=actor_id))
+    def my_artists(self, actor_id: str) -> list[dict[str, Any]]:
+        return _remote(lambda: self.catalog.my_artists(actor_id=actor_id))["items"]
 
     def payout_tracks(self) -> Iterator[dict[str, Any]]:
         cursor = None

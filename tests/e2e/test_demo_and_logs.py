@@ -114,6 +114,15 @@ def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fres
     assert (kinds.count("new_follower"), kinds.count("analytics_report")) == (10, 1), kinds
     assert "Nightshade (verified) has 10 followers of their artist page" in " ".join(printed.split())
     assert "Audio Recon: a 12 s MP3 clip of “Nightshade — Sketch" in printed, printed  # the verified producer's search
+    # the first producer runs a second alias: two pages, each with its uploads this month beside the commitment
+    lines = " ".join(printed.split())
+    assert "Nightshade manages these artist pages" in lines, printed
+    assert "uploads this month: 2 of 2" in lines and "uploads this month: 1 of 2" in lines, printed
+    nightshade = Api(fresh.url)
+    nightshade.login("nightshade@demo.beatpass.local", "demo-passphrase-2026")
+    pages = nightshade.get("me/artists").json()["items"]
+    assert [page["name"] for page in pages] == ["Nightshade", "Nightshade After Dark"]
+    assert [page["verified"] for page in pages] == [True, True]  # verification is the account's
     # its first logins of new accounts were refused (401) and every producer was approved: nothing logged as an error
     assert serious_lines(fresh) == []
 

@@ -24,12 +24,12 @@ CONFIRMATIONS = {"accept_terms": True, "owns_beats": True, "grants_distribution_
 
 # -- helpers (test_catalog uses them too) ------------------------------------------------------
 
-def make_producer(platform, admin: Api) -> Api:
+def make_producer(platform, admin: Api, name: str | None = None) -> Api:
     """A user made a producer through the Producer Program, once catalog has created their artist page."""
     api = Api(platform.url)
     api.register()
     application = api.post("producer-program/applications", json={
-        "type": "become_producer", "producer_name": f"Prod {uuid.uuid4().hex[:6]}",
+        "type": "become_producer", "producer_name": name or f"Prod {uuid.uuid4().hex[:6]}",
         "beats_link": "https://soundcloud.com/someone", "first_name": "Jane", "last_name": "Doe", **CONFIRMATIONS})
     assert application.status_code == 201, application.text
     approved = admin.post(f"admin/producer-applications/{application.json()['id']}/approve")
@@ -49,13 +49,14 @@ def track_metadata(**changes: Any) -> dict[str, Any]:
 
 
 def upload(api: Api, path: Path, metadata: dict[str, Any] | None = None, cover: bytes | None = None,
-           filename: str | None = None):
+           filename: str | None = None, artist: str | None = None):
+    """``artist``: which of the producer's pages the track belongs to (default: their oldest)."""
     parts: list[tuple[str, Any]] = [("metadata", (None, json.dumps(metadata or track_metadata()), "application/json"))]
     with open(path, "rb") as audio_file:
         parts.append(("audio", (filename or path.name, audio_file, "audio/wav")))
         if cover is not None:
             parts.append(("cover", ("cover.png", cover, "image/png")))
-        return api.post("tracks", files=parts, timeout=120)
+        return api.post("tracks", files=parts, params={"artist": artist} if artist else None, timeout=120)
 
 
 def wait_until_done(api: Api, track_id: str, timeout: float = PUBLISH_TIMEOUT_S) -> dict[str, Any]:
@@ -70,8 +71,8 @@ def wait_until_done(api: Api, track_id: str, timeout: float = PUBLISH_TIMEOUT_S)
         time.sleep(0.25)
 
 
-def publish(api: Api, path: Path, **metadata: Any) -> dict[str, Any]:
-    response = upload(api, path, track_metadata(**metadata))
+def publish(api: Api, path: Path, artist: str | None = None, **metadata: Any) -> dict[str, Any]:
+    response = upload(api, path, track_metadata(**metadata), artist=artist)
     assert response.status_code == 202, response.text
     track = wait_until_done(api, response.json()["id"])
     assert track["status"] == "published", track

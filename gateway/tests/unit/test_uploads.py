@@ -260,3 +260,38 @@ def test_files_handed_to_catalog_without_an_answer_are_left_to_catalog(http, rpc
     assert response.status_code in (503, 504)
     kwargs = rpc.calls[0]["kwargs"]
     assert stored_files(media_root) == [media_root / kwargs["audio_key"]]
+
+
+# --- artist=: which of the producer's pages the upload belongs to ----------------------------------------------
+
+OTHER_PAGE = "5e1c2a3e-0000-4000-8000-0000000000cc"
+
+
+@pytest.mark.parametrize("path, parts", UPLOAD_ROUTES[:2])
+def test_an_upload_to_a_page_the_caller_does_not_manage_is_404_before_the_body_is_read(http, rpc, limits, media_root,
+                                                                                       path, parts):
+    rpc.answers[("catalog", "get_my_artist")] = NotFound("artist not found")
+    response = post_form(http, f"{path}?artist={OTHER_PAGE}", parts)
+    assert response.status_code == 404 and response.bytes_read == 0
+    (check,) = rpc.calls
+    assert (check["method"], check["kwargs"]) == ("get_my_artist", {"actor_id": USER_ID, "artist_id": OTHER_PAGE})
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize("path, parts", UPLOAD_ROUTES[:2])
+def test_an_artist_that_is_not_a_uuid_is_422_before_the_body_is_read(http, rpc, limits, media_root, path, parts):
+    response = post_form(http, f"{path}?artist=mine", parts)
+    assert response.status_code == 422 and response.bytes_read == 0
+    assert list(response.get_json()["details"]) == ["artist"] and rpc.calls == []
+
+
+def test_the_chosen_page_reaches_the_catalog_with_the_upload(http, rpc, limits, media_root):
+    created(rpc)
+    rpc.answers[("catalog", "get_my_artist")] = {"id": ARTIST_ID}
+    response = post_form(http, f"{TRACKS}?artist={ARTIST_ID}",
+                         [("metadata", metadata()), ("audio", ("beat.wav", WAV, "audio/wav"))])
+    assert response.status_code == 202
+    assert [call["method"] for call in rpc.calls] == ["get_my_artist", "create_track"]
+    assert rpc.calls[1]["kwargs"]["artist_id"] == ARTIST_ID
+    post_form(http, TRACKS, [("metadata", metadata()), ("audio", ("beat.wav", WAV, "audio/wav"))])
+    assert rpc.calls[-1]["kwargs"]["artist_id"] is None  # the catalog takes the oldest page

@@ -286,13 +286,16 @@ def get(uow: UnitOfWork, actor_id: str, request_id: str, now: datetime) -> BeatR
 # --- responding ------------------------------------------------------------------------------------
 
 def respond(uow: UnitOfWork, actor_id: str, request_id: str, data: dict[str, Any], now: datetime) -> ResponseView:
-    """A producer's answer with their own published track: once per producer, only while the request is open."""
+    """A producer's answer with their own published track, credited to the track's artist page: once per
+    producer (account), only while the request is open."""
     session = uow.session
     row = _find(session, request_id)
     artist = repository.require_producer(session, actor_id)
     if _is_requester(row, actor_id):
         raise Forbidden("you cannot respond to your own beat request")
     track = _published_track(session, data["track_id"], "track_id", owner_id=artist.user_id)
+    if track.artist_id != artist.id:  # an account with several pages answers as the page the track belongs to
+        artist = repository.require_artist(session, track.artist_id)
     if rules.status(row.expires_at, row.deleted_at, now) != rules.OPEN:
         raise Conflict("this beat request has expired and takes no more responses", {"status": rules.EXPIRED})
     _refuse_second_response(session, row.id, artist.user_id)

@@ -4,18 +4,23 @@ copy to check claims against, without calling catalog (docs/architecture.md)."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.catalog.tracks.models import PUBLISHED, Artist, ArtistImage, Track
-from services.catalog.tracks import images, repository, rules, views
+from services.catalog.tracks.models import PUBLISHED, REJECTED, Artist, ArtistImage, Track, name_key
+from services.catalog.tracks import images, repository, rules, schemas, views
+from services.common.clock import as_utc, iso, iso_or_none, utcnow
 from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, Position, envelope, split
+from services.common.sql import keyset_page
 from services.common.media import MediaStore
 from services.common.validation import invalid
 from services.contracts.errors import NotFound
 from services.contracts.events import ARTIST_PAGE_CHANGED
+from services.contracts.vocabularies import MONTHLY_UPLOAD_COMMITMENT
 
 log = logging.getLogger(__name__)
 
@@ -29,23 +34,26 @@ class ClaimStatus(TypedDict):
 
 
 def on_producer_approved(uow: UnitOfWork, event: dict[str, Any]) -> Artist:
-    """The approved producer's page: the claimed one when the application claimed an unclaimed
-    page, else a new page named after the producer. A producer who already has a page keeps it."""
+    """The page an approved application gives: the claimed one when it claimed an unclaimed page, else a
+    new page named after the producer. An account may manage several pages (a producer approved again
+    gets one more, docs/business-rules.md "Producer Program"); a new page of a verified account is
+    verified too. Redeliveries are dropped by the event's id before this runs."""
     session = uow.session
     user_id, claimed_id = str(event["user_id"]), event.get("artist_id")
-    existing = repository.artist_of_user(session, user_id)
-    if existing is not None:
-        return existing
+    verified = any(page.verified for page in repository.artists_of_user(session, user_id))
     if claimed_id is not None:
         page = session.scalars(select(Artist).where(Artist.id == str(claimed_id)).with_for_update()).first()
         if page is not None and page.user_id is None:
             page.user_id = user_id
+            page.verified = page.verified or verified
             session.flush()
             announce(uow, page)
             return page
+        if page is not None and page.user_id == user_id:
+            return page
         log.warning("claimed artist page %s is missing or already owned; creating a new page for %s",
                     claimed_id, user_id)
-    page = Artist(user_id=user_id, name=event["producer_name"][:100])
+    page = Artist(user_id=user_id, name=event["producer_name"][:100], verified=verified)
     session.add(page)
     session.flush()
     announce(uow, page)
@@ -53,11 +61,12 @@ def on_producer_approved(uow: UnitOfWork, event: dict[str, Any]) -> Artist:
 
 
 def on_producer_verified(uow: UnitOfWork, event: dict[str, Any]) -> None:
-    page = repository.artist_of_user(uow.session, str(event["user_id"]))
-    if page is None:
+    """Verification is the account's: every page it manages shows the badge."""
+    pages = repository.artists_of_user(uow.session, str(event["user_id"]))
+    if not pages:
         log.warning("producer_verified for %s, who has no artist page", event["user_id"])
-        return
-    page.verified = True
+    for page in pages:
+        page.verified = True
 
 
 def create_unclaimed(uow: UnitOfWork, name: str) -> views.ArtistView:
@@ -111,11 +120,52 @@ def artist_summaries(uow: UnitOfWork, artist_ids: list[str]) -> dict[str, views.
     return {row.id: views.ArtistSummary(id=row.id, name=row.name, verified=bool(row.verified)) for row in rows}
 
 
-def get_my_artist(uow: UnitOfWork, actor_id: str) -> views.ArtistView:
-    page = repository.artist_of_user(uow.session, actor_id)
+def get_my_artist(uow: UnitOfWork, actor_id: str, artist_id: str | None = None) -> views.ArtistView:
+    """The actor's page: the one named if they manage it (else NotFound, as for an unknown page), or
+    their default, the one they have had longest (NotFound "no artist profile" when they have none)."""
+    page = repository.managed_artist(uow.session, actor_id, artist_id)
     if page is None:
         raise NotFound(repository.NO_ARTIST_PROFILE, {"user_id": str(actor_id)})
     return views.artist(uow.session, page, owner=True)
+
+
+def my_artists(uow: UnitOfWork, actor_id: str, now: datetime | None = None) -> Envelope:
+    """Every page the actor manages, the one managed longest first (``claimed_at``: when the account got it; the
+    first is the default of every ``artist=``), in one
+    envelope (an account manages a handful: no paging), each
+    with its uploads in the current UTC month beside the monthly commitment (docs/business-rules.md
+    "Producer Program"): tracks uploaded to the page since the month began that still exist and were
+    not rejected (processing ones count; a deleted or rejected upload does not)."""
+    session = uow.session
+    pages = repository.artists_of_user(session, actor_id)
+    if not pages:
+        return Envelope(items=[], total=0, next=None)
+    start = rules.month_start(as_utc(now or utcnow()))
+    counts = dict(session.execute(
+        select(Track.artist_id, func.count()).where(Track.artist_id.in_([page.id for page in pages]),
+                                                    Track.created_at >= start, Track.status != REJECTED)
+        .group_by(Track.artist_id)).tuples().all())
+    items = [views.MyArtist(id=page.id, name=page.name, verified=bool(page.verified), claim_status=CLAIMED,
+                            created_at=iso(page.created_at), claimed_at=iso_or_none(page.claimed_at),
+                            uploads_this_month=counts.get(page.id, 0),
+                            monthly_commitment=MONTHLY_UPLOAD_COMMITMENT) for page in pages]
+    return Envelope(items=items, total=len(items), next=None)
+
+
+def search_artists(uow: UnitOfWork, query: schemas.ArtistSearch) -> Envelope:
+    """Pages whose name contains ``q`` (case-insensitively), claimed or not, ordered by name: what a
+    "Claim Existing Artist" applicant picks from. On PostgreSQL the match is served by a trigram index."""
+    session = uow.session
+    condition = Artist.name_key.contains(name_key(query.q), autoescape=True)
+    keys = (Artist.name_key, Artist.id)
+    rows = session.execute(keyset_page(select(Artist.id, Artist.name, Artist.name_key, Artist.verified,
+                                              Artist.user_id).where(condition),
+                                       keys, query.page, descending=False)).all()
+    kept, next_position = split(rows, query.page, lambda row: Position((row.name_key, row.id)))
+    total = session.scalar(select(func.count()).select_from(Artist).where(condition)) or 0
+    items = [views.ArtistMatch(id=row.id, name=row.name, verified=bool(row.verified),
+                               claim_status=CLAIMED if row.user_id is not None else AVAILABLE) for row in kept]
+    return envelope(schemas.ARTIST_SEARCH, items, total, next_position)
 
 
 def update_artist(uow: UnitOfWork, actor_id: str, artist_id: str, changes: dict[str, Any]) -> views.ArtistView:

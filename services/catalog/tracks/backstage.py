@@ -16,7 +16,6 @@ from services.catalog.tracks import repository
 from services.catalog.tracks.schemas import COLLECTIONS, BackstageQuery
 from services.common.clock import iso
 from services.common.db import UnitOfWork
-from services.common.persistence import parse_id
 from services.contracts.errors import ERRORS_BY_NAME, NotFound
 
 PRODUCER = "producer"
@@ -50,16 +49,12 @@ def _remote(call: Callable[[], Any]) -> Any:
 def backstage_page(session: Session, roles: Roles, actor_id: str, artist_id: str | None) -> Artist:
     """The page a Backstage call reads: ``Forbidden`` unless the caller holds the producer role (asked of
     accounts: a listener has no page, and must hear 403, not 404); then the named page when the caller
-    owns it, else the caller's own. A page the caller does not own is NotFound, as if it did not exist."""
+    owns it, else the caller's default (the one they have had longest). A page the caller does not own is
+    NotFound, as if it did not exist."""
     roles.require(actor_id, PRODUCER)
-    if artist_id is None:
-        page = repository.artist_of_user(session, actor_id)
-        if page is None:
-            raise NotFound(repository.NO_ARTIST_PROFILE, {"user_id": str(actor_id)})
-        return page
-    page = repository.find_artist(session, artist_id)
-    if page is None or page.user_id is None or page.user_id != parse_id(actor_id):
-        raise NotFound("artist not found", {"artist_id": str(artist_id)})
+    page = repository.managed_artist(session, actor_id, artist_id)
+    if page is None:
+        raise NotFound(repository.NO_ARTIST_PROFILE, {"user_id": str(actor_id)})
     return page
 
 

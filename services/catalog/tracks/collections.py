@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.catalog.shared.queries import newest_first
-from services.catalog.tracks.models import PUBLISHED, Collection, Track
+from services.catalog.tracks.models import PUBLISHED, Artist, Collection, Track
 from services.catalog.tracks import images, repository, tracks, views
 from services.catalog.tracks.schemas import ARTIST_COLLECTIONS
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.common.pagination import Envelope, PageRequest
+from services.common.persistence import parse_id
 from services.common.validation import invalid
 from services.contracts.vocabularies import preset_for_genres
 
@@ -22,13 +23,14 @@ NEEDS_COVER = "a collection needs cover art: a cover image or a cover_preset"
 
 
 def create_collection(uow: UnitOfWork, media: MediaStore, actor_id: str, data: dict[str, Any],
-                      cover_key: str | None) -> views.CollectionView:
-    """A cover image (``cover_key``) wins over ``data["cover_preset"]``: a collection keeps one cover."""
+                      cover_key: str | None, artist_id: str | None = None) -> views.CollectionView:
+    """A collection of the page ``artist_id`` (one the actor manages, else ``NotFound``), or of their default.
+    A cover image (``cover_key``) wins over ``data["cover_preset"]``: a collection keeps one cover."""
     session = uow.session
     if not cover_key and not data.get("cover_preset"):
         raise invalid("cover", NEEDS_COVER)
     content_type = images.content_type_of(media, cover_key, "cover") if cover_key else None
-    artist = repository.require_producer(session, actor_id)
+    artist = repository.require_producer(session, actor_id, artist_id)
     row = Collection(artist_id=artist.id, name=data["name"], artists=data["artists"] or [artist.name],
                      genres=data["genres"], tags=data["tags"], description=data["description"] or None,
                      cover_key=cover_key or None, cover_content_type=content_type,
@@ -59,8 +61,10 @@ def list_artist_collections(uow: UnitOfWork, artist_id: str, actor_id: str | Non
 
 
 def _owner_of(session: Session, actor_id: str | None, artist_id: str) -> bool:
-    page = repository.artist_of_user(session, actor_id) if actor_id is not None else None
-    return page is not None and page.id == artist_id
+    """Whether the actor manages the page (an account may manage several)."""
+    owner = session.get(Artist, artist_id)
+    return (actor_id is not None and owner is not None and owner.user_id is not None
+            and owner.user_id == parse_id(actor_id))
 
 
 def present(session: Session, rows: Sequence[Collection], owner: bool) -> list[views.CollectionView]:

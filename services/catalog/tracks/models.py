@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from services.catalog.shared.models import Base
+from services.catalog.tracks.rules import normalize
 from services.common.clock import utcnow
 from services.common.persistence import new_id
 from services.contracts.vocabularies import ARTIST_NAME_MAX, TRACK_NAME_MAX
@@ -28,13 +29,19 @@ REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
 
 class Artist(Base):
-    """An artist page. ``user_id`` is null until a producer account owns (claims) it."""
+    """An artist page. ``user_id`` is null until a producer account owns (claims) it; one account may
+    manage several pages (docs/business-rules.md "Producer Program"). ``claimed_at`` is when the account got the
+    page (made for it, or claimed by it), kept by the model whenever ``user_id`` changes: the page an account has
+    managed longest is its default (an older imported page it claims later does not become the default).
+    ``name_key`` is the name normalised (case-folded, no accents), kept by the model whenever ``name`` is set:
+    the artist search matches and orders on it (docs/catalog-areas.md "Artist search")."""
 
     __tablename__ = "artists"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    user_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    user_id: Mapped[str | None] = mapped_column(String(36))
     name: Mapped[str] = mapped_column(String(ARTIST_NAME_MAX))
+    name_key: Mapped[str] = mapped_column(String(ARTIST_NAME_MAX))
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     genres: Mapped[list[str]] = mapped_column(JSON, default=list)
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -46,9 +53,42 @@ class Artist(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: rows of ``artist_follows`` (audience area), kept in the follow's transaction
     followers_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     images: Mapped[list[ArtistImage]] = relationship(lazy="selectin", cascade="all, delete-orphan",
                                                      order_by="ArtistImage.created_at")
+
+    __table_args__ = (
+        # an account's pages, the one it has managed longest first (its default page, /me/artists)
+        Index("ix_artists_user_oldest", "user_id", "claimed_at", "id"),
+        # the search's order and its keyset pages; on PostgreSQL a trigram index serves the substring match
+        # (elsewhere the dialect options are ignored: a plain index on name_key)
+        Index("ix_artists_name_key", "name_key", "id"),
+        Index("ix_artists_name_key_trgm", "name_key", postgresql_using="gin",
+              postgresql_ops={"name_key": "gin_trgm_ops"}),
+    )
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
+
+    @validates("user_id")
+    def _keep_claimed_at(self, _key: str, user_id: str | None) -> str | None:
+        if user_id is None:
+            self.claimed_at = None
+        elif user_id != self.user_id or self.claimed_at is None:
+            now = utcnow()
+            if self.created_at is None:  # a page made for its account: got when made
+                self.created_at = now
+            self.claimed_at = now
+        return user_id
+
+
+def name_key(name: str) -> str:
+    """What the artist search compares: the name case-folded, accents removed, spaces collapsed
+    (``rules.normalize``; the query is normalised the same way)."""
+    return normalize(name)[:ARTIST_NAME_MAX]
 
 
 class ArtistImage(Base):

@@ -11,6 +11,7 @@ from services.common.persistence import parse_id
 from services.contracts.errors import Forbidden, NotFound
 
 NO_ARTIST_PROFILE = "no artist profile"
+ARTIST_NOT_FOUND = "artist not found"
 
 Row = TypeVar("Row")
 
@@ -32,11 +33,35 @@ def require_artist(session: Session, artist_id: object) -> Artist:
     return artist
 
 
+def artists_of_user(session: Session, user_id: object) -> list[Artist]:
+    """Every page the account manages, the one it has managed longest first (docs/business-rules.md
+    "Producer Program")."""
+    canonical = parse_id(user_id)
+    if canonical is None:
+        return []
+    return list(session.scalars(select(Artist).where(Artist.user_id == canonical)
+                                .order_by(Artist.claimed_at, Artist.id)).all())
+
+
 def artist_of_user(session: Session, user_id: object) -> Artist | None:
+    """The account's default page: the one it has managed longest."""
     canonical = parse_id(user_id)
     if canonical is None:
         return None
-    return session.scalars(select(Artist).where(Artist.user_id == canonical)).first()
+    return session.scalars(select(Artist).where(Artist.user_id == canonical)
+                           .order_by(Artist.claimed_at, Artist.id).limit(1)).first()
+
+
+def managed_artist(session: Session, actor_id: object, artist_id: object | None) -> Artist | None:
+    """The page a producer call acts on: the one named (``artist``), which must be one the actor manages
+    (``NotFound`` otherwise, as if it did not exist), else the actor's default page — the one they have managed
+    longest (None if they have none)."""
+    if artist_id is None:
+        return artist_of_user(session, actor_id)
+    page = find_artist(session, artist_id)
+    if page is None or page.user_id is None or page.user_id != parse_id(actor_id):
+        raise NotFound(ARTIST_NOT_FOUND, {"artist_id": str(artist_id)})
+    return page
 
 
 def require_own_artist(session: Session, actor_id: object, artist_id: object) -> Artist:
@@ -46,9 +71,10 @@ def require_own_artist(session: Session, actor_id: object, artist_id: object) ->
     return artist
 
 
-def require_producer(session: Session, actor_id: object) -> Artist:
-    """The actor's artist page: only producers (approved through the Producer Program) have one."""
-    artist = artist_of_user(session, actor_id)
+def require_producer(session: Session, actor_id: object, artist_id: object | None = None) -> Artist:
+    """The actor's artist page — the one named, if they manage it (else ``NotFound``), or their default:
+    only producers (approved through the Producer Program) have one."""
+    artist = managed_artist(session, actor_id, artist_id)
     if artist is None:
         raise Forbidden("only producers with an artist page can do this")
     return artist

@@ -58,6 +58,11 @@ def normalize(text: str) -> str:
     return " ".join(stripped.split())
 
 
+def month_start(now: datetime) -> datetime:
+    """The first instant of ``now``'s UTC month (``now`` is aware and UTC)."""
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
 def search_text(name: str, artists: Iterable[str], tags: Iterable[str]) -> str:
     """The text ``q`` is matched against: the track name, its artists' display names and its tags."""
     return normalize(" ".join([name, *artists, *tags]))

@@ -215,6 +215,39 @@ def load_producer_collections(artist_id: Any, q: Any, cursor: Any, limit: Any) -
     return BackstageQuery(data["artist_id"], page_of(COLLECTIONS, data), q=data["q"] or None)
 
 
+class ArtistChoiceSchema(StrictSchema):
+    """Which of the caller's pages a producer call acts on (``artist=``); None: their default."""
+
+    artist_id = CanonicalId(load_default=None, allow_none=True)
+
+
+def load_artist_choice(artist_id: Any) -> str | None:
+    return load(ArtistChoiceSchema, {"artist_id": artist_id})["artist_id"]
+
+
+# --- the artist search (artists.search_artists) ----------------------------------------------------------
+
+ARTIST_SEARCH = "artist_search"
+#: the search's sort key, (name_key, id): what its cursor holds
+ARTIST_SEARCH_KEY: tuple[type, ...] = (str, str)
+
+
+@dataclass(frozen=True)
+class ArtistSearch:
+    q: str
+    page: PageRequest
+
+
+class ArtistSearchSchema(CatalogInput, PageSchema, contract.ArtistSearch):
+    TEXTS = ("q",)
+
+
+def load_artist_search(q: Any, cursor: Any, limit: Any) -> ArtistSearch:
+    given = {"q": q} if q is not None else {}
+    data = load(ArtistSearchSchema, {**given, "cursor": cursor, "limit": limit})
+    return ArtistSearch(data["q"], page_of(ARTIST_SEARCH, data, ARTIST_SEARCH_KEY))
+
+
 def load_collection(data: Any) -> dict[str, Any]:
     return load(CollectionSchema, data, root="data")
 

@@ -48,8 +48,16 @@ class TrackEntrypoints:
         return artists.artist_summaries(self.db, schemas.load_artist_ids(artist_ids))
 
     @rpc
-    def get_my_artist(self, actor_id: str) -> ArtistView:
-        return artists.get_my_artist(self.db, actor_id)
+    def get_my_artist(self, actor_id: str, artist_id: str | None = None) -> ArtistView:
+        return artists.get_my_artist(self.db, actor_id, schemas.load_artist_choice(artist_id))
+
+    @rpc
+    def my_artists(self, actor_id: str) -> Envelope:
+        return artists.my_artists(self.db, actor_id)
+
+    @rpc
+    def search_artists(self, q: str, cursor: str | None = None, limit: int | None = None) -> Envelope:
+        return artists.search_artists(self.db, schemas.load_artist_search(q, cursor, limit))
 
     @rpc
     def update_artist(self, actor_id: str, artist_id: str, changes: dict) -> ArtistView:
@@ -67,8 +75,10 @@ class TrackEntrypoints:
     # --- collections -------------------------------------------------------------------------------
 
     @rpc
-    def create_collection(self, actor_id: str, data: dict, cover_key: str | None) -> CollectionView:
-        return collections.create_collection(self.db, media(), actor_id, schemas.load_collection(data), cover_key)
+    def create_collection(self, actor_id: str, data: dict, cover_key: str | None,
+                          artist_id: str | None = None) -> CollectionView:
+        return collections.create_collection(self.db, media(), actor_id, schemas.load_collection(data), cover_key,
+                                             schemas.load_artist_choice(artist_id))
 
     @rpc
     def get_collection(self, collection_id: str, actor_id: str | None = None) -> CollectionView:
@@ -107,10 +117,10 @@ class TrackEntrypoints:
 
     @rpc
     def create_track(self, actor_id: str, metadata: dict, audio_key: str, size_bytes: int,
-                     cover_key: str | None = None) -> TrackView:
+                     cover_key: str | None = None, artist_id: str | None = None) -> TrackView:
         loaded = schemas.load_track_metadata(metadata)
         upload = schemas.load_upload(audio_key, size_bytes, cover_key)
-        return tracks.create_track(self.db, media(), actor_id, loaded, upload)
+        return tracks.create_track(self.db, media(), actor_id, loaded, upload, schemas.load_artist_choice(artist_id))
 
     @rpc
     def get_track(self, track_id: str, actor_id: str | None = None) -> TrackView:

@@ -25,7 +25,9 @@ COVER_REQUIRED = "a cover file or a cover_preset is required"
 # --- upload --------------------------------------------------------------------------------------
 
 def create_track(uow: UnitOfWork, media: MediaStore, actor_id: str, metadata: dict[str, Any],
-                 upload: dict[str, Any]) -> views.TrackView:
+                 upload: dict[str, Any], artist_id: str | None = None) -> views.TrackView:
+    """A new track of the page ``artist_id`` (one the actor manages, else ``NotFound``), or of the actor's
+    default page; ``processing`` until audio's verdict."""
     session = uow.session
     audio_key, cover_key = upload["audio_key"], upload["cover_key"] or None
     try:
@@ -33,7 +35,7 @@ def create_track(uow: UnitOfWork, media: MediaStore, actor_id: str, metadata: di
     except MediaError:
         raise invalid("audio_key", "not a media key") from None
     cover_type = images.content_type_of(media, cover_key, "cover") if cover_key else None
-    artist = repository.require_producer(session, actor_id)
+    artist = repository.require_producer(session, actor_id, artist_id)
     collection = _own_collection(session, artist, metadata.get("collection_id"))
     artists = metadata.get("artists") or (list(collection.artists) if collection else [])
     if not artists:

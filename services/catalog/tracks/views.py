@@ -46,6 +46,24 @@ class ArtistSummary(TypedDict):
     verified: bool
 
 
+class ArtistMatch(TypedDict):
+    """A page the artist search found."""
+
+    id: str
+    name: str
+    verified: bool
+    claim_status: str
+
+
+class MyArtist(ArtistMatch):
+    """A page the caller manages, with the month's uploads beside the monthly commitment."""
+
+    created_at: str
+    claimed_at: str | None
+    uploads_this_month: int
+    monthly_commitment: int
+
+
 class CollectionView(TypedDict):
     id: str
     name: str

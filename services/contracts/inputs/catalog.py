@@ -8,7 +8,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.common.fields import StrictBoolean, StrictInteger
 from services.contracts.inputs import MISSING, StrictSchema, UUIDString, no_nul, stored_text, text, web_url
-from services.contracts.vocabularies import (ARTIST_NAME_MAX, BEAT_REQUEST_BUDGET_MAX_CENTS, BEAT_REQUEST_CURRENCIES,
+from services.contracts.vocabularies import (ARTIST_NAME_MAX, ARTIST_SEARCH_MAX, ARTIST_SEARCH_MIN,
+                                             BEAT_REQUEST_BUDGET_MAX_CENTS, BEAT_REQUEST_CURRENCIES,
                                              BEAT_REQUEST_GENRE_MAX, BEAT_REQUEST_LIFETIME_COSTS,
                                              BEAT_REQUEST_MOOD_MAX, BPM_MAX, BPM_MIN, COMMENT_MAX, COVER_PRESET_MAX,
                                              CURRENCIES, GENRES, UNKNOWN_COVER_PRESET,
@@ -132,6 +133,14 @@ class ArtistPatch(StrictSchema):
     def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not data:
             raise ValidationError("Send at least one field to change.")
+
+
+class ArtistSearch(StrictSchema):
+    """The artist search's query (``GET /artists?q=``; catalog's ``search_artists``)."""
+
+    q = stored_text(ARTIST_SEARCH_MAX, ARTIST_SEARCH_MIN, required=True, metadata={
+        "description": f"Part of the artist's name, {ARTIST_SEARCH_MIN} to {ARTIST_SEARCH_MAX} characters once "
+                       "trimmed; matched anywhere in the name, ignoring case and accents."})
 
 
 class CollectionMetadata(StrictSchema):

@@ -327,6 +327,29 @@ class ArtistSummary(Schema):
     verified = fields.Boolean()
 
 
+class ArtistMatch(Schema):
+    """A page the artist search found (what a "Claim Existing Artist" applicant picks from)."""
+
+    id = fields.String(metadata=UUID)
+    name = fields.String()
+    verified = fields.Boolean()
+    claim_status = fields.String(metadata={"enum": ["available", "claimed"]})
+
+
+class MyArtist(ArtistMatch):
+    """A page the caller manages, with its uploads this month beside the monthly commitment."""
+
+    created_at = fields.String(metadata=DATE_TIME)
+    claimed_at = fields.String(metadata={**DATE_TIME, "description": "When the account got the page (it was made "
+                                                                      "for it, or it claimed it): the order of the "
+                                                                      "list."})
+    uploads_this_month = fields.Integer(metadata={
+        "description": "Tracks uploaded to the page since the current UTC month began that still exist and were "
+                       "not rejected (processing ones count)."})
+    monthly_commitment = fields.Integer(metadata={
+        "description": "The beats a month the producer committed to upload (docs/business-rules.md)."})
+
+
 class BeatGrowth(Schema):
     plays_last_30_days = fields.Integer()
     plays_previous_30_days = fields.Integer()
@@ -373,6 +396,8 @@ class ProducerCollections(Schema):
 TrackPage = page_of(Track)
 CollectionPage = page_of(Collection)
 ArtistPage = page_of(Artist)
+ArtistMatchPage = page_of(ArtistMatch)
+MyArtistPage = page_of(MyArtist)
 PlaylistPage = page_of(PlaylistSummary)
 CommentPage = page_of(Comment)
 HistoryPage = page_of(HistoryEntry)
@@ -415,9 +440,21 @@ CATALOG = RpcSurface("catalog", (
            errors="`NotFound`"),
     method("get_artist", "artist_id", reply=Artist,
            errors="`NotFound`"),
-    method("get_my_artist", "actor_id", reply=Artist,
-           summary="`Artist` (with owner-only fields: `tracks_by_status` {processing, published, rejected})",
-           errors='`NotFound` ("no artist profile")'),
+    method("get_my_artist", "actor_id", "artist_id", reply=Artist,
+           summary="`Artist` (with owner-only fields: `tracks_by_status` {processing, published, rejected}): the "
+                   "page `artist_id` when the actor manages it, else the actor's default page (the one it has "
+                   "managed longest)",
+           errors='`NotFound` ("no artist profile"; a page the actor does not manage), `InvalidField` '
+                  "(`artist_id` not a UUID)"),
+    method("my_artists", "actor_id", reply=MyArtistPage,
+           summary="every page the actor manages, the one it has managed longest first (by `claimed_at`; the first "
+                   "is the default of every `artist_id`), in one envelope (`next` null): `{id, name, verified, "
+                   "claim_status, created_at, claimed_at, uploads_this_month, monthly_commitment}`; empty for an "
+                   "account with no page"),
+    method("search_artists", "q", "cursor limit", reply=ArtistMatchPage,
+           summary="envelope of `{id, name, verified, claim_status}`: every page (claimed or not) whose name "
+                   "contains `q` (2–100 characters once trimmed), ignoring case and accents, ordered by name",
+           errors="`InvalidField` (`q`, cursor, limit)"),
     method("update_artist", "actor_id artist_id changes", reply=Artist,
            summary="`Artist`; `changes` ⊆ `name, genres, links, country, city, description, credits, pinned_track_id`",
            errors="`Forbidden`, `NotFound`, `InvalidField`"),
@@ -427,12 +464,13 @@ CATALOG = RpcSurface("catalog", (
     method("image_source", "artist_id image_id", reply=MediaSource,
            summary='`{"key", "content_type"}`',
            errors="`NotFound` (also when the image is not that artist's)"),
-    method("create_collection", "actor_id data cover_key", reply=Collection,
-           summary="`Collection`; `data`: `name`, `artists`, `genres`, `tags`, `description`, `cover_preset` (a "
+    method("create_collection", "actor_id data cover_key", "artist_id", reply=Collection,
+           summary="`Collection` of the page `artist_id` (one the actor manages) or of the actor's default page; "
+                   "`data`: `name`, `artists`, `genres`, `tags`, `description`, `cover_preset` (a "
                    "preset id or a genre of the vocabulary, stored as the preset id); `cover_key` (an image in "
                    "`covers/`) or `cover_preset` is needed, the image wins when both are given",
-           errors="`Forbidden` (no artist page), `InvalidField` (`cover`: neither, or not an image; `cover_preset`: "
-                  "no such preset)"),
+           errors="`Forbidden` (no artist page), `NotFound` (a page the actor does not manage), `InvalidField` "
+                  "(`cover`: neither, or not an image; `cover_preset`: no such preset)"),
     method("get_collection", "collection_id", "actor_id", reply=Collection,
            summary="`Collection` with its tracks visible to the actor",
            errors="`NotFound`"),
@@ -464,9 +502,11 @@ CATALOG = RpcSurface("catalog", (
            summary='`{"key", "content_type", "preset"}`: the preset\'s JPEG (1200 × 1200), drawn into the media '
                    "store's `presets/` the first time it is asked for",
            errors="`NotFound` (no such preset id)"),
-    method("create_track", "actor_id metadata audio_key size_bytes", "cover_key", reply=Track,
-           summary='`Track` with `status: "processing"`; emits `track_uploaded`',
-           errors="`Forbidden` (not a producer), `InvalidField` (names the field), `NotFound` (collection)"),
+    method("create_track", "actor_id metadata audio_key size_bytes", "cover_key artist_id", reply=Track,
+           summary='`Track` with `status: "processing"` of the page `artist_id` (one the actor manages) or of the '
+                   "actor's default page; emits `track_uploaded`",
+           errors="`Forbidden` (not a producer), `InvalidField` (names the field), `NotFound` (collection; a page "
+                  "the actor does not manage)"),
     method("get_track", "track_id", "actor_id", reply=Track,
            summary="`Track` — unpublished ones only for their owner",
            errors="`NotFound`"),

@@ -110,10 +110,21 @@ def test_get_verified_is_refused_once_verified(accounts, admin):
         accounts.apply_producer_program(actor_id=producer["id"], application=get_verified())
 
 
-def test_a_producer_cannot_apply_to_become_one_again(accounts, admin):
+def test_a_producer_may_apply_again_for_another_artist_page(accounts, admin, catalog):
+    """A producer running a second alias applies again (a new page, or a claim); one pending of each kind."""
     producer = make_producer(accounts, admin)
-    with pytest.raises(Conflict):
-        accounts.apply_producer_program(actor_id=producer["id"], application=become_producer())
+    alias = accounts.apply_producer_program(actor_id=producer["id"], application=become_producer(
+        producer_name="Second Alias"))
+    assert alias["status"] == "pending"
+    with pytest.raises(Conflict) as caught:
+        accounts.apply_producer_program(actor_id=producer["id"], application=become_producer(producer_name="Third"))
+    assert caught.value.details == {"type": "become_producer"}
+    claim = accounts.apply_producer_program(actor_id=producer["id"],
+                                            application=claim_artist(catalog.unclaimed_artist()))
+    approved = accounts.approve_application(actor_id=admin["id"], application_id=alias["id"])
+    assert approved["status"] == "approved"
+    assert accounts.approve_application(actor_id=admin["id"], application_id=claim["id"])["status"] == "approved"
+    assert accounts.get_user(actor_id=producer["id"])["roles"] == ["listener", "producer"]
 
 
 def test_approval_grants_the_producer_role_at_once(accounts, admin):

@@ -17,7 +17,7 @@ from devtools.fakestripe import FakeStripe
 from services.common.db import UnitOfWork
 from services.common.messaging.models import OutboxMessage
 from services.common.stripe_api import make_client
-from services.contracts.errors import Forbidden, NotFound
+from services.contracts.errors import Forbidden
 from services.contracts.events import REGISTRY, build_event, validate_event
 from services.payouts import consumers, stripe_events
 from services.payouts.stripe_connect import StripeConnect
@@ -83,7 +83,8 @@ class FakeNeighbours:
     """accounts' roles and users, catalog's artist pages and payout tracks, as dictionaries the test fills."""
 
     roles: dict[str, set[str]] = field(default_factory=dict)
-    artists: dict[str, dict[str, Any]] = field(default_factory=dict)  # user id → their page
+    artists: dict[str, dict[str, Any]] = field(default_factory=dict)  # user id → their page (the oldest)
+    more_artists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # user id → their later pages
     tracks: list[dict[str, Any]] = field(default_factory=list)
 
     def producer(self, name: str = "Ana Beats") -> tuple[str, str]:
@@ -115,10 +116,15 @@ class FakeNeighbours:
     def user(self, user_id: str) -> dict[str, Any]:
         return {"id": user_id, "email": f"p-{user_id[:8]}@example.com"}
 
-    def my_artist(self, actor_id: str) -> dict[str, Any]:
-        if actor_id not in self.artists:
-            raise NotFound("no artist profile")
-        return dict(self.artists[actor_id])
+    def another_page(self, user_id: str, name: str = "Second Alias") -> str:
+        """One more page of the producer's account (after its first, so not the default)."""
+        artist_id = new_id()
+        self.more_artists.setdefault(user_id, []).append({"id": artist_id, "name": name, "user_id": user_id})
+        return artist_id
+
+    def my_artists(self, actor_id: str) -> list[dict[str, Any]]:
+        first = [self.artists[actor_id]] if actor_id in self.artists else []
+        return [dict(page) for page in first + self.more_artists.get(actor_id, [])]
 
     def payout_tracks(self) -> Iterator[dict[str, Any]]:
         yield from json.loads(json.dumps(self.tracks))

@@ -46,6 +46,31 @@ def test_who_may_see_which_finances(units, neighbours, connect):
         units().run(lambda w: finances(w, neighbours, connect, other, None, NOW))
 
 
+def test_an_account_with_several_pages_switches_between_them_the_oldest_by_default(units, neighbours, connect):
+    user, first = neighbours.producer("First Alias")
+    second = neighbours.another_page(user, "Second Alias")
+    _, other_page = neighbours.producer()
+    view = units().run(lambda w: finances(w, neighbours, connect, user, None, NOW))
+    assert view["artist_id"] == first
+    assert view["artists"] == [{"id": first, "name": "First Alias"}, {"id": second, "name": "Second Alias"}]
+    chosen = units().run(lambda w: finances(w, neighbours, connect, user, second, NOW))
+    assert (chosen["artist_id"], chosen["artists"]) == (second, view["artists"])
+
+    def fill(w):
+        w.session.add_all(LedgerEntry(user_id=user, artist_id=page_id, kind="exclusive_sale", amount_cents=cents,
+                                      currency="USD", license_id=new_id(), created_at=NOW)
+                          for page_id, cents in ((first, 100), (second, 200)))
+
+    units().run(fill)
+    assert [item["amount_cents"] for item in page(units, neighbours, user, artist=second)["items"]] == [200]
+    assert sorted(item["amount_cents"] for item in page(units, neighbours, user)["items"]) == [100, 200]
+    for not_mine in (other_page, new_id()):
+        with pytest.raises(NotFound, match="artist not found"):
+            units().run(lambda w: finances(w, neighbours, connect, user, not_mine, NOW))
+        with pytest.raises(NotFound, match="artist not found"):
+            page(units, neighbours, user, artist=not_mine)
+
+
 def test_after_a_run_the_cards_show_stripe_and_the_ledger(units, neighbours, connect, fake_stripe):
     fake_stripe.set_platform_balance("cad", 1_000_000_000)
     admin = neighbours.admin()

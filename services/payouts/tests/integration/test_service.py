@@ -43,8 +43,9 @@ class StandInCatalog:
     name = "catalog"
 
     @rpc
-    def get_my_artist(self, actor_id: str) -> dict:
-        return WORLD.my_artist(actor_id)
+    def my_artists(self, actor_id: str) -> dict:
+        items = WORLD.my_artists(actor_id)
+        return {"items": items, "total": len(items), "next": None}
 
     @rpc
     def payout_tracks(self, cursor: str | None = None, limit: int = 100) -> dict:
@@ -70,6 +71,7 @@ def stripe_env(monkeypatch):
 def payouts(payouts_db, stripe_env, container_factory, rabbit_config):
     WORLD.roles.clear()
     WORLD.artists.clear()
+    WORLD.more_artists.clear()
     WORLD.tracks.clear()
     for service in (StandInAccounts, StandInCatalog, PayoutsService):
         container_factory(service, {**rabbit_config, "max_workers": 4}).start()

@@ -286,6 +286,22 @@ def test_only_producers_respond_not_to_their_own_request_and_only_while_open(uow
     assert "expired" in caught.value.message
 
 
+def test_a_producer_with_several_pages_answers_as_the_page_of_the_track(uow, tokens, make_producer):
+    from services.catalog.tracks import artists
+
+    producer = make_producer("First Alias")
+    alias = artists.on_producer_approved(uow, {"user_id": producer["user_id"], "producer_name": "Second Alias",
+                                               "artist_id": None})
+    uow.commit()
+    created = create(uow, tokens, new_user_id())
+    track = published_track(uow, {**producer, "artist_id": alias.id})
+    response = beat_requests.respond(uow, producer["user_id"], created["id"], {"track_id": track}, NOW)
+    uow.commit()
+    assert (response["artist_id"], response["artist_name"]) == (alias.id, "Second Alias")
+    assert uow.session.scalar(select(BeatRequestResponse.artist_id).where(
+        BeatRequestResponse.id == response["id"])) == alias.id
+
+
 # --- renewing ------------------------------------------------------------------------------------
 
 def test_an_expired_request_renews_for_one_token_for_24_hours_from_now(uow):
