@@ -112,3 +112,12 @@ class CoverPreset(Schema):
 
 
 TrackPage = page_of(Track)
+
+
+class DiscographyTrack(contract.DiscographyTrack):
+    links = fields.Nested(TrackLinks)
+
+
+DiscographyPage = page_of(DiscographyTrack)
+SimilarArtist = contract.SimilarArtist
+SimilarArtistList = page_of(SimilarArtist)

@@ -47,7 +47,7 @@ class NotOwner(MediaError):
     """A process tried to delete a file of an area it does not own: a bug, never a user's mistake."""
 
 
-GATEWAY, CATALOG, AUDIO, LICENSING = "gateway", "catalog", "audio", "licensing"
+GATEWAY, CATALOG, AUDIO, LICENSING, ACCOUNTS = "gateway", "catalog", "audio", "licensing", "accounts"
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ AREAS: dict[str, Area] = {
     "renditions": Area(owner=AUDIO, writer=AUDIO),  # stream, download and waveform of each track
     "stems": Area(owner=CATALOG, writer=GATEWAY),  # a track's stems archive (ZIP of WAV/FLAC)
     "certificates": Area(owner=LICENSING, writer=LICENSING),  # licence certificates (PDF)
+    "avatars": Area(owner=ACCOUNTS, writer=GATEWAY),  # user accounts' avatars (accounts keeps who has which)
 }
 
 

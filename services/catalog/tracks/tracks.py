@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from services.catalog.tracks.models import (PROCESSING, PUBLISHED, REJECTED, WITHDRAWN, Artist, Collection, Track,
-                                            TrackGenre)
+                                            TrackCredit, TrackGenre)
 from services.catalog.tracks.schemas import TrackQuery, exclusive_problem, tracks_kind
 from services.catalog.tracks import images, repository, rules, views
 from services.common.clock import utcnow
@@ -52,6 +52,7 @@ def create_track(uow: UnitOfWork, media: MediaStore, actor_id: str, metadata: di
                 cover_preset=metadata.get("cover_preset"), cover_key=cover_key, cover_content_type=cover_type,
                 audio_key=audio_key, size_bytes=upload["size_bytes"], status=PROCESSING, created_at=utcnow())
     _index(row)
+    row.credit_rows = [TrackCredit(artist_id=collaborator) for collaborator in collaborators]
     session.add(row)
     refresh_completeness(uow, row)
     session.flush()
