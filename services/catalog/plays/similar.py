@@ -1,24 +1,25 @@
 """An artist page's Similar Artists (docs/business-rules.md "Similar artists"): other pages sharing its genres and
 its listeners, scored by ``play_rules.similarity``. A page's tracks are its Discography (published tracks it
-uploaded or is credited on: ``tracks.discography``); its genres are theirs, normalised (``track_genres``).
+uploaded or is credited on: ``tracks.discography``); its genres are theirs, normalised, kept per page in
+``page_genres`` (``tracks.page_genres``).
 
-Bounded work per call, whatever the catalog's size: the page's genres and tracks (index look-ups by page), the
-pages sharing a genre (``ix_track_genres_genre`` for each of the page's genres), the page's most recent 300
-listeners of the last 90 days (``ix_plays_track_played`` for each of its tracks) and their counted plays of those
-90 days (``ix_plays_listener_played`` for each listener); then the genres of at most 400 candidate pages
-(``ix_tracks_artist_published``, ``ix_track_credits_artist``) and the names of the 10 kept."""
+Bounded work per call, in queries on indexes (their plans are tested on a catalog of realistic shape): the page's
+genres (``page_genres`` by key); the 200 pages sharing most of them, counted by the database over
+``ix_page_genres_genre`` (one row per page and genre, not per track); the page's most recent 300 listeners of the
+last 90 days (``ix_plays_track_played`` for each of its tracks); the pages those listeners played in the 90 days
+(``ix_plays_listener_played``, each track's pages by key); the shared genres and genre counts of the candidates —
+those 200 and the 200 sharing most listeners — by key; the names of the 10 kept."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, distinct, func, select
 
 from services.catalog.plays import rules as play_rules
 from services.catalog.plays.models import Play
 from services.catalog.tracks import discography, repository, views
-from services.catalog.tracks.models import Artist, TrackGenre
+from services.catalog.tracks.models import Artist, PageGenre
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
 
@@ -34,18 +35,22 @@ def similar_artists(uow: UnitOfWork, artist_id: str, now: datetime | None = None
     session = uow.session
     page = repository.require_artist(session, artist_id)
     since = (now or utcnow()) - play_rules.SIMILAR_PLAYS_WINDOW
-    own_genres = set(session.scalars(select(distinct(TrackGenre.genre)).where(
-        TrackGenre.track_id.in_(discography.track_ids(page.id)))))
-    by_genre = _sharing_genres(session, page.id, own_genres)
-    listeners = _recent_listeners(session, page.id, since)
-    by_listener = _sharing_listeners(session, page.id, listeners, since)
-    candidates = list(dict.fromkeys(play_rules.strongest({a: len(g) for a, g in by_genre.items()})
-                                    + play_rules.strongest(by_listener)))
-    genre_counts = _genre_counts(session, candidates)
-    scored = [play_rules.similarity(candidate, by_genre.get(candidate, set()), len(own_genres),
-                                    genre_counts.get(candidate, 0), by_listener.get(candidate, 0), len(listeners))
-              for candidate in candidates]
-    best = play_rules.most_similar(scored)
+    own_genres = set(session.scalars(genres_of(page.id)))
+    listeners = list(session.scalars(recent_listeners(page.id, since)))
+    by_listener = dict(session.execute(sharing_listeners(page.id, listeners, since)).tuples().all()) \
+        if listeners else {}
+    by_genre = list(session.scalars(sharing_most_genres(page.id, own_genres))) if own_genres else []
+    candidates = list(dict.fromkeys(by_genre + play_rules.strongest(by_listener)))
+    if not candidates:
+        return []
+    shared: dict[str, set[str]] = {}
+    if own_genres:
+        for other, genre in session.execute(shared_genres(candidates, own_genres)):
+            shared.setdefault(other, set()).add(genre)
+    counts = dict(session.execute(genre_counts(candidates)).tuples().all())
+    best = play_rules.most_similar([
+        play_rules.similarity(other, shared.get(other, set()), len(own_genres), counts.get(other, 0),
+                              by_listener.get(other, 0), len(listeners)) for other in candidates])
     names = {row.id: row for row in session.execute(select(Artist.id, Artist.name, Artist.verified).where(
         Artist.id.in_([similar.artist_id for similar in best])))} if best else {}
     return [SimilarArtist(artist=views.ArtistSummary(id=s.artist_id, name=names[s.artist_id].name,
@@ -54,50 +59,46 @@ def similar_artists(uow: UnitOfWork, artist_id: str, now: datetime | None = None
             for s in best if s.artist_id in names]
 
 
-def _sharing_genres(session: Session, artist_id: str, genres: set[str]) -> dict[str, set[str]]:
-    """Every other page with a published track in one of ``genres`` → the genres it shares."""
-    if not genres:
-        return {}
-    pages = discography.pages_of_tracks()
-    rows = session.execute(select(pages.c.artist_id, TrackGenre.genre).distinct()
-                           .join(pages, pages.c.track_id == TrackGenre.track_id)
-                           .where(TrackGenre.genre.in_(sorted(genres)), pages.c.artist_id != artist_id))
-    shared: dict[str, set[str]] = {}
-    for other, genre in rows:
-        shared.setdefault(other, set()).add(genre)
-    return shared
+# --- the queries (statements, so their plans can be checked) ------------------------------------------------
+
+def genres_of(artist_id: str) -> Select[Any]:
+    """The genres of the page's Discography (kept in ``page_genres``)."""
+    return select(PageGenre.genre).where(PageGenre.artist_id == artist_id)
 
 
-def _recent_listeners(session: Session, artist_id: str, since: datetime) -> list[str]:
+def sharing_most_genres(artist_id: str, genres: set[str]) -> Select[Any]:
+    """The other pages sharing the most of ``genres`` (at most ``SIMILAR_CANDIDATES_PER_SIGNAL``), counted by the
+    database: one row per page and genre in ``ix_page_genres_genre``."""
+    shared = func.count()
+    return (select(PageGenre.artist_id).where(PageGenre.genre.in_(sorted(genres)), PageGenre.artist_id != artist_id)
+            .group_by(PageGenre.artist_id).order_by(shared.desc(), PageGenre.artist_id)
+            .limit(play_rules.SIMILAR_CANDIDATES_PER_SIGNAL))
+
+
+def shared_genres(artist_ids: list[str], genres: set[str]) -> Select[Any]:
+    """(page, genre) for each of ``artist_ids``' genres among ``genres``."""
+    return select(PageGenre.artist_id, PageGenre.genre).where(PageGenre.artist_id.in_(artist_ids),
+                                                              PageGenre.genre.in_(sorted(genres)))
+
+
+def recent_listeners(artist_id: str, since: datetime) -> Select[Any]:
     """The page's most recent listeners (counted plays since ``since``), at most ``SIMILAR_LISTENERS_SAMPLED``."""
-    return list(session.scalars(
-        select(Play.listener_user_id)
-        .where(Play.track_id.in_(discography.track_ids(artist_id)), Play.played_at >= since)
-        .group_by(Play.listener_user_id)
-        .order_by(func.max(Play.played_at).desc(), Play.listener_user_id)
-        .limit(play_rules.SIMILAR_LISTENERS_SAMPLED)))
+    return (select(Play.listener_user_id)
+            .where(Play.track_id.in_(discography.track_ids(artist_id)), Play.played_at >= since)
+            .group_by(Play.listener_user_id)
+            .order_by(func.max(Play.played_at).desc(), Play.listener_user_id)
+            .limit(play_rules.SIMILAR_LISTENERS_SAMPLED))
 
 
-def _sharing_listeners(session: Session, artist_id: str, listeners: list[str], since: datetime) -> dict[str, int]:
-    """Every other page whose published tracks ``listeners`` played since ``since`` → how many of them did."""
-    if not listeners:
-        return {}
-    pages = discography.pages_of_tracks()
-    rows = session.execute(
-        select(pages.c.artist_id, func.count(distinct(Play.listener_user_id)))
-        .join(pages, pages.c.track_id == Play.track_id)
-        .where(Play.listener_user_id.in_(listeners), Play.played_at >= since, pages.c.artist_id != artist_id)
-        .group_by(pages.c.artist_id))
-    return {other: count for other, count in rows}
+def sharing_listeners(artist_id: str, listeners: list[str], since: datetime) -> Select[Any]:
+    """(page, how many of ``listeners`` played it since ``since``) for every other page they played."""
+    pages = discography.pages_of(Play, Play.track_id, Play.listener_user_id.label("listener"),
+                                 where=(Play.listener_user_id.in_(listeners), Play.played_at >= since),
+                                 page_where=lambda page: page != artist_id)
+    return select(pages.c.artist_id, func.count(distinct(pages.c.listener))).group_by(pages.c.artist_id)
 
 
-def _genre_counts(session: Session, artist_ids: list[str]) -> dict[str, int]:
-    """How many distinct genres each of ``artist_ids``' Discography has."""
-    if not artist_ids:
-        return {}
-    pages = discography.pages_of_tracks()
-    rows = session.execute(
-        select(pages.c.artist_id, func.count(distinct(TrackGenre.genre)))
-        .join(TrackGenre, TrackGenre.track_id == pages.c.track_id)
-        .where(pages.c.artist_id.in_(artist_ids)).group_by(pages.c.artist_id))
-    return {other: count for other, count in rows}
+def genre_counts(artist_ids: list[str]) -> Select[Any]:
+    """(page, how many genres its Discography has) for each of ``artist_ids``."""
+    return (select(PageGenre.artist_id, func.count()).where(PageGenre.artist_id.in_(artist_ids))
+            .group_by(PageGenre.artist_id))

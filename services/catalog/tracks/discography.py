@@ -3,8 +3,8 @@ newest published first, each with the page's ``role`` on it. A track the page bo
 (which upload refuses, but an old row could hold) is listed once, as its uploader's.
 
 Only published tracks, whoever asks — as on every public track list (the owner sees every status in the
-Backstage). Each part is its own index range scan after the cursor — the uploaded tracks on
-``ix_tracks_artist_published``, the credited ones through ``ix_track_credits_artist`` — merged, never an OFFSET."""
+Backstage). The uploaded part is an index range scan after the cursor (``ix_tracks_artist_published``), the
+credited part the page's credits (``ix_track_credits_artist``) with their tracks by key; merged, never an OFFSET."""
 from __future__ import annotations
 
 from typing import Any
@@ -42,14 +42,21 @@ def track_ids(artist_id: str) -> Any:
                      select(credited(artist_id).subquery().c.id))
 
 
-def pages_of_tracks() -> Any:
-    """Every published track with each page it is in the Discography of — ``(artist_id, track_id)``: its uploader
-    and its credited collaborators — as a subquery to join on either column (each part an index look-up)."""
-    return union_all(
-        select(Track.artist_id.label("artist_id"), Track.id.label("track_id")).where(Track.status == PUBLISHED),
-        select(TrackCredit.artist_id.label("artist_id"), TrackCredit.track_id.label("track_id"))
-        .join(Track, Track.id == TrackCredit.track_id)
-        .where(Track.status == PUBLISHED, Track.artist_id != TrackCredit.artist_id)).subquery("pages_of_tracks")
+def pages_of(source: Any, track_id: Any, *columns: Any, where: tuple[Any, ...] = (),
+             page_where: Any = None) -> Any:
+    """(artist_id, *columns) for each page a published track of ``source`` is in the Discography of — its uploader
+    and its credited collaborators — as one statement of two parts, each driven by ``source`` (``where`` its
+    conditions, ``track_id`` its track column; ``page_where(artist_id column)`` filters the pages): the tracks and
+    credits are then looked up by key, so the work follows ``source``, never the whole catalog."""
+    uploaders = (select(Track.artist_id.label("artist_id"), *columns).select_from(source)
+                 .join(Track, Track.id == track_id).where(Track.status == PUBLISHED, *where))
+    collaborators = (select(TrackCredit.artist_id.label("artist_id"), *columns).select_from(source)
+                     .join(TrackCredit, TrackCredit.track_id == track_id).join(Track, Track.id == track_id)
+                     .where(Track.status == PUBLISHED, Track.artist_id != TrackCredit.artist_id, *where))
+    if page_where is not None:
+        uploaders = uploaders.where(page_where(Track.artist_id))
+        collaborators = collaborators.where(page_where(TrackCredit.artist_id))
+    return union_all(uploaders, collaborators).subquery("pages_of")
 
 
 def list_artist_tracks(uow: UnitOfWork, artist_id: str, page: PageRequest,
@@ -69,11 +76,14 @@ def list_artist_tracks(uow: UnitOfWork, artist_id: str, page: PageRequest,
 
 
 def _page_ids(session: Session, artist_id: str, page: PageRequest) -> list[tuple[Any, str]]:
-    """(published_at, id) of the page's rows plus one (whether a next page exists), newest first: each part
-    read up to the page's size after the cursor, then merged."""
+    return [(row.published_at, row.id) for row in session.execute(page_query(artist_id, page))]
+
+
+def page_query(artist_id: str, page: PageRequest) -> Any:
+    """(published_at, id) of the page's rows plus one (whether a next page exists), newest first: each part read
+    up to the page's size after the cursor, then merged."""
     parts = [keyset_page(part, (Track.published_at, Track.id), page).subquery()
              for part in (uploaded(artist_id), credited(artist_id))]
     merged = union_all(*(select(part.c.published_at, part.c.id) for part in parts)).subquery()
-    statement = select(merged.c.published_at, merged.c.id).order_by(merged.c.published_at.desc(),
-                                                                     merged.c.id.desc()).limit(page.limit + 1)
-    return [(row.published_at, row.id) for row in session.execute(statement)]
+    return select(merged.c.published_at, merged.c.id).order_by(merged.c.published_at.desc(),
+                                                               merged.c.id.desc()).limit(page.limit + 1)

@@ -177,3 +177,17 @@ class TrackCredit(Base):
                                            primary_key=True)
 
     __table_args__ = (Index("ix_track_credits_artist", "artist_id", "track_id"),)
+
+
+class PageGenre(Base):
+    """One row per (artist page, genre of its Discography): the distinct normalised genres of the published tracks
+    the page uploaded or is credited on, kept by ``page_genres.refresh`` whenever they change. Similar Artists
+    compares pages through it: the pages having a genre are one index range."""
+
+    __tablename__ = "page_genres"
+
+    artist_id: Mapped[str] = mapped_column(String(36), ForeignKey("artists.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    genre: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+    __table_args__ = (Index("ix_page_genres_genre", "genre", "artist_id"),)

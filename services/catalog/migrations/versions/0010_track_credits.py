@@ -1,5 +1,6 @@
-"""a page's discography: the credited collaborators one row per (track, page) in track_credits (filled from
-tracks.collaborators), and a page's published tracks newest first as an index range scan
+"""artist pages' Discography and Similar Artists: the credited collaborators one row per (track, page) in
+track_credits (filled from tracks.collaborators), each page's genres in page_genres (filled from its published
+tracks, uploaded or credited), and a page's published tracks newest first as an index range scan
 
 Revision ID: 0010
 Revises: 0007
@@ -18,6 +19,19 @@ depends_on: Union[str, Sequence[str], None] = None
 
 BATCH = 1000
 
+#: every page's genres: those of the published tracks it uploaded, and of those crediting it
+FILL_PAGE_GENRES = """
+INSERT INTO page_genres (artist_id, genre)
+SELECT tracks.artist_id, track_genres.genre
+  FROM tracks JOIN track_genres ON track_genres.track_id = tracks.id
+ WHERE tracks.status = 'published'
+UNION
+SELECT track_credits.artist_id, track_genres.genre
+  FROM track_credits JOIN tracks ON tracks.id = track_credits.track_id
+       JOIN track_genres ON track_genres.track_id = tracks.id
+ WHERE tracks.status = 'published'
+"""
+
 
 def upgrade() -> None:
     op.create_table(
@@ -32,6 +46,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_track_credits_artist", "track_credits", ["artist_id", "track_id"], unique=False)
     _fill_credits()
+    op.create_table(
+        "page_genres",
+        sa.Column("artist_id", sa.String(length=36), nullable=False),
+        sa.Column("genre", sa.String(length=50), nullable=False),
+        sa.ForeignKeyConstraint(["artist_id"], ["artists.id"], name=op.f("fk_page_genres_artist_id_artists"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("artist_id", "genre", name=op.f("pk_page_genres")),
+    )
+    op.create_index("ix_page_genres_genre", "page_genres", ["genre", "artist_id"], unique=False)
+    op.execute(FILL_PAGE_GENRES)
     op.create_index("ix_tracks_artist_published", "tracks", ["artist_id", "status", "published_at", "id"],
                     unique=False)
     op.drop_index("ix_tracks_artist", table_name="tracks")
@@ -69,5 +93,7 @@ def _ids(collaborators) -> list[str]:
 def downgrade() -> None:
     op.create_index("ix_tracks_artist", "tracks", ["artist_id", "status"], unique=False)
     op.drop_index("ix_tracks_artist_published", table_name="tracks")
+    op.drop_index("ix_page_genres_genre", table_name="page_genres")
+    op.drop_table("page_genres")
     op.drop_index("ix_track_credits_artist", table_name="track_credits")
     op.drop_table("track_credits")
