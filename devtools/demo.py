@@ -1,7 +1,8 @@
 """``make demo``: make a fresh, running platform look alive.
 
-Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles,
-generated beats uploaded as WAV and published by the audio pipeline, follows, paid subscriptions (through make
+Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles with
+generated avatars, generated beats uploaded as WAV and published by the audio pipeline (each producer's second
+beat credits the producer before, and every page pins its newest beat), follows, paid subscriptions (through make
 run's local fake Stripe), counted plays, likes, reposts, comments, playlists and a beat request — all through
 the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what a real client does.
 Safe to run twice: existing demo accounts are logged in, not duplicated. It ends by printing the accounts it
@@ -137,7 +138,10 @@ def generated_wav(seed: int, bpm: int) -> bytes:
     return buffer.getvalue()
 
 
-def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: random.Random) -> list[str]:
+def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: random.Random,
+                  collaborator: str | None = None) -> list[str]:
+    """The producer's beats; the second one credits ``collaborator`` (the previous producer's page), so that page's
+    Discography shows a track it is credited on."""
     mine = producer.call("GET", "/tracks", params={"producer": artist_id})
     if mine["total"] >= TRACKS_PER_PRODUCER:
         return []
@@ -148,6 +152,8 @@ def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: 
                     "scale": rng.choice(["major", "minor"]), "genres": [genre], "tags": ["demo", genre],
                     "description": f"A generated {genre} beat by {name}.", "cover_preset": genre,
                     "sample_clearance": "cleared", **licensing(n, index, producer.email)}
+        if n == 1 and collaborator:
+            metadata["collaborators"] = [collaborator]
         files = {"metadata": (None, json.dumps(metadata), "application/json"),
                  "audio": ("beat.wav", generated_wav(1000 * index + n, bpm), "audio/wav")}
         ids.append(producer.call("POST", "/tracks", expect=(202,), files=files)["id"])
@@ -178,6 +184,43 @@ def wait_published(uploads: list[tuple[Client, str]], timeout: float = 180) -> N
         raise DemoError(f"{len(pending)} track(s) still processing after {timeout:.0f}s: is the audio service up?")
 
 
+def pin_newest_beat(producer: Client, artist_id: str) -> None:
+    """The page pins the newest track of its Discography (which may be one it is credited on); repeat-safe."""
+    newest = producer.call("GET", f"/artists/{artist_id}/tracks", params={"limit": 1})["items"]
+    if newest:
+        producer.call("PATCH", f"/artists/{artist_id}", json={"pinned_track_id": newest[0]["id"]})
+
+
+#: avatar colours, one per demo account in turn
+COLOURS = [(0x8e, 0x44, 0xad), (0x16, 0xa0, 0x85), (0xe6, 0x7e, 0x22), (0x29, 0x80, 0xb9), (0xc0, 0x39, 0x2b),
+           (0x27, 0xae, 0x60), (0xf3, 0x9c, 0x12), (0x2c, 0x3e, 0x50)]
+
+
+def avatar_png(colour: tuple[int, int, int], size: int = 96) -> bytes:
+    """A plain square PNG of ``colour`` with a lighter diagonal band: a real image, made without an imaging
+    library."""
+    import struct
+    import zlib
+
+    light = tuple(min(255, c + 70) for c in colour)
+    rows = b"".join(b"\x00" + b"".join(bytes(light if abs(x - y) < size // 6 else colour) for x in range(size))
+                    for y in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def set_avatar(client: Client, index: int) -> None:
+    """A generated avatar for the account, unless it has one (a second run keeps it)."""
+    if client.call("GET", "/me").get("avatar_url"):
+        return
+    client.call("PUT", "/me/avatar", files={"image": ("avatar.png", avatar_png(COLOURS[index % len(COLOURS)]),
+                                                      "image/png")})
+
+
 def wait_for_artist_page(client: Client, timeout: float = 30) -> dict:
     """The producer's artist page, once the catalog has made it."""
     deadline = time.monotonic() + timeout
@@ -206,19 +249,26 @@ def main() -> int:
         admin = admin_client(base, admin_email, admin_password)
         producers = [make_producer(base, admin, name, city)
                      for name, city in track(PRODUCERS, description="Producers (applied and approved)…")]
-        uploaded = []
+        uploaded, pages = [], []
         for index, ((client, _), (name, _city)) in enumerate(track(list(zip(producers, PRODUCERS)),
                                                                     description="Uploading generated beats…")):
             artist = wait_for_artist_page(client)
             client.call("PATCH", f"/artists/{artist['id']}", json={"genres": [GENRES[index % len(GENRES)]]})
-            uploaded += [(client, track_id) for track_id in upload_tracks(client, artist["id"], name, index, rng)]
+            previous = pages[-1]["id"] if pages else None
+            uploaded += [(client, track_id)
+                         for track_id in upload_tracks(client, artist["id"], name, index, rng, previous)]
+            pages.append(artist)
         with console.status(f"Waiting for {len(uploaded)} track(s) to be validated and published…"):
             wait_published(uploaded)
+        for index, ((client, _), artist) in enumerate(zip(producers, pages)):
+            pin_newest_beat(client, artist["id"])
+            set_avatar(client, index)
         verify(producers[0][0], admin)
         listeners, paid = {}, []
         for name in track(LISTENERS, description="Listeners following producers…"):
             listener = listeners[name] = Client(base)
             listener.sign_in(f"{name}@demo.beatpass.local", f"{name}_listens")
+            set_avatar(listener, len(producers) + LISTENERS.index(name))
             for _, producer in rng.sample(producers, k=rng.randint(1, len(producers))):
                 listener.call("PUT", f"/users/{producer['id']}/follow")
             if name in SUBSCRIPTIONS:

@@ -41,8 +41,8 @@ def test_0010_fills_the_credits_and_the_pages_genres_from_the_tracks_there_are(p
     engine = create_engine(normalize_url(url))
     a, b, gone = "a" * 8 + "-0000-4000-8000-000000000001", "b" * 8 + "-0000-4000-8000-000000000002", \
         "c" * 8 + "-0000-4000-8000-000000000003"
-    track = ("INSERT INTO tracks (id, artist_id, producer_user_id, name, artists, collaborators, bpm, key, scale, genres,"
-             " tags, licensing_model, audio_key, size_bytes, status, suspected_lossy_source, play_count,"
+    track = ("INSERT INTO tracks (id, artist_id, producer_user_id, name, artists, collaborators, bpm, key, scale,"
+             " genres, tags, licensing_model, audio_key, size_bytes, status, suspected_lossy_source, play_count,"
              " metadata_completeness, search_text, created_at) VALUES (:id, :artist, :artist, 'T', '[]', :credits,"
              " 120, 'A', 'minor', '[]', '[]', 'standard', 'uploads/x', 1, :status, false, 0, 0, '', now())")
     try:

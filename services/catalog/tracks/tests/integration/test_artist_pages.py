@@ -121,5 +121,6 @@ def test_only_a_published_track_of_the_discography_can_be_pinned(catalog, pages,
     assert pin(catalog, b, pages["credited"])["pinned_track_id"] == pages["credited"]
     for track_id in (pages["credited"], None):
         with pytest.raises(Forbidden):
-            catalog.update_artist(actor_id=b["user_id"], artist_id=a["artist_id"], changes={"pinned_track_id": track_id})
+            catalog.update_artist(actor_id=b["user_id"], artist_id=a["artist_id"],
+                                  changes={"pinned_track_id": track_id})
     assert catalog.get_artist(artist_id=a["artist_id"])["pinned_track_id"] == pages["own"]
