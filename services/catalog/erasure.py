@@ -23,7 +23,7 @@ from services.catalog.beat_requests.models import BeatRequest, BeatRequestRespon
 from services.catalog.beat_requests.notifications import BEAT_REQUEST_MATCH
 from services.catalog.community.models import CollectionLike, Comment, Playlist, ProducerLike, Repost, TrackLike
 from services.catalog.plays.models import HistoryEntry, Play, PlayWindow
-from services.catalog.tracks.models import PUBLISHED, WITHDRAWN, Collection, Track
+from services.catalog.tracks.models import PUBLISHED, WITHDRAWN, Artist, Collection, Track
 from services.catalog.tracks import artists, page_genres, repository, tracks
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
@@ -104,6 +104,9 @@ def _withdraw_as_producer(uow: UnitOfWork, media: MediaStore, user_id: str, pseu
         else:
             tracks.remove_track(uow, media, row)
     page_genres.refresh_for(session, withdrawn)  # out of their pages' Discography: their genres too
+    if withdrawn:  # a collaborator's page that pinned one of them no longer can
+        session.execute(update(Artist).where(Artist.pinned_track_id.in_([row.id for row in withdrawn]))
+                        .values(pinned_track_id=None).execution_options(synchronize_session=False))
     page = repository.artist_of_user(session, user_id)
     if page is not None:
         page.user_id, page.verified, page.pinned_track_id = None, False, None

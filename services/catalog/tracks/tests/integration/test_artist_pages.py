@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from services.catalog import erasure
 from services.catalog.conftest import new_user_id, stored_track
 from services.catalog.tests.integration.plan_support import plan_of, reads_the_whole_catalog, seed_catalog
 from services.catalog.tracks import discography
@@ -124,3 +125,17 @@ def test_only_a_published_track_of_the_discography_can_be_pinned(catalog, pages,
             catalog.update_artist(actor_id=b["user_id"], artist_id=a["artist_id"],
                                   changes={"pinned_track_id": track_id})
     assert catalog.get_artist(artist_id=a["artist_id"])["pinned_track_id"] == pages["own"]
+
+
+def test_a_pin_goes_when_its_track_leaves_the_discography(catalog, pages, uow, media):
+    """Deleted by its producer, or withdrawn with their account: no page keeps it pinned."""
+    a, b = pages["a"], pages["b"]
+    pin(catalog, a, pages["credited"])
+    pin(catalog, b, pages["credited"])
+    erasure.on_user_deleted(uow, media, {"user_id": b["user_id"]})  # b's published track is withdrawn
+    uow.commit()
+    assert catalog.get_artist(artist_id=a["artist_id"])["pinned_track_id"] is None
+    assert catalog.get_artist(artist_id=b["artist_id"])["pinned_track_id"] is None
+    pin(catalog, a, pages["own"])
+    catalog.delete_track(actor_id=a["user_id"], track_id=pages["own"])
+    assert catalog.get_artist(artist_id=a["artist_id"])["pinned_track_id"] is None
