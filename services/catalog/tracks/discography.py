@@ -20,7 +20,6 @@ from services.common.sql import keyset_page
 
 KIND = "artist_tracks"
 UPLOADER, COLLABORATOR = "uploader", "collaborator"
-ROLES = (UPLOADER, COLLABORATOR)
 
 
 class DiscographyTrack(views.TrackView):
