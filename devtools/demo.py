@@ -1,10 +1,11 @@
 """``make demo``: make a fresh, running platform look alive.
 
-Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles,
-a collection each with a preset cover (matched to the producer's genre), generated beats uploaded as WAV and
-published by the audio pipeline, follows of users and artist pages, paid subscriptions (through make run's local
-fake Stripe), counted plays, likes, reposts, comments, playlists, a beat request and the last finished month's
-analytics reports — all through
+Creates sample listeners and producers (through the Producer Program, approved by an admin), profiles with
+generated avatars, a collection each with a preset cover (matched to the producer's genre), generated beats uploaded
+as WAV and published by the audio pipeline (each producer's second beat credits the producer before, and every page
+pins its newest beat), follows of users and artist pages, paid subscriptions (through make run's local fake
+Stripe), counted plays, likes, reposts, comments, playlists, a beat request and the last finished month's analytics
+reports — all through
 the public API at ``BEATPASS_URL`` (default http://127.0.0.1:8000), so it exercises what a real client does.
 Safe to run twice: existing demo accounts are logged in, not duplicated. It ends by printing the accounts it
 used and made (the admin, the producers, the paid listeners), with their passwords: they are demo accounts.
@@ -153,7 +154,9 @@ def ensure_collection(producer: Client, artist_id: str, name: str, index: int) -
 
 
 def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: random.Random,
-                  collection_id: str | None = None) -> list[str]:
+                  collection_id: str | None = None, collaborator: str | None = None) -> list[str]:
+    """The producer's beats; the second one credits ``collaborator`` (the previous producer's page), so that page's
+    Discography shows a track it is credited on."""
     mine = producer.call("GET", "/tracks", params={"producer": artist_id})
     if mine["total"] >= TRACKS_PER_PRODUCER:
         return []
@@ -166,6 +169,8 @@ def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: 
                     "scale": rng.choice(["major", "minor"]), "genres": [genre], "tags": ["demo", genre],
                     "description": f"A generated {genre} beat by {name}.", **cover,
                     "sample_clearance": "cleared", **licensing(n, index, producer.email)}
+        if n == 1 and collaborator:
+            metadata["collaborators"] = [collaborator]
         files = {"metadata": (None, json.dumps(metadata), "application/json"),
                  "audio": ("beat.wav", generated_wav(1000 * index + n, bpm), "audio/wav")}
         ids.append(producer.call("POST", "/tracks", expect=(202,), files=files)["id"])
@@ -194,6 +199,43 @@ def wait_published(uploads: list[tuple[Client, str]], timeout: float = 180) -> N
         time.sleep(1)
     if pending:
         raise DemoError(f"{len(pending)} track(s) still processing after {timeout:.0f}s: is the audio service up?")
+
+
+def pin_newest_beat(producer: Client, artist_id: str) -> None:
+    """The page pins the newest track of its Discography (which may be one it is credited on); repeat-safe."""
+    newest = producer.call("GET", f"/artists/{artist_id}/tracks", params={"limit": 1})["items"]
+    if newest:
+        producer.call("PATCH", f"/artists/{artist_id}", json={"pinned_track_id": newest[0]["id"]})
+
+
+#: avatar colours, one per demo account in turn
+COLOURS = [(0x8e, 0x44, 0xad), (0x16, 0xa0, 0x85), (0xe6, 0x7e, 0x22), (0x29, 0x80, 0xb9), (0xc0, 0x39, 0x2b),
+           (0x27, 0xae, 0x60), (0xf3, 0x9c, 0x12), (0x2c, 0x3e, 0x50)]
+
+
+def avatar_png(colour: tuple[int, int, int], size: int = 96) -> bytes:
+    """A plain square PNG of ``colour`` with a lighter diagonal band: a real image, made without an imaging
+    library."""
+    import struct
+    import zlib
+
+    light = tuple(min(255, c + 70) for c in colour)
+    rows = b"".join(b"\x00" + b"".join(bytes(light if abs(x - y) < size // 6 else colour) for x in range(size))
+                    for y in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def set_avatar(client: Client, index: int) -> None:
+    """A generated avatar for the account, unless it has one (a second run keeps it)."""
+    if client.call("GET", "/me").get("avatar_url"):
+        return
+    client.call("PUT", "/me/avatar", files={"image": ("avatar.png", avatar_png(COLOURS[index % len(COLOURS)]),
+                                                      "image/png")})
 
 
 def wait_for_artist_page(client: Client, timeout: float = 30) -> dict:
@@ -230,20 +272,25 @@ def main() -> int:
             artist = wait_for_artist_page(client)
             pages.append(artist["id"])
             client.call("PATCH", f"/artists/{artist['id']}", json={"genres": [GENRES[index % len(GENRES)]]})
+            previous = pages[-2] if len(pages) > 1 else None  # the page before this one (pages holds ids)
             tape = ensure_collection(client, artist["id"], name, index)
             tapes.append(tape)
             uploaded += [(client, track_id) for track_id in upload_tracks(client, artist["id"], name, index, rng,
-                                                                          tape["id"])]
+                                                                          tape["id"], previous)]
         alias = f"{PRODUCERS[0][0]} {ALIAS_SUFFIX}"
         uploaded += [(producers[0][0], track_id) for track_id in second_alias(producers[0][0], admin, alias)]
         with console.status(f"Waiting for {len(uploaded)} track(s) to be validated and published…"):
             wait_published(uploaded)
+        for index, ((client, _), artist_id) in enumerate(zip(producers, pages)):
+            pin_newest_beat(client, artist_id)
+            set_avatar(client, index)
         verify(producers[0][0], admin)
         recon(producers[0][0], producers[0][1]["id"])
         listeners, paid = {}, []
         for name in track(LISTENERS, description="Listeners following producers and their artist pages…"):
             listener = listeners[name] = Client(base)
             listener.sign_in(f"{name}@demo.beatpass.local", f"{name}_listens")
+            set_avatar(listener, len(producers) + LISTENERS.index(name))
             followed = rng.sample(range(len(producers)), k=rng.randint(1, len(producers)))
             for index in followed:
                 listener.call("PUT", f"/users/{producers[index][1]['id']}/follow")

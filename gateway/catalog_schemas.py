@@ -156,3 +156,12 @@ CollectionPage = page_of(Collection)
 CoverPresetPage = page_of(CoverPreset)
 ArtistMatchPage = page_of(ArtistMatch)
 MyArtistPage = page_of(MyArtist)
+
+
+class DiscographyTrack(contract.DiscographyTrack):
+    links = fields.Nested(TrackLinks)
+
+
+DiscographyPage = page_of(DiscographyTrack)
+SimilarArtist = contract.SimilarArtist
+SimilarArtistList = page_of(SimilarArtist)

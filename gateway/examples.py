@@ -34,9 +34,13 @@ LATER = "2026-03-02T12:00:00+00:00"
 
 PROFILE = {"name": "Ana Silva", "city": "Montréal", "country": "Canada", "description": "Late-night beats.",
            "links": ["https://example.com/ana"]}
-PUBLIC_USER = {"id": USER_ID, "username": "ana.beats", "roles": ["listener", "producer"], "profile": PROFILE,
-               "followers_count": 12, "following_count": 3, "created_at": AT}
-PRIVATE_USER = {**PUBLIC_USER, "email": "ana@example.com", "plan": "classic", "tokens": 3,
+AVATAR_ID = "5e4d3c2b-1a09-4f8e-9d7c-6b5a49382716"
+USER_BASE = {"id": USER_ID, "username": "ana.beats", "roles": ["listener", "producer"], "profile": PROFILE,
+             "avatar": AVATAR_ID, "avatar_url": f"/api/v1/users/{USER_ID}/avatar?v={AVATAR_ID}",
+             "followers_count": 12, "following_count": 3, "created_at": AT}
+ARTIST_SUMMARY = {"id": ARTIST_ID, "name": "Ana Beats", "verified": True}
+PUBLIC_USER = {**USER_BASE, "artists": [ARTIST_SUMMARY]}
+PRIVATE_USER = {**USER_BASE, "email": "ana@example.com", "plan": "classic", "tokens": 3,
                 "subscription_status": "active", "pending_plan": None, "cancel_at_period_end": False,
                 "current_period_end": "2026-04-01T12:00:00+00:00", "can_download": True}
 APPLICATION = {"id": APPLICATION_ID, "user_id": USER_ID, "username": "ana.beats", "type": "become_producer",
@@ -168,6 +172,10 @@ RESPONSES: dict[type[Schema], Any] = {
     schemas.Readiness: {"status": "ready", "checks": {"broker": "ok", "accounts": "ok", "catalog": "ok",
                                                        "audio": "ok"}},
     catalog.Track: TRACK,
+    catalog.DiscographyTrack: {**TRACK, "role": "uploader"},
+    catalog.SimilarArtist: {"artist": {"id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "name": "Lee Park",
+                                       "verified": False},
+                            "score": 1.1667, "shared_genres": ["lofi", "trap"], "shared_listeners": 5},
     catalog.Accepted: {"id": TRACK_ID, "status": "processing"},
     catalog.Artist: ARTIST,
     catalog.ArtistMatch: {"id": ARTIST_ID, "name": "Ana Beats", "verified": False, "claim_status": "claimed"},
@@ -286,6 +294,7 @@ REQUESTS: dict[type[Schema], Any] = {
                       "audio": "(the WAV or FLAC file)"},
     }),
     catalog.ArtistImageForm: {"kind": "avatar", "image": "(a PNG, JPEG or WebP image)"},
+    schemas.AvatarForm: {"image": "(a PNG, JPEG or WebP image)"},
     stems.StemsUploadForm: {"stems": "(a ZIP of the track's WAV or FLAC stems)"},
     catalog.CollectionForm: Alternatives({
         "cover_file": {"metadata": {"name": "Night Tape", "artists": ["Ana Beats"], "genres": ["trap"],

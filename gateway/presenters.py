@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from flask import Response, send_file, url_for
 
-from gateway.catalog_schemas import Artist, Collection, Track
+from gateway.catalog_schemas import Artist, Collection, DiscographyTrack, Track
 from gateway.rpc import remote
 from gateway.uploads import media_store
 from services.common.media import MediaError
@@ -17,7 +17,7 @@ MEDIA_MAX_AGE_S = 300  # a deleted or replaced file stops being served to caches
 
 # built once: a schema per request cost ≈ 0.3 ms (bench/RESULTS.md); marshmallow 4 keeps no per-call state
 # on a schema, so one instance serves every thread
-TRACK, ARTIST, COLLECTION = Track(), Artist(), Collection()
+TRACK, ARTIST, COLLECTION, DISCOGRAPHY_TRACK = Track(), Artist(), Collection(), DiscographyTrack()
 
 
 def track_view(track: dict[str, Any]) -> dict[str, Any]:
@@ -34,6 +34,15 @@ def track_links(track: dict[str, Any]) -> dict[str, str]:
     if shown and (track.get("has_cover") or track.get("cover_preset") or track.get("collection_id")):
         links["cover"] = url_for("tracks.cover", track_id=track["id"])
     return links
+
+
+# --- user accounts ----------------------------------------------------------------------------------------
+
+def with_avatar_url(user: dict[str, Any]) -> dict[str, Any]:
+    """An account with ``avatar_url``: where the gateway serves its avatar (the avatar's id as ``v``, so a new
+    image is a new URL and caches never show the old one), or null."""
+    avatar = user.get("avatar")
+    return {**user, "avatar_url": url_for("users.avatar", user_id=user["id"], v=avatar) if avatar else None}
 
 
 # --- usernames (docs/accounts-data.md: why the gateway asks accounts, once per page) --------------------
@@ -94,8 +103,14 @@ def cover_preset_view(preset_id: str) -> dict[str, Any]:
             "image_url": url_for("covers.preset_image", preset_id=preset_id)}
 
 
+def discography_view(track: dict[str, Any]) -> dict[str, Any]:
+    """A track of an artist page's Discography: the track as ``GET /tracks/<id>`` shows it, with the page's ``role``."""
+    return DISCOGRAPHY_TRACK.dump({**track, "links": track_links(track)})
+
+
 PRESENTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "tracks": track_view, "collections": collection_view, "producers": _artist_shape}
+    "tracks": track_view, "collections": collection_view, "producers": _artist_shape,
+    "discography": discography_view}
 
 
 def page_view(kind: str, result: dict[str, Any]) -> dict[str, Any]:

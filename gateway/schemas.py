@@ -14,9 +14,34 @@ from services.contracts.inputs import MISSING, StrictSchema, UUIDString, text, w
 from services.contracts.vocabularies import APPLICATION_STATUSES, EMAIL_MAX
 # the list envelope and the accounts' reply shapes, re-exported for the blueprints
 from services.contracts.rpc import page_of  # noqa: F401
+from services.contracts.rpc import accounts as accounts_contract
 from services.contracts.rpc.accounts import (Application, ApplicationPage, FollowState,  # noqa: F401
-                                             PrivateUser, Profile,
-                                             PublicUser, UserSummary, UserSummaryPage)
+                                             Profile, UserSummary, UserSummaryPage)
+from services.contracts.rpc.catalog import ArtistSummary
+
+AVATAR_URL = {"description": "Where the avatar is served (`GET /users/{user_id}/avatar`; `v` changes with every new "
+                             "image); null without an avatar.",
+              "example": "/api/v1/users/6f1c2a3e-5b7d-4c1e-9a2b-3c4d5e6f7a80/avatar?v=1b2c"}
+
+
+# -- responses: accounts' user shapes plus the URLs only HTTP has ---------------------------------------
+
+class PrivateUser(accounts_contract.PrivateUser):
+    avatar_url = fields.String(allow_none=True, metadata=AVATAR_URL)
+
+
+class PublicUser(accounts_contract.PublicUser):
+    avatar_url = fields.String(allow_none=True, metadata=AVATAR_URL)
+    artists = fields.List(fields.Nested(ArtistSummary), metadata={
+        "description": "The artist pages this account manages (claimed and owned by it): the Producer Profile "
+                       "button's targets; empty for a listener."})
+
+
+class AvatarForm(Schema):
+    """multipart/form-data parts of ``PUT /me/avatar`` (documentation only; the part is read as a stream)."""
+
+    image = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                                "description": "PNG, JPEG or WebP (by content), ≤ AVATAR_MAX_BYTES."})
 
 
 

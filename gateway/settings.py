@@ -81,6 +81,7 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # uploads (multipart): per-part byte limits and the time the whole body may take
         "UPLOAD_MAX_BYTES": config.env_int("UPLOAD_MAX_BYTES", 1_200_000_000),
         "COVER_MAX_BYTES": config.env_int("COVER_MAX_BYTES", 10_000_000),
+        "AVATAR_MAX_BYTES": config.env_int("AVATAR_MAX_BYTES", 5_000_000),
         "UPLOAD_MAX_SECONDS": config.env_float("UPLOAD_MAX_SECONDS", 600),
         # stems archives (PUT /tracks/<id>/stems): the ZIP as sent, and how long audio may take to check it
         "STEMS_UPLOAD_MAX_BYTES": config.env_int("STEMS_UPLOAD_MAX_BYTES", 2 * 1024 ** 3),

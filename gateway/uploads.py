@@ -28,6 +28,7 @@ from gateway.multipart import MultipartReader
 from gateway.rpc import RpcFailure
 from gateway.schemas import MISSING
 from gateway.validation import invalid_fields, refuse_unstorable_text
+from services.common.images import HEAD_BYTES, image_content_type
 from services.common.media import MediaStore, TooLarge, TooSlow
 from services.contracts.errors import BadRequest, InvalidField
 
@@ -35,11 +36,6 @@ log = logging.getLogger(__name__)
 
 FieldParser = Callable[[str], Any]
 
-IMAGE_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"WEBP", 8, "image/webp"),  # RIFF....WEBP
-)
 NOT_AN_IMAGE = "Must be a PNG, JPEG or WebP image."
 SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
 
@@ -86,13 +82,6 @@ class Received:
 
 def media_store(app: Flask | None = None) -> MediaStore:
     return (app or current_app).extensions["media"]
-
-
-def image_type(head: bytes) -> str | None:
-    for magic, offset, mimetype in IMAGE_MAGIC:
-        if head[offset:offset + len(magic)] == magic and (magic != b"WEBP" or head[:4] == b"RIFF"):
-            return mimetype
-    return None
 
 
 def json_field(schema: Schema, prefix: str) -> FieldParser:
@@ -200,7 +189,7 @@ def _suffix(filename: str) -> str:
 
 def _check_image(received: Received, name: str) -> None:
     stored = received.files[name]
-    mimetype = image_type(received.store.read_head(stored.key, 16))
+    mimetype = image_content_type(received.store.read_head(stored.key, HEAD_BYTES))
     if mimetype is None:
         raise InvalidField(f"invalid field: {name}", {name: [NOT_AN_IMAGE]})
     received.files[name] = StoredFile(stored.key, stored.size, mimetype)

@@ -7,15 +7,16 @@ from uuid import UUID
 from flask import Blueprint, g
 from flask.typing import ResponseReturnValue
 
-from gateway.auth import login_required, producer_required
+from gateway.auth import login_required, optional_login, producer_required
 from gateway.catalog_schemas import (IMAGE_KINDS, Artist, ArtistImageForm, ArtistMatchPage, ArtistPatch,
-                                     ArtistSearchQuery, MyArtistPage)
+                                     ArtistSearchQuery, DiscographyPage, MyArtistPage, SimilarArtistList)
 from gateway.openapi import MULTIPART, doc
 from gateway.payout_schemas import ArtistQuery  # the page switcher of Finances
-from gateway.presenters import artist_view, send_media
+from gateway.presenters import artist_view, page_view, send_media
 from gateway.rpc import remote
+from gateway.schemas import PageQuery
 from gateway.uploads import FileSpec, body_limit, choice_field, form_body_limit, receive
-from gateway.validation import json_body, query_args
+from gateway.validation import json_body, page_args, query_args
 
 bp = Blueprint("artists", __name__, url_prefix="/api/v1")
 
@@ -70,7 +71,9 @@ def my_artists() -> ResponseReturnValue:
 
 @bp.patch("/artists/<uuid:artist_id>")
 @doc("Edit an artist page (owner): details, links, biography, credits, pinned track", ok=(200, Artist),
-     body=ArtistPatch, errors=(403, 404))
+     body=ArtistPatch, errors=(403, 404),
+     description="`pinned_track_id`: a published track of the page's Discography (uploaded by it or crediting it), "
+                 "else 422 naming `pinned_track_id`; `null` clears it. Someone else's page → 403.")
 @login_required
 def update_artist(artist_id: UUID) -> ResponseReturnValue:
     changes = json_body(ArtistPatch())
@@ -99,3 +102,26 @@ def add_image(artist_id: UUID) -> ResponseReturnValue:
 def image(artist_id: UUID, image_id: UUID) -> ResponseReturnValue:
     source = remote("catalog").image_source(artist_id=str(artist_id), image_id=str(image_id))
     return send_media(source, max_age=86400)
+
+
+@bp.get("/artists/<uuid:artist_id>/tracks")
+@doc("The Discography: the page's published tracks, uploaded or credited on, newest first", ok=(200, DiscographyPage),
+     query=PageQuery, errors=(404,),
+     description="Each track as `GET /tracks/{id}` shows it, with `role`: `uploader` (the page uploaded it) or "
+                 "`collaborator` (it is credited on it). A track appears once. Published tracks only, whoever asks "
+                 "(the owner sees every status in the Backstage).")
+def artist_tracks(artist_id: UUID) -> ResponseReturnValue:
+    result = remote("catalog").list_artist_tracks(artist_id=str(artist_id), actor_id=optional_login(), **page_args())
+    return page_view("discography", result)
+
+
+@bp.get("/artists/<uuid:artist_id>/similar")
+@doc("Similar Artists: up to 10 other pages sharing the page's genres and listeners, best first",
+     ok=(200, SimilarArtistList), errors=(404,),
+     description="`score` = genre similarity (Jaccard index of the two pages' genres, from their published tracks, "
+                 "compared case- and accent-insensitively) + listener similarity (the share of this page's most recent "
+                 "300 listeners of the last 90 days who also played the other page in those 90 days), 0–2. Pages "
+                 "sharing nothing are left out, so a new page has an empty list. One page: `next` is always null.")
+def similar_artists(artist_id: UUID) -> ResponseReturnValue:
+    items = remote("catalog").similar_artists(artist_id=str(artist_id))
+    return SimilarArtistList().dump({"items": items, "total": len(items), "next": None})

@@ -6,6 +6,7 @@ from flask.typing import ResponseReturnValue
 
 from gateway.auth import issue_token
 from gateway.openapi import doc
+from gateway.presenters import with_avatar_url
 from gateway.rpc import remote
 from gateway.schemas import AccessToken, LoginRequest, PrivateUser, RefreshRequest, RegisterRequest
 from gateway.validation import json_body
@@ -21,7 +22,7 @@ def register() -> ResponseReturnValue:
     data = json_body(RegisterRequest())
     # the client address feeds accounts' per-address rate limit (after ProxyFix when proxied)
     user = remote("accounts").register(**data, client_ip=request.remote_addr)
-    return PrivateUser().dump(user), 201
+    return PrivateUser().dump(with_avatar_url(user)), 201
 
 
 @bp.post("/login")

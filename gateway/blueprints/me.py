@@ -5,22 +5,29 @@ from flask import Blueprint, g, request
 from flask.typing import ResponseReturnValue
 
 from gateway.auth import account_login_required, login_required
-from gateway.openapi import doc
+from gateway.openapi import MULTIPART, doc
+from gateway.presenters import with_avatar_url
 from gateway.rpc import remote
-from gateway.schemas import (ApplicationPage, DeleteAccountRequest, PageQuery, PasswordChangeRequest, PrivateUser,
-                             ProfilePatch)
+from gateway.schemas import (ApplicationPage, AvatarForm, DeleteAccountRequest, PageQuery, PasswordChangeRequest,
+                             PrivateUser, ProfilePatch)
+from gateway.uploads import FileSpec, body_limit, form_body_limit, receive
 from gateway.validation import json_body, page_args
 
 bp = Blueprint("me", __name__, url_prefix="/api/v1/me")
 
 PRIVATE_USER = PrivateUser()  # built once: /me is the hottest route (see gateway/presenters.py)
+AVATAR_FILES = {"image": FileSpec("avatars", "AVATAR_MAX_BYTES", image=True)}
+
+
+def private_user(user: dict) -> dict:
+    return PRIVATE_USER.dump(with_avatar_url(user))
 
 
 @bp.get("")
 @doc("The signed-in account: roles, plan, tokens and profile", ok=(200, PrivateUser))
 @account_login_required  # get_user answers Unauthorized for a deleted account
 def get_me() -> ResponseReturnValue:
-    return PRIVATE_USER.dump(remote("accounts").get_user(actor_id=g.user_id))
+    return private_user(remote("accounts").get_user(actor_id=g.user_id))
 
 
 @bp.patch("/profile")
@@ -28,7 +35,28 @@ def get_me() -> ResponseReturnValue:
 @account_login_required
 def update_profile() -> ResponseReturnValue:
     changes = json_body(ProfilePatch())
-    return PRIVATE_USER.dump(remote("accounts").update_profile(actor_id=g.user_id, changes=changes))
+    return private_user(remote("accounts").update_profile(actor_id=g.user_id, changes=changes))
+
+
+@bp.put("/avatar")
+@doc("Set the account's avatar", ok=(200, PrivateUser), body=AvatarForm, body_type=MULTIPART, errors=(413,),
+     description="One part, `image`: PNG, JPEG or WebP judged by its content (anything else → 422 naming `image`, "
+                 "nothing kept), at most AVATAR_MAX_BYTES (→ 413). It replaces the previous avatar, whose file is "
+                 "deleted. Served at the answer's `avatar_url`.")
+@body_limit(form_body_limit("AVATAR_MAX_BYTES"))
+@login_required  # the account is checked before a byte of the body is read
+def set_avatar() -> ResponseReturnValue:
+    form = receive(AVATAR_FILES, {}, required=("image",))
+    with form.cleanup_on_error():
+        user = remote("accounts").set_avatar(actor_id=g.user_id, image_key=form.files["image"].key)
+    return private_user(user)
+
+
+@bp.delete("/avatar")
+@doc("Remove the account's avatar (idempotent)", ok=(200, PrivateUser))
+@account_login_required
+def remove_avatar() -> ResponseReturnValue:
+    return private_user(remote("accounts").remove_avatar(actor_id=g.user_id))
 
 
 @bp.get("/applications")

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required
 from gateway.openapi import doc
+from gateway.presenters import send_media, with_avatar_url
 from gateway.rpc import remote
 from gateway.schemas import FollowState, PageQuery, PublicUser, UserSummaryPage
 from gateway.validation import page_args
@@ -16,10 +17,25 @@ from gateway.validation import page_args
 bp = Blueprint("users", __name__, url_prefix="/api/v1/users")
 
 
+PUBLIC_USER = PublicUser()
+
+
 @bp.get("/<uuid:user_id>")
-@doc("A user's public profile", ok=(200, PublicUser), errors=(404,))
+@doc("A user's public profile, with the artist pages it manages", ok=(200, PublicUser), errors=(404,),
+     description="`artists` lists the artist pages the account has claimed (`{id, name, verified}`): a client shows "
+                 "the Producer Profile button when it is not empty. `avatar_url` is null without an avatar.")
 def get_user(user_id: UUID) -> ResponseReturnValue:
-    return PublicUser().dump(remote("accounts").get_public_profile(user_id=str(user_id)))
+    user = remote("accounts").get_public_profile(user_id=str(user_id))  # NotFound → 404, before asking catalog
+    artists = remote("catalog").artists_managed_by(user_id=user["id"])
+    return PUBLIC_USER.dump({**with_avatar_url(user), "artists": artists})
+
+
+@bp.get("/<uuid:user_id>/avatar")
+@doc("A user's avatar image", ok=(200, None), errors=(404,), content_type="image/*",
+     description="404 for an unknown or deleted account, or one without an avatar. The URL to use is the "
+                 "profile's `avatar_url` (its `v` changes with every new image).")
+def avatar(user_id: UUID) -> ResponseReturnValue:
+    return send_media(remote("accounts").avatar_source(user_id=str(user_id)))
 
 
 @bp.put("/<uuid:user_id>/follow")

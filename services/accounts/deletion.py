@@ -6,7 +6,7 @@ account to try again with, never a deleted one still being charged); the account
 is erased in one transaction that also emits ``user_deleted`` for every other service.
 
 What stays, anonymised: the ``users`` row as a tombstone (new email and username, no password, no
-profile, no roles, ``deleted_at`` set) because the billing row (Stripe customer and subscription
+profile, no avatar, no roles, ``deleted_at`` set) because the billing row (Stripe customer and subscription
 ids, needed for refunds and disputes) and the token ledger (amounts, request ids) point at it;
 Producer Program applications without their personal fields. What goes: follows in both
 directions and every refresh token.
@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 
-from services.accounts import repository
+from services.accounts import avatars, repository
 from services.accounts.billing import billing
 from services.accounts.billing.stripe_client import StripeBilling
 from services.accounts.commands import AccountDeletion
@@ -26,6 +26,7 @@ from services.accounts.producer_program import REJECTED
 from services.accounts.users import NOT_YOUR_PASSWORD, password_matches
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
+from services.common.media import MediaStore
 from services.contracts.errors import InvalidField
 from services.contracts.events import USER_DELETED
 
@@ -33,18 +34,19 @@ TOMBSTONE_DOMAIN = "deleted.invalid"  # RFC 2606: can never be a real address
 WITHDRAWN = "the applicant deleted their account"
 
 
-def delete_account(uow: UnitOfWork, stripe_billing: StripeBilling | None, deletion: AccountDeletion) -> None:
+def delete_account(uow: UnitOfWork, stripe_billing: StripeBilling | None, deletion: AccountDeletion,
+                   media: MediaStore | None = None) -> None:
     now = utcnow()
     user = repository.require_actor(uow.session, deletion.actor_id)
     if not password_matches(uow, user.email_normalized, deletion.client_ip, user, deletion.password, now):
         raise InvalidField("the account was not deleted", {"password": [NOT_YOUR_PASSWORD]})
     user = repository.lock_user(uow.session, user.id)  # no plan change or token spend in between
     billing.cancel_subscription_now(uow, stripe_billing, user.id)
-    erase(uow, user, now)
+    erase(uow, user, now, media or avatars.store())
     uow.emit(USER_DELETED, {"user_id": user.id})
 
 
-def erase(uow: UnitOfWork, user: User, now: datetime) -> None:
+def erase(uow: UnitOfWork, user: User, now: datetime, media: MediaStore) -> None:
     session = uow.session
     tombstone = tombstone_name(user.id)
     user.email = user.email_normalized = f"{tombstone}@{TOMBSTONE_DOMAIN}"
@@ -52,6 +54,7 @@ def erase(uow: UnitOfWork, user: User, now: datetime) -> None:
     user.password_hash = "!"  # no argon2 hash: no password ever matches it
     user.name = user.city = user.country = user.description = None
     user.links = []
+    avatars.forget(uow, media, user)  # the file goes once this commits
     user.roles.clear()
     user.deleted_at = now
     session.execute(delete(Follow).where(or_(Follow.follower_id == user.id, Follow.followee_id == user.id)))

@@ -37,6 +37,11 @@ class User(Base):
     country: Mapped[str | None] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: the avatar (avatars.py): a fresh id per image (its public URL changes with it), the media-store key of the
+    #: file (``avatars/`` area, owned by accounts) and its content type as judged from its bytes
+    avatar_id: Mapped[str | None] = mapped_column(String(36))
+    avatar_key: Mapped[str | None] = mapped_column(String(300))
+    avatar_content_type: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: set when the person deleted their account: the row stays as an anonymous tombstone, so the
     #: billing and token records that money and audit need still point at something (deletion.py)

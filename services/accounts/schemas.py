@@ -196,6 +196,14 @@ def load_application(application: Any) -> commands.Application:
     return load(APPLICATION, application, root="application")
 
 
+class ImageKeySchema(StrictSchema):
+    image_key = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+def load_image_key(image_key: Any) -> str:
+    return load(ImageKeySchema, {"image_key": image_key})["image_key"]
+
+
 def load_reason(reason: Any) -> str:
     return load(REJECTION, {"reason": reason})["reason"]
 

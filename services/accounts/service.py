@@ -3,7 +3,8 @@ the use cases (services/contracts/rpc/accounts.py is the contract). Arguments ar
 the annotations say what is expected, ``schemas`` checks it. Paid plans live in ``billing/``."""
 from __future__ import annotations
 
-from services.accounts import admin, artist_pages, deletion, follows, producer_program, schemas, sessions, users
+from services.accounts import (admin, artist_pages, avatars, deletion, follows, producer_program, schemas, sessions,
+                               users)
 from services.accounts.bootstrap import AdminBootstrap
 from services.accounts.follows import FollowState
 from services.accounts.views import Application, PrivateUser, PublicUser
@@ -78,6 +79,18 @@ class AccountsService(BillingEntrypoints):
     @rpc
     def update_profile(self, actor_id: str, changes: dict) -> PrivateUser:
         return users.update_profile(self.db, actor_id, schemas.load_profile_changes(changes))
+
+    @rpc
+    def set_avatar(self, actor_id: str, image_key: str) -> PrivateUser:
+        return avatars.set_avatar(self.db, avatars.store(), actor_id, schemas.load_image_key(image_key))
+
+    @rpc
+    def remove_avatar(self, actor_id: str) -> PrivateUser:
+        return avatars.remove_avatar(self.db, avatars.store(), actor_id)
+
+    @rpc
+    def avatar_source(self, user_id: str) -> dict:
+        return avatars.avatar_source(self.db, user_id)
 
     @rpc
     def follow(self, actor_id: str, user_id: str) -> FollowState:

@@ -25,6 +25,8 @@ class PublicUser(TypedDict):
     username: str
     roles: list[str]
     profile: Profile
+    #: the avatar's id (it changes with every new image), null without one; the gateway makes it a URL
+    avatar: str | None
     followers_count: int
     following_count: int
     created_at: str
@@ -74,7 +76,7 @@ def profile(user: User) -> Profile:
 def public_user(session: Session, user: User, counts: FollowCounts | None = None) -> PublicUser:
     counts = counts or follow_counts(session, user.id)
     return PublicUser(id=user.id, username=user.username, roles=roles.public_roles(user.role_names()),
-                      profile=profile(user), followers_count=counts.followers,
+                      profile=profile(user), avatar=user.avatar_id, followers_count=counts.followers,
                       following_count=counts.following, created_at=iso(user.created_at))
 
 
@@ -82,7 +84,7 @@ def private_user(session: Session, user: User, counts: FollowCounts | None = Non
     counts = counts or follow_counts(session, user.id)
     return PrivateUser(id=user.id, email=user.email, username=user.username,
                        roles=roles.private_roles(user.role_names()), plan=user.plan, tokens=user.tokens,
-                       profile=profile(user), followers_count=counts.followers,
+                       profile=profile(user), avatar=user.avatar_id, followers_count=counts.followers,
                        following_count=counts.following, created_at=iso(user.created_at),
                        **billing.account_fields(user))
 

@@ -25,7 +25,7 @@ from services.catalog.beat_requests.notifications import BEAT_REQUEST_MATCH
 from services.catalog.community.models import CollectionLike, Comment, Playlist, ProducerLike, Repost, TrackLike
 from services.catalog.plays.models import HistoryEntry, Play, PlayWindow
 from services.catalog.tracks.models import PUBLISHED, WITHDRAWN, Artist, Collection, Track
-from services.catalog.tracks import artists, repository, tracks
+from services.catalog.tracks import artists, page_genres, repository, tracks
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.common.persistence import new_id
@@ -109,13 +109,19 @@ def _withdraw_as_producer(uow: UnitOfWork, media: MediaStore, user_id: str, pseu
     """Published tracks → withdrawn (kept, anonymised, the exclusive contact email dropped); unpublished
     ones deleted with their files (``track_deleted`` lets audio forget them); its artist pages unclaimed."""
     session = uow.session
+    withdrawn = []
     for row in session.scalars(select(Track).where(Track.producer_user_id == user_id).with_for_update()).all():
         if row.status == PUBLISHED:
             row.status, row.producer_user_id = WITHDRAWN, pseudonym
             if row.exclusive is not None:
                 row.exclusive = {key: value for key, value in row.exclusive.items() if key != "contact_email"}
+            withdrawn.append(row)
         else:
             tracks.remove_track(uow, media, row)
+    page_genres.refresh_for(session, withdrawn)  # out of their pages' Discography: their genres too
+    if withdrawn:  # a collaborator's page that pinned one of them no longer can
+        session.execute(update(Artist).where(Artist.pinned_track_id.in_([row.id for row in withdrawn]))
+                        .values(pinned_track_id=None).execution_options(synchronize_session=False))
     for page in repository.artists_of_user(session, user_id):  # every page the account managed
         page.user_id, page.verified, page.pinned_track_id = None, False, None
         artists.announce(uow, page)  # claimable again: accounts' copy learns it

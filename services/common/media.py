@@ -47,7 +47,7 @@ class NotOwner(MediaError):
     """A process tried to delete a file of an area it does not own: a bug, never a user's mistake."""
 
 
-GATEWAY, CATALOG, AUDIO, LICENSING = "gateway", "catalog", "audio", "licensing"
+GATEWAY, CATALOG, AUDIO, LICENSING, ACCOUNTS = "gateway", "catalog", "audio", "licensing", "accounts"
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ AREAS: dict[str, Area] = {
     "certificates": Area(owner=LICENSING, writer=LICENSING),  # licence certificates (PDF)
     "presets": Area(owner=CATALOG, writer=CATALOG),  # the preset covers catalog draws (docs/covers.md)
     "recon": Area(owner=GATEWAY, writer=GATEWAY),  # an Audio Recon clip, for the length of one request
+    "avatars": Area(owner=ACCOUNTS, writer=GATEWAY),  # user accounts' avatars (accounts keeps who has which)
 }
 
 

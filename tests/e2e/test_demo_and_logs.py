@@ -123,6 +123,16 @@ def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fres
     pages = nightshade.get("me/artists").json()["items"]
     assert [page["name"] for page in pages] == ["Nightshade", "Nightshade After Dark"]
     assert [page["verified"] for page in pages] == [True, True]  # verification is the account's
+    assert Api(fresh.url).get(paid.get("me").json()["avatar_url"]).headers["Content-Type"] == "image/png"
+    # every producer has an avatar and pins its newest beat; Nightshade is credited on Loop Theory's second beat
+    producer = Api(fresh.url)
+    producer.login("nightshade@demo.beatpass.local", "demo-passphrase-2026")
+    profile = Api(fresh.url).get(f"users/{producer.get('me').json()['id']}").json()
+    page = next(page for page in profile["artists"] if page["name"] == "Nightshade")
+    assert profile["avatar_url"] and len(profile["artists"]) == 2  # and the second alias
+    discography = Api(fresh.url).get(f"artists/{page['id']}/tracks").json()["items"]
+    assert {item["role"] for item in discography} == {"uploader", "collaborator"}
+    assert Api(fresh.url).get(f"artists/{page['id']}").json()["pinned_track_id"] == discography[0]["id"]
     # its first logins of new accounts were refused (401) and every producer was approved: nothing logged as an error
     assert serious_lines(fresh) == []
 

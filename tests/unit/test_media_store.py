@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.blueprints import artists, collections, recon, stems, tracks
+from gateway.blueprints import artists, collections, me, recon, stems, tracks
+from services.accounts import avatars
 from services.audio import renditions
 from services.catalog.tracks import presets
 from services.licensing import library as licensing_library
-from services.common.media import AREAS, AUDIO, CATALOG, GATEWAY, LICENSING, MediaError, MediaStore, NotOwner
+from services.common.media import (ACCOUNTS, AREAS, AUDIO, CATALOG, GATEWAY, LICENSING, MediaError, MediaStore,
+                                   NotOwner)
 
 CATALOG_AREAS = ("uploads", "covers", "images", "stems")
 
@@ -28,6 +30,16 @@ def test_catalog_deletes_uploads_covers_and_images(tmp_path, area):
     store, [key] = stored(tmp_path, area)
     MediaStore(tmp_path, owner=CATALOG).delete(key)
     assert not store.exists(key)
+
+
+def test_accounts_deletes_avatars_and_nothing_else(tmp_path):
+    store, [avatar, image] = stored(tmp_path, "avatars", "images")
+    with pytest.raises(NotOwner):
+        MediaStore(tmp_path, owner=ACCOUNTS).delete(image)
+    with pytest.raises(NotOwner):
+        MediaStore(tmp_path, owner=CATALOG).delete(avatar)
+    MediaStore(tmp_path, owner=ACCOUNTS).delete(avatar)
+    assert not store.exists(avatar) and store.exists(image)
 
 
 def test_audio_deletes_renditions(tmp_path):
@@ -76,11 +88,12 @@ def test_a_key_outside_every_area_is_refused(tmp_path):
 
 def test_every_area_the_code_writes_has_one_owner():
     written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES,
-                                       stems.STEMS_FILES, recon.RECON_FILES)
+                                       stems.STEMS_FILES, recon.RECON_FILES, me.AVATAR_FILES)
                for spec in files.values()} | {renditions.AREA, licensing_library.CERTIFICATES, presets.AREA}
     assert written == set(AREAS)
     assert AREAS[presets.AREA].owner == AREAS[presets.AREA].writer == CATALOG
-    assert {area for area in written if AREAS[area].writer == GATEWAY} == set(CATALOG_AREAS) | {"recon"}
+    assert {area for area in written if AREAS[area].writer == GATEWAY} == {*CATALOG_AREAS, avatars.AREA, "recon"}
+    assert AREAS[avatars.AREA].owner == ACCOUNTS
     assert AREAS["recon"].owner == GATEWAY  # a clip lives for one request: the gateway removes it after the call
     assert all(AREAS[area].owner == CATALOG for area in CATALOG_AREAS) and AREAS["renditions"].owner == AUDIO
     assert AREAS[licensing_library.CERTIFICATES].owner == AREAS[licensing_library.CERTIFICATES].writer == LICENSING
@@ -92,6 +105,6 @@ def test_the_processes_open_the_store_as_themselves(monkeypatch, tmp_path):
     from services.licensing.service import media as licensing_media
 
     monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
-    assert media().owner == CATALOG and licensing_media().owner == LICENSING
+    assert media().owner == CATALOG and licensing_media().owner == LICENSING and avatars.store().owner == ACCOUNTS
     app = create_app({"JWT_SECRET": "s" * 64, "MEDIA_ROOT": str(tmp_path)})
     assert app.extensions["media"].owner == GATEWAY

@@ -119,3 +119,55 @@ def collaborations(tracks: list[tuple[list[str], int]]) -> dict[str, Collaborati
             tally[1] += plays
     return {artist_id: Collaboration(shared_tracks, plays, round(plays / total, 4) if total else 0.0)
             for artist_id, (shared_tracks, plays) in counts.items()}
+
+
+# --- similar artists (an artist page's Similar Artists; docs/business-rules.md "Similar artists") ---------------
+
+#: how many similar pages an artist page shows
+SIMILAR_MAX = 10
+#: the counted plays compared: those of the last 90 days
+SIMILAR_PLAYS_WINDOW = timedelta(days=90)
+#: the page's listeners compared: its most recent ones in that window, at most this many
+SIMILAR_LISTENERS_SAMPLED = 300
+#: the pages scored: at most this many sharing the most genres, and as many sharing the most listeners
+SIMILAR_CANDIDATES_PER_SIGNAL = 200
+
+
+@dataclass(frozen=True)
+class Similarity:
+    artist_id: str
+    score: float
+    shared_genres: tuple[str, ...]
+    shared_listeners: int
+
+
+def genre_similarity(shared: int, own: int, theirs: int) -> float:
+    """The Jaccard index of two pages' genre sets, from their sizes and their intersection's: 0 when neither
+    has a genre."""
+    union = own + theirs - shared
+    return shared / union if union else 0.0
+
+
+def listener_similarity(shared: int, own: int) -> float:
+    """The share of the page's (sampled) listeners who also played the other page: 0 with no listeners."""
+    return min(shared / own, 1.0) if own else 0.0
+
+
+def similarity(artist_id: str, shared_genres: set[str], own_genres: int, their_genres: int, shared_listeners: int,
+               own_listeners: int) -> Similarity:
+    """score = genre similarity + listener similarity, each 0–1, so 0–2, rounded to 4 places."""
+    score = genre_similarity(len(shared_genres), own_genres, their_genres) + \
+        listener_similarity(shared_listeners, own_listeners)
+    return Similarity(artist_id, round(score, 4), tuple(sorted(shared_genres)), shared_listeners)
+
+
+def most_similar(candidates: list[Similarity], limit: int = SIMILAR_MAX) -> list[Similarity]:
+    """The best ``limit`` of those sharing anything: highest score first, then more shared listeners, then more
+    shared genres, then by id (a stable order for equal pages)."""
+    sharing = [c for c in candidates if c.score > 0]
+    return sorted(sharing, key=lambda c: (-c.score, -c.shared_listeners, -len(c.shared_genres), c.artist_id))[:limit]
+
+
+def strongest(counts: dict[str, int], limit: int = SIMILAR_CANDIDATES_PER_SIGNAL) -> list[str]:
+    """The ``limit`` keys with the highest counts (ties by key)."""
+    return [key for key, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]

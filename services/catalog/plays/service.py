@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from nameko.rpc import RpcProxy
 
-from services.catalog.plays import backstage, plays, schemas as play_schemas
+from services.catalog.plays import backstage, plays, schemas as play_schemas, similar
 from services.catalog.shared.schemas import load_page
 from services.catalog.tracks.backstage import RemoteRoles
 from services.common.db import Database
@@ -30,3 +30,7 @@ class PlayEntrypoints:
                        cursor: str | None = None, limit: int | None = None) -> dict:
         query = play_schemas.load_producer_beats(artist_id, status, cursor, limit)
         return backstage.producer_beats(self.db, RemoteRoles(self.accounts), actor_id, query)
+
+    @rpc
+    def similar_artists(self, artist_id: str) -> list[similar.SimilarArtist]:
+        return similar.similar_artists(self.db, artist_id)

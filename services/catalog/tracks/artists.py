@@ -10,13 +10,14 @@ from typing import Any, TypedDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.catalog.tracks.models import PUBLISHED, REJECTED, Artist, ArtistImage, Track, name_key
+from services.catalog.tracks.models import PUBLISHED, REJECTED, Artist, ArtistImage, Track, TrackCredit, name_key
 from services.catalog.tracks import images, repository, rules, schemas, views
 from services.common.clock import as_utc, iso, iso_or_none, utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, Position, envelope, split
 from services.common.sql import keyset_page
 from services.common.media import MediaStore
+from services.common.persistence import parse_id
 from services.common.validation import invalid
 from services.contracts.errors import NotFound
 from services.contracts.events import ARTIST_PAGE_CHANGED
@@ -171,15 +172,35 @@ def search_artists(uow: UnitOfWork, query: schemas.ArtistSearch) -> Envelope:
 def update_artist(uow: UnitOfWork, actor_id: str, artist_id: str, changes: dict[str, Any]) -> views.ArtistView:
     session = uow.session
     page = repository.require_own_artist(session, actor_id, artist_id)
-    pinned = changes.get("pinned_track_id")
-    if pinned is not None:
-        track = session.get(Track, pinned)
-        if track is None or track.artist_id != page.id or track.status != PUBLISHED:
-            raise invalid("pinned_track_id", "not a published track of this artist")
+    pinned = changes.get("pinned_track_id")  # null clears it
+    if pinned is not None and not _pinnable(session, page, pinned):
+        raise invalid("pinned_track_id", NOT_PINNABLE)
     for name, value in changes.items():
         setattr(page, name, None if value == "" else value)
     session.flush()
     return views.artist(session, page, owner=True)
+
+
+NOT_PINNABLE = "not a published track of this artist (uploaded by it or crediting it)"
+
+
+def _pinnable(session: Session, page: Artist, track_id: str) -> bool:
+    """A page pins one of its Discography's tracks: published, uploaded by the page or crediting it."""
+    track = repository.find_track(session, track_id)
+    if track is None or track.status != PUBLISHED:
+        return False
+    return track.artist_id == page.id or session.get(TrackCredit, (track.id, page.id)) is not None
+
+
+def artists_managed_by(uow: UnitOfWork, user_id: str) -> list[views.ArtistSummary]:
+    """The claimed artist pages ``user_id`` owns (oldest first), as ``{id, name, verified}``: what a user's
+    public profile shows (its Producer Profile button). Nobody's, or not an id at all: an empty list."""
+    canonical = parse_id(user_id)
+    if canonical is None:
+        return []
+    rows = uow.session.execute(select(Artist.id, Artist.name, Artist.verified).where(Artist.user_id == canonical)
+                               .order_by(Artist.created_at, Artist.id)).all()
+    return [views.ArtistSummary(id=row.id, name=row.name, verified=bool(row.verified)) for row in rows]
 
 
 def add_image(uow: UnitOfWork, media: MediaStore, actor_id: str, artist_id: str, kind: str,

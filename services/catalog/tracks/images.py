@@ -1,20 +1,11 @@
-"""Checks that a media key names an image we accept, judged by its first bytes."""
+"""Checks that a media key names an image we accept, judged by its first bytes (services/common/images.py, the
+checker every process shares)."""
 from __future__ import annotations
 
-from services.catalog.tracks import rules
-from services.common.media import MediaError, MediaStore
-from services.common.validation import invalid
-
-NOT_AN_IMAGE = "not a PNG, JPEG or WebP image"
+from services.common.images import NOT_AN_IMAGE, stored_image_type  # noqa: F401 (NOT_AN_IMAGE: re-exported)
+from services.common.media import MediaStore
 
 
 def content_type_of(media: MediaStore, key: str, field: str) -> str:
     """The image's content type; ``InvalidField`` naming ``field`` if it is missing or not an image."""
-    try:
-        head = media.read_head(key, 16)
-    except (MediaError, OSError):
-        raise invalid(field, "no such file in the media store") from None
-    content_type = rules.image_content_type(head)
-    if content_type is None:
-        raise invalid(field, NOT_AN_IMAGE)
-    return content_type
+    return stored_image_type(media, key, field)

@@ -179,6 +179,9 @@ class Track(Base):
 
     # loaded only by the edit path that rewrites them: every read of a track would pay a query otherwise
     genre_rows: Mapped[list[TrackGenre]] = relationship(cascade="all, delete-orphan", lazy="select")
+    #: ``collaborators`` one row per credited page (set at upload, never edited): a page's discography and
+    #: similar artists find the tracks it is credited on through their index
+    credit_rows: Mapped[list[TrackCredit]] = relationship(cascade="all, delete-orphan", lazy="select")
 
     __table_args__ = (
         # the two sorts of the public list, each an index range scan after the cursor
@@ -190,7 +193,8 @@ class Track(Base):
         Index("ix_tracks_status_created", "status", "created_at"),
         Index("ix_tracks_bpm", "bpm"),
         Index("ix_tracks_key", "key", "scale"),
-        Index("ix_tracks_artist", "artist_id", "status"),
+        # a page's published tracks newest first (its discography); also every (artist, status) look-up
+        Index("ix_tracks_artist_published", "artist_id", "status", "published_at", "id"),
         # a page's tracks in every status, newest first (the Backstage beats list, plays/backstage.py)
         Index("ix_tracks_artist_newest", "artist_id", "created_at", "id"),
         Index("ix_tracks_collection", "collection_id"),
@@ -208,3 +212,30 @@ class TrackGenre(Base):
 
     __table_args__ = (Index("ix_track_genres_genre", "genre", "track_id"),)
 
+
+
+class TrackCredit(Base):
+    """One row per (track, credited collaborator page): the tracks a page is credited on are an index look-up."""
+
+    __tablename__ = "track_credits"
+
+    track_id: Mapped[str] = mapped_column(String(36), ForeignKey("tracks.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    artist_id: Mapped[str] = mapped_column(String(36), ForeignKey("artists.id", ondelete="CASCADE"),
+                                           primary_key=True)
+
+    __table_args__ = (Index("ix_track_credits_artist", "artist_id", "track_id"),)
+
+
+class PageGenre(Base):
+    """One row per (artist page, genre of its Discography): the distinct normalised genres of the published tracks
+    the page uploaded or is credited on, kept by ``page_genres.refresh`` whenever they change. Similar Artists
+    compares pages through it: the pages having a genre are one index range."""
+
+    __tablename__ = "page_genres"
+
+    artist_id: Mapped[str] = mapped_column(String(36), ForeignKey("artists.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    genre: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+    __table_args__ = (Index("ix_page_genres_genre", "genre", "artist_id"),)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import update
 
 from services.catalog.tracks.models import PROCESSING, PUBLISHED, REJECTED, Track
-from services.catalog.tracks import repository
+from services.catalog.tracks import page_genres, repository
 from services.catalog.tracks.tracks import refresh_completeness
 from services.common import config
 from services.common.clock import utcnow
@@ -58,6 +58,7 @@ def on_audio_validated(uow: UnitOfWork, event: dict[str, Any]) -> None:
         uow.emit(COLLABORATION_CREDITED, {"track_id": row.id, "artist_id": collaborator,
                                           "credited_by_artist_id": row.artist_id})
     refresh_completeness(uow, row)
+    page_genres.refresh_for(uow.session, [row])
     uow.session.flush()
 
 

@@ -11,6 +11,8 @@ from typing import Iterable
 from services.contracts.vocabularies import (BPM_MAX, BPM_MIN, CURRENCIES, DESCRIPTION_MAX,  # noqa: F401
                                              EXCLUSIVE_STATUSES, IMAGE_KINDS, KEYS, LICENSING_MODELS, LIST_MAX,
                                              SAMPLE_CLEARANCES, SCALES, STANDARD)
+# images are judged by the one checker every process shares
+from services.common.images import image_content_type  # noqa: F401
 
 GALLERY_MAX = 20
 
@@ -75,17 +77,6 @@ def search_terms(q: str) -> list[str]:
 
 def normalize_genre(genre: str) -> str:
     return normalize(genre)
-
-
-def image_content_type(head: bytes) -> str | None:
-    """PNG, JPEG or WebP judged by the file's first bytes (not its name); None for anything else."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 # --- licensing: the files a licence delivers and who may change an exclusive's status ------------------

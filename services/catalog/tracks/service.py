@@ -8,8 +8,9 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.catalog.tracks.artists import ClaimStatus
-from services.catalog.tracks import (artists, backstage, collections, covers, licensing, payout_catalog, pipeline,
-                                     sales, schemas, tracks)
+from services.catalog.tracks import (artists, backstage, collections, covers, discography, licensing, payout_catalog,
+                                     pipeline, sales, schemas, tracks)
+from services.catalog.shared.schemas import load_page
 from services.catalog.tracks.views import ArtistSummary, ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
@@ -71,6 +72,16 @@ class TrackEntrypoints:
     @rpc
     def image_source(self, artist_id: str, image_id: str) -> Source:
         return artists.image_source(self.db, artist_id, image_id)
+
+    @rpc
+    def list_artist_tracks(self, artist_id: str, cursor: str | None = None, limit: int = 20,
+                           actor_id: str | None = None) -> Envelope:
+        page = load_page(discography.KIND, cursor, limit)
+        return discography.list_artist_tracks(self.db, artist_id, page, actor_id)
+
+    @rpc
+    def artists_managed_by(self, user_id: str) -> list[ArtistSummary]:
+        return artists.artists_managed_by(self.db, user_id)
 
     # --- collections -------------------------------------------------------------------------------
 

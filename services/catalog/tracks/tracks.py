@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from services.catalog.tracks.models import PROCESSING, PUBLISHED, Artist, Collection, Track, TrackGenre
+from services.catalog.tracks.models import (PROCESSING, PUBLISHED, REJECTED, WITHDRAWN, Artist, Collection, Track,
+                                            TrackCredit, TrackGenre)
 from services.catalog.tracks.schemas import TrackQuery, exclusive_problem, tracks_kind
-from services.catalog.tracks import images, repository, rules, views
+from services.catalog.tracks import images, page_genres, repository, rules, views
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
 from services.common.media import MediaError, MediaStore
@@ -53,6 +54,7 @@ def create_track(uow: UnitOfWork, media: MediaStore, actor_id: str, metadata: di
                 cover_preset=metadata.get("cover_preset"), cover_key=cover_key, cover_content_type=cover_type,
                 audio_key=audio_key, size_bytes=upload["size_bytes"], status=PROCESSING, created_at=utcnow())
     _index(row)
+    row.credit_rows = [TrackCredit(artist_id=collaborator) for collaborator in collaborators]
     session.add(row)
     refresh_completeness(uow, row)
     session.flush()
@@ -184,6 +186,8 @@ def update_track(uow: UnitOfWork, actor_id: str, track_id: str, changes: dict[st
     _index(row)
     refresh_completeness(uow, row)
     session.flush()
+    if "genres" in changes and row.status == PUBLISHED:
+        page_genres.refresh_for(session, [row])
     return views.track(row, owner=True)
 
 
@@ -208,9 +212,12 @@ def remove_track(uow: UnitOfWork, media: MediaStore, row: Track) -> None:
     for artist in session.scalars(select(Artist).where(Artist.pinned_track_id == row.id)).all():
         artist.pinned_track_id = None
     uow.emit(TRACK_DELETED, {"track_id": row.id, "producer_user_id": row.producer_user_id})
-    keys = (row.audio_key, row.cover_key, row.stems_key)
+    keys, pages = (row.audio_key, row.cover_key, row.stems_key), page_genres.pages_of(row)
+    published = row.status == PUBLISHED
     session.delete(row)
     session.flush()
+    if published:
+        page_genres.refresh(session, pages)
     uow.after_commit(lambda: media.delete(*keys))
 
 

@@ -24,6 +24,8 @@ class PublicUser(Schema):
     username = fields.String()
     roles = fields.List(fields.String(), metadata={"description": "listener, producer, verified"})
     profile = fields.Nested(Profile)
+    avatar = fields.String(allow_none=True, metadata={
+        "description": "The avatar image's id (a new one with every image); null without an avatar."})
     followers_count = fields.Integer()
     following_count = fields.Integer()
     created_at = fields.String(metadata={"format": "date-time"})
@@ -196,6 +198,18 @@ ACCOUNTS = RpcSurface("accounts", (
            summary="up to 200 ids: the people one list page names (docs/accounts-data.md); `{id: username or null}` "
                    "for every id asked (null: no such account, e.g. deleted)",
            errors="`InvalidField` (not a list, or too long)"),
+    method("set_avatar", "actor_id image_key", reply=PrivateUser,
+           summary="the image the gateway stored at `image_key` (in the `avatars/` area of the media store) becomes "
+                   "the actor's avatar, judged by its content (PNG, JPEG or WebP); the previous file is deleted once "
+                   "committed; `PrivateUser`",
+           errors="`InvalidField` (`image_key`: not of the `avatars/` area, no such file, or not an image), "
+                  "`Unauthorized`"),
+    method("remove_avatar", "actor_id", reply=PrivateUser,
+           summary="no avatar any more (idempotent), its file deleted once committed; `PrivateUser`",
+           errors="`Unauthorized`"),
+    method("avatar_source", "user_id", reply=None,
+           summary='`{"key", "content_type"}` of the user\'s avatar, for the gateway to serve',
+           errors="`NotFound` (no such account, deleted, or no avatar)"),
     method("update_profile", "actor_id changes", reply=PrivateUser,
            summary="`changes`: subset of `name, city, country, description, links`; `PrivateUser`",
            errors="`InvalidField`, `Unauthorized` (no such account)"),

@@ -356,6 +356,22 @@ class BeatGrowth(Schema):
     status = fields.String(metadata={"enum": ["rising", "steady", "falling"]})
 
 
+class DiscographyTrack(Track):
+    role = fields.String(metadata={"enum": ["uploader", "collaborator"],
+                                   "description": "The artist page's part in the track: it uploaded it, or is "
+                                                  "credited on it as a collaborator."})
+
+
+class SimilarArtist(Schema):
+    artist = fields.Nested(ArtistSummary)
+    score = fields.Float(metadata={"description": "0–2: genre similarity (Jaccard, 0–1) + listener similarity "
+                                                  "(share of this page's recent listeners who also played that "
+                                                  "page, 0–1); docs/business-rules.md \"Similar artists\"."})
+    shared_genres = fields.List(fields.String(), metadata={"description": "The genres both pages have (normalised)."})
+    shared_listeners = fields.Integer(metadata={"description": "Of this page's sampled recent listeners, how many "
+                                                               "also played that page in the last 90 days."})
+
+
 class ProducerBeat(Track):
     growth = fields.Nested(BeatGrowth)
 
@@ -394,6 +410,8 @@ class ProducerCollections(Schema):
 
 
 TrackPage = page_of(Track)
+DiscographyPage = page_of(DiscographyTrack)
+SimilarArtistList = page_of(SimilarArtist)
 CollectionPage = page_of(Collection)
 ArtistPage = page_of(Artist)
 ArtistMatchPage = page_of(ArtistMatch)
@@ -464,6 +482,13 @@ CATALOG = RpcSurface("catalog", (
     method("image_source", "artist_id image_id", reply=MediaSource,
            summary='`{"key", "content_type"}`',
            errors="`NotFound` (also when the image is not that artist's)"),
+    method("list_artist_tracks", "artist_id", "cursor limit actor_id", reply=DiscographyPage,
+           summary="envelope of `DiscographyTrack` (`Track` + `role`: `uploader` or `collaborator`): the page's "
+                   "published tracks, uploaded or credited on, newest published first; a track appears once",
+           errors="`NotFound` (artist), `InvalidField` (`cursor`, `limit`)"),
+    method("artists_managed_by", "user_id", reply=None,
+           summary='`[{"id", "name", "verified"}]`: the claimed artist pages this account owns, oldest first '
+                   "(an empty list for anyone else)"),
     method("create_collection", "actor_id data cover_key", "artist_id", reply=Collection,
            summary="`Collection` of the page `artist_id` (one the actor manages) or of the actor's default page; "
                    "`data`: `name`, `artists`, `genres`, `tags`, `description`, `cover_preset` (a "
@@ -571,6 +596,12 @@ CATALOG = RpcSurface("catalog", (
            errors="`InvalidField` (`position_s`, `duration_s`: not numbers, negative position, duration ≤ 0 or > "
                   "86,400, position > duration + 1 s, duration more than 2 s off the track's analysed one), "
                   "`NotFound` (unknown or unpublished track)"),
+    method("similar_artists", "artist_id", reply=None,
+           summary='`[SimilarArtist]` — `{"artist": {"id", "name", "verified"}, "score", "shared_genres", '
+                   '"shared_listeners"}`, at most 10, best first: other pages sharing the page\'s genres (Jaccard '
+                   "over the genres of the published tracks) and its listeners (counted plays of the last 90 days)"
+                   "; docs/business-rules.md \"Similar artists\"",
+           errors="`NotFound`"),
     method("list_history", "actor_id", "cursor limit", reply=HistoryPage,
            summary="envelope of `HistoryEntry`, newest `listened_at` first",
            errors="`InvalidField` (`cursor` of another list, `limit` outside 1–100)"),

@@ -13,7 +13,7 @@ from services.contracts.errors import Conflict, Forbidden, InvalidField, NotFoun
 pytestmark = pytest.mark.integration
 
 PRIVATE_KEYS = {"id", "email", "username", "roles", "plan", "tokens", "profile", "followers_count",
-                "following_count", "created_at"}
+                "following_count", "created_at", "avatar"}
 BILLING_KEYS = {"subscription_status", "pending_plan", "cancel_at_period_end", "current_period_end", "can_download"}
 EMPTY_PROFILE = {"name": None, "city": None, "country": None, "description": None, "links": []}
 
