@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from services.catalog.tracks.models import (PROCESSING, PUBLISHED, REJECTED, WITHDRAWN, Artist, Collection, Track,
-                                            TrackCredit, TrackGenre)
+from services.catalog.tracks.models import PROCESSING, PUBLISHED, Artist, Collection, Track, TrackCredit, TrackGenre
 from services.catalog.tracks.schemas import TrackQuery, exclusive_problem, tracks_kind
 from services.catalog.tracks import images, page_genres, repository, rules, views
 from services.common.clock import utcnow
