@@ -55,6 +55,7 @@ def main(argv=None) -> None:
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
+    log.info("connecting to the broker", extra={"amqp": config.amqp_uri().split("@")[-1]})
     try:
         runner.start()
     except OSError as exc:

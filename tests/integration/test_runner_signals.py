@@ -50,7 +50,12 @@ def test_sigterm_stops_a_service_still_waiting_for_the_broker(tmp_path) -> None:
             service = subprocess.Popen([sys.executable, "-m", "services.common.runner", "catalog"], env=env,
                                        cwd=config.ROOT, stdout=out, stderr=subprocess.STDOUT)
             try:
-                time.sleep(4)  # well into its connection retries
+                # once its stop signals are set (a loaded machine may take seconds to import), well into retries
+                deadline = time.monotonic() + 60
+                while b"connecting to the broker" not in log.read_bytes():
+                    assert service.poll() is None and time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.2)
+                time.sleep(2)
                 assert service.poll() is None, log.read_text()
                 service.send_signal(signal.SIGTERM)
                 assert service.wait(timeout=10) == 0, log.read_text()
