@@ -313,7 +313,7 @@ def main() -> int:
                   f"{base}/api/v1/artists/{tapes[0]['artist_id']}/collections (cover: "
                   f"{base}{tapes[0]['links']['cover']})", highlight=False, soft_wrap=True)
     console.print(f"{PRODUCERS[0][0]} (verified) has {len(LISTENERS)} followers of their artist page, a \"New "
-                  f"follower\" notification for each and the analytics report of {report['month']} (GET "
+                  f"follower\" notification for each and an analytics report per page of {report['month']} (GET "
                   "/api/v1/me/notifications).", highlight=False, soft_wrap=True)
     admin_source = "BEATPASS_ADMIN_EMAIL / _PASSWORD" if os.environ.get("BEATPASS_ADMIN_EMAIL") else \
         f"make run's local admin, var/{local_admin.FILE_NAME}"

@@ -111,7 +111,8 @@ def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fres
     verified.login("nightshade@demo.beatpass.local", "demo-passphrase-2026")
     assert verified.get("me/artist").json()["followers_count"] == 10
     kinds = [n["kind"] for n in verified.get("me/notifications", params={"limit": 100}).json()["items"]]
-    assert (kinds.count("new_follower"), kinds.count("analytics_report")) == (10, 1), kinds
+    # one analytics report per verified page: Nightshade's and its second alias's
+    assert (kinds.count("new_follower"), kinds.count("analytics_report")) == (10, 2), kinds
     assert "Nightshade (verified) has 10 followers of their artist page" in " ".join(printed.split())
     assert "Audio Recon: a 12 s MP3 clip of “Nightshade — Sketch" in printed, printed  # the verified producer's search
     # the first producer runs a second alias: two pages, each with its uploads this month beside the commitment

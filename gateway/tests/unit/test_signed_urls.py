@@ -13,7 +13,7 @@ from gateway.tests.unit.support import DOWNLOAD_SECRET
 
 KEY = "uploads/2026/03/abc.wav"
 AUDIO = bytes(range(256)) * 40
-LATER = int(time.time()) + 600
+LATER = int(time.time()) + 86_400  # made at import: must outlive a long test run
 
 
 def token(secret: str = DOWNLOAD_SECRET, key: str = KEY, expires_at: int = LATER, filename: str = "Night Drive.wav"):

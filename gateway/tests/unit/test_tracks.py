@@ -32,13 +32,13 @@ def test_a_processing_track_has_no_stream_link(http, rpc):
     assert http.get(TRACK).get_json()["links"] == {}
 
 
-@pytest.mark.parametrize("headers, actor", [
-    (bearer(), USER_ID), ({}, None), ({"Authorization": "Bearer nonsense"}, None),
-    (bearer(make_token(exp=1)), None),
-])
+@pytest.mark.parametrize("headers, actor", [  # made when the test runs: a token made at collection could expire
+    (lambda: bearer(), USER_ID), (lambda: {}, None), (lambda: {"Authorization": "Bearer nonsense"}, None),
+    (lambda: bearer(make_token(exp=1)), None),
+], ids=["valid", "none", "nonsense", "expired"])
 def test_the_owner_is_named_only_with_a_valid_token(http, rpc, headers, actor):
     rpc.answers[("catalog", "get_track")] = track()
-    assert http.get(TRACK, headers=headers).status_code == 200
+    assert http.get(TRACK, headers=headers()).status_code == 200
     assert rpc.calls[0]["kwargs"] == {"track_id": TRACK_ID, "actor_id": actor}
 
 

@@ -26,7 +26,8 @@ def seed_catalog(uow, artists: int = 300, tracks: int = 3000, listeners: int = 1
     now = datetime.now(timezone.utc)
     session = uow.session
     artist_ids = [new_id() for _ in range(artists)]
-    session.execute(insert(Artist), [{"id": artist_id, "name": f"Seed {n}"} for n, artist_id in enumerate(artist_ids)])
+    session.execute(insert(Artist), [{"id": artist_id, "name": f"Seed {n}", "name_key": f"seed {n}"}
+                                     for n, artist_id in enumerate(artist_ids)])
     track_rows = [{"id": new_id(), "artist_id": artist_ids[n % artists], "producer_user_id": new_id(),
                    "name": f"Seed {n}", "bpm": 120, "key": "A", "scale": "minor", "licensing_model": "standard",
                    "audio_key": "uploads/x/a.wav", "size_bytes": 1, "status": PUBLISHED,
