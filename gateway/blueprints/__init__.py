@@ -41,3 +41,7 @@ ALL += (payouts.bp, finances.bp)
 from gateway.blueprints import backstage, leaderboards, progress  # noqa: E402
 
 ALL += (progress.bp, leaderboards.bp, backstage.bp)
+
+from gateway.blueprints import web_app  # noqa: E402
+
+ALL += (web_app.bp,)
