@@ -17,8 +17,13 @@ from services.contracts.errors import Unauthorized
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 
 REFRESH_COOKIE = "beatpass_refresh"
+#: readable by the page and secret-free: tells the browser app that a refresh cookie exists, so an anonymous visit
+#: does not begin with a refresh that can only fail
+SIGNED_IN_COOKIE = "beatpass_signed_in"
 COOKIE_NOTE = (" The refresh token is also set as the httpOnly, SameSite=Strict cookie `beatpass_refresh` (path "
-               "/api/v1/auth), which refresh and logout read when the body carries no `refresh_token`.")
+               "/api/v1/auth), which refresh and logout read when the body carries no `refresh_token`; beside it, "
+               "`beatpass_signed_in=1` (path /, readable by scripts, no secret) tells the browser app a session "
+               "exists.")
 
 
 @bp.post("/register")
@@ -71,6 +76,7 @@ def logout() -> ResponseReturnValue:
     response = Response(status=204)
     response.delete_cookie(REFRESH_COOKIE, path=bp.url_prefix, secure=request.is_secure, httponly=True,
                            samesite="Strict")
+    response.delete_cookie(SIGNED_IN_COOKIE, path="/", secure=request.is_secure, samesite="Strict")
     return response
 
 
@@ -85,4 +91,6 @@ def _token_pair(user_id: str, session: dict) -> ResponseReturnValue:
                                            "refresh_expires_in": session["refresh_expires_in"]}))
     response.set_cookie(REFRESH_COOKIE, session["refresh_token"], max_age=session["refresh_expires_in"],
                         path=bp.url_prefix, secure=request.is_secure, httponly=True, samesite="Strict")
+    response.set_cookie(SIGNED_IN_COOKIE, "1", max_age=session["refresh_expires_in"], path="/",
+                        secure=request.is_secure, samesite="Strict")
     return response

@@ -34,7 +34,8 @@ onSessionChange(() => {
 });
 
 export async function startSession(): Promise<void> {
-  await refreshSession();
+  // the gateway's readable beatpass_signed_in cookie says a refresh cookie exists: only then is a refresh worth it
+  if (document.cookie.split("; ").includes("beatpass_signed_in=1")) await refreshSession();
   await loadMe();
 }
 

@@ -40,10 +40,11 @@ def test_login_and_refresh_set_the_refresh_token_as_an_httponly_cookie_of_the_au
     rpc.answers[("accounts", "refresh_session")] = {"user_id": USER_ID, "session_id": SESSION_ID,
                                                     "refresh_token": "r2", "refresh_expires_in": 60}
     response = http.post("/api/v1/auth/refresh", json={"refresh_token": "r1"})
-    cookie = response.headers["Set-Cookie"]
+    cookie, flag = response.headers.getlist("Set-Cookie")
     assert cookie.startswith("beatpass_refresh=r2;")
     for part in ("HttpOnly", "SameSite=Strict", "Path=/api/v1/auth", "Max-Age=60"):
         assert part in cookie
+    assert flag.startswith("beatpass_signed_in=1;") and "HttpOnly" not in flag and "Path=/;" in flag
 
 
 def test_refresh_without_a_body_token_uses_the_cookie(http, rpc):
@@ -67,7 +68,9 @@ def test_logout_with_the_cookie_ends_that_session_and_clears_the_cookie(http, rp
     response = http.post("/api/v1/auth/logout", json={})
     assert response.status_code == 204
     assert rpc.calls[0]["kwargs"] == {"refresh_token": "r2"}
-    assert response.headers["Set-Cookie"].startswith("beatpass_refresh=;")
+    cleared = sorted(cookie.split("=")[0] for cookie in response.headers.getlist("Set-Cookie"))
+    assert cleared == ["beatpass_refresh", "beatpass_signed_in"]
+    assert all("Max-Age=0" in cookie for cookie in response.headers.getlist("Set-Cookie"))
 
 
 def test_logout_is_204(http, rpc):

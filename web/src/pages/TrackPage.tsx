@@ -3,6 +3,7 @@ import { api, errorMessage } from "../api";
 import type { Track } from "../types";
 import { ErrorMessage, Loading } from "../components/Status";
 import { Link } from "../router";
+import { Cover } from "../components/Cover";
 
 function duration(seconds: number): string {
   const whole = Math.round(seconds);
@@ -26,7 +27,7 @@ export function TrackPage({ id }: { id: string }) {
   if (!track) return <Loading label="Loading the track…" />;
   return (
     <article class="track" aria-labelledby="track-title">
-      <img class="cover large" src={track.links.cover} alt={`Cover of ${track.name}`} width={320} height={320} />
+      <Cover src={track.links.cover} title={track.name} size={320} large alt={`Cover of ${track.name}`} />
       <div class="track-info">
         <h1 id="track-title">{track.name}</h1>
         <p class="byline">
