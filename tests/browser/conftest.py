@@ -37,7 +37,8 @@ def browser() -> Browser:
                     "python -m pytest tests/browser — make test runs them so")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=["--no-sandbox", "--disable-dev-shm-usage"])
+                                              args=["--no-sandbox", "--disable-dev-shm-usage",
+                                                    "--autoplay-policy=no-user-gesture-required"])
         yield chromium
         chromium.close()
 

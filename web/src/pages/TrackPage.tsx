@@ -4,6 +4,7 @@ import type { Track } from "../types";
 import { ErrorMessage, Loading } from "../components/Status";
 import { Link } from "../router";
 import { Cover } from "../components/Cover";
+import { Player } from "../components/Player";
 
 function duration(seconds: number): string {
   const whole = Math.round(seconds);
@@ -39,10 +40,11 @@ export function TrackPage({ id }: { id: string }) {
           {track.key && <><dt>Key</dt><dd>{track.key} {track.scale}</dd></>}
           {track.genres.length > 0 && <><dt>Genre</dt><dd>{track.genres.join(", ")}</dd></>}
           {track.audio && <><dt>Length</dt><dd>{duration(track.audio.duration_s)}</dd></>}
-          <dt>Plays</dt><dd>{track.play_count}</dd>
+          <dt>Plays</dt><dd data-testid="play-count">{track.play_count}</dd>
           <dt>Likes</dt><dd>{track.like_count}</dd>
         </dl>
         {track.description && <p>{track.description}</p>}
+        <Player track={track} onCounted={(count) => setTrack({ ...track, play_count: count })} />
       </div>
     </article>
   );
