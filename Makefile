@@ -2,7 +2,7 @@
 # assigns one, so `FOO=bar make run` always wins.
 PY := .venv/bin/python
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-dev broker postgres test-servers tools migrate run test test-unit demo bench dead-letters create-admin
+.PHONY: help venv venv-dev broker postgres test-servers tools web browser migrate run test test-unit demo bench dead-letters create-admin
 
 help:
 	@echo "make run           set up, migrate and run every service + the gateway on http://127.0.0.1:8000"
@@ -33,13 +33,21 @@ test-servers:
 tools:
 	@scripts/ensure-tools.sh
 
+# the browser app, built into web/dist when its sources changed (Node.js and npm installed where missing)
+web:
+	@scripts/ensure-web.sh
+
+# Debian's Chromium, which the browser tests drive headless
+browser:
+	@scripts/ensure-browser.sh
+
 migrate: venv
 	@$(PY) -m services.common.migrate
 
-run: venv broker tools migrate
+run: venv broker tools web migrate
 	@$(PY) -m devtools.platform
 
-test: venv-dev test-servers tools
+test: venv-dev test-servers tools web browser
 	@scripts/run-tests.sh
 
 test-unit: venv-dev

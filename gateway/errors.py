@@ -17,6 +17,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.exceptions import NotFound as NoRoute
 
+from gateway import web
 from services.contracts.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,8 @@ def handle_no_route(exc: NoRoute) -> Response:
     Routing comes before any view, so this answers before authentication is looked at."""
     if request.url_rule is not None:  # a view's own abort(404)
         return handle_http_error(exc)
+    if web.is_app_path(request) and web.is_built():  # a client-side route of the browser app
+        return web.index()
     method, path = request.method, _clipped(request.path)
     details: dict[str, Any] = {"method": method, "path": path}
     expected = _expected_segments(request.path)

@@ -61,8 +61,10 @@ REFRESH_TOKEN_EXAMPLE = "q3J0cGZ4bW9yZS1yYW5kb20tYnl0ZXMtaGVyZS0xMjM0NTY"
 
 
 class RefreshRequest(StrictSchema):
-    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
-        "description": "The `refresh_token` of the last login or refresh.", "example": REFRESH_TOKEN_EXAMPLE})
+    refresh_token = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "The `refresh_token` of the last login or refresh. Leave it out to use the httpOnly "
+                       "`beatpass_refresh` cookie that login and refresh set (what the browser app does).",
+        "example": REFRESH_TOKEN_EXAMPLE})
 
 
 class PasswordChangeRequest(StrictSchema):

@@ -96,6 +96,8 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # signs /api/v1/files/<token> download URLs (gateway/signed_urls.py); every replica needs the same one
         "DOWNLOAD_URL_SECRET": config.env("DOWNLOAD_URL_SECRET", ""),
         "DOWNLOAD_URL_TTL_S": config.env_int("DOWNLOAD_URL_TTL_S", 900),
+        # the built browser app (web/dist, made by `make run` / `make test`; docs/web.md)
+        "WEB_DIST": config.env("WEB_DIST", str(Path(__file__).resolve().parent.parent / "web" / "dist")),
     }
     settings.update(overrides)
     if "JWT_SECRET" not in settings:

@@ -15,10 +15,12 @@ fi
 out="$(mktemp -d)"
 # three processes, about equally long on two cores; the fault tests of tests/integration (broker cut off,
 # platforms killed) get a process of their own, so whatever such a test leaves behind cannot reach the rest
+# the browser tests (tests/browser) need a process without eventlet's patching (conftest.py), so one of their own
 partitions=(
   "tests/e2e tests/deploy tests/fakestripe services/audio"
   "services gateway tests/unit --ignore=services/audio"
   "tests/integration"
+  "tests/browser"
 )
 pids=()
 for i in "${!partitions[@]}"; do

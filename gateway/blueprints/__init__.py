@@ -51,3 +51,6 @@ ALL += (artist_follows.bp,)
 from gateway.blueprints import recon  # noqa: E402
 
 ALL += (recon.bp,)
+from gateway.blueprints import web_app  # noqa: E402
+
+ALL += (web_app.bp,)

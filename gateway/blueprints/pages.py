@@ -5,7 +5,8 @@ BILLING_SUCCESS_URL / BILLING_CANCEL_URL / BILLING_PORTAL_RETURN_URL under PUBLI
 verification page of a licence, the address its certificate's QR code holds (``/verify-license/<id>``), and
 where Stripe's Connect onboarding sends a producer back (``/producer/stripe/return`` and ``/refresh``, the
 ``return_url`` / ``refresh_url`` payouts gives Stripe under PUBLIC_URL).
-A web app may take these addresses over later; until then they say what happened."""
+The browser app (web/, docs/web.md) takes over ``/``, ``/billing/success`` and ``/billing/cancel`` once it is built;
+without it these pages still say what happened."""
 from __future__ import annotations
 
 import uuid
@@ -13,6 +14,7 @@ import uuid
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
+from gateway import web
 from gateway.auth import optional_login
 from gateway.openapi import doc
 from gateway.rpc import remote
@@ -34,10 +36,10 @@ def _session_id() -> str:
 
 
 @bp.get("/")
-@doc("Home page (HTML): where the billing portal returns to, with links to the API reference", ok=(200, None),
+@doc("Home page (HTML): the browser app; where the billing portal returns to", ok=(200, None),
      rpc=False, content_type="text/html", response_example="<!doctype html><html><head><title>Home · BeatPass</title>…")
 def home() -> ResponseReturnValue:
-    return _page("home.html")
+    return web.index() if web.is_built() else _page("home.html")
 
 
 @bp.get("/billing/success")
@@ -46,6 +48,8 @@ def home() -> ResponseReturnValue:
                  "webhooks confirm the payment (GET /api/v1/billing/subscription shows it).",
      response_example="<!doctype html><html><head><title>Payment received · BeatPass</title>…")
 def billing_success() -> ResponseReturnValue:
+    if web.is_built():
+        return web.index()
     return _page("billing_success.html", session_id=_session_id())
 
 
@@ -53,7 +57,7 @@ def billing_success() -> ResponseReturnValue:
 @doc("Stripe Checkout's return page when the buyer goes back without paying (HTML)", ok=(200, None), rpc=False,
      content_type="text/html", response_example="<!doctype html><html><head><title>Checkout cancelled · BeatPass</title>…")
 def billing_cancel() -> ResponseReturnValue:
-    return _page("billing_cancel.html")
+    return web.index() if web.is_built() else _page("billing_cancel.html")
 
 
 @bp.get("/exclusive/success")

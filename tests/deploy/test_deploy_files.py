@@ -480,7 +480,10 @@ def copy_sources() -> list[str]:
 def test_dockerfile_base_packages_user_and_entrypoint():
     instructions = dockerfile_instructions()
     keywords = [keyword for keyword, _ in instructions]
-    assert instructions[0] == ("FROM", "python:3.11-slim-bookworm")
+    stages = [rest for keyword, rest in instructions if keyword == "FROM"]
+    # the web app's build stage first; the image itself is the last stage
+    assert stages == ["node:20-bookworm-slim AS web", "python:3.11-slim-bookworm"]
+    assert ("COPY", "--from=web /web/dist web/dist") in instructions
     runs = " ".join(rest for keyword, rest in instructions if keyword == "RUN")
     assert re.search(r"apt-get install[^&]*\blibsndfile1\b", runs) and re.search(
         r"apt-get install[^&]*\blibchromaprint-tools\b", runs)

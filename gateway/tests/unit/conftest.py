@@ -18,10 +18,16 @@ def media_root(tmp_path):
 
 
 @pytest.fixture
-def app(rpc, media_root):
+def web_dist(tmp_path):
+    """Where the browser app's build would be: empty unless a test builds a stand-in (test_web_app.py)."""
+    return tmp_path / "web-dist"
+
+
+@pytest.fixture
+def app(rpc, media_root, web_dist):
     app = create_app({"JWT_SECRET": SECRET, "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/", "MAX_BODY_BYTES": 8192,
                       "READY_SERVICES": ("accounts",), "MEDIA_ROOT": str(media_root),
-                      "DOWNLOAD_URL_SECRET": DOWNLOAD_SECRET})
+                      "DOWNLOAD_URL_SECRET": DOWNLOAD_SECRET, "WEB_DIST": str(web_dist)})
     app.extensions["rpc"] = rpc
     return app
 

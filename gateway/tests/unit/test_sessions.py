@@ -29,11 +29,48 @@ def test_a_refused_refresh_is_401(http, rpc):
     assert response.status_code == 401 and response.get_json()["error"] == "unauthorized"
 
 
-@pytest.mark.parametrize("body", [{}, {"refresh_token": ""}, {"refresh_token": "r", "extra": 1}])
+@pytest.mark.parametrize("body", [{"refresh_token": ""}, {"refresh_token": "r", "extra": 1}, {"refresh_token": 5}])
 def test_refresh_and_logout_validate_the_body(http, rpc, body):
     for path in ("/api/v1/auth/refresh", "/api/v1/auth/logout"):
         assert http.post(path, json=body).status_code == 422
     assert rpc.calls == []
+
+
+def test_login_and_refresh_set_the_refresh_token_as_an_httponly_cookie_of_the_auth_paths(http, rpc):
+    rpc.answers[("accounts", "refresh_session")] = {"user_id": USER_ID, "session_id": SESSION_ID,
+                                                    "refresh_token": "r2", "refresh_expires_in": 60}
+    response = http.post("/api/v1/auth/refresh", json={"refresh_token": "r1"})
+    cookie, flag = response.headers.getlist("Set-Cookie")
+    assert cookie.startswith("beatpass_refresh=r2;")
+    for part in ("HttpOnly", "SameSite=Strict", "Path=/api/v1/auth", "Max-Age=60"):
+        assert part in cookie
+    assert flag.startswith("beatpass_signed_in=1;") and "HttpOnly" not in flag and "Path=/;" in flag
+
+
+def test_refresh_without_a_body_token_uses_the_cookie(http, rpc):
+    rpc.answers[("accounts", "refresh_session")] = {"user_id": USER_ID, "session_id": SESSION_ID,
+                                                    "refresh_token": "r3", "refresh_expires_in": 60}
+    http.set_cookie("beatpass_refresh", "r2", path="/api/v1/auth")
+    response = http.post("/api/v1/auth/refresh", json={})
+    assert response.status_code == 200 and response.get_json()["refresh_token"] == "r3"
+    assert rpc.calls[0]["kwargs"] == {"refresh_token": "r2"}
+
+
+def test_refresh_with_neither_token_nor_cookie_is_401_and_asks_nothing(http, rpc):
+    response = http.post("/api/v1/auth/refresh", json={})
+    assert response.status_code == 401
+    assert "log in again" in response.get_json()["message"]
+    assert rpc.calls == []
+
+
+def test_logout_with_the_cookie_ends_that_session_and_clears_the_cookie(http, rpc):
+    http.set_cookie("beatpass_refresh", "r2", path="/api/v1/auth")
+    response = http.post("/api/v1/auth/logout", json={})
+    assert response.status_code == 204
+    assert rpc.calls[0]["kwargs"] == {"refresh_token": "r2"}
+    cleared = sorted(cookie.split("=")[0] for cookie in response.headers.getlist("Set-Cookie"))
+    assert cleared == ["beatpass_refresh", "beatpass_signed_in"]
+    assert all("Max-Age=0" in cookie for cookie in response.headers.getlist("Set-Cookie"))
 
 
 def test_logout_is_204(http, rpc):

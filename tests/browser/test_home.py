@@ -1,0 +1,103 @@
+"""The first screen: an anonymous visitor at / sees the newest tracks with Log in and Sign up; signing up logs in,
+and a reload keeps the session through the httpOnly refresh cookie, with no token in the page's storage."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.e2e.test_licensing import publish
+from tests.e2e.test_uploads import make_producer
+from tests.browser.conftest import POSTGRES_ONLY, axe_violations, screenshot
+from tests.support import audio
+from tests.support.api import Api
+
+pytestmark = POSTGRES_ONLY
+
+
+@pytest.fixture(scope="module")
+def newest(platform, tmp_path_factory) -> dict:
+    admin = Api(platform.url)
+    admin.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    producer = make_producer(platform, admin)
+    wav = audio.make_wav(tmp_path_factory.mktemp("web-home") / "beat.wav", seed=uuid.uuid4().int % 10**6)
+    return publish(producer, wav, name=f"Web Home {uuid.uuid4().hex[:6]}")
+
+
+def test_the_frame_is_in_the_html_itself_before_any_script_or_api_answer(platform):
+    html = requests.get(f"{platform.url}/", timeout=10).text
+    assert '<header class="topbar">' in html and "BeatPass" in html and 'id="main"' in html
+
+
+def test_an_anonymous_visitor_sees_the_newest_tracks_with_log_in_and_sign_up(page, newest):
+    page.goto("/")
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign up")).to_be_visible()
+    expect(page.get_by_role("heading", name="Newest beats")).to_be_visible()
+    first = page.get_by_role("list", name="Tracks").get_by_role("listitem").first
+    expect(first).to_contain_text(newest["name"])
+    screenshot(page, "home")
+    violations = axe_violations(page)
+    assert violations == [], violations
+    assert page.problems == []
+
+
+def test_a_track_card_opens_the_track_page_and_a_reload_of_it_works(page, newest):
+    page.goto("/")
+    page.get_by_role("link", name=newest["name"]).first.click()
+    expect(page).to_have_url(f"{page.context.pages[0].url.split('/tracks/')[0]}/tracks/{newest['id']}")
+    expect(page.get_by_role("heading", name=newest["name"])).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("heading", name=newest["name"])).to_be_visible()
+    screenshot(page, "track")
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+
+def test_sign_up_shows_the_apis_reasons_then_logs_in_and_a_reload_keeps_the_session(page):
+    page.goto("/signup")
+    page.get_by_label("Email").fill("not-an-email")
+    page.get_by_label("Username").fill("ab")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("alert")).to_contain_text("invalid fields")
+    expect(page.locator("#username-error")).to_be_visible()
+    screenshot(page, "signup-errors")
+
+    name = f"web_{uuid.uuid4().hex[:8]}"
+    page.get_by_label("Email").fill(f"{name}@example.com")
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("link", name=name)).to_be_visible()
+    expect(page.get_by_role("link", name="Log in")).to_have_count(0)
+
+    page.reload()
+    expect(page.get_by_role("link", name=name)).to_be_visible()
+    storage = page.evaluate("() => JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})")
+    assert storage == "{}{}"
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["beatpass_refresh"]["httpOnly"] and cookies["beatpass_refresh"]["path"] == "/api/v1/auth"
+    assert page.evaluate("() => document.cookie") == "beatpass_signed_in=1"  # the refresh token stays unreadable
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+
+def test_log_in_with_a_wrong_password_says_so(page, platform):
+    user = Api(platform.url)
+    account = user.register(login=False)
+    page.goto("/login")
+    page.get_by_label("Email").fill(account["email"])
+    page.get_by_label("Password").fill("not the password at all")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    screenshot(page, "login-error")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name=account["username"])).to_be_visible()

@@ -1,0 +1,28 @@
+import type { ComponentChildren } from "preact";
+import { Layout } from "./components/Layout";
+import { match, useLocation } from "./router";
+import { Home } from "./pages/Home";
+import { Login, Signup } from "./pages/Auth";
+import { TrackPage } from "./pages/TrackPage";
+import { BillingResult, NotFound } from "./pages/Misc";
+
+type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
+
+// one line per page; patterns may end in "/*" (the rest of the path is the page's own)
+const ROUTES: Route[] = [
+  ["/", () => <Home />],
+  ["/login", () => <Login />],
+  ["/signup", () => <Signup />],
+  ["/tracks/:id", ({ id }) => <TrackPage id={id} />],
+  ["/billing/success", () => <BillingResult outcome="success" />],
+  ["/billing/cancel", () => <BillingResult outcome="cancel" />],
+];
+
+export function App() {
+  const { path } = useLocation();
+  for (const [pattern, render] of ROUTES) {
+    const params = match(pattern, path);
+    if (params) return <Layout>{render(params)}</Layout>;
+  }
+  return <Layout><NotFound /></Layout>;
+}
