@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from gateway.auth import login_required
 from gateway.beat_request_schemas import (BeatRequest, BeatRequestDeleted, BeatRequestPage, BeatRequestResponse,
                                           BeatRequestResponsePage, BeatRequestsQuery, NewBeatRequest, NewResponse,
-                                          NotificationPage, NotificationsQuery)
+                                          NotificationPage, NotificationsQuery, UnreadCount)
 from gateway.openapi import doc
 from gateway.presenters import one_with_usernames, page_with_usernames
 from gateway.rpc import remote
@@ -112,3 +112,12 @@ def notifications() -> ResponseReturnValue:
     result = remote("catalog").list_notifications(actor_id=g.user_id, unread=query["unread"],
                                                   cursor=query.get("cursor"), limit=query["limit"])
     return NotificationPage().dump(result)
+
+
+@bp.get("/me/notifications/unread-count")
+@doc("How many of your notifications are unread (a badge's number); marks nothing read", ok=(200, UnreadCount),
+     description="Unlike `GET /me/notifications`, asking changes nothing: the notifications become read when they "
+                 "are listed.")
+@login_required
+def unread_count() -> ResponseReturnValue:
+    return UnreadCount().dump(remote("catalog").count_unread_notifications(actor_id=g.user_id))

@@ -38,6 +38,8 @@ ADDED_PAYOUTS = {"ArtistRef", "Cards", "ConnectLink", "ConnectRequest", "Finance
 ADDED_GAMIFICATION = {"Achievement", "Activity", "ActivityDay", "BeatGrowth", "CollaboratorInsight", "CollectionStats",
                       "Dashboard", "Leaderboard", "LeaderboardArtist", "LeaderboardRow", "MyRank", "ProducerBeat",
                       "ProducerBeats", "ProducerCollections", "Progress", "XpEntry", "XpEntryPage"}
+#: added by issue #14: the unread count of the web app's header
+ADDED_WEB = {"UnreadCount"}
 GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas,
                    license_schemas, stems_schemas, payout_schemas, gamification_schemas)
 
@@ -48,7 +50,7 @@ def spec(http) -> dict:
 
 
 def test_the_component_names_are_unchanged(spec):
-    assert set(spec["components"]["schemas"]) == COMPONENTS | ADDED | ADDED_PAYOUTS | ADDED_GAMIFICATION
+    assert set(spec["components"]["schemas"]) == COMPONENTS | ADDED | ADDED_PAYOUTS | ADDED_GAMIFICATION | ADDED_WEB
 
 
 def contract_shapes() -> dict[str, type]:

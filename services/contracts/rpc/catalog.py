@@ -376,6 +376,10 @@ BeatRequestPage = page_of(BeatRequest)
 BeatRequestResponsePage = page_of(BeatRequestResponse)
 NotificationPage = page_of(Notification)
 
+
+class UnreadCount(Schema):
+    unread = fields.Integer(metadata={"description": "Notifications not read yet (none is marked read by asking)."})
+
 # --- the surface -----------------------------------------------------------------------------------
 
 CATALOG = RpcSurface("catalog", (
@@ -586,6 +590,8 @@ CATALOG = RpcSurface("catalog", (
     method("list_notifications", "actor_id", "unread cursor limit", reply=NotificationPage,
            summary="envelope of `Notification`, newest first; the listed ones are marked read in the same transaction",
            errors="`InvalidField`"),
+    method("count_unread_notifications", "actor_id", reply=UnreadCount,
+           summary='`{"unread": N}`: how many of the actor\'s notifications are unread; marks nothing read'),
 ), sections=(
     ("Tracks, artist pages and collections (services/catalog/tracks/)", None),
     ("Plays and listening history (services/catalog/plays/)", "report_play"),
