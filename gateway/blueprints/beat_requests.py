@@ -103,6 +103,15 @@ def delete(beat_request_id: UUID) -> ResponseReturnValue:
                                                                            beat_request_id=str(beat_request_id)))
 
 
+@bp.get("/me/notifications/unread-count")
+@doc("How many of your notifications are unread (a badge's number); marks nothing read", ok=(200, UnreadCount),
+     description="Unlike `GET /me/notifications`, asking changes nothing: the notifications become read when they "
+                 "are listed.")
+@login_required
+def unread_count() -> ResponseReturnValue:
+    return UnreadCount().dump(remote("catalog").count_unread_notifications(actor_id=g.user_id))
+
+
 @bp.get("/me/notifications")
 @doc("Your notifications, newest first; the listed ones are marked read", ok=(200, NotificationPage),
      query=NotificationsQuery, description="Each item's `read` is its state before this call.")
@@ -112,12 +121,3 @@ def notifications() -> ResponseReturnValue:
     result = remote("catalog").list_notifications(actor_id=g.user_id, unread=query["unread"],
                                                   cursor=query.get("cursor"), limit=query["limit"])
     return NotificationPage().dump(result)
-
-
-@bp.get("/me/notifications/unread-count")
-@doc("How many of your notifications are unread (a badge's number); marks nothing read", ok=(200, UnreadCount),
-     description="Unlike `GET /me/notifications`, asking changes nothing: the notifications become read when they "
-                 "are listed.")
-@login_required
-def unread_count() -> ResponseReturnValue:
-    return UnreadCount().dump(remote("catalog").count_unread_notifications(actor_id=g.user_id))
