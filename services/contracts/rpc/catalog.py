@@ -380,7 +380,6 @@ BeatRequestPage = page_of(BeatRequest)
 BeatRequestResponsePage = page_of(BeatRequestResponse)
 NotificationPage = page_of(Notification)
 
-
 # --- the surface -----------------------------------------------------------------------------------
 
 CATALOG = RpcSurface("catalog", (
