@@ -72,16 +72,20 @@ export function TrackActions({ track }: { track: Track }) {
   return (
     <div class="track-actions">
       <div class="action-row">
-        <button type="button" class={likes.liked ? "toggle on" : "toggle"} aria-pressed={likes.liked}
-                onClick={toggleLike} disabled={busy === "like"}>
-          <span aria-hidden="true">{likes.liked ? "♥" : "♡"}</span> Like
-        </button>
-        <span class="count" data-testid="like-count">{plural(likes.like_count, "like")}</span>
-        <button type="button" class={reposts.reposted ? "toggle on" : "toggle"} aria-pressed={reposts.reposted}
-                onClick={toggleRepost} disabled={busy === "repost"}>
-          <span aria-hidden="true">↻</span> Repost
-        </button>
-        <span class="count" data-testid="repost-count">{plural(reposts.repost_count, "repost")}</span>
+        <span class="action">
+          <button type="button" class={likes.liked ? "toggle on" : "toggle"} aria-pressed={likes.liked}
+                  onClick={toggleLike} disabled={busy === "like"}>
+            <span aria-hidden="true">{likes.liked ? "♥" : "♡"}</span> Like
+          </button>
+          <span class="count" data-testid="like-count">{plural(likes.like_count, "like")}</span>
+        </span>
+        <span class="action">
+          <button type="button" class={reposts.reposted ? "toggle on" : "toggle"} aria-pressed={reposts.reposted}
+                  onClick={toggleRepost} disabled={busy === "repost"}>
+            <span aria-hidden="true">↻</span> Repost
+          </button>
+          <span class="count" data-testid="repost-count">{plural(reposts.repost_count, "repost")}</span>
+        </span>
         <button type="button" class="secondary" aria-expanded={picking} aria-controls="add-to-playlist"
                 onClick={() => setPicking(!picking)}>Add to playlist</button>
       </div>
