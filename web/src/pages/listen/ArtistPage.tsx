@@ -142,7 +142,7 @@ function FollowArtist({ artist, owner, onChange }: { artist: Artist; owner: bool
         <button type="button" class={following ? "toggle on" : "toggle"} aria-pressed={following}
                 onClick={toggle} disabled={busy}><span aria-hidden="true">{following ? "✓" : "+"}</span> Follow</button>
       ) : <LoginPrompt action="follow" />}
-      <p class="muted" role="status" aria-live="polite">{status}</p>
+      <p class="muted" aria-live="polite">{status}</p>
       <ErrorMessage message={error} />
     </div>
   );

@@ -130,7 +130,7 @@ export function PlaylistPage({ id }: { id: string }) {
           </div>
         </form>
       )}
-      <p class="muted" role="status" aria-live="polite">{status}</p>
+      <p class="muted" aria-live="polite">{status}</p>
       <ErrorMessage message={error} />
       {playlist.tracks.length === 0 ? (
         <Empty title="No beats in this playlist yet.">

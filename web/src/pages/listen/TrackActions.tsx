@@ -89,7 +89,7 @@ export function TrackActions({ track }: { track: Track }) {
         <button type="button" class="secondary" aria-expanded={picking} aria-controls="add-to-playlist"
                 onClick={() => setPicking(!picking)}>Add to playlist</button>
       </div>
-      <p class="muted" role="status" aria-live="polite">{status}</p>
+      <p class="muted" aria-live="polite">{status}</p>
       <ErrorMessage message={error} />
       {picking && <AddToPlaylist track={track} onDone={(message) => {
         setPicking(false);
@@ -148,7 +148,7 @@ function AddToPlaylist({ track, onDone }: { track: Track; onDone: (message: stri
     if (playlists?.length) setChoice(playlists[0].id);
   }, [playlists]);
 
-  if (playlists === null) return <p class="muted" role="status" id="add-to-playlist">Loading your playlists…</p>;
+  if (playlists === null) return <p class="muted" aria-live="polite" id="add-to-playlist">Loading your playlists…</p>;
   return (
     <form id="add-to-playlist" class="panel stack" onSubmit={onSubmit} aria-label="Add to playlist">
       <label>Playlist
@@ -229,7 +229,7 @@ export function Comments({ track }: { track: Track & { producer_user_id?: string
           <button type="submit" disabled={busy}>{busy ? "Posting…" : "Post comment"}</button>
         </form>
       ) : <LoginPrompt action="comment" />}
-      <p class="muted" role="status" aria-live="polite">{status}</p>
+      <p class="muted" aria-live="polite">{status}</p>
       <ErrorMessage message={error} />
       <PagedList paged={paged} label="Comments" empty="No comments yet.">
         {(comment) => (

@@ -153,7 +153,7 @@ function FollowUser({ user, onChange }: { user: PublicUser; onChange: (count: nu
         <button type="button" class={following ? "toggle on" : "toggle"} aria-pressed={following}
                 onClick={toggle} disabled={busy}><span aria-hidden="true">{following ? "✓" : "+"}</span> Follow</button>
       ) : <LoginPrompt action="follow" />}
-      <p class="muted" role="status" aria-live="polite">{status}</p>
+      <p class="muted" aria-live="polite">{status}</p>
       <ErrorMessage message={error} />
     </div>
   );

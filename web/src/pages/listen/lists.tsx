@@ -4,7 +4,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, errorMessage, type Page } from "../../api";
-import { Empty, ErrorMessage, Loading } from "../../components/Status";
+import { Empty, ErrorMessage } from "../../components/Status";
 import { Link } from "../../router";
 
 type Query = Record<string, string | number | boolean | null | undefined>;
@@ -80,7 +80,7 @@ export function PagedList<T>({ paged, label, empty, children, as = "ul", classNa
   return (
     <>
       <ErrorMessage message={error} />
-      {items === null ? <Loading /> : items.length === 0 ? (error ? null : <Empty title={String(empty)} />) : (
+      {items === null ? <p class="muted" aria-live="polite">Loading…</p> : items.length === 0 ? (error ? null : <Empty title={String(empty)} />) : (
         <List class={className} aria-label={label}>{items.map(children)}</List>
       )}
       {next && <button type="button" class="more" onClick={more} disabled={loadingMore}>
