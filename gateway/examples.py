@@ -199,6 +199,7 @@ RESPONSES: dict[type[Schema], Any] = {
     beat_requests.BeatRequestResponse: BEAT_REQUEST_RESPONSE,
     beat_requests.BeatRequestDeleted: {"refunded_tokens": 2, "tokens": 3},
     beat_requests.Notification: NOTIFICATION,
+    beat_requests.UnreadCount: {"unread": 2},
     billing.Plan: PLAN,
     billing.CheckoutSession: {"url": "https://checkout.stripe.com/c/pay/cs_test_a1b2c3",
                               "session_id": "cs_test_a1b2c3"},

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from gateway.auth import login_required
 from gateway.beat_request_schemas import (BeatRequest, BeatRequestDeleted, BeatRequestPage, BeatRequestResponse,
                                           BeatRequestResponsePage, BeatRequestsQuery, NewBeatRequest, NewResponse,
-                                          NotificationPage, NotificationsQuery)
+                                          NotificationPage, NotificationsQuery, UnreadCount)
 from gateway.openapi import doc
 from gateway.presenters import notifications_with_usernames, one_with_usernames, page_with_usernames
 from gateway.rpc import remote
@@ -101,6 +101,15 @@ def renew(beat_request_id: UUID) -> ResponseReturnValue:
 def delete(beat_request_id: UUID) -> ResponseReturnValue:
     return BeatRequestDeleted().dump(remote("catalog").delete_beat_request(actor_id=g.user_id,
                                                                            beat_request_id=str(beat_request_id)))
+
+
+@bp.get("/me/notifications/unread-count")
+@doc("How many of your notifications are unread (a badge's number); marks nothing read", ok=(200, UnreadCount),
+     description="Unlike `GET /me/notifications`, asking changes nothing: the notifications become read when they "
+                 "are listed.")
+@login_required
+def unread_count() -> ResponseReturnValue:
+    return UnreadCount().dump(remote("catalog").count_unread_notifications(actor_id=g.user_id))
 
 
 @bp.get("/me/notifications")

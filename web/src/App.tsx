@@ -5,6 +5,11 @@ import { Home } from "./pages/Home";
 import { Login, Signup } from "./pages/Auth";
 import { TrackPage } from "./pages/TrackPage";
 import { BillingResult, NotFound } from "./pages/Misc";
+import { ArtistPage } from "./pages/listen/ArtistPage";
+import { UserPage } from "./pages/listen/UserPage";
+import { Library } from "./pages/listen/Library";
+import { PlaylistPage } from "./pages/listen/PlaylistPage";
+import { Notifications } from "./pages/listen/Notifications";
 
 type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -14,6 +19,11 @@ const ROUTES: Route[] = [
   ["/login", () => <Login />],
   ["/signup", () => <Signup />],
   ["/tracks/:id", ({ id }) => <TrackPage id={id} />],
+  ["/artists/:id", ({ id }) => <ArtistPage id={id} />],
+  ["/users/:id", ({ id }) => <UserPage id={id} />],
+  ["/library", () => <Library />],
+  ["/playlists/:id", ({ id }) => <PlaylistPage id={id} />],
+  ["/notifications", () => <Notifications />],
   ["/billing/success", () => <BillingResult outcome="success" />],
   ["/billing/cancel", () => <BillingResult outcome="cancel" />],
 ];

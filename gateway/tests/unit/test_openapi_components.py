@@ -51,6 +51,8 @@ ADDED_ARTISTS = {"ArtistMatch", "ArtistMatchPage", "MyArtist", "MyArtistPage"}
 #: added by issue #13, artist and profile pages: the Discography, Similar Artists, avatars, managed pages
 ADDED_ARTIST_PAGES = {"ArtistSummary", "AvatarForm", "DiscographyTrack", "DiscographyTrackPage", "SimilarArtist",
                       "SimilarArtistPage"}
+#: added by issue #14: the unread count of the web app's header
+ADDED_WEB = {"UnreadCount"}
 GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas,
                    license_schemas, stems_schemas, payout_schemas, gamification_schemas, artist_follow_schemas,
                    recon_schemas)
@@ -64,7 +66,7 @@ def spec(http) -> dict:
 def test_the_component_names_are_unchanged(spec):
     assert set(spec["components"]["schemas"]) == (COMPONENTS | ADDED | ADDED_PAYOUTS | ADDED_GAMIFICATION
                                                   | ADDED_COVERS | ADDED_ARTIST_FOLLOWS | ADDED_RECON
-                                                  | ADDED_ARTISTS | ADDED_ARTIST_PAGES)
+                                                  | ADDED_ARTISTS | ADDED_ARTIST_PAGES | ADDED_WEB)
 
 
 def contract_shapes() -> dict[str, type]:

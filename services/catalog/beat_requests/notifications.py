@@ -113,6 +113,13 @@ def list_notifications(uow: UnitOfWork, actor_id: str, unread_only: bool, page: 
     return envelope(NOTIFICATIONS, items, total, next_position)
 
 
+def count_unread(uow: UnitOfWork, actor_id: str) -> int:
+    """How many of the actor's notifications are unread; reading the count marks nothing read."""
+    user_id = parse_id(actor_id) or ""
+    return uow.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
 def _view(row: Notification) -> NotificationView:
     return NotificationView(id=row.id, kind=row.kind, payload=dict(row.payload or {}), read=row.read_at is not None,
                             created_at=iso(row.created_at))

@@ -66,6 +66,10 @@ class BeatRequestEntrypoints:
         unread_only, page = beat_request_schemas.load_notifications_query(unread, cursor, limit)
         return notifications.list_notifications(self.db, actor_id, unread_only, page, utcnow())
 
+    @rpc
+    def count_unread_notifications(self, actor_id: str) -> dict[str, int]:
+        return {"unread": notifications.count_unread(self.db, actor_id)}
+
     @event_handler(EXCLUSIVE_PURCHASE_REFUNDED)
     def on_exclusive_purchase_refunded(self, event: dict) -> None:
         notifications.on_exclusive_purchase_refunded(self.db, event, utcnow())

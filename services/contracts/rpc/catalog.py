@@ -252,6 +252,10 @@ class Notification(Schema):
     created_at = fields.String(metadata=DATE_TIME)
 
 
+class UnreadCount(Schema):
+    unread = fields.Integer(metadata={"description": "Notifications not read yet (none is marked read by asking)."})
+
+
 class ExclusiveOnSale(Schema):
     """A track's exclusive as licensing sees it: no contact email."""
 
@@ -710,6 +714,8 @@ CATALOG = RpcSurface("catalog", (
            summary='`{"refunded_tokens", "tokens"}`: an open request is refunded with `accounts.refund_tokens(..., '
                    '"delete")`, an expired one is deleted without a refund; emits `beat_request_deleted`',
            errors="`NotFound`, `Forbidden`"),
+    method("count_unread_notifications", "actor_id", reply=UnreadCount,
+           summary='`{"unread": N}`: how many of the actor\'s notifications are unread; marks nothing read'),
     method("list_notifications", "actor_id", "unread cursor limit", reply=NotificationPage,
            summary="envelope of `Notification`, newest first; the listed ones are marked read in the same transaction",
            errors="`InvalidField`"),

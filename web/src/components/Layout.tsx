@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { logOut, useSession } from "../session";
 import { Link, navigate } from "../router";
+import { NotificationsLink } from "./NotificationsLink";
 
 export function Layout({ children }: { children: ComponentChildren }) {
   const { ready, me } = useSession();
@@ -15,6 +16,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <Link class="brand" href="/">BeatPass</Link>
         <nav aria-label="Main">
           <Link href="/">Browse</Link>
+          {me && <Link href="/library">Library</Link>}
+          {me && <NotificationsLink userId={me.id} />}
           {me?.roles.includes("producer") && <Link href="/backstage">Backstage</Link>}
         </nav>
         <div class="account" aria-live="polite">

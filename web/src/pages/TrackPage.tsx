@@ -5,6 +5,7 @@ import { ErrorMessage, Loading } from "../components/Status";
 import { Link } from "../router";
 import { Cover } from "../components/Cover";
 import { Player } from "../components/Player";
+import { Comments, TrackActions } from "./listen/TrackActions";
 
 function duration(seconds: number): string {
   const whole = Math.round(seconds);
@@ -41,11 +42,12 @@ export function TrackPage({ id }: { id: string }) {
           {track.genres.length > 0 && <><dt>Genre</dt><dd>{track.genres.join(", ")}</dd></>}
           {track.audio && <><dt>Length</dt><dd>{duration(track.audio.duration_s)}</dd></>}
           <dt>Plays</dt><dd data-testid="play-count">{track.play_count}</dd>
-          <dt>Likes</dt><dd>{track.like_count}</dd>
         </dl>
         {track.description && <p>{track.description}</p>}
         <Player track={track} onCounted={(count) => setTrack({ ...track, play_count: count })} />
+        <TrackActions track={track} />
       </div>
+      <Comments track={track} />
     </article>
   );
 }

@@ -398,6 +398,22 @@ def test_listing_notifications_marks_them_read_and_reports_the_previous_state(uo
     assert notifications.list_notifications(uow, user, True, page, NOW)["total"] == 0
 
 
+def test_counting_unread_notifications_marks_none_read_and_listing_them_lowers_the_count(uow):
+    user, other = new_user_id(), new_user_id()
+    for minute in range(3):
+        notifications.notify(uow, [user], "beat_request_match", {"n": minute}, NOW + timedelta(minutes=minute))
+    notifications.notify(uow, [other], "beat_request_match", {"n": 99}, NOW)
+    uow.commit()
+    assert notifications.count_unread(uow, user) == 3
+    assert notifications.count_unread(uow, user) == 3  # asking twice changes nothing
+    notifications.list_notifications(uow, user, False, schemas.load_notifications_query(False, None, 2)[1], NOW)
+    uow.commit()
+    assert notifications.count_unread(uow, user) == 1
+    assert notifications.count_unread(uow, other) == 1
+    assert notifications.count_unread(uow, new_user_id()) == 0
+    assert notifications.count_unread(uow, "not-a-uuid") == 0
+
+
 # --- a track deleted between its look-up and the write -------------------------------------------
 
 def test_a_reference_track_deleted_meanwhile_is_refused_and_refunded(uow, tokens, make_producer, deleted_once_found):
