@@ -5,6 +5,7 @@ import { ErrorMessage, Loading } from "../components/Status";
 import { Link } from "../router";
 import { Cover } from "../components/Cover";
 import { Player } from "../components/Player";
+import { TrackDownload } from "../components/Download";
 
 function duration(seconds: number): string {
   const whole = Math.round(seconds);
@@ -45,6 +46,7 @@ export function TrackPage({ id }: { id: string }) {
         </dl>
         {track.description && <p>{track.description}</p>}
         <Player track={track} onCounted={(count) => setTrack({ ...track, play_count: count })} />
+        <TrackDownload track={track} />
       </div>
     </article>
   );
