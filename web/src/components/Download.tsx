@@ -119,7 +119,7 @@ function ExclusiveOffer({ trackId, exclusive, own, signedIn }:
   };
 
   return (
-    <div class="panel" aria-labelledby="exclusive-title">
+    <section class="panel" aria-labelledby="exclusive-title">
       <h2 id="exclusive-title">Exclusive rights</h2>
       {exclusive.status === "sold" ? (
         <p><span class="badge">Sold</span> This track's exclusive has been sold.</p>
@@ -141,6 +141,6 @@ function ExclusiveOffer({ trackId, exclusive, own, signedIn }:
         </>
       )}
       <ErrorMessage message={error} />
-    </div>
+    </section>
   );
 }

@@ -92,7 +92,7 @@ function NewRequestForm({ balance, onCreated }: { balance: number; onCreated: (c
         <div class="field"><label>Budget ({CURRENCY})<input name="budget" type="number" inputMode="decimal" min={0}
                                                             step="0.01" required {...invalid("budget")} /></label>
           <FieldError name="budget" errors={errors} /></div>
-        <div class="field"><label>Reference track (optional: its link or ID)
+        <div class="field wide"><label>Reference track (optional: its link or ID)
           <input name="reference" {...invalid("reference_track_id")} /></label>
           <FieldError name="reference_track_id" errors={errors} /></div>
         <fieldset class="wide" aria-describedby={errors.lifetime_hours ? "lifetime_hours-error" : undefined}>
@@ -111,9 +111,10 @@ function NewRequestForm({ balance, onCreated }: { balance: number; onCreated: (c
       </div>
       <p class={cost > balance ? "notice" : "muted"} data-testid="request-cost">
         This request costs {tokens(cost)}; you have {tokens(balance)}.
-        {cost > balance && " Pick a shorter time, or get more tokens with a bigger plan."}</p>
+        {cost > balance && (balance > 0 ? " Pick a shorter time, or get more tokens with a bigger plan."
+          : " Your tokens come back on the 1st of the month; bigger plans have more.")}</p>
       <ErrorMessage message={error} />
-      <p role="status" class="ok-text">{done}</p>
+      <div role="status">{done && <p class="ok-text">{done}</p>}</div>
       <button type="submit" disabled={busy}>{busy ? "Posting…" : `Post the request (${tokens(cost)})`}</button>
     </form>
   );
