@@ -5,7 +5,7 @@ BILLING_SUCCESS_URL / BILLING_CANCEL_URL / BILLING_PORTAL_RETURN_URL under PUBLI
 verification page of a licence, the address its certificate's QR code holds (``/verify-license/<id>``), and
 where Stripe's Connect onboarding sends a producer back (``/producer/stripe/return`` and ``/refresh``, the
 ``return_url`` / ``refresh_url`` payouts gives Stripe under PUBLIC_URL).
-The browser app (web/, docs/web.md) takes over ``/``, ``/billing/success`` and ``/billing/cancel`` once it is built;
+The browser app (web/, docs/web.md) takes over ``/`` and the four Checkout return pages once it is built;
 without it these pages still say what happened."""
 from __future__ import annotations
 
@@ -67,6 +67,8 @@ def billing_cancel() -> ResponseReturnValue:
                  "when Stripe's webhook confirms the payment; it then shows in GET /api/v1/me/licenses.",
      response_example="<!doctype html><html><head><title>Exclusive purchased · BeatPass</title>…")
 def exclusive_success() -> ResponseReturnValue:
+    if web.is_built():
+        return web.index()
     return _page("exclusive_success.html", session_id=_session_id())
 
 
@@ -75,7 +77,7 @@ def exclusive_success() -> ResponseReturnValue:
      rpc=False, content_type="text/html",
      response_example="<!doctype html><html><head><title>Checkout cancelled · BeatPass</title>…")
 def exclusive_cancel() -> ResponseReturnValue:
-    return _page("exclusive_cancel.html")
+    return web.index() if web.is_built() else _page("exclusive_cancel.html")
 
 
 @bp.get("/verify-license/<license_id>")

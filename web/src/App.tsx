@@ -4,12 +4,16 @@ import { match, useLocation } from "./router";
 import { Home } from "./pages/Home";
 import { Login, Signup } from "./pages/Auth";
 import { TrackPage } from "./pages/TrackPage";
-import { BillingResult, NotFound } from "./pages/Misc";
 import { ArtistPage } from "./pages/listen/ArtistPage";
 import { UserPage } from "./pages/listen/UserPage";
 import { Library } from "./pages/listen/Library";
 import { PlaylistPage } from "./pages/listen/PlaylistPage";
 import { Notifications } from "./pages/listen/Notifications";
+import { NotFound } from "./pages/Misc";
+import { AccountBilling, BillingResult, ExclusiveResult } from "./pages/money/Billing";
+import { Plans } from "./pages/money/Plans";
+import { Licenses } from "./pages/money/Licenses";
+import { BeatRequests } from "./pages/money/BeatRequests";
 
 type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -26,6 +30,12 @@ const ROUTES: Route[] = [
   ["/notifications", () => <Notifications />],
   ["/billing/success", () => <BillingResult outcome="success" />],
   ["/billing/cancel", () => <BillingResult outcome="cancel" />],
+  ["/exclusive/success", () => <ExclusiveResult outcome="success" />],
+  ["/exclusive/cancel", () => <ExclusiveResult outcome="cancel" />],
+  ["/plans", () => <Plans />],
+  ["/account/billing", () => <AccountBilling />],
+  ["/library/licenses", () => <Licenses />],
+  ["/beat-requests", () => <BeatRequests />],
 ];
 
 export function App() {

@@ -139,3 +139,20 @@ export function errorMessage(error: unknown): string {
   if (error instanceof DOMException && error.name === "AbortError") return "";
   return "The server could not be reached. Check your connection and try again.";
 }
+
+/** A file the API serves only with the bearer token (a licence's certificate PDF), as a Blob the page can hand to
+ *  the browser through an object URL; the access token never leaves this module. */
+export async function fetchBlob(path: string, retry = true): Promise<{ blob: Blob; filename: string | null }> {
+  const headers: Record<string, string> = {};
+  if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  const response = await fetch(path, { headers, credentials: "same-origin" });
+  if (response.status === 401 && accessToken && retry && (await refreshSession())) return fetchBlob(path, false);
+  if (!response.ok) {
+    const data = safeJson(await response.text());
+    const fallback = { error: "http_" + response.status, message: `The server answered ${response.status}. Try again.` };
+    throw new ApiError(response.status, isErrorBody(data) ? data : fallback);
+  }
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null;
+  return { blob: await response.blob(), filename };
+}

@@ -14,7 +14,9 @@ def built(web_dist):
 
 @pytest.mark.parametrize("path", ["/", "/login", "/signup", "/tracks/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
                                   "/artists/x", "/users/x", "/backstage", "/backstage/activity",
-                                  "/billing/success?session_id=cs_1", "/billing/cancel"])
+                                  "/billing/success?session_id=cs_1", "/billing/cancel",
+                                  "/exclusive/success?session_id=cs_2", "/exclusive/cancel", "/plans",
+                                  "/account/billing", "/library/licenses", "/beat-requests"])
 def test_the_apps_paths_answer_its_index_with_a_content_security_policy(http, built, path):
     response = http.get(path)
     assert response.status_code == 200

@@ -16,6 +16,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <Link class="brand" href="/">BeatPass</Link>
         <nav aria-label="Main">
           <Link href="/">Browse</Link>
+          <Link href="/plans">Plans</Link>
           {me && <Link href="/library">Library</Link>}
           {me && <NotificationsLink userId={me.id} />}
           {me?.roles.includes("producer") && <Link href="/backstage">Backstage</Link>}

@@ -6,6 +6,7 @@ import { Link } from "../router";
 import { Cover } from "../components/Cover";
 import { Player } from "../components/Player";
 import { Comments, TrackActions } from "./listen/TrackActions";
+import { TrackDownload } from "../components/Download";
 
 function duration(seconds: number): string {
   const whole = Math.round(seconds);
@@ -46,6 +47,7 @@ export function TrackPage({ id }: { id: string }) {
         {track.description && <p>{track.description}</p>}
         <Player track={track} onCounted={(count) => setTrack({ ...track, play_count: count })} />
         <TrackActions track={track} />
+        <TrackDownload track={track} />
       </div>
       <Comments track={track} />
     </article>
