@@ -16,6 +16,9 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <nav aria-label="Main">
           <Link href="/">Browse</Link>
           {me?.roles.includes("producer") && <Link href="/backstage">Backstage</Link>}
+          {me?.roles.includes("producer") && <Link href="/upload">Upload</Link>}
+          {me && !me.roles.includes("producer") && <Link href="/producer-program">Become a producer</Link>}
+          {me?.roles.includes("admin") && <Link href="/admin/applications">Admin</Link>}
         </nav>
         <div class="account" aria-live="polite">
           {!ready ? null : me ? (

@@ -1,0 +1,176 @@
+// The metadata fields of a track (upload and edit), the exclusive settings, the cover chooser (an image, dropped
+// or picked, or a preset cover) and the drop zone for files.
+import { useEffect, useState } from "preact/hooks";
+import { api, type Page } from "../../api";
+import { FieldNotes, SelectField, TextArea, TextField, pairs } from "./forms";
+import { CURRENCIES, EXCLUSIVE_STATUSES, isExclusive, KEYS, LICENSING_MODELS, SAMPLE_CLEARANCES, SCALES, splitList,
+         missingEndpoint, type TrackDraft } from "./rules";
+import type { CoverPreset } from "./types";
+
+type Shown = (field: string) => string[] | undefined;
+
+export function TrackFields({ prefix, draft, onDraft, shown, soldLocked }: {
+  prefix: string; draft: TrackDraft; onDraft: (field: keyof TrackDraft, value: string) => void; shown: Shown;
+  soldLocked?: boolean;
+}) {
+  const set = (field: keyof TrackDraft) => (value: string) => onDraft(field, value);
+  const id = (field: string) => `${prefix}-${field}`;
+  return (
+    <>
+      <div class="grid-2">
+        <TextField id={id("name")} label="Track name" required value={draft.name} onValue={set("name")}
+                   errors={shown("name")} />
+        <TextField id={id("artists")} label="Artists" required={!draft.collection_id} value={draft.artists}
+                   onValue={set("artists")} errors={shown("artists")} hint="Display names, separated by commas" />
+        <TextField id={id("bpm")} label="BPM" required inputMode="numeric" value={draft.bpm} onValue={set("bpm")}
+                   errors={shown("bpm")} hint="Between 50 and 200" />
+        <div class="grid-2 tight">
+          <SelectField id={id("key")} label="Key" required value={draft.key} onValue={set("key")}
+                       options={pairs(KEYS)} placeholder="Choose…" errors={shown("key")} />
+          <SelectField id={id("scale")} label="Scale" required value={draft.scale} onValue={set("scale")}
+                       options={pairs(SCALES)} placeholder="Choose…" errors={shown("scale")} />
+        </div>
+        <TextField id={id("genres")} label="Genres" value={draft.genres} onValue={set("genres")}
+                   errors={shown("genres")} hint="For example trap, drill — separated by commas" />
+        <TextField id={id("tags")} label="Tags" value={draft.tags} onValue={set("tags")} errors={shown("tags")}
+                   hint="Moods and instruments, separated by commas" />
+      </div>
+      <TextArea id={id("description")} label="Description" value={draft.description} onValue={set("description")}
+                errors={shown("description")} />
+      <div class="grid-2">
+        <SelectField id={id("sample-clearance")} label="Samples" value={draft.sample_clearance}
+                     onValue={set("sample_clearance")} options={SAMPLE_CLEARANCES} placeholder="Not stated"
+                     errors={shown("sample_clearance")} />
+        <SelectField id={id("licensing-model")} label="Licensing model" required value={draft.licensing_model}
+                     onValue={set("licensing_model")} options={LICENSING_MODELS} errors={shown("licensing_model")}
+                     hint="Standard licences go to subscribers; an exclusive is sold once, through Stripe." />
+      </div>
+      {isExclusive(draft.licensing_model) && (
+        <fieldset class="exclusive">
+          <legend>Exclusive settings</legend>
+          <div class="grid-2">
+            <TextField id={id("price")} label="Exclusive price" required inputMode="decimal" value={draft.price}
+                       onValue={set("price")} errors={shown("exclusive.price_cents")} hint="For example 250 or 249.99" />
+            <SelectField id={id("currency")} label="Currency" required value={draft.currency} onValue={set("currency")}
+                         options={pairs(CURRENCIES)} errors={shown("exclusive.currency")} />
+            <TextField id={id("contact-email")} label="Contact email" required type="email" value={draft.contact_email}
+                       onValue={set("contact_email")} errors={shown("exclusive.contact_email")}
+                       hint="Buyers' questions go here; only you see it" />
+            <SelectField id={id("exclusive-status")} label="Exclusive status" required value={draft.exclusive_status}
+                         onValue={set("exclusive_status")} options={EXCLUSIVE_STATUSES}
+                         disabled={(status) => (status === "sold") !== !!soldLocked}
+                         errors={shown("exclusive.status") ?? shown("exclusive")}
+                         hint={soldLocked ? "Sold: the platform marks a sale; it cannot be changed here."
+                                          : "Private hides the offer; Sold is set by a sale."} />
+          </div>
+        </fieldset>
+      )}
+      {!isExclusive(draft.licensing_model) && shown("exclusive") && (
+        <p class="field-error" role="alert">{shown("exclusive")!.join(" ")}</p>
+      )}
+    </>
+  );
+}
+
+/** A drop zone around a normal file input: drop a file on it, or choose one with the keyboard. */
+export function DropZone({ id, label, accept, file, onFile, errors, hint, testId }: {
+  id: string; label: string; accept: string; file: File | null; onFile: (file: File) => void; errors?: string[];
+  hint: string; testId: string;
+}) {
+  const [over, setOver] = useState(false);
+  return (
+    <div class={over ? "dropzone over" : "dropzone"} data-testid={testId}
+         onDragOver={(event) => {
+           event.preventDefault();
+           setOver(true);
+         }}
+         onDragLeave={() => setOver(false)}
+         onDrop={(event) => {
+           event.preventDefault();
+           setOver(false);
+           const dropped = event.dataTransfer?.files?.[0];
+           if (dropped) onFile(dropped);
+         }}>
+      <p class="drop-title" aria-hidden="true">Drag and drop here, or</p>
+      <label for={id} class="drop-label">{label}</label>
+      <input id={id} type="file" accept={accept} class="file-input"
+             aria-invalid={errors?.length ? true : undefined} aria-describedby={`${id}-hint ${id}-error ${id}-chosen`}
+             onChange={(event) => {
+               const chosen = (event.currentTarget as HTMLInputElement).files?.[0];
+               if (chosen) onFile(chosen);
+             }} />
+      <p id={`${id}-chosen`} class="chosen" aria-live="polite">
+        {file ? `${file.name} · ${formatBytes(file.size)}` : "No file chosen"}</p>
+      <FieldNotes id={id} errors={errors} hint={hint} />
+    </div>
+  );
+}
+
+export function formatBytes(size: number): string {
+  if (size >= 1024 * 1024) return `${(size / 1024 / 1024).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(size / 1024))} KB`;
+}
+
+/** The preset covers for a genre: GET /api/v1/cover-presets?genre= (every preset when the genre is not one of the
+ * vocabulary's). `null` while loading; `"legacy"` where the gateway has no preset list (an older one takes the genre
+ * name itself as the preset). */
+export function usePresets(genre: string): CoverPreset[] | null | "legacy" {
+  const [presets, setPresets] = useState<CoverPreset[] | null | "legacy">(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    const load = (query: Record<string, string>) =>
+      api.get<Page<CoverPreset>>("/api/v1/cover-presets", query, controller.signal);
+    load(genre ? { genre } : {})
+      .catch((failure) => {
+        if (missingEndpoint(failure)) throw failure;
+        return load({});  // a genre outside the vocabulary (422): offer every preset
+      })
+      .then((page) => setPresets(page.items))
+      .catch((failure) => {
+        if (!(failure instanceof DOMException)) setPresets(missingEndpoint(failure) ? "legacy" : []);
+      });
+    return () => controller.abort();
+  }, [genre]);
+  return presets;
+}
+
+/** Pick a preset cover: the presets' images as radio buttons, or (older gateways) the genre's preset. */
+export function PresetPicker({ prefix, genres, value, onValue, errors }: {
+  prefix: string; genres: string; value: string; onValue: (preset: string) => void; errors?: string[];
+}) {
+  const genre = splitList(genres)[0] ?? "";
+  const presets = usePresets(genre);
+  if (presets === null) return <p class="muted" role="status">Loading the preset covers…</p>;
+  if (presets === "legacy") {
+    return (
+      <div class="field">
+        <p class="hint" id={`${prefix}-preset-hint`}>The preset cover follows the first genre
+          {genre ? <> (<strong>{genre}</strong>)</> : " — fill in Genres first"}.</p>
+        <label class="choice">
+          <input type="checkbox" checked={!!value && value === genre} disabled={!genre}
+                 aria-describedby={`${prefix}-preset-hint`}
+                 onChange={(event) => onValue((event.currentTarget as HTMLInputElement).checked ? genre : "")} />
+          <span>Use the {genre || "genre"} preset cover</span>
+        </label>
+        <FieldNotes id={`${prefix}-preset`} errors={errors} />
+      </div>
+    );
+  }
+  if (!presets.length) return <p class="muted">No preset covers are available.</p>;
+  return (
+    <fieldset class="presets">
+      <legend>Preset covers{genre ? ` for ${genre}` : ""}</legend>
+      <div class="preset-grid">
+        {presets.map((preset) => (
+          <label class={value === preset.id ? "preset chosen-preset" : "preset"} key={preset.id}>
+            <input type="radio" name={`${prefix}-preset`} value={preset.id} checked={value === preset.id}
+                   onChange={() => onValue(preset.id)} />
+            <img src={preset.image_url} alt="" width={96} height={96} loading="lazy" />
+            <span>{preset.id}</span>
+          </label>
+        ))}
+      </div>
+      <FieldNotes id={`${prefix}-preset`} errors={errors} />
+    </fieldset>
+  );
+}
