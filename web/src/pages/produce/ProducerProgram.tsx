@@ -96,10 +96,7 @@ function ProgramPage() {
     setSubmitted(true);
     setError("");
     setStatus("");
-    if (Object.keys(local).length) {
-      setError("Some answers need fixing: see the fields marked below.");
-      return;
-    }
+    if (Object.keys(local).length) return;
     const body: Record<string, unknown> = { type: kind, ...Object.fromEntries(COMMITMENTS.map(([name]) => [name, true])) };
     if (kind !== "get_verified") {
       for (const name of TEXTS) if (texts[name].trim()) body[name] = texts[name].trim();
@@ -203,7 +200,7 @@ function ProgramPage() {
             </div>
           ))}
         </fieldset>
-        <ErrorMessage message={error} />
+        <ErrorMessage message={submitted && Object.keys(local).length ? "Some answers need fixing: see the fields marked below." : error} />
         <p role="status" aria-live="polite" class="ok">{status}</p>
         <button type="submit" disabled={busy}>{busy ? "Sending…" : "Send application"}</button>
       </form>

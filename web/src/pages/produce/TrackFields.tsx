@@ -1,6 +1,6 @@
 // The metadata fields of a track (upload and edit), the exclusive settings, the cover chooser (an image, dropped
 // or picked, or a preset cover) and the drop zone for files.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Page } from "../../api";
 import { FieldNotes, SelectField, TextArea, TextField, pairs } from "./forms";
 import { CURRENCIES, EXCLUSIVE_STATUSES, isExclusive, KEYS, LICENSING_MODELS, SAMPLE_CLEARANCES, SCALES, splitList,
@@ -78,6 +78,10 @@ export function DropZone({ id, label, accept, file, onFile, errors, hint, testId
   hint: string; testId: string;
 }) {
   const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!file && input.current) input.current.value = "";  // the form was reset: so is the picker
+  }, [file]);
   return (
     <div class={over ? "dropzone over" : "dropzone"} data-testid={testId}
          onDragOver={(event) => {
@@ -93,7 +97,7 @@ export function DropZone({ id, label, accept, file, onFile, errors, hint, testId
          }}>
       <p class="drop-title" aria-hidden="true">Drag and drop here, or</p>
       <label for={id} class="drop-label">{label}</label>
-      <input id={id} type="file" accept={accept} class="file-input"
+      <input id={id} ref={input} type="file" accept={accept} class="file-input"
              aria-invalid={errors?.length ? true : undefined} aria-describedby={`${id}-hint ${id}-error ${id}-chosen`}
              onChange={(event) => {
                const chosen = (event.currentTarget as HTMLInputElement).files?.[0];

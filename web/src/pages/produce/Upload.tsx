@@ -103,10 +103,7 @@ function UploadPage() {
     event.preventDefault();
     setSubmitted(true);
     setError("");
-    if (Object.keys(local).length) {
-      setError("Some fields need fixing before the upload: see the reasons beside them.");
-      return;
-    }
+    if (Object.keys(local).length) return;
     const form = new FormData();
     // metadata first: the gateway checks it before it reads the audio
     form.append("metadata", JSON.stringify(trackMetadata(effectiveDraft)));
@@ -243,7 +240,8 @@ function UploadPage() {
           {coverMode === "collection" && <p class="field-error" aria-live="polite">{shown("cover")?.join(" ")}</p>}
         </fieldset>
 
-        <ErrorMessage message={error} />
+        <ErrorMessage message={submitted && Object.keys(local).length
+          ? "Some fields need fixing before the upload: see the reasons beside them." : error} />
         <button type="submit">Upload</button>
       </form>
     </section>
