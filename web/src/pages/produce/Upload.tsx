@@ -204,6 +204,8 @@ function UploadPage() {
                   }} />
 
         <h2>Details</h2>
+        <p class="hint">Part of a beat pack or a tape? <Link href="/collections/new">Create a collection</Link>, then
+          pick it here.</p>
         {collections.length > 0 && (
           <SelectField id="upload-collection" label="Collection" value={draft.collection_id}
                        onValue={(value) => onDraft("collection_id", value)} placeholder="None (a single)"
