@@ -115,51 +115,75 @@ export function formatBytes(size: number): string {
   return `${Math.max(1, Math.round(size / 1024))} KB`;
 }
 
-/** The preset covers for a genre: GET /api/v1/cover-presets?genre= (every preset when the genre is not one of the
- * vocabulary's). `null` while loading; `"legacy"` where the gateway has no preset list (an older one takes the genre
- * name itself as the preset). */
-export function usePresets(genre: string): CoverPreset[] | null | "legacy" {
-  const [presets, setPresets] = useState<CoverPreset[] | null | "legacy">(null);
+type Presets =
+  | { kind: "loading" }
+  | { kind: "legacy" }  // a gateway without the preset list: it takes the genre name itself as the preset
+  | { kind: "list"; items: CoverPreset[] }
+  | { kind: "unknown"; genres: string[] };  // a genre outside the vocabulary: the genres that have presets
+
+/** The preset covers of a genre (GET /api/v1/cover-presets?genre=), asked once the typing pauses. Only the chosen
+ * genre's images are shown: each is drawn by the catalog, so the whole set is never loaded at once. */
+export function usePresets(genre: string): Presets {
+  const [presets, setPresets] = useState<Presets>({ kind: "loading" });
   useEffect(() => {
+    if (!genre) return;
+    setPresets({ kind: "loading" });
     const controller = new AbortController();
     const load = (query: Record<string, string>) =>
       api.get<Page<CoverPreset>>("/api/v1/cover-presets", query, controller.signal);
-    load(genre ? { genre } : {})
-      .catch((failure) => {
-        if (missingEndpoint(failure)) throw failure;
-        return load({});  // a genre outside the vocabulary (422): offer every preset
-      })
-      .then((page) => setPresets(page.items))
-      .catch((failure) => {
-        if (!(failure instanceof DOMException)) setPresets(missingEndpoint(failure) ? "legacy" : []);
-      });
-    return () => controller.abort();
+    const timer = setTimeout(() => {
+      load({ genre })
+        .then((page) => setPresets({ kind: "list", items: page.items }))
+        .catch(async (failure) => {
+          if (missingEndpoint(failure)) return setPresets({ kind: "legacy" });
+          // a genre outside the vocabulary (422): name the genres that have presets (no images loaded)
+          const all = await load({});
+          setPresets({ kind: "unknown", genres: [...new Set(all.items.map((item) => item.genre))] });
+        })
+        .catch((failure) => {
+          if (!(failure instanceof DOMException)) setPresets({ kind: "list", items: [] });
+        });
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
   }, [genre]);
   return presets;
 }
 
-/** Pick a preset cover: the presets' images as radio buttons, or (older gateways) the genre's preset. */
+/** Pick a preset cover: the genre's presets as radio buttons, or (older gateways) the genre's preset. */
 export function PresetPicker({ prefix, genres, value, onValue, errors }: {
   prefix: string; genres: string; value: string; onValue: (preset: string) => void; errors?: string[];
 }) {
   const genre = splitList(genres)[0] ?? "";
-  const presets = usePresets(genre);
-  if (presets === null) return <p class="muted" role="status">Loading the preset covers…</p>;
-  if (presets === "legacy") {
+  const state = usePresets(genre);
+  const notes = <FieldNotes id={`${prefix}-preset`} errors={errors} />;
+  if (!genre) return <div class="field"><p class="hint">Fill in Genres to see their preset covers.</p>{notes}</div>;
+  if (state.kind === "loading") return <p class="muted" role="status">Loading the preset covers…</p>;
+  if (state.kind === "unknown") {
     return (
       <div class="field">
-        <p class="hint" id={`${prefix}-preset-hint`}>The preset cover follows the first genre
-          {genre ? <> (<strong>{genre}</strong>)</> : " — fill in Genres first"}.</p>
-        <label class="choice">
-          <input type="checkbox" checked={!!value && value === genre} disabled={!genre}
-                 aria-describedby={`${prefix}-preset-hint`}
-                 onChange={(event) => onValue((event.currentTarget as HTMLInputElement).checked ? genre : "")} />
-          <span>Use the {genre || "genre"} preset cover</span>
-        </label>
-        <FieldNotes id={`${prefix}-preset`} errors={errors} />
+        <p class="hint">No preset covers for “{genre}”. Presets exist for: {state.genres.join(", ")} — use one of them
+          as the first genre, or your own image.</p>
+        {notes}
       </div>
     );
   }
+  if (state.kind === "legacy") {
+    return (
+      <div class="field">
+        <p class="hint" id={`${prefix}-preset-hint`}>The preset cover follows the first genre (<strong>{genre}</strong>).</p>
+        <label class="choice">
+          <input type="checkbox" checked={!!value && value === genre} aria-describedby={`${prefix}-preset-hint`}
+                 onChange={(event) => onValue((event.currentTarget as HTMLInputElement).checked ? genre : "")} />
+          <span>Use the {genre} preset cover</span>
+        </label>
+        {notes}
+      </div>
+    );
+  }
+  const presets = state.items;
   if (!presets.length) return <p class="muted">No preset covers are available.</p>;
   return (
     <fieldset class="presets">
@@ -174,7 +198,7 @@ export function PresetPicker({ prefix, genres, value, onValue, errors }: {
           </label>
         ))}
       </div>
-      <FieldNotes id={`${prefix}-preset`} errors={errors} />
+      {notes}
     </fieldset>
   );
 }
