@@ -14,6 +14,13 @@ import { AccountBilling, BillingResult, ExclusiveResult } from "./pages/money/Bi
 import { Plans } from "./pages/money/Plans";
 import { Licenses } from "./pages/money/Licenses";
 import { BeatRequests } from "./pages/money/BeatRequests";
+import { ProducerProgram } from "./pages/produce/ProducerProgram";
+import { Upload } from "./pages/produce/Upload";
+import { TrackEdit } from "./pages/produce/TrackEdit";
+import { CollectionEdit, NewCollection } from "./pages/produce/CollectionEdit";
+import { ArtistEdit, MyArtistEdit } from "./pages/produce/ArtistEdit";
+import { AdminApplications } from "./pages/admin/Applications";
+import { AdminPayouts } from "./pages/admin/Payouts";
 
 type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -28,6 +35,16 @@ const ROUTES: Route[] = [
   ["/library", () => <Library />],
   ["/playlists/:id", ({ id }) => <PlaylistPage id={id} />],
   ["/notifications", () => <Notifications />],
+  ["/producer-program", () => <ProducerProgram />],
+  ["/upload", () => <Upload />],
+  ["/tracks/:id/edit", ({ id }) => <TrackEdit id={id} />],
+  ["/collections/new", () => <NewCollection />],
+  ["/collections/:id/edit", ({ id }) => <CollectionEdit id={id} />],
+  ["/artist/edit", () => <MyArtistEdit />],
+  ["/artists/:id/edit", ({ id }) => <ArtistEdit id={id} />],
+  ["/admin/applications", () => <AdminApplications />],
+  ["/admin/payouts", () => <AdminPayouts />],
+  ["/admin/payouts/:id", ({ id }) => <AdminPayouts runId={id} />],
   ["/billing/success", () => <BillingResult outcome="success" />],
   ["/billing/cancel", () => <BillingResult outcome="cancel" />],
   ["/exclusive/success", () => <ExclusiveResult outcome="success" />],

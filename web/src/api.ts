@@ -49,6 +49,12 @@ export function hasAccessToken(): boolean {
   return accessToken !== null;
 }
 
+/** The access token itself, for the few requests fetch cannot make (an upload with a progress bar goes through
+ * XMLHttpRequest). Read it when sending; never store it anywhere else. */
+export function currentAccessToken(): string | null {
+  return accessToken;
+}
+
 type Query = Record<string, string | number | boolean | null | undefined>;
 
 export function withQuery(path: string, query: Query = {}): string {

@@ -20,6 +20,9 @@ export function Layout({ children }: { children: ComponentChildren }) {
           {me && <Link href="/library">Library</Link>}
           {me && <NotificationsLink userId={me.id} />}
           {me?.roles.includes("producer") && <Link href="/backstage">Backstage</Link>}
+          {me?.roles.includes("producer") && <Link href="/upload">Upload</Link>}
+          {me && !me.roles.includes("producer") && <Link href="/producer-program">Become a producer</Link>}
+          {me?.roles.includes("admin") && <Link href="/admin/applications">Admin</Link>}
         </nav>
         <div class="account" aria-live="polite">
           {!ready ? null : me ? (
