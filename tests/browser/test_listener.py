@@ -214,7 +214,7 @@ def test_notifications_are_said_in_words_with_the_unread_count_and_opening_them_
     assert answered.status_code == 201, answered.text
 
     log_in(page, requester)
-    link = page.get_by_role("link", name="Notifications, 1 unread")
+    link = page.get_by_role("link", name="Notifications 1 unread")
     expect(link).to_be_visible()
     expect(page.get_by_test_id("unread-count")).to_have_text("1")
     screenshot(page, "listener-unread-badge")

@@ -28,10 +28,11 @@ export function NotificationsLink({ userId }: { userId: string }) {
       clearInterval(timer);
     };
   }, [userId]);
-  const label = unread ? `Notifications, ${unread} unread` : "Notifications";
+  // the accessible name keeps the visible text ("Notifications 3") and adds what the badge means
   return (
-    <Link href="/notifications" aria-label={label}>
-      Notifications{unread > 0 && <span class="unread-badge" aria-hidden="true" data-testid="unread-count">{unread}</span>}
+    <Link href="/notifications">
+      Notifications{unread > 0 && <> <span class="unread-badge" data-testid="unread-count">{unread}</span>
+        <span class="visually-hidden"> unread</span></>}
     </Link>
   );
 }
