@@ -5,6 +5,14 @@ import { Home } from "./pages/Home";
 import { Login, Signup } from "./pages/Auth";
 import { TrackPage } from "./pages/TrackPage";
 import { BillingResult, NotFound } from "./pages/Misc";
+import { Backstage } from "./pages/backstage/shared";
+import { Dashboard } from "./pages/backstage/Dashboard";
+import { Activity } from "./pages/backstage/Activity";
+import { Beats } from "./pages/backstage/Beats";
+import { Collections } from "./pages/backstage/Collections";
+import { Finances } from "./pages/backstage/Finances";
+import { Progress } from "./pages/backstage/Progress";
+import { Leaderboards } from "./pages/leaderboards/Leaderboards";
 
 type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -16,6 +24,14 @@ const ROUTES: Route[] = [
   ["/tracks/:id", ({ id }) => <TrackPage id={id} />],
   ["/billing/success", () => <BillingResult outcome="success" />],
   ["/billing/cancel", () => <BillingResult outcome="cancel" />],
+  ["/backstage", () => <Backstage><Dashboard /></Backstage>],
+  ["/backstage/activity", () => <Backstage><Activity /></Backstage>],
+  ["/backstage/beats", () => <Backstage><Beats /></Backstage>],
+  ["/backstage/collections", () => <Backstage><Collections /></Backstage>],
+  ["/backstage/finances", () => <Backstage><Finances /></Backstage>],
+  ["/backstage/progress", () => <Backstage><Progress /></Backstage>],
+  ["/leaderboards", () => <Leaderboards />],
+  ["/leaderboards/:category", ({ category }) => <Leaderboards category={category} />],
 ];
 
 export function App() {

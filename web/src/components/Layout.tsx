@@ -15,6 +15,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <Link class="brand" href="/">BeatPass</Link>
         <nav aria-label="Main">
           <Link href="/">Browse</Link>
+          <Link href="/leaderboards">Leaderboards</Link>
           {me?.roles.includes("producer") && <Link href="/backstage">Backstage</Link>}
         </nav>
         <div class="account" aria-live="polite">
