@@ -21,6 +21,14 @@ import { CollectionEdit, NewCollection } from "./pages/produce/CollectionEdit";
 import { ArtistEdit, MyArtistEdit } from "./pages/produce/ArtistEdit";
 import { AdminApplications } from "./pages/admin/Applications";
 import { AdminPayouts } from "./pages/admin/Payouts";
+import { Backstage } from "./pages/backstage/shared";
+import { Dashboard } from "./pages/backstage/Dashboard";
+import { Activity } from "./pages/backstage/Activity";
+import { Beats } from "./pages/backstage/Beats";
+import { Collections } from "./pages/backstage/Collections";
+import { Finances } from "./pages/backstage/Finances";
+import { Progress } from "./pages/backstage/Progress";
+import { Leaderboards } from "./pages/leaderboards/Leaderboards";
 
 type Route = [pattern: string, render: (params: Record<string, string>) => ComponentChildren];
 
@@ -53,6 +61,14 @@ const ROUTES: Route[] = [
   ["/account/billing", () => <AccountBilling />],
   ["/library/licenses", () => <Licenses />],
   ["/beat-requests", () => <BeatRequests />],
+  ["/backstage", () => <Backstage><Dashboard /></Backstage>],
+  ["/backstage/activity", () => <Backstage><Activity /></Backstage>],
+  ["/backstage/beats", () => <Backstage><Beats /></Backstage>],
+  ["/backstage/collections", () => <Backstage><Collections /></Backstage>],
+  ["/backstage/finances", () => <Backstage><Finances /></Backstage>],
+  ["/backstage/progress", () => <Backstage><Progress /></Backstage>],
+  ["/leaderboards", () => <Leaderboards />],
+  ["/leaderboards/:category", ({ category }) => <Leaderboards category={category} />],
 ];
 
 export function App() {

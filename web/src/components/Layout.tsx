@@ -17,6 +17,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <nav aria-label="Main">
           <Link href="/">Browse</Link>
           <Link href="/plans">Plans</Link>
+          <Link href="/leaderboards">Leaderboards</Link>
           {me && <Link href="/library">Library</Link>}
           {me && <NotificationsLink userId={me.id} />}
           {me?.roles.includes("producer") && <Link href="/backstage">Backstage</Link>}
