@@ -77,6 +77,8 @@ class Run:
     seconds: float = 0.0
     publish_s: float = 0.0
     counts: dict = field(default_factory=dict)
+    cpu_s: dict = field(default_factory=dict)  # CPU seconds spent draining, by process
+    load: tuple = ()  # the 1-minute load average before and after the drain
 
     @property
     def rate(self) -> float:
@@ -86,6 +88,27 @@ class Run:
 def _progress(console: Console) -> Progress:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     return Progress(*columns, console=console, transient=True)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def broker_pid() -> int | None:
+    """RabbitMQ's Erlang VM on this host, if it runs here (its CPU is part of both runs' cost)."""
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and (proc / "comm").read_text().strip() == "beam.smp":
+                return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
 
 
 def publish_backlog(console: Console, name: str, amqp_uri: str, bodies: list[dict], routing_key: str) -> float:
@@ -143,6 +166,7 @@ class BareConsumer:
         self.amqp_uri, self.queue = amqp_uri, queue
         self.received = 0
         self.event_ids: set[str] = set()
+        self.cpu_s = 0.0  # the consumer thread's CPU until its last message
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._consume, daemon=True)
@@ -157,6 +181,7 @@ class BareConsumer:
         self.event_ids.add(body["event_id"])
         self.received += 1
         message.ack()
+        self.cpu_s = time.thread_time()
 
     def _consume(self) -> None:
         with Connection(self.amqp_uri) as conn:
@@ -182,8 +207,13 @@ def bare_run(console: Console, amqp_uri: str, bodies: list[dict]) -> Run:
     run = Run("bare kombu consumer", len(bodies))
     run.publish_s = publish_backlog(console, run.name, amqp_uri, bodies, BARE_ROUTING_KEY)
     consumer = BareConsumer(amqp_uri, queue)
+    broker, broker_cpu = broker_pid(), 0.0
     try:
+        run.load = (load_average(),)
+        broker_cpu = cpu_seconds(broker) if broker else 0.0
         run.seconds = drain(console, run.name, len(bodies), consumer.start, lambda: consumer.received)
+        run.cpu_s = {"consumer": consumer.cpu_s, "rabbitmq": cpu_seconds(broker) - broker_cpu if broker else None}
+        run.load += (load_average(),)
         time.sleep(1.0)  # anything redelivered or doubled would arrive now
     finally:
         consumer.stop()
@@ -246,9 +276,20 @@ def gamification_run(console: Console, amqp_uri: str, bodies: list[dict], servic
     run = Run("gamification service", len(bodies))
     resume = lambda: os.kill(service.pid, signal.SIGCONT)  # noqa: E731
     os.kill(service.pid, signal.SIGSTOP)
+    broker = broker_pid()
     try:
         run.publish_s = publish_backlog(console, run.name, amqp_uri, bodies, PLAY_RECORDED.name)
+        run.load = (load_average(),)
+        before = {"service": cpu_seconds(service.pid), "postgresql": probe.backends_cpu(engine, cpu_seconds),
+                  "rabbitmq": cpu_seconds(broker) if broker else None}
         run.seconds = drain(console, run.name, len(bodies), resume, lambda: probe.reflected(engine))
+        after = {"service": cpu_seconds(service.pid), "postgresql": probe.backends_cpu(engine, cpu_seconds),
+                 "rabbitmq": cpu_seconds(broker) if broker else None}
+        run.load += (load_average(),)
+        run.cpu_s = {"service": after["service"] - before["service"],
+                     "postgresql": sum(after["postgresql"].values()) - sum(
+                         before["postgresql"].get(pid, 0.0) for pid in after["postgresql"]),
+                     "rabbitmq": after["rabbitmq"] - before["rabbitmq"] if broker else None}
     finally:
         resume()
     time.sleep(1.0)  # anything doubled would be counted now
@@ -295,7 +336,13 @@ def run(console: Console, events: int = EVENTS) -> dict:
             "bare_s": round(bare.seconds, 3), "bare_rate": round(bare.rate, 1), "bare_publish_s": round(bare.publish_s, 3),
             "bare_counts": bare.counts, "gamification_s": round(game.seconds, 3), "gamification_rate": round(game.rate, 1),
             "gamification_publish_s": round(game.publish_s, 3), "gamification_counts": game.counts,
-            "ratio": round(ratio, 3), "target_ratio": TARGET_RATIO, "service_log_tail": log_tail}
+            "ratio": round(ratio, 3), "target_ratio": TARGET_RATIO,
+            "bare_cpu_ms_per_event": _per_event(bare), "gamification_cpu_ms_per_event": _per_event(game),
+            "load_average_1m": {"bare": bare.load, "gamification": game.load}, "service_log_tail": log_tail}
+
+
+def _per_event(run: Run) -> dict:
+    return {name: round(seconds * 1000 / run.events, 3) for name, seconds in run.cpu_s.items() if seconds is not None}
 
 
 def counts_ok(raw: dict) -> bool:

@@ -7,6 +7,7 @@ from nameko.rpc import RpcProxy
 
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
+from services.common.messaging.batch import batch_event_handler
 from services.common.pagination import Envelope
 from services.contracts.events import (ARTIST_PAGE_CHANGED, COLLABORATION_CREDITED, EARNINGS_CREDITED,
                                        EXCLUSIVE_REFUNDED, EXCLUSIVE_SOLD, LICENSE_ISSUED, PLAY_RECORDED,
@@ -81,9 +82,9 @@ class GamificationService:
     def on_collaboration_credited(self, event: dict) -> None:
         consumers.collaboration_credited(self.db, event)
 
-    @event_handler(PLAY_RECORDED)
-    def on_play_recorded(self, event: dict) -> None:
-        consumers.play_recorded(self.db, event)
+    @batch_event_handler(PLAY_RECORDED)  # the hot path: many plays a transaction (docs/messaging.md "Batches")
+    def on_play_recorded(self, events: list[dict]) -> None:
+        consumers.plays_recorded(self.db, events)
 
     @event_handler(LICENSE_ISSUED)
     def on_license_issued(self, event: dict) -> None:
