@@ -84,6 +84,8 @@ class BatchQueueConsumer(QueueConsumer):
         provider.handle_message(body, message)
 
     def settled(self, message) -> None:
+        """Forget a message once it is settled (acked, requeued, or moved aside and acked) — never before: until
+        then no ``multiple`` ack of another batch may cover it."""
         tags = self._unsettled.get(message.channel)
         if tags is not None:
             tags.discard(message.delivery_tag)
@@ -99,14 +101,13 @@ class BatchQueueConsumer(QueueConsumer):
             others = self._unsettled.get(channel, set()) - tags
             below = min(others) if others else None
             covered = [m for m in batch if below is None or m.delivery_tag < below]
-            for message in batch:
-                self.settled(message)
             if covered:
-                last = max(covered, key=lambda m: m.delivery_tag)
-                self._ack(last, multiple=True)
+                self._ack(max(covered, key=lambda m: m.delivery_tag), multiple=True)
             for message in batch:
                 if below is not None and message.delivery_tag > below:
                     self._ack(message, multiple=False)
+            for message in batch:
+                self.settled(message)
 
     def _ack(self, message, multiple: bool) -> None:
         # as settle.ack: a connection lost meanwhile means the broker delivers the messages again
@@ -210,13 +211,15 @@ class BatchEventConsumer(EventConsumer):
             self._end()
 
     def _requeue(self, message) -> None:
-        self.queue_consumer.settled(message)
         settle.requeue(self.queue_consumer, message)
+        self.queue_consumer.settled(message)
 
     def _batch_handled(self, batch: list[tuple], worker_ctx, result=None, exc_info=None):
         if exc_info is None:
-            self.queue_consumer.ack_all([message for _, message in batch])
-            self._end()
+            try:
+                self.queue_consumer.ack_all([message for _, message in batch])
+            finally:
+                self._end()
             return result, exc_info
         log.warning("a batch of %d %s events failed (%r); handling them one at a time", len(batch),
                     self.event_type.name, exc_info[1], extra={"event_type": self.event_type.name})
@@ -242,9 +245,9 @@ class BatchEventConsumer(EventConsumer):
 
     def _one_handled(self, message, done: Event, worker_ctx, result=None, exc_info=None):
         try:
-            self.queue_consumer.settled(message)
             self.handle_message_processed(message, result, exc_info)  # EventConsumer's: ack, retry or park
         finally:
+            self.queue_consumer.settled(message)
             done.send(True)
         return result, exc_info
 
