@@ -82,7 +82,9 @@ class GamificationService:
     def on_collaboration_credited(self, event: dict) -> None:
         consumers.collaboration_credited(self.db, event)
 
-    @batch_event_handler(PLAY_RECORDED)  # the hot path: many plays a transaction (docs/messaging.md "Batches")
+    # the hot path: up to 1,000 plays a transaction, the next batch collected while one is written
+    # (docs/gamification.md "Consumers"; bench/RESULTS.md, issue #12)
+    @batch_event_handler(PLAY_RECORDED, prefetch=2_000, max_batch=1_000)
     def on_play_recorded(self, events: list[dict]) -> None:
         consumers.plays_recorded(self.db, events)
 

@@ -1,26 +1,30 @@
 """``batch_event_handler``: consume one event type in batches — many messages, one handler call, one transaction.
 
-Beside ``event_handler`` (services/common/entrypoints.py) for a high-volume event whose handler can apply many
+Beside ``event_handler`` (services/common/entrypoints.py), for a high-volume event whose handler can apply many
 events set-based in a few statements (gamification's ``play_recorded``). Same queues, retries and dead letters:
 
-- The consumer takes ``prefetch`` unacked messages (default 200) on a broker connection of its own. Messages
-  are collected until ``max_batch`` are there (default: ``prefetch``) or none came for ``window_ms`` (default
-  5 ms; the first waits at most ``linger_ms``, default 50 ms), then handed to ONE worker: the wrapper checks
-  every body against its contract, records the event ids in ``processed_events`` (``INSERT … ON CONFLICT DO
-  NOTHING RETURNING``: an id already recorded, or twice in the batch, is left out), calls the handler once with
-  the list of the new events (oldest delivery first), and commits. Only then is every message of the batch acked.
+- The consumer takes ``prefetch`` unacked messages (default 200) on a broker connection of its own and collects
+  them into batches of at most ``max_batch`` (default: ``prefetch``). A batch is handed over when it is full; else,
+  while no earlier batch of the consumer is still being handled, once ``window_ms`` (default 5) pass without a new
+  message; else when the earlier batch is done (the new one could not commit first anyway: it would mostly wait
+  for the same rows' locks); and at the latest ``linger_ms`` (default 500) after its first message. With
+  ``prefetch`` ≥ 2 × ``max_batch`` the next batch is received and checked while one is being written.
+- ONE worker takes the batch: it checks every body against its contract, records the event ids in
+  ``processed_events`` (``claim``: an id already recorded, or twice in the batch, is left out), calls the handler
+  once with the list of the new events (in delivery order), and commits. Only then is the batch acked — with
+  one ``multiple`` ack where no other unsettled message lies below it.
 - If anything fails (a malformed body, the handler, the commit), the batch is rolled back and its messages are
-  handled again one at a time, each in its own transaction through the same wrapper with a list of one, and each
-  settled as ``event_handler`` settles it (``EventConsumer``): acked after its commit, or republished to the retry
-  queue with the attempt counter, or parked in the dead-letter queue (at once if malformed). A bad message
-  therefore costs its batch one rollback; the good ones are applied once, the bad one keeps its per-message
-  retries and dead letter. A failed batch does not count as an attempt of its messages.
-- Redelivery (a broker restart or lost connection before the acks, a stopped process) is harmless: the
-  redelivered events are already in ``processed_events``, so the batch writes nothing and acks them.
+  handled again one at a time, each in its own transaction, through the same wrapper with a list of one, and
+  each settled as ``event_handler`` settles it (``EventConsumer``): acked after its commit, or republished to the
+  retry queue with its attempt counter, or parked in the dead-letter queue (at once if malformed). A bad message
+  costs its batch one rollback; the good ones are applied once; the bad one keeps its per-message retries and
+  dead letter, and a failed batch is not counted as an attempt of its messages.
+- Redelivery (the broker connection lost before the acks, a broker restart, a killed process) is harmless: the
+  redelivered events are already in ``processed_events``, so their batch writes nothing and is acked. A graceful
+  stop hands every delivered message's batch to a worker and waits for them to be settled.
 
-The handler must give the same result for a list as for its events one list at a time, in any order and
-with any of them again under the same or a new id: it receives only events new to this consumer, but the
-same fact can come under another event id.
+The handler must give the same result for a list as for its events one list at a time, in any order, and with
+any fact again: it receives only events new to this consumer, but the same fact may come under a new event id.
 """
 from __future__ import annotations
 
@@ -51,9 +55,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PREFETCH = 200
 DEFAULT_WINDOW_MS = 5.0
-DEFAULT_LINGER_MS = 50.0
+DEFAULT_LINGER_MS = 500.0
 
 _STOP = object()
+_SETTLED = object()  # wakes the collector: a batch of this consumer was settled
 
 
 class BatchQueueConsumer(QueueConsumer):
@@ -174,23 +179,36 @@ class BatchEventConsumer(EventConsumer):
         self._incoming.put((body, message))
 
     def _collect(self) -> None:
+        """Batches from the incoming messages. A batch is handed over when it holds ``max_batch`` messages; else,
+        while no earlier batch of this consumer is still being handled, once ``window_ms`` pass without a new
+        message; else (an earlier batch still running: this one could not commit before it anyway, as it mostly
+        waits for the same rows' locks) when that one is done; and in any case ``linger_ms`` after its first
+        message."""
         while True:
             first = self._incoming.get()
             if first is _STOP:
                 return
-            batch = [first]
-            stopping = False
-            deadline = time.monotonic() + self.linger_s
+            if first is _SETTLED:
+                continue
+            batch, stopping = [first], False
+            started = last = time.monotonic()
             while len(batch) < self.max_batch:
-                wait = min(self.window_s, deadline - time.monotonic())
-                try:
-                    item = self._incoming.get(timeout=wait) if wait > 0 else self._incoming.get_nowait()
-                except Empty:
+                now = time.monotonic()
+                left = self.linger_s - (now - started)
+                if not self._in_flight:
+                    left = min(left, self.window_s - (now - last))
+                if left <= 0:
                     break
+                try:
+                    item = self._incoming.get(timeout=left)
+                except Empty:
+                    continue  # the loop decides again: a gap, the linger, or an earlier batch still running
                 if item is _STOP:
                     stopping = True
                     break
-                batch.append(item)
+                if item is not _SETTLED:
+                    batch.append(item)
+                    last = time.monotonic()
             self._dispatch(batch)
             if stopping:
                 return
@@ -199,6 +217,7 @@ class BatchEventConsumer(EventConsumer):
 
     def _end(self) -> None:
         self._in_flight -= 1
+        self._incoming.put(_SETTLED)
 
     def _dispatch(self, batch: list[tuple]) -> None:
         self._in_flight += 1
