@@ -102,25 +102,23 @@ def plays_recorded(uow: UnitOfWork, events: list[dict]) -> None:
     targets. A play already counted (under any event id, in this batch or before) adds nothing, so the result is
     the same for any split of the plays into batches and any order."""
     amount = rules.XP[rules.PLAY]
-    plays: dict[tuple[str, str], dict] = {}
+    plays: dict[tuple[str, str], tuple[dict, datetime]] = {}
     for event in events:  # the first of the same play wins, as it would one event at a time
         key = (str(event["play_id"]), str(event["artist_id"]))
         if key not in plays:
-            plays[key] = {**event, "played_at": _when(event["played_at"])}
+            plays[key] = (event, _when(event["played_at"]))
     granted = store.grant_many(uow, [
-        store.entry(artist_id, rules.PLAY, play_id, amount, play["played_at"], track_id=str(play["track_id"]),
-                    event_id=play["event_id"]) for (play_id, artist_id), play in plays.items()])
+        store.entry(artist_id, rules.PLAY, play_id, amount, when, track_id=str(event["track_id"]),
+                    event_id=event["event_id"]) for (play_id, artist_id), (event, when) in plays.items()])
+    days: Counter = Counter(((artist_id, plays[(play_id, artist_id)][1].date()) for play_id, artist_id in granted))
     xp: Counter = Counter()
-    days: Counter = Counter()
     deltas: Counter = Counter()
-    for key in granted:
-        artist_id, when = key[1], plays[key]["played_at"]
-        xp[artist_id] += amount
-        days[(artist_id, when.date())] += 1
-        for bucket in (ALL_TIME, rules.month_of(when)):
-            deltas[(artist_id, "plays", bucket)] += 1
-            deltas[(artist_id, "points", bucket)] += amount
-            deltas[(artist_id, "overall", bucket)] += amount
+    for (artist_id, day), count in days.items():
+        xp[artist_id] += count * amount
+        for bucket in (ALL_TIME, rules.month_of(day)):
+            deltas[(artist_id, "plays", bucket)] += count
+            deltas[(artist_id, "points", bucket)] += count * amount
+            deltas[(artist_id, "overall", bucket)] += count * amount
     # the pages locked after their entries: a rebuild holding a lock cannot see them uncommitted, and adds
     # nothing of them
     store.add_xp(uow, xp)

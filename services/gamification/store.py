@@ -29,19 +29,25 @@ DAY_COLUMNS = ("plays", "downloads", "uploads")
 class _Many:
     """One multi-row write: on PostgreSQL ``INSERT … SELECT * FROM unnest(<one array per column>) …`` — a handful
     of parameters whatever the number of rows, so neither SQLAlchemy nor psycopg2 renders thousands of them —
-    and elsewhere (SQLite, ``make run``) the Core statement run with a list of parameter sets."""
+    and elsewhere (SQLite, ``make run``) the Core statement run with a list of parameter sets. With ``new_ids``
+    each row gets a new random ``id`` (PostgreSQL makes them)."""
 
-    def __init__(self, dialect: str, core, table, columns: tuple[str, ...], tail: str):
-        self.core, self.columns, self.pg = core, columns, None
+    def __init__(self, dialect: str, core, table, columns: tuple[str, ...], tail: str, new_ids: bool = False):
+        self.core, self.columns, self.new_ids, self.pg = core, columns, new_ids, None
         if dialect == "postgresql":
             arrays = ", ".join(f"CAST(:{name} AS {table.c[name].type.compile(dialect=postgresql.dialect())}[])"
                                for name in columns)
-            self.pg = text(f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) {tail}")
+            into, rows = ", ".join(columns), "rows.*"
+            if new_ids:
+                into, rows = f"id, {into}", "CAST(gen_random_uuid() AS varchar), rows.*"
+            self.pg = text(f"INSERT INTO {table.name} ({into}) SELECT {rows} FROM unnest({arrays}) AS rows {tail}")
 
     def run(self, uow: UnitOfWork, rows: list[tuple]):
         """``rows``: tuples of the columns' values, in the order the rows are to be written (and locked)."""
         if self.pg is not None:
             return uow.session.execute(self.pg, {name: list(values) for name, values in zip(self.columns, zip(*rows))})
+        if self.new_ids:
+            return uow.session.execute(self.core, [{"id": new_id(), **dict(zip(self.columns, row))} for row in rows])
         return uow.session.execute(self.core, [dict(zip(self.columns, row)) for row in rows])
 
 
@@ -65,7 +71,7 @@ class _Statements:
         #: an XP entry unless its (reason, source, page) exists (``grant_many``: RETURNING the ones written)
         self.grant = insert(entries).on_conflict_do_nothing()
         self.grant_many = _Many(dialect, self.grant.returning(entries.c.source, entries.c.artist_id), entries,
-                                ENTRY_COLUMNS, "ON CONFLICT DO NOTHING RETURNING source, artist_id")
+                                ENTRY_COLUMNS, "ON CONFLICT DO NOTHING RETURNING source, artist_id", new_ids=True)
         statement = insert(days)
         #: a page's day counters raised by ``plays``, ``downloads`` and ``uploads``
         self.count_days = _Many(dialect, statement.on_conflict_do_update(
@@ -85,7 +91,8 @@ class _Statements:
             "RETURNING artist_id, category, bucket, value")
 
 
-ENTRY_COLUMNS = ("id", "artist_id", "amount", "reason", "source", "track_id", "achievement", "event_id", "created_at")
+#: an XP entry's columns but its id (a new one for each entry written)
+ENTRY_COLUMNS = ("artist_id", "amount", "reason", "source", "track_id", "achievement", "event_id", "created_at")
 
 
 @functools.cache
@@ -123,8 +130,7 @@ def locked_track(uow: UnitOfWork, track_id: str) -> Track:
 def entry(artist_id: str, reason: str, source: str, amount: int, when: datetime, *, track_id: str | None = None,
           achievement: str | None = None, event_id: Any = None) -> tuple:
     """An XP entry's row (``ENTRY_COLUMNS``), for ``grant`` and ``grant_many``."""
-    return (new_id(), artist_id, amount, reason, source, track_id, achievement, str(event_id) if event_id else None,
-            when)
+    return artist_id, amount, reason, source, track_id, achievement, str(event_id) if event_id else None, when
 
 
 def grant(uow: UnitOfWork, artist_id: str, reason: str, source: str, amount: int, when: datetime, *,
@@ -132,7 +138,7 @@ def grant(uow: UnitOfWork, artist_id: str, reason: str, source: str, amount: int
     """Write an XP entry unless its (reason, source, page) exists; whether it was written."""
     row = entry(artist_id, reason, source, amount, when, track_id=track_id, achievement=achievement,
                 event_id=event_id)
-    result = uow.session.execute(_statements(uow).grant, dict(zip(ENTRY_COLUMNS, row)))
+    result = uow.session.execute(_statements(uow).grant, {"id": new_id(), **dict(zip(ENTRY_COLUMNS, row))})
     return bool(cast(CursorResult, result).rowcount)
 
 
@@ -142,8 +148,8 @@ def grant_many(uow: UnitOfWork, entries: list[tuple]) -> set[tuple[str, str]]:
     that one rolled back)."""
     if not entries:
         return set()
-    rows = sorted(entries, key=lambda row: (row[4], row[1]))  # (source, artist_id)
-    return {(source, artist_id) for source, artist_id in _statements(uow).grant_many.run(uow, rows)}
+    rows = sorted(entries, key=lambda row: (row[3], row[0]))  # (source, artist_id)
+    return {(source, artist_id) for source, artist_id in _statements(uow).grant_many.run(uow, rows).all()}
 
 
 def count_day(uow: UnitOfWork, artist_id: str, day: date, column: str) -> None:
@@ -171,7 +177,7 @@ def bump_many(uow: UnitOfWork, deltas: dict[tuple[str, str, str], float]) -> dic
     those that cross 0; their new values."""
     if not deltas:
         return {}
-    rows = _statements(uow).bump.run(uow, [(*key, float(delta)) for key, delta in sorted(deltas.items())])
+    rows = _statements(uow).bump.run(uow, [(*key, float(delta)) for key, delta in sorted(deltas.items())]).all()
     values = {(artist_id, category, bucket): value for artist_id, category, bucket, value in rows}
     sizes: dict[tuple[str, str], int] = {}
     for key, delta in deltas.items():

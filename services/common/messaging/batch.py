@@ -294,10 +294,10 @@ def claim(session: Session, consumer: str, event_ids: Iterable[str]) -> set[str]
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         rows = session.scalars(_claim_statement(dialect), {"consumer": consumer, "processed_at": now,
-                                                           "event_ids": ids})
+                                                           "event_ids": ids}).all()
     else:
         rows = session.scalars(_claim_statement(dialect), [{"consumer": consumer, "event_id": event_id,
-                                                            "processed_at": now} for event_id in ids])
+                                                            "processed_at": now} for event_id in ids]).all()
     return set(rows)
 
 
