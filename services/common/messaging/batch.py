@@ -105,24 +105,22 @@ class BatchQueueConsumer(QueueConsumer):
             tags = {message.delivery_tag for message in batch}
             others = self._unsettled.get(channel, set()) - tags
             below = min(others) if others else None
+            acks = [(m, False) for m in batch if below is not None and m.delivery_tag > below]
             covered = [m for m in batch if below is None or m.delivery_tag < below]
             if covered:
-                self._ack(max(covered, key=lambda m: m.delivery_tag), multiple=True)
-            for message in batch:
-                if below is not None and message.delivery_tag > below:
-                    self._ack(message, multiple=False)
-            for message in batch:
-                self.settled(message)
-
-    def _ack(self, message, multiple: bool) -> None:
-        # as settle.ack: a connection lost meanwhile means the broker delivers the messages again
-        if not message.channel.connection:
-            return
-        try:
-            message.ack(multiple=multiple)
-        except settle.BROKER_CONNECTION_ERRORS as exc:
-            log.warning("could not ack messages, the broker connection is gone (%s); the broker delivers them "
-                        "again", exc, extra={"routing_key": message.delivery_info.get("routing_key")})
+                acks.insert(0, (max(covered, key=lambda m: m.delivery_tag), True))
+            try:
+                for message, multiple in acks:
+                    if not message.channel.connection:
+                        break  # the broker took the messages back: it delivers them again
+                    message.ack(multiple=multiple)
+            except settle.BROKER_CONNECTION_ERRORS as exc:
+                log.warning("could not ack %d message(s), the broker connection is gone (%s); the broker delivers "
+                            "them again", len(batch), exc,
+                            extra={"routing_key": batch[0].delivery_info.get("routing_key")})
+            finally:
+                for message in batch:
+                    self.settled(message)
 
 
 class BatchEventConsumer(EventConsumer):
