@@ -64,8 +64,8 @@ class _Statements:
         #: the page's row created if new, its lock taken, ``xp`` added to its lifetime XP
         self.add_xp = statement.on_conflict_do_update(index_elements=[artists.c.artist_id],
                                                       set_={"xp": artists.c.xp + statement.excluded.xp})
-        # (RETURNING, unread, makes SQLAlchemy send a list of parameter sets as one multi-row statement —
-        # "insertmanyvalues" — where without it an upsert runs once per set)
+        # (off PostgreSQL, a RETURNING left unread makes SQLAlchemy send a list of parameter sets as one multi-row
+        # statement — "insertmanyvalues" — where without it an upsert runs once per set)
         self.add_xp_many = _Many(dialect, self.add_xp.returning(artists.c.artist_id), artists, ("artist_id", "xp"),
                                  "ON CONFLICT (artist_id) DO UPDATE SET xp = artists.xp + excluded.xp")
         #: an XP entry unless its (reason, source, page) exists (``grant_many``: RETURNING the ones written)
