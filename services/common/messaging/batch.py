@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PREFETCH = 200
 DEFAULT_WINDOW_MS = 5.0
 DEFAULT_LINGER_MS = 500.0
+YIELD_EVERY = 10  # messages read between two chances for the workers to go on
 
 _STOP = object()
 _SETTLED = object()  # wakes the collector: a batch of this consumer was settled
@@ -75,6 +76,7 @@ class BatchQueueConsumer(QueueConsumer):
         super().__init__()
         self.prefetch = prefetch
         self._unsettled: dict = {}  # channel → delivery tags handed to an entrypoint and not yet settled
+        self._received = 0
 
     @property
     def sharing_key(self):
@@ -87,6 +89,11 @@ class BatchQueueConsumer(QueueConsumer):
     def handle_message(self, provider, body, message) -> None:
         self._unsettled.setdefault(message.channel, set()).add(message.delivery_tag)
         provider.handle_message(body, message)
+        self._received += 1
+        if self._received % YIELD_EVERY == 0:
+            # reading a backlog never waits on the socket, so it would keep the other green threads — the workers
+            # whose database answered — waiting until the prefetch is read: let them go on now and then
+            eventlet.sleep(0)
 
     def settled(self, message) -> None:
         """Forget a message once it is settled (acked, requeued, or moved aside and acked) — never before: until
