@@ -3,14 +3,17 @@
 bare kombu consumer that only acks the same 10,000 messages on the same broker, in the same run. Target: the
 gamification run takes at most 1/0.60 of the bare run's time (ratio = bare time / gamification time ≥ 0.60).
 
-Both runs publish the same bodies (built with ``build_event``, so valid per services/contracts/events.py) with
+Every run publishes the same bodies (built with ``build_event``, so valid per services/contracts/events.py) with
 the project's own confirmed publisher (``ConfirmedPublisher``: persistent, one confirm per message, as the
-outbox relay sends them) to the events exchange on a fresh vhost, while the consumer runs; each is timed from
-the first publish to the last message handled. The bare queue is bound to its own routing key, so the
-gamification queue never sees its messages; payouts' ``play_recorded`` queue (declared by gamification's
-topology) is deleted, so every publish lands in exactly one queue in both runs. The bare consumer takes the
-same prefetch as a nameko consumer (``MAX_WORKERS``, 10). ``python -m bench.gamification_events [--events N]``
-runs it alone.
+outbox relay sends them) to the events exchange on a fresh vhost, as a backlog, before its consumer is let go
+(the service is paused with SIGSTOP meanwhile); each is timed from letting the consumer go until every message is
+handled. The bare queue is bound to its own routing key, so the gamification queue never sees its messages;
+payouts' ``play_recorded`` queue (declared by gamification's topology) is deleted, so every publish lands in
+exactly one queue in every run. The bare consumer takes the same prefetch as a nameko consumer (``MAX_WORKERS``,
+10). It runs before and after the service, and the ratio uses the mean of the two: on a shared machine the load
+drifts within a minute. Also reported: CPU per event of the service process and its PostgreSQL backends, and of
+the bare consumer's thread (Linux /proc), and the load average around each run.
+``python -m bench.gamification_events [--events N]`` runs it alone.
 """
 from __future__ import annotations
 
