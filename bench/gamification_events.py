@@ -3,14 +3,17 @@
 bare kombu consumer that only acks the same 10,000 messages on the same broker, in the same run. Target: the
 gamification run takes at most 1/0.60 of the bare run's time (ratio = bare time / gamification time ≥ 0.60).
 
-Both runs publish the same bodies (built with ``build_event``, so valid per services/contracts/events.py) with
+Every run publishes the same bodies (built with ``build_event``, so valid per services/contracts/events.py) with
 the project's own confirmed publisher (``ConfirmedPublisher``: persistent, one confirm per message, as the
-outbox relay sends them) to the events exchange on a fresh vhost, while the consumer runs; each is timed from
-the first publish to the last message handled. The bare queue is bound to its own routing key, so the
-gamification queue never sees its messages; payouts' ``play_recorded`` queue (declared by gamification's
-topology) is deleted, so every publish lands in exactly one queue in both runs. The bare consumer takes the
-same prefetch as a nameko consumer (``MAX_WORKERS``, 10). ``python -m bench.gamification_events [--events N]``
-runs it alone.
+outbox relay sends them) to the events exchange on a fresh vhost, as a backlog, before its consumer is let go
+(the service is paused with SIGSTOP meanwhile); each is timed from letting the consumer go until every message is
+handled. The bare queue is bound to its own routing key, so the gamification queue never sees its messages;
+payouts' ``play_recorded`` queue (declared by gamification's topology) is deleted, so every publish lands in
+exactly one queue in every run. The bare consumer takes the same prefetch as a nameko consumer (``MAX_WORKERS``,
+10). It runs before and after the service, and the ratio uses the mean of the two: on a shared machine the load
+drifts within a minute. Also reported: CPU per event of the service process and its PostgreSQL backends, and of
+the bare consumer's thread (Linux /proc), and the load average around each run.
+``python -m bench.gamification_events [--events N]`` runs it alone.
 """
 from __future__ import annotations
 
@@ -77,6 +80,8 @@ class Run:
     seconds: float = 0.0
     publish_s: float = 0.0
     counts: dict = field(default_factory=dict)
+    cpu_s: dict = field(default_factory=dict)  # CPU seconds spent draining, by process
+    load: tuple = ()  # the 1-minute load average before and after the drain
 
     @property
     def rate(self) -> float:
@@ -86,6 +91,16 @@ class Run:
 def _progress(console: Console) -> Progress:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     return Progress(*columns, console=console, transient=True)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
 
 
 def publish_backlog(console: Console, name: str, amqp_uri: str, bodies: list[dict], routing_key: str) -> float:
@@ -143,6 +158,7 @@ class BareConsumer:
         self.amqp_uri, self.queue = amqp_uri, queue
         self.received = 0
         self.event_ids: set[str] = set()
+        self.cpu_s = 0.0  # the consumer thread's CPU until its last message
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._consume, daemon=True)
@@ -157,6 +173,7 @@ class BareConsumer:
         self.event_ids.add(body["event_id"])
         self.received += 1
         message.ack()
+        self.cpu_s = time.thread_time()
 
     def _consume(self) -> None:
         with Connection(self.amqp_uri) as conn:
@@ -183,7 +200,10 @@ def bare_run(console: Console, amqp_uri: str, bodies: list[dict]) -> Run:
     run.publish_s = publish_backlog(console, run.name, amqp_uri, bodies, BARE_ROUTING_KEY)
     consumer = BareConsumer(amqp_uri, queue)
     try:
+        run.load = (load_average(),)
         run.seconds = drain(console, run.name, len(bodies), consumer.start, lambda: consumer.received)
+        run.cpu_s = {"consumer": consumer.cpu_s}
+        run.load += (load_average(),)
         time.sleep(1.0)  # anything redelivered or doubled would arrive now
     finally:
         consumer.stop()
@@ -248,7 +268,14 @@ def gamification_run(console: Console, amqp_uri: str, bodies: list[dict], servic
     os.kill(service.pid, signal.SIGSTOP)
     try:
         run.publish_s = publish_backlog(console, run.name, amqp_uri, bodies, PLAY_RECORDED.name)
+        run.load = (load_average(),)
+        before = {"service": cpu_seconds(service.pid), "postgresql": probe.backends_cpu(engine, cpu_seconds)}
         run.seconds = drain(console, run.name, len(bodies), resume, lambda: probe.reflected(engine))
+        after = {"service": cpu_seconds(service.pid), "postgresql": probe.backends_cpu(engine, cpu_seconds)}
+        run.load += (load_average(),)
+        run.cpu_s = {"service": after["service"] - before["service"],
+                     "postgresql": sum(after["postgresql"].values()) - sum(
+                         before["postgresql"].get(pid, 0.0) for pid in after["postgresql"])}
     finally:
         resume()
     time.sleep(1.0)  # anything doubled would be counted now
@@ -272,7 +299,7 @@ def run(console: Console, events: int = EVENTS) -> dict:
             bodies = play_events(events)
             size = sum(len(json.dumps(b)) for b in bodies) / len(bodies)
             prepare_topology(vhost.uri)
-        bare = bare_run(console, vhost.uri, bodies)
+        bare_before = bare_run(console, vhost.uri, bodies)
         with tempfile.TemporaryDirectory() as tmp:
             with console.status("Migrating gamification's database and starting the service…"):
                 url = pg.create("gamification")
@@ -287,33 +314,54 @@ def run(console: Console, events: int = EVENTS) -> dict:
             finally:
                 stop_service(service)
                 log_tail = (Path(tmp) / "gamification.log").read_text(errors="replace")[-2000:]
+        bare_after = bare_run(console, vhost.uri, bodies)
     finally:
         pg.drop_all()
         vhost.delete()
-    ratio = bare.seconds / game.seconds if game.seconds else float("nan")
+    # the baseline is measured before and after the service's run and averaged: on a shared machine the load
+    # drifts over a minute, and one bare run on one side would carry that drift into the ratio
+    bare_s = (bare_before.seconds + bare_after.seconds) / 2
+    ratio = bare_s / game.seconds if game.seconds else float("nan")
     return {"benchmark": "gamification play_recorded", "events": events, "mean_body_bytes": round(size),
-            "bare_s": round(bare.seconds, 3), "bare_rate": round(bare.rate, 1), "bare_publish_s": round(bare.publish_s, 3),
-            "bare_counts": bare.counts, "gamification_s": round(game.seconds, 3), "gamification_rate": round(game.rate, 1),
-            "gamification_publish_s": round(game.publish_s, 3), "gamification_counts": game.counts,
-            "ratio": round(ratio, 3), "target_ratio": TARGET_RATIO, "service_log_tail": log_tail}
+            "bare_s": round(bare_s, 3), "bare_rate": round(events / bare_s, 1),
+            "bare_runs_s": [round(bare_before.seconds, 3), round(bare_after.seconds, 3)],
+            "bare_publish_s": round(bare_before.publish_s, 3),
+            "bare_counts": [bare_before.counts, bare_after.counts], "gamification_s": round(game.seconds, 3),
+            "gamification_rate": round(game.rate, 1), "gamification_publish_s": round(game.publish_s, 3),
+            "gamification_counts": game.counts, "ratio": round(ratio, 3), "target_ratio": TARGET_RATIO,
+            "bare_cpu_ms_per_event": [_per_event(bare_before), _per_event(bare_after)],
+            "gamification_cpu_ms_per_event": _per_event(game),
+            "load_average_1m": {"bare_before": bare_before.load, "gamification": game.load,
+                                "bare_after": bare_after.load},
+            "service_log_tail": log_tail}
+
+
+def _per_event(run: Run) -> dict:
+    return {name: round(seconds * 1000 / run.events, 3) for name, seconds in run.cpu_s.items()}
 
 
 def counts_ok(raw: dict) -> bool:
     n = raw["events"]
-    bare, game = raw["bare_counts"], raw["gamification_counts"]
-    return bare["received"] == bare["distinct_event_ids"] == n and all(v == n for v in game.values())
+    return all(bare["received"] == bare["distinct_event_ids"] == n for bare in raw["bare_counts"]) and all(
+        value == n for value in raw["gamification_counts"].values())
 
 
 def rows(console: Console) -> list[dict]:
     raw = run(console)
+    cpu = raw["gamification_cpu_ms_per_event"]
+    received = " and ".join(f"{counts['received']:,}" for counts in raw["bare_counts"])
     met = "met" if raw["ratio"] >= TARGET_RATIO else "NOT met"
     counts = ", ".join(f"{k} {v:,}" for k, v in raw["gamification_counts"].items())
     return [{"benchmark": f"{raw['events']:,} play_recorded → gamification (XP, leaderboards)",
              "project": f"{raw['gamification_s']:.2f} s ({raw['gamification_rate']:,.0f}/s)",
-             "baseline": f"bare kombu consume {raw['bare_s']:.2f} s ({raw['bare_rate']:,.0f}/s)",
+             "baseline": f"bare kombu consume {raw['bare_s']:.2f} s ({raw['bare_rate']:,.0f}/s; mean of "
+                         f"{raw['bare_runs_s'][0]:.2f} s before and {raw['bare_runs_s'][1]:.2f} s after)",
              "ratio": f"{raw['ratio']:.2f}",
              "notes": f"target ≥ {TARGET_RATIO:g} {met}; counts {'OK' if counts_ok(raw) else 'WRONG'}: {counts}; "
-                      f"bare received {raw['bare_counts']['received']:,}; publish alone "
+                      f"bare received {received}; "
+                      f"CPU ms/event: service {cpu['service']:.3f} + PostgreSQL {cpu['postgresql']:.3f}, bare "
+                      f"consumer {raw['bare_cpu_ms_per_event'][0]['consumer']:.3f}; load average "
+                      f"{raw['load_average_1m']['gamification'][0]:.1f}; publish alone "
                       f"{raw['bare_publish_s']:.2f} s / {raw['gamification_publish_s']:.2f} s", "raw": raw}]
 
 

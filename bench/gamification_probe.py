@@ -31,14 +31,32 @@ def migrate(url: str) -> None:
     upgrade("gamification", url)
 
 
+PROBE_APPLICATION = "bench-probe"
+
+
 def engine(url: str) -> Engine:
-    return create_engine(url, pool_size=2)
+    return create_engine(url, pool_size=2, connect_args={"application_name": PROBE_APPLICATION})
 
 
 def counts(db: Engine, names=tuple(COUNTS)) -> dict[str, int]:
     with db.connect() as conn:
         return {name: int(conn.execute(text(COUNTS[name]), {"handler": PLAY_HANDLER}).scalar_one())
                 for name in names}
+
+
+def backends_cpu(db: Engine, cpu_seconds) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving this database (the service's connections), not the
+    probe's own; ``cpu_seconds(pid)`` reads a process's (PostgreSQL runs on this host)."""
+    with db.connect() as conn:
+        pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                 "AND application_name <> :probe"), {"probe": PROBE_APPLICATION}).scalars().all()
+    out = {}
+    for pid in pids:
+        try:
+            out[pid] = cpu_seconds(pid)
+        except OSError:  # gone meanwhile
+            pass
+    return out
 
 
 def reflected(db: Engine) -> int:

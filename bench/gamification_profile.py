@@ -1,13 +1,13 @@
-"""Where a ``play_recorded`` goes in gamification, measured in-process on a fresh migrated database, without the
-broker: ``python -m bench.gamification_profile [--events N]``.
+"""Where a ``play_recorded`` goes in gamification, measured in-process on fresh migrated databases, without the
+broker: ``python -m bench.gamification_profile [--events N] [--batch 200 1000]``.
 
-1. The service's own handler path, one event per transaction as its entrypoint runs it (``already_processed``,
-   ``consumers.play_recorded``, ``mark_processed``, commit), sequentially, under cProfile: the time per event
-   split into SQLAlchemy statement building, ORM, waiting for PostgreSQL, and the rest; then unprofiled.
-2. A sketch of the change bench/RESULTS.md (#12) proposes — NOT the service's code: the same effects for a batch
-   of plays in one transaction, set-based (processed events, XP entries keyed by play, the pages' XP, the day's
-   counters and the aggregates, five statements a batch), with the same counts at the end and a redelivered
-   batch writing nothing.
+1. One event a transaction — what ``batch_event_handler`` does with a message when its batch failed, and how the
+   service handled every play before batches: the contract check, ``claim`` of the event id,
+   ``consumers.play_recorded``, commit; sequentially, under cProfile (the time per event split into SQLAlchemy
+   statement building, ORM, waiting for PostgreSQL, and the rest), then unprofiled.
+2. The service's batch path, as the entrypoint's worker runs it (the same steps for a whole batch in one
+   transaction, ``consumers.plays_recorded``), for each batch size: plays per second, CPU milliseconds per play in
+   this process and in its PostgreSQL backend, the counts, and a redelivered batch writing nothing.
 """
 from __future__ import annotations
 
@@ -16,12 +16,10 @@ import cProfile
 import json
 import pstats
 import time
-import uuid
 from collections import Counter
-from datetime import datetime, timezone
 
 from rich.console import Console
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from bench import gamification_events, gamification_probe as probe
@@ -30,16 +28,26 @@ from services.common.db import UnitOfWork
 WARMUP = 200
 
 
-def handle_one(session_factory, body: dict) -> None:
+def handle(session_factory, bodies: list[dict]) -> None:
+    """One unit of work for ``bodies``, as the batch entrypoint's worker handles a batch (or a list of one)."""
+    from services.common.messaging.batch import claim
+    from services.common.messaging.consumer import check_contract
+    from services.contracts.events import PLAY_RECORDED
     from services.gamification import consumers
 
     def work(uow: UnitOfWork) -> None:
-        if uow.already_processed(body["event_id"], probe.PLAY_HANDLER):
-            return
-        consumers.play_recorded(uow, body)
-        uow.mark_processed(body["event_id"], probe.PLAY_HANDLER)
+        for body in bodies:
+            check_contract(PLAY_RECORDED, body)
+        fresh = claim(uow.session, probe.PLAY_HANDLER, (body["event_id"] for body in bodies))
+        events = [body for body in bodies if body["event_id"] in fresh]
+        if events:
+            consumers.plays_recorded(uow, events)
 
     UnitOfWork(session_factory).run(work)
+
+
+def handle_one(session_factory, body: dict) -> None:
+    handle(session_factory, [body])
 
 
 def where_time_goes(stats: pstats.Stats, events: int) -> dict[str, float]:
@@ -87,84 +95,62 @@ def profile_handler(url: str, bodies: list[dict]) -> dict:
         engine.dispose()
 
 
-# --- the sketch ------------------------------------------------------------------------------------
+# --- the service's batch path -----------------------------------------------------------------------------------
 
-def handle_batch(conn, batch: list[dict]) -> None:
-    """One transaction for a batch of plays; idempotent by event id and by play id, rows upserted in key
-    order (no deadlock between two batches)."""
-    from psycopg2.extras import execute_values
-
-    cur = conn.cursor()
-    now = datetime.now(timezone.utc)
-    fresh = {row[0] for row in execute_values(
-        cur, "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES %s ON CONFLICT DO NOTHING "
-             "RETURNING event_id", [(probe.PLAY_HANDLER, b["event_id"], now) for b in batch], fetch=True)}
-    granted = execute_values(
-        cur, "INSERT INTO xp_entries (id, artist_id, amount, reason, source, track_id, event_id, created_at) "
-             "VALUES %s ON CONFLICT DO NOTHING RETURNING artist_id, created_at",
-        [(str(uuid.uuid4()), b["artist_id"], 1, "play", b["play_id"], b["track_id"], b["event_id"], b["played_at"])
-         for b in batch if b["event_id"] in fresh], fetch=True)
-    pages, days, buckets = Counter(), Counter(), Counter()
-    for artist_id, when in granted:
-        pages[artist_id] += 1
-        days[(artist_id, when.date())] += 1
-        for category in ("plays", "points", "overall"):
-            for bucket in ("all", f"{when.year:04d}-{when.month:02d}"):
-                buckets[(artist_id, category, bucket)] += 1
-    execute_values(cur, "INSERT INTO artists (artist_id, xp) VALUES %s ON CONFLICT (artist_id) "
-                        "DO UPDATE SET xp = artists.xp + excluded.xp", sorted(pages.items()))
-    execute_values(cur, "INSERT INTO daily_activity (artist_id, day, plays, downloads, uploads) VALUES %s "
-                        "ON CONFLICT (artist_id, day) DO UPDATE SET plays = daily_activity.plays + excluded.plays",
-                   sorted((a, d, n, 0, 0) for (a, d), n in days.items()))
-    # RETURNING the new totals is where the real change would find the pages whose plays crossed an
-    # achievement target (old < target <= new) and rebuild only those
-    execute_values(cur, "INSERT INTO aggregates (artist_id, category, bucket, value) VALUES %s "
-                        "ON CONFLICT (artist_id, category, bucket) DO UPDATE SET value = aggregates.value + "
-                        "excluded.value RETURNING artist_id, category, bucket, value",
-                   sorted((a, c, b, n) for (a, c, b), n in buckets.items()), fetch=True)
-    conn.commit()
+def backend_pid(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
 
-def batch_sketch(url: str, bodies: list[dict], size: int) -> dict:
-    import psycopg2
-
-    engine = create_engine(url)
-    conn = psycopg2.connect(engine.url.render_as_string(hide_password=False).replace("postgresql+psycopg2", "postgresql"))
+def batch_path(url: str, bodies: list[dict], size: int) -> dict:
+    """Batches of ``size`` through one pooled connection (its backend's CPU is read from /proc)."""
+    engine = create_engine(url, pool_size=1, max_overflow=0)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
     try:
+        pid = backend_pid(engine)
+        backend_before, python_before = gamification_events.cpu_seconds(pid), time.process_time()
         started = time.perf_counter()
         for first in range(0, len(bodies), size):
-            handle_batch(conn, bodies[first:first + size])
+            handle(factory, bodies[first:first + size])
         seconds = time.perf_counter() - started
-        handle_batch(conn, bodies[:size])  # redelivered: must write nothing
-        return {"batch": size, "rate": round(len(bodies) / seconds, 1), "counts": probe.counts(engine)}
+        python_s, backend_s = time.process_time() - python_before, gamification_events.cpu_seconds(pid) - backend_before
+        counts = probe.counts(engine)
+        handle(factory, bodies[:size])  # redelivered: must write nothing
+        return {"batch": size, "rate": round(len(bodies) / seconds, 1),
+                "cpu_ms_per_play": {"python": round(python_s * 1000 / len(bodies), 3),
+                                    "postgresql": round(backend_s * 1000 / len(bodies), 3)},
+                "counts": counts, "redelivered_batch_wrote_nothing": probe.counts(engine) == counts}
     finally:
-        conn.close()
         engine.dispose()
 
 
-def run(console: Console, events: int, batch: int) -> dict:
+def run(console: Console, events: int, batches: list[int]) -> dict:
     from devtools.infra import PgDatabases
 
     # as they come off the wire (strings, not datetimes)
     bodies = [json.loads(json.dumps(b)) for b in gamification_events.play_events(events)]
     pg = PgDatabases(f"benchgameprof{int(time.time())}")
+    out: dict = {"events": events, "load_average_1m": gamification_events.load_average()}
     try:
-        handler_url, sketch_url = pg.create("handler"), pg.create("sketch")
-        probe.migrate(handler_url)
-        probe.migrate(sketch_url)
-        with console.status(f"The service's handler, one event a transaction ({events:,} events)…"):
-            handler = profile_handler(handler_url, bodies)
-        with console.status(f"The batch sketch, {batch} events a transaction…"):
-            sketch = batch_sketch(sketch_url, bodies, batch)
+        url = pg.create("handler")
+        probe.migrate(url)
+        with console.status(f"One event a transaction ({events:,} events)…"):
+            out["one_event_a_transaction"] = profile_handler(url, bodies)
+        out["batches"] = []
+        for size in batches:
+            url = pg.create(f"batch{size}")
+            probe.migrate(url)
+            with console.status(f"The service's batch path, {size} events a transaction…"):
+                out["batches"].append(batch_path(url, bodies, size))
     finally:
         pg.drop_all()
-    return {"events": events, "handler": handler, "batch_sketch": sketch}
+    return out
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=4_000)
-    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--batch", type=int, nargs="+", default=[200, 1_000])
     args = parser.parse_args(argv)
     console = Console()
     console.print_json(data=run(console, args.events, args.batch))

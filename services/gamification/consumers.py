@@ -5,6 +5,7 @@ entrypoint records the event id, and every XP entry and fact has a unique key fr
 another id writes nothing either (docs/gamification.md "Consumers")."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -94,24 +95,45 @@ def collaboration_credited(uow: UnitOfWork, event: dict) -> None:
     _rebuild(uow, artist_id)
 
 
-def play_recorded(uow: UnitOfWork, event: dict) -> None:
-    """The hot path: the XP entry (keyed by the play), the day's counter and the aggregates in place; the
-    achievements only when the page's plays reach one of their targets."""
-    artist_id, when = str(event["artist_id"]), _when(event["played_at"])
+def plays_recorded(uow: UnitOfWork, events: list[dict]) -> None:
+    """The hot path, set-based for a batch of plays (``batch_event_handler``; one play is a batch of one): the XP
+    entries keyed by play, then — in page order — the pages' locks with their XP, the days' counters and the
+    aggregates in place, each one statement; the achievements only for pages whose plays crossed one of their
+    targets. A play already counted (under any event id, in this batch or before) adds nothing, so the result is
+    the same for any split of the plays into batches and any order."""
     amount = rules.XP[rules.PLAY]
-    if not store.grant(uow, artist_id, rules.PLAY, str(event["play_id"]), amount, when,
-                       track_id=str(event["track_id"]), event_id=event["event_id"]):
-        return
-    # locked after the entry: a rebuild holding the lock cannot see it uncommitted, and adds nothing of it
-    store.lock_artist(uow, artist_id, xp_delta=amount)
-    store.count_day(uow, artist_id, when.date(), "plays")
-    month = rules.month_of(when)
-    totals = store.bump(uow, artist_id, {(category, bucket): delta
-                                         for category, delta in (("plays", 1), ("points", amount),
-                                                                 ("overall", amount))
-                                         for bucket in (ALL_TIME, month)})
-    if int(totals[("plays", ALL_TIME)]) in PLAY_TARGETS:
-        _rebuild(uow, artist_id)
+    plays: dict[tuple[str, str], tuple[dict, datetime]] = {}
+    for event in events:  # the first of the same play wins, as it would one event at a time
+        key = (str(event["play_id"]), str(event["artist_id"]))
+        if key not in plays:
+            plays[key] = (event, _when(event["played_at"]))
+    granted = store.grant_many(uow, [
+        store.entry(artist_id, rules.PLAY, play_id, amount, when, track_id=str(event["track_id"]),
+                    event_id=event["event_id"]) for (play_id, artist_id), (event, when) in plays.items()])
+    days: Counter = Counter(((artist_id, plays[(play_id, artist_id)][1].date()) for play_id, artist_id in granted))
+    xp: Counter = Counter()
+    deltas: Counter = Counter()
+    for (artist_id, day), count in days.items():
+        xp[artist_id] += count * amount
+        for bucket in (ALL_TIME, rules.month_of(day)):
+            deltas[(artist_id, "plays", bucket)] += count
+            deltas[(artist_id, "points", bucket)] += count * amount
+            deltas[(artist_id, "overall", bucket)] += count * amount
+    # the pages locked after their entries: a rebuild holding a lock cannot see them uncommitted, and adds
+    # nothing of them
+    store.add_xp(uow, xp)
+    store.count_days(uow, days, "plays")
+    totals = store.bump_many(uow, deltas)
+    for artist_id in sorted(xp):
+        now = int(totals[(artist_id, "plays", ALL_TIME)])
+        before = now - deltas[(artist_id, "plays", ALL_TIME)]
+        if any(before < target <= now for target in PLAY_TARGETS):
+            _rebuild(uow, artist_id)
+
+
+def play_recorded(uow: UnitOfWork, event: dict) -> None:
+    """One play: a batch of one."""
+    plays_recorded(uow, [event])
 
 
 def license_issued(uow: UnitOfWork, event: dict) -> None:

@@ -7,6 +7,7 @@ from nameko.rpc import RpcProxy
 
 from services.common.db import Database
 from services.common.entrypoints import event_handler, rpc
+from services.common.messaging.batch import batch_event_handler
 from services.common.pagination import Envelope
 from services.contracts.events import (ARTIST_PAGE_CHANGED, COLLABORATION_CREDITED, EARNINGS_CREDITED,
                                        EXCLUSIVE_REFUNDED, EXCLUSIVE_SOLD, LICENSE_ISSUED, PLAY_RECORDED,
@@ -81,9 +82,11 @@ class GamificationService:
     def on_collaboration_credited(self, event: dict) -> None:
         consumers.collaboration_credited(self.db, event)
 
-    @event_handler(PLAY_RECORDED)
-    def on_play_recorded(self, event: dict) -> None:
-        consumers.play_recorded(self.db, event)
+    # the hot path: up to 1,000 plays a transaction, the next batch collected while one is written
+    # (docs/gamification.md "Consumers"; bench/RESULTS.md, issue #12)
+    @batch_event_handler(PLAY_RECORDED, prefetch=2_000, max_batch=1_000)
+    def on_play_recorded(self, events: list[dict]) -> None:
+        consumers.plays_recorded(self.db, events)
 
     @event_handler(LICENSE_ISSUED)
     def on_license_issued(self, event: dict) -> None:

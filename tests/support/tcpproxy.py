@@ -37,6 +37,7 @@ class TcpProxy:
             except OSError:
                 client.close()
                 continue
+            upstream.settimeout(None)  # 5 s to connect, not a limit on silence: a broker may say nothing for long
             with self._lock:
                 self._connections += [client, upstream]
             threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()

@@ -4,6 +4,7 @@ go to stand-in services of those names, answering as their contracts say."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timezone
 
 import pytest
@@ -12,8 +13,9 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common.entrypoints import rpc
+from services.common.messaging.deadletters import list_dead_letters
 from services.common.messaging.topology import declare_for_service
-from services.contracts.events import EXCHANGE, REGISTRY, build_event
+from services.contracts.events import EXCHANGE, PLAY_RECORDED, REGISTRY, build_event
 from services.gamification.service import GamificationService
 from services.gamification.tests.integration.conftest import FakeNeighbours, new_id
 from tests.support.waiting import wait_until
@@ -104,3 +106,28 @@ def test_events_on_the_broker_become_xp_ranks_and_activity(gamification, amqp_ur
     with pytest.raises(RemoteError) as unknown:
         gamification.leaderboard(category="likes")
     assert unknown.value.exc_type == "NotFound"
+
+
+def test_a_backlog_of_plays_is_counted_once_and_a_malformed_play_is_parked(gamification, amqp_uri, caplog):
+    """The play consumer takes plays in batches; the malformed one fails its batch, which is then handled one
+    message at a time: that one is parked at once, every other play counts once."""
+    caplog.set_level(logging.WARNING, logger="services.common.messaging.batch")
+    user, artist = WORLD.producer("Bo Beats")
+    now = datetime.now(timezone.utc)
+    publish(amqp_uri, "artist_page_changed", artist_id=artist, user_id=user)
+    bodies = [build_event(PLAY_RECORDED, {
+        "play_id": new_id(), "track_id": new_id(), "listener_user_id": new_id(), "producer_user_id": user,
+        "artist_id": artist, "collaborator_artist_ids": [], "duration_s": 90.0, "position_s": 40.0,
+        "played_at": now}) for _ in range(150)]
+    malformed = {**bodies[0], "event_id": new_id(), "artist_id": "not a page"}
+    for body in bodies[:70] + [malformed, bodies[3]] + bodies[70:]:  # bodies[3] twice: counted once
+        publish(amqp_uri, "play_recorded", body=body)
+    wait_until(lambda: gamification.progress(actor_id=user)["xp"] == 150 + 100, timeout=60,
+               what="every play's XP and the 100-play achievement")
+    letters = wait_until(lambda: [d for d in list_dead_letters(amqp_uri) if d.event_id == malformed["event_id"]],
+                         timeout=30, what="the malformed play parked")
+    assert letters[0].attempts == 1 and "breaks its contract" in letters[0].error
+    assert any("handling them one at a time" in record.getMessage() for record in caplog.records)
+    board = gamification.leaderboard(category="plays", actor_id=user)
+    assert board["me"] == {"rank": 1, "value": 150.0}
+    assert len(gamification.activity(actor_id=user, artist_id=artist)["days"]) == 365
