@@ -6,13 +6,11 @@ first instant of the next one). "Now" for that judgement is the real UTC time mo
 test can have the month it plays in reported."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from services.common.clock import as_utc, utcnow
+from services.common.clock import utcnow
 from services.common.config import env_int
-from services.common.validation import invalid
+from services.common.months import Month, month_of, parse_month  # noqa: F401 - this area's month rules
 
 #: the kinds of notification this area makes (services/contracts/vocabularies.py NOTIFICATION_KINDS)
 NEW_FOLLOWER = "new_follower"
@@ -20,54 +18,6 @@ ANALYTICS_REPORT = "analytics_report"
 
 #: how often (seconds) the catalog service looks for reports of the last finished month not made yet; 0: never
 REPORTS_INTERVAL_S = env_int("ANALYTICS_REPORTS_INTERVAL_S", 3600)
-
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-@dataclass(frozen=True, order=True)
-class Month:
-    year: int
-    month: int
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def start(self) -> datetime:
-        return datetime(self.year, self.month, 1, tzinfo=timezone.utc)
-
-    @property
-    def end(self) -> datetime:
-        """The first instant of the next month (exclusive)."""
-        return self.next().start
-
-    def next(self) -> "Month":
-        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
-
-    def previous(self) -> "Month":
-        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
-
-    def has_ended(self, now: datetime) -> bool:
-        return as_utc(now) >= self.end
-
-    def contains(self, moment: datetime) -> bool:
-        return self.start <= as_utc(moment) < self.end
-
-
-def parse_month(value: object, field: str = "month") -> Month:
-    """A "YYYY-MM" string (month 01–12, year 2000–9998), else ``InvalidField`` naming ``field``."""
-    match = MONTH.match(value) if isinstance(value, str) else None
-    if match is None:
-        raise invalid(field, 'a month is written "YYYY-MM", e.g. "2026-11"')
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or not 2000 <= year <= 9998:
-        raise invalid(field, "the month must be 01–12 and the year 2000–9998")
-    return Month(year, month)
-
-
-def month_of(moment: datetime) -> Month:
-    moment = as_utc(moment)
-    return Month(moment.year, moment.month)
 
 
 def last_finished_month(now: datetime) -> Month:
