@@ -8,9 +8,9 @@ import { Empty, ErrorMessage, Loading } from "../../components/Status";
 import { Cover } from "../../components/Cover";
 import { TrackCard } from "../../components/TrackCard";
 import type { Track } from "../../types";
-import type { Artist, ArtistFollower, Collection, FollowState, Progress } from "./types";
+import type { Artist, ArtistFollower, Collection, Progress } from "./types";
 import { contains, currentTab, day, PagedList, plural, Tabs, usePaged, type Tab } from "./lists";
-import { LoginPrompt } from "./TrackActions";
+import { FollowControl } from "./Follow";
 import "./listen.css";
 
 export function ArtistPage({ id }: { id: string }) {
@@ -98,53 +98,16 @@ export function Avatar({ src, name }: { src: string | null | undefined; name: st
 }
 
 function FollowArtist({ artist, owner, onChange }: { artist: Artist; owner: boolean; onChange: (n: number) => void }) {
-  const { ready, me } = useSession();
-  const [following, setFollowing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState("");
-  const [status, setStatus] = useState("");
   const count = artist.followers_count ?? 0;
-
-  useEffect(() => {
-    setFollowing(false);
-    if (!me || owner) return;
-    // the page does not say whether the caller follows it: look through its newest followers
-    let live = true;
-    contains<ArtistFollower>(`/api/v1/artists/${artist.id}/followers`, {}, (item) => item.user.id === me.id)
-      .then((found) => live && setFollowing(found))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [artist.id, me?.id]);
-
-  const toggle = async () => {
-    setBusy(true);
-    setError("");
-    try {
-      const path = `/api/v1/artists/${artist.id}/follow`;
-      const state = following ? await api.delete<FollowState>(path) : await api.put<FollowState>(path);
-      setFollowing(state.following);
-      onChange(state.followers_count);
-      setStatus(state.following ? `You follow ${artist.name}.` : `You no longer follow ${artist.name}.`);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  // the page does not say whether the caller follows it: look through its newest followers
+  const isFollowing = (meId: string) =>
+    contains<ArtistFollower>(`/api/v1/artists/${artist.id}/followers`, {}, (item) => item.user.id === meId);
   return (
-    <div class="follow">
+    <FollowControl path={`/api/v1/artists/${artist.id}/follow`} name={artist.name} hidden={owner}
+                   isFollowing={isFollowing} onChange={onChange}>
       <p class="followers"><strong data-testid="followers-count">{count.toLocaleString()}</strong>
         {count === 1 ? " follower" : " followers"}</p>
-      {!ready || owner ? null : me ? (
-        <button type="button" class={following ? "toggle on" : "toggle"} aria-pressed={following}
-                onClick={toggle} disabled={busy}><span aria-hidden="true">{following ? "✓" : "+"}</span> Follow</button>
-      ) : <LoginPrompt action="follow" />}
-      <p class="muted" aria-live="polite">{status}</p>
-      <ErrorMessage message={error} />
-    </div>
+    </FollowControl>
   );
 }
 

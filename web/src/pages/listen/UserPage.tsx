@@ -8,10 +8,10 @@ import { Empty, ErrorMessage, Loading } from "../../components/Status";
 import { Cover } from "../../components/Cover";
 import { TrackCard } from "../../components/TrackCard";
 import type { Track } from "../../types";
-import type { Artist, Collection, FollowState, PlaylistSummary, PublicUser, UserSummary } from "./types";
+import type { Artist, Collection, PlaylistSummary, PublicUser, UserSummary } from "./types";
 import { contains, currentTab, day, PagedList, plural, Tabs, usePaged, type Tab } from "./lists";
 import { Avatar } from "./ArtistPage";
-import { LoginPrompt } from "./TrackActions";
+import { FollowControl } from "./Follow";
 import "./listen.css";
 
 export function UserPage({ id }: { id: string }) {
@@ -107,55 +107,18 @@ export function UserPage({ id }: { id: string }) {
 const usersPath = (user: PublicUser) => `/api/v1/users/${user.id}`;
 
 function FollowUser({ user, onChange }: { user: PublicUser; onChange: (count: number) => void }) {
-  const { ready, me } = useSession();
-  const [following, setFollowing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState("");
-  const [status, setStatus] = useState("");
-  const self = me?.id === user.id;
-
-  useEffect(() => {
-    setFollowing(false);
-    if (!me || self) return;
-    // the profile does not say whether the caller follows it: look through whom the caller follows
-    let live = true;
-    contains<UserSummary>(`/api/v1/users/${me.id}/following`, {}, (item) => item.id === user.id)
-      .then((found) => live && setFollowing(found))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [user.id, me?.id]);
-
-  const toggle = async () => {
-    setBusy(true);
-    setError("");
-    try {
-      const path = `/api/v1/users/${user.id}/follow`;
-      const state = following ? await api.delete<FollowState>(path) : await api.put<FollowState>(path);
-      setFollowing(state.following);
-      onChange(state.followers_count);
-      setStatus(state.following ? `You follow ${user.username}.` : `You no longer follow ${user.username}.`);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const { me } = useSession();
+  // the profile does not say whether the caller follows it: look through whom the caller follows
+  const isFollowing = (meId: string) =>
+    contains<UserSummary>(`/api/v1/users/${meId}/following`, {}, (item) => item.id === user.id);
   return (
-    <div class="follow">
+    <FollowControl path={`${usersPath(user)}/follow`} name={user.username} hidden={me?.id === user.id}
+                   isFollowing={isFollowing} onChange={onChange}>
       <p class="followers">
         <strong data-testid="followers-count">{user.followers_count.toLocaleString()}</strong>
         {user.followers_count === 1 ? " follower" : " followers"} · <strong>{user.following_count.toLocaleString()}</strong> following
       </p>
-      {!ready || self ? null : me ? (
-        <button type="button" class={following ? "toggle on" : "toggle"} aria-pressed={following}
-                onClick={toggle} disabled={busy}><span aria-hidden="true">{following ? "✓" : "+"}</span> Follow</button>
-      ) : <LoginPrompt action="follow" />}
-      <p class="muted" aria-live="polite">{status}</p>
-      <ErrorMessage message={error} />
-    </div>
+    </FollowControl>
   );
 }
 
