@@ -1,18 +1,9 @@
-"""Running CPU-heavy work off the eventlet hub.
+"""Audio's use of ``services.common.offhub``: decoding, loudness and encoding take seconds of C and numpy code,
+run in OS threads by ``run`` (the rules for such code are in services/common/offhub.py: no green primitive, no
+logging). Audio adds two things of its own:
 
-Decoding, loudness and encoding take seconds of C and numpy code. Run on the hub they would
-freeze every green thread of the process — AMQP heartbeats included, so the broker would drop the
-connection and redeliver the message mid-file. ``run`` hands such a step to ``eventlet.tpool``: a
-real OS thread, while the hub keeps serving.
-
-The rule for code given to ``run``: it must never touch a green primitive. After monkey patching,
-``threading.Lock``, ``time.sleep``, ``os.waitpid``, ``subprocess`` and logging's handler locks are
-eventlet's, which belong to the hub of the main thread. An OS thread that waits on one parks
-itself on a hub of its own that nothing ever wakes (the releasing side fails with ``greenlet.error:
-Cannot switch to a different thread``), so the worker waiting for it hangs forever with its message
-unacked. Hence: no logging in that code (log the results on the hub), no subprocesses (``fpcalc``
-is waited for on the hub), and locks that libraries create at import time are replaced with real
-ones (``_give_soundfile_a_real_lock``).
+``soundfile`` serialises every ``sf_open`` under a lock created at import time; it is replaced with a real one
+(``_give_soundfile_a_real_lock``).
 
 ``AUDIO_CONCURRENCY`` (default 2) caps how many files one process works on at once: each costs a
 core and a decoded copy of the audio in memory. nameko still prefetches ``MAX_WORKERS`` messages
@@ -24,16 +15,14 @@ replicas instead of queueing behind a busy one.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, Iterator, TypeVar
+from typing import Iterator
 
 import eventlet.patcher
 import eventlet.semaphore
-import eventlet.tpool
 import soundfile
 
 from services.common import config, watchdog
-
-T = TypeVar("T")
+from services.common.offhub import run  # noqa: F401 - audio modules call offhub.run
 
 _os_threading = eventlet.patcher.original("threading")
 _heavy_slots: eventlet.semaphore.Semaphore | None = None
@@ -59,14 +48,6 @@ def _slots() -> eventlet.semaphore.Semaphore:
     if _heavy_slots is None:
         _heavy_slots = eventlet.semaphore.Semaphore(concurrency())
     return _heavy_slots
-
-
-def run(fn: Callable[..., T], *args) -> T:
-    """``fn(*args)`` in an OS thread when eventlet patched this process, else inline. ``fn`` must
-    touch no green primitive (see the module's docstring)."""
-    if eventlet.patcher.is_monkey_patched("thread"):
-        return eventlet.tpool.execute(fn, *args)
-    return fn(*args)
 
 
 @contextmanager

@@ -8,14 +8,18 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 
 from devtools.infra import Vhost
 from devtools.platform import Platform
 from devtools.stripe_setup import start_local_fake
+from services.catalog.tracks import presets
 from services.common import config
+from services.contracts.vocabularies import cover_preset_ids
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, free_port, platform_env
 from tests.support.api import Api
 
@@ -34,6 +38,7 @@ def fresh(run_id, pg, tmp_path_factory):
     running = Platform(env=env, bind=bind, log_dir=tmp_dir / "logs").start()
     try:
         running.wait_ready(timeout=90)  # polls /ready several times a second until every service answers
+        running.media_root = Path(env["MEDIA_ROOT"])
         yield running
     finally:
         running.stop()
@@ -64,6 +69,17 @@ def test_a_fresh_start_logs_no_error_and_not_its_own_readiness_polling(fresh):
     assert serious_lines(fresh) == []
     access = [json.loads(line) for line in log_lines(fresh)["gateway"] if '"gateway.access"' in line]
     assert [entry for entry in access if entry["path"] in ("/ready", "/health")] == []
+
+
+def test_a_fresh_catalog_draws_every_preset_cover_as_it_starts_without_being_asked(fresh):
+    # nothing has asked for a cover: the catalog's start-up timer draws all of them (docs/covers.md), so the first
+    # page of a fresh platform's covers is served from files
+    expected = [fresh.media_root / presets.key_of(preset_id) for preset_id in cover_preset_ids()]
+    deadline = time.monotonic() + 60
+    while not all(path.is_file() for path in expected) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert [path.name for path in expected if not path.is_file()] == []
+    assert any('"drew 36 preset covers"' in line for line in log_lines(fresh)["catalog"])
 
 
 def test_a_wrong_password_is_logged_at_info(fresh):

@@ -19,6 +19,7 @@ from typing import Callable
 import numpy
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from services.common import offhub
 from services.common.media import MediaStore
 from services.contracts.vocabularies import GENRES, cover_preset_ids, preset_genre
 
@@ -251,8 +252,18 @@ def _label(picture: Image.Image, genre: str, number: int, colors: Palette) -> No
 
 
 def ensure_rendered(media: MediaStore, preset_id: str) -> str:
-    """The preset's media key, drawing it into the store first if it is not there yet (idempotent)."""
+    """The preset's media key, drawing it into the store first if it is not there yet (idempotent). The drawing
+    (40–100 ms of Pillow) runs off the hub, so other requests go on meanwhile; the file is written on the hub."""
     key = key_of(preset_id)
     if not media.exists(key):
-        media.save_bytes(key, render(preset_id))
+        media.save_bytes(key, offhub.run(render, preset_id))
     return key
+
+
+def draw_missing(media: MediaStore) -> list[str]:
+    """Draw every preset not in the store yet (the ids drawn, in vocabulary order). The catalog does this as it
+    starts, so a fresh platform's first page of covers does not wait for dozens of drawings."""
+    missing = [preset_id for preset_id in cover_preset_ids() if not media.exists(key_of(preset_id))]
+    for preset_id in missing:
+        ensure_rendered(media, preset_id)
+    return missing

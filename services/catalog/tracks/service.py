@@ -9,7 +9,7 @@ from nameko.timer import timer
 
 from services.catalog.tracks.artists import ClaimStatus
 from services.catalog.tracks import (artists, backstage, collections, covers, discography, licensing, payout_catalog,
-                                     pipeline, sales, schemas, tracks)
+                                     pipeline, presets, sales, schemas, tracks)
 from services.catalog.shared.schemas import load_page
 from services.catalog.tracks.views import ArtistSummary, ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
@@ -22,6 +22,8 @@ from services.contracts.events import (AUDIO_REJECTED, AUDIO_VALIDATED, EXCLUSIV
 log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL_S = 60
+#: how often the catalog checks that every preset cover is drawn (first at start; later only if the store lost some)
+PRESETS_INTERVAL_S = 3600
 
 
 def media() -> MediaStore:
@@ -213,6 +215,15 @@ class TrackEntrypoints:
     @event_handler(EXCLUSIVE_REFUNDED)
     def on_exclusive_refunded(self, event: dict) -> None:
         sales.on_exclusive_refunded(self.db, event)
+
+    @timer(interval=PRESETS_INTERVAL_S, eager=True)
+    def draw_preset_covers(self) -> None:
+        """Every preset cover drawn as the service starts (docs/covers.md), so a fresh platform serves them at once."""
+        try:
+            if drawn := presets.draw_missing(media()):
+                log.info("drew %d preset covers", len(drawn))
+        except Exception:
+            log.exception("drawing the preset covers failed; each is drawn when first asked for, and this retries")
 
     @timer(interval=SWEEP_INTERVAL_S)
     def sweep_stuck_uploads(self) -> None:
