@@ -2,12 +2,13 @@
 # assigns one, so `FOO=bar make run` always wins.
 PY := .venv/bin/python
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-dev broker postgres test-servers tools web browser migrate run test test-unit demo bench dead-letters create-admin
+.PHONY: help venv venv-dev broker postgres test-servers tools web browser migrate run test test-unit demo screenshots bench dead-letters create-admin
 
 help:
 	@echo "make run           set up, migrate and run every service + the gateway on http://127.0.0.1:8000"
 	@echo "make test          the whole suite on real PostgreSQL and RabbitMQ"
 	@echo "make demo          fill a running platform with sample data"
+	@echo "make screenshots   pictures of the app on a demo platform into docs/screenshots/"
 	@echo "make bench         benchmarks with same-run baselines"
 	@echo "make dead-letters  list parked events (ARGS='replay --event NAME' to replay)"
 	@echo "make create-admin  create or promote an admin (ARGS='--email E --password P')"
@@ -55,6 +56,9 @@ test-unit: venv-dev
 
 demo: venv
 	@$(PY) -m devtools.demo $(ARGS)
+
+screenshots: venv-dev browser
+	@$(PY) -m devtools.screenshots $(ARGS)
 
 bench: venv-dev test-servers tools
 	@$(PY) -m bench $(ARGS)

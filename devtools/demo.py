@@ -38,6 +38,9 @@ PRODUCERS = [("Nightshade", "Toronto"), ("Loop Theory", "Montréal"), ("Kairo Be
 GENRES = ["trap", "boom bap", "lo-fi", "drill", "r&b"]
 KEYS = ["C", "D", "E", "F#", "A", "A#"]
 TRACKS_PER_PRODUCER = 2
+#: each producer's beats, in upload order (the catalog shows titles and artists apart)
+TITLES = [("Midnight Ledger", "Cold Harbour"), ("Saint-Denis Dusk", "Paper Lanterns"),
+          ("Rain on Granville", "Slow Tide"), ("Concrete Roses", "Red Line"), ("Gallery Hours", "Soft Focus")]
 LISTENERS = ["ava", "ben", "chloe", "dev", "emma", "felix", "gia", "hugo", "isla", "jules"]
 
 
@@ -165,7 +168,8 @@ def upload_tracks(producer: Client, artist_id: str, name: str, index: int, rng: 
         genre, bpm = GENRES[index % len(GENRES)], rng.randint(70, 160)
         # the first beat shows its tape's cover, the second a preset of its own (a genre names its first preset)
         cover = {"collection_id": collection_id} if n == 0 and collection_id else {"cover_preset": genre}
-        metadata = {"name": f"{name} — Sketch {n + 1}", "artists": [name], "bpm": bpm, "key": rng.choice(KEYS),
+        metadata = {"name": TITLES[index % len(TITLES)][n % 2], "artists": [name], "bpm": bpm,
+                    "key": rng.choice(KEYS),
                     "scale": rng.choice(["major", "minor"]), "genres": [genre], "tags": ["demo", genre],
                     "description": f"A generated {genre} beat by {name}.", **cover,
                     "sample_clearance": "cleared", **licensing(n, index, producer.email)}
@@ -322,6 +326,10 @@ def main() -> int:
                   for index, ((client, _), (name, _city)) in enumerate(zip(producers, PRODUCERS))), *paid]
     print_accounts(accounts, len(LISTENERS) - len(paid))
     print_pages(producers[0][0], PRODUCERS[0][0])
+    console.print(f"[bold]Open {base}/ in a browser[/bold]: the catalog is there for anyone. Log in as "
+                  f"ava@demo.beatpass.local to play, like and download (Library → Licences), or as "
+                  f"nightshade@demo.beatpass.local for Backstage ({base}/backstage) and Upload.",
+                  highlight=False, soft_wrap=True)
     return 0
 
 
@@ -346,7 +354,7 @@ def second_alias(producer: Client, admin: Client, alias: str, timeout: float = 3
     page = pages[1]
     if producer.call("GET", "/producer/beats", params={"artist": page["id"]})["total"]:
         return []
-    metadata = {"name": f"{alias} — Night Shift", "artists": [alias], "bpm": 88, "key": "F#", "scale": "minor",
+    metadata = {"name": "Night Shift", "artists": [alias], "bpm": 88, "key": "F#", "scale": "minor",
                 "genres": ["lo-fi"], "tags": ["demo", "alias"], "cover_preset": "lo-fi", "licensing_model": "standard"}
     files = {"metadata": (None, json.dumps(metadata), "application/json"),
              "audio": ("beat.wav", generated_wav(9000, 88), "audio/wav")}
@@ -452,14 +460,20 @@ def listen_and_react(listener: Client, name: str, catalog: list[dict], rng: rand
 
 
 def license_beats(subscribers: dict[str, Client], catalog: list[dict], rng: random.Random) -> None:
-    """Each subscriber downloads a beat (a standard licence with its certificate); ben buys an exclusive through
-    the local fake Stripe. Repeat-safe: a second run adds licences, and finds the exclusive sold."""
-    standard = [t for t in catalog if t["licensing_model"] != "exclusive_only"
-                and (t.get("exclusive") or {}).get("status") != "sold"]
-    for name, subscriber in track(subscribers.items(), description="Subscribers downloading beats…"):
+    """Each subscriber downloads a beat (a standard licence with its certificate), the first one a beat of the
+    verified producer; ben buys an exclusive through the local fake Stripe, the verified producer's where there is
+    one — so the producer the demo suggests signing in as sees downloads and a sale in Backstage. Repeat-safe: a
+    second run adds licences, and finds the exclusive sold."""
+    def verified_first(tracks: list[dict]) -> list[dict]:
+        return sorted(tracks, key=lambda t: t["artists"] != [PRODUCERS[0][0]])
+
+    standard = verified_first([t for t in catalog if t["licensing_model"] != "exclusive_only"
+                               and (t.get("exclusive") or {}).get("status") != "sold"])
+    for n, (name, subscriber) in enumerate(track(subscribers.items(), description="Subscribers downloading beats…")):
         if standard and subscriber.call("GET", "/me").get("can_download"):
-            subscriber.call("POST", f"/tracks/{rng.choice(standard)['id']}/download", expect=(201,))
-    for_sale = [t for t in catalog if (t.get("exclusive") or {}).get("status") == "available"]
+            chosen = standard[0] if n == 0 else rng.choice(standard)
+            subscriber.call("POST", f"/tracks/{chosen['id']}/download", expect=(201,))
+    for_sale = verified_first([t for t in catalog if (t.get("exclusive") or {}).get("status") == "available"])
     if for_sale and "ben" in subscribers:
         buy_exclusive(subscribers["ben"], for_sale[0])
 

@@ -131,8 +131,9 @@ def test_make_demo_fills_a_platform_through_its_api_and_prints_its_accounts(fres
     # one analytics report per verified page: Nightshade's and its second alias's
     assert (kinds.count("new_follower"), kinds.count("analytics_report")) == (10, 2), kinds
     assert "Nightshade (verified) has 10 followers of their artist page" in " ".join(printed.split())
+    assert f"Open {fresh.url}/ in a browser" in " ".join(printed.split())
     # the verified producer's Audio Recon search finds the beat its clip was cut from
-    recon = re.search(r"Audio Recon: a 12 s MP3 clip of “(Nightshade[^”]*)” matches “([^”]*)”", " ".join(printed.split()))
+    recon = re.search(r"Audio Recon: a 12 s MP3 clip of “([^”]*)” matches “([^”]*)”", " ".join(printed.split()))
     assert recon and recon[1] == recon[2], printed
     # the first producer runs a second alias: two pages, each with its uploads this month beside the commitment
     lines = " ".join(printed.split())
