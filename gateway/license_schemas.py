@@ -37,6 +37,13 @@ class SignedFiles(Schema):
     mp3_320 = fields.Nested(SignedFile, metadata={"description": "The 320 kbit/s MP3 rendition."})
     stems = fields.Nested(SignedFile, metadata={"description": "A ZIP of the stems: exclusive licences (and the "
                                                              "producer), when the track has stems; absent otherwise."})
+    wav = fields.Nested(SignedFile, metadata={"description": "Exclusive licences, from POST /licenses/{id}/files: "
+                                                           "the original when it is a WAV, else the FLAC decoded "
+                                                           "to a WAV of the same bit depth; absent otherwise."})
+    tagged_wav = fields.Nested(SignedFile, metadata={
+        "description": "Exclusive licences, from POST /licenses/{id}/files: the same WAV with RIFF INFO tags — "
+                       "title, producer, the licence id and its verification URL (docs/licensing.md); absent "
+                       "otherwise."})
     expires_at = fields.String(metadata={**DATE_TIME, "description": "When every URL above stops working "
                                                                      "(DOWNLOAD_URL_TTL_S after issue)."})
 

@@ -64,6 +64,7 @@ AREAS: dict[str, Area] = {
     "renditions": Area(owner=AUDIO, writer=AUDIO),  # stream, download and waveform of each track
     "stems": Area(owner=CATALOG, writer=GATEWAY),  # a track's stems archive (ZIP of WAV/FLAC)
     "certificates": Area(owner=LICENSING, writer=LICENSING),  # licence certificates (PDF)
+    "deliverables": Area(owner=LICENSING, writer=LICENSING),  # an exclusive licence's WAV and tagged WAV
     "presets": Area(owner=CATALOG, writer=CATALOG),  # the preset covers catalog draws (docs/covers.md)
     "recon": Area(owner=GATEWAY, writer=GATEWAY),  # an Audio Recon clip, for the length of one request
     "avatars": Area(owner=ACCOUNTS, writer=GATEWAY),  # user accounts' avatars (accounts keeps who has which)

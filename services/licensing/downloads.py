@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from services.common.db import UnitOfWork
+from services.common.media import MediaStore
 from services.common.persistence import parse_id
 from services.contracts.errors import Conflict, Forbidden, NotFound
 from services.contracts.events import LICENSE_ISSUED
-from services.licensing import rules
+from services.licensing import deliverables, rules
 from services.licensing.models import EXCLUSIVE, GRANTED, REVOKED, STANDARD, ExclusiveSale, License
 from services.licensing.neighbours import Neighbours
 from services.licensing.terms import mask_email, standard_terms
@@ -38,8 +39,9 @@ def download(uow: UnitOfWork, neighbours: Neighbours, actor_id: str, track_id: s
     return {"license": license_view(issue_standard(uow, facts, actor_id, user["email"], now)), "files": files}
 
 
-def license_files(uow: UnitOfWork, neighbours: Neighbours, actor_id: str, license_id: str) -> View:
-    """The files of the actor's licence again (a re-download from the library); stems for an exclusive one."""
+def license_files(uow: UnitOfWork, neighbours: Neighbours, media: MediaStore, actor_id: str, license_id: str) -> View:
+    """The files of the actor's licence again (a re-download from the library); an exclusive one adds the stems
+    and its WAV and tagged WAV (made on the first request: deliverables.py)."""
     licence = held_license(uow, actor_id, license_id)
     if licence.status == REVOKED:
         raise Conflict("This licence was revoked (its exclusive sale was refunded): its files are no longer "
@@ -48,7 +50,10 @@ def license_files(uow: UnitOfWork, neighbours: Neighbours, actor_id: str, licens
         facts = neighbours.facts(licence.track_id)
     except NotFound:
         raise NotFound("this licence's track no longer exists; the licence itself stays valid") from None
-    return track_files(facts, with_stems=licence.type == EXCLUSIVE)
+    files = track_files(facts, with_stems=licence.type == EXCLUSIVE)
+    if licence.type == EXCLUSIVE:
+        files.update(deliverables.exclusive_wavs(media, licence, facts["original"]))
+    return files
 
 
 def held_license(uow: UnitOfWork, actor_id: str, license_id: str) -> License:

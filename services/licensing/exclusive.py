@@ -15,7 +15,7 @@ from services.common.media import MediaStore
 from services.common.persistence import parse_id
 from services.contracts.errors import NotFound, Unauthorized
 from services.contracts.events import EXCLUSIVE_PURCHASE_REFUNDED, EXCLUSIVE_REFUNDED, EXCLUSIVE_SOLD
-from services.licensing import rules
+from services.licensing import deliverables, rules
 from services.licensing.downloads import issue, sale_granted
 from services.licensing.library import forget_certificate
 from services.licensing.models import EXCLUSIVE, GRANTED, REFUNDED_LOST, REVOKED, SALE_REVOKED, ExclusiveSale
@@ -151,6 +151,7 @@ def charge_refunded(uow: UnitOfWork, media: MediaStore, charge: Obj, now: dateti
     licence = sale.license
     licence.status, licence.revoked_at = REVOKED, now
     forget_certificate(uow, media, licence)  # the next certificate says revoked
+    deliverables.forget(uow, media, licence)
     uow.emit(EXCLUSIVE_REFUNDED, {
         "license_id": licence.id, "track_id": sale.track_id, "artist_id": licence.artist_id,
         "price_cents": sale.price_cents, "currency": sale.currency, "refunded_at": now.isoformat()})

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from services.common.clock import as_utc
-from services.common.config import public_url
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
@@ -18,7 +17,7 @@ from services.licensing.downloads import LICENSE_NOT_FOUND, find_license
 from services.licensing.models import License
 from services.licensing.neighbours import Neighbours
 from services.licensing.schemas import MY_LICENSES
-from services.licensing.views import View, license_view, price_of, verification_view
+from services.licensing.views import View, license_view, price_of, verification_view, verify_url
 
 CERTIFICATES = "certificates"
 UNKNOWN = {"status": "unknown"}
@@ -83,10 +82,6 @@ def certificate_facts(licence: License) -> dict[str, Any]:
         "licensee_email_masked": licence.licensee_email_masked, "issued_at": as_utc(licence.issued_at),
         "terms": dict(licence.terms), "verify_url": verify_url(licence.id), "price": price_of(licence),
     }
-
-
-def verify_url(license_id: str) -> str:
-    return f"{public_url()}/verify-license/{license_id}"
 
 
 def verify_license(uow: UnitOfWork, license_id: str) -> View:

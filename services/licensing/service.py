@@ -20,7 +20,7 @@ from services.licensing.views import View
 
 
 def media() -> MediaStore:
-    return MediaStore.from_env(owner=LICENSING)  # writes and deletes certificates only
+    return MediaStore.from_env(owner=LICENSING)  # writes and deletes certificates and deliverables only
 
 
 class LicensingService:
@@ -51,7 +51,7 @@ class LicensingService:
 
     @rpc
     def license_files(self, actor_id: str, license_id: str) -> View:
-        return downloads.license_files(self.db, self._neighbours(), actor_id, license_id)
+        return downloads.license_files(self.db, self._neighbours(), media(), actor_id, license_id)
 
     @rpc
     def list_my_licenses(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:

@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from services.common.clock import iso, iso_or_none
+from services.common.config import public_url
 from services.licensing.models import License
 
 View = dict[str, Any]
@@ -55,3 +56,8 @@ def safe_name(title: str) -> str:
     characters, not empty, not overlong."""
     cleaned = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', " ", title).strip(" .")
     return re.sub(r"\s+", " ", cleaned)[:120] or "track"
+
+
+def verify_url(license_id: str) -> str:
+    """The licence's public verification page (printed on its certificate, tagged into its WAV)."""
+    return f"{public_url()}/verify-license/{license_id}"

@@ -224,6 +224,11 @@ def test_buying_an_exclusive_through_the_fake_stripe_issues_the_exclusive_licenc
     item = page.get_by_role("list", name="Licences").get_by_role("listitem").first
     expect(item).to_contain_text("Exclusive licence")
     expect(item).to_contain_text(total)
+    # the exclusive terms' deliverables: the original WAV (one button: it is also the "WAV") and the tagged WAV
+    item.get_by_role("button", name=f"Get download links for {shop.exclusive['name']}").click()
+    expect(item.get_by_role("link", name="Download Tagged WAV (WAV)")).to_be_visible()
+    expect(item.get_by_role("link", name="Download Original (WAV)")).to_be_visible()
+    expect(item.get_by_role("link", name="Download WAV (WAV)")).to_have_count(0)
     assert page.problems == []
 
 

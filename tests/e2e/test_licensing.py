@@ -9,9 +9,11 @@ import time
 import uuid
 from typing import Any, Callable
 
+import numpy
 import pypdf
 import pytest
 import requests
+import soundfile
 
 from gateway import signed_urls
 from services.common.stripe_api import make_client
@@ -277,6 +279,16 @@ def test_an_exclusive_sale_marks_the_track_sold_and_keeps_earlier_licences_valid
     assert licence["price"] == {"price_cents": PRICE_CENTS, "fee_cents": FEE_CENTS, "currency": "CAD"}
     assert verification(platform, licence["id"]).json()["status"] == "valid"
     assert masked(buyer.user["email"]) in pdf_text(buyer.get(f"licenses/{licence['id']}/certificate.pdf").content)
+    # the exclusive terms' deliverables: the WAV (the upload itself) and the tagged WAV, the same samples with tags
+    files = buyer.post(f"licenses/{licence['id']}/files").json()
+    original = fetch(platform, files["original"]["url"]).content
+    assert fetch(platform, files["wav"]["url"]).content == original
+    tagged = fetch(platform, files["tagged_wav"]["url"])
+    assert tagged.headers["Content-Type"] == "audio/wav" and files["tagged_wav"]["filename"].endswith("(tagged WAV).wav")
+    with soundfile.SoundFile(io.BytesIO(tagged.content)) as wav:
+        assert (wav.title, wav.artist) == (track["name"], licence["producer_name"])
+        assert wav.comment.endswith(f"/verify-license/{licence['id']}")
+        assert numpy.array_equal(wav.read(dtype="int32"), soundfile.read(io.BytesIO(original), dtype="int32")[0])
 
     eventually(lambda: exclusive_status(buyer, track["id"]) == "sold", what="catalog shows the track Sold")
     assert requests.get(f"{platform.url}/api/v1/tracks/{track['id']}/stream", timeout=10).status_code == 200

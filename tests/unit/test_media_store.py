@@ -8,6 +8,7 @@ from gateway.blueprints import artists, collections, me, recon, stems, tracks
 from services.accounts import avatars
 from services.audio import renditions
 from services.catalog.tracks import presets
+from services.licensing import deliverables
 from services.licensing import library as licensing_library
 from services.common.media import (ACCOUNTS, AREAS, AUDIO, CATALOG, GATEWAY, LICENSING, MediaError, MediaStore,
                                    NotOwner)
@@ -89,7 +90,8 @@ def test_a_key_outside_every_area_is_refused(tmp_path):
 def test_every_area_the_code_writes_has_one_owner():
     written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES,
                                        stems.STEMS_FILES, recon.RECON_FILES, me.AVATAR_FILES)
-               for spec in files.values()} | {renditions.AREA, licensing_library.CERTIFICATES, presets.AREA}
+               for spec in files.values()} | {renditions.AREA, licensing_library.CERTIFICATES, presets.AREA,
+                                             deliverables.AREA}
     assert written == set(AREAS)
     assert AREAS[presets.AREA].owner == AREAS[presets.AREA].writer == CATALOG
     assert {area for area in written if AREAS[area].writer == GATEWAY} == {*CATALOG_AREAS, avatars.AREA, "recon"}
@@ -97,6 +99,7 @@ def test_every_area_the_code_writes_has_one_owner():
     assert AREAS["recon"].owner == GATEWAY  # a clip lives for one request: the gateway removes it after the call
     assert all(AREAS[area].owner == CATALOG for area in CATALOG_AREAS) and AREAS["renditions"].owner == AUDIO
     assert AREAS[licensing_library.CERTIFICATES].owner == AREAS[licensing_library.CERTIFICATES].writer == LICENSING
+    assert AREAS[deliverables.AREA].owner == AREAS[deliverables.AREA].writer == LICENSING
 
 
 def test_the_processes_open_the_store_as_themselves(monkeypatch, tmp_path):

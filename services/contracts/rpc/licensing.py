@@ -82,6 +82,11 @@ class Files(Schema):
     mp3_320 = fields.Nested(FileRef)
     stems = fields.Nested(FileRef, allow_none=True, metadata={"description": "Exclusive licences (and the "
                                                                               "producer) only, when the track has stems."})
+    wav = fields.Nested(FileRef, metadata={"description": "Exclusive licences only (`license_files`): the original "
+                                                          "when it is a WAV, else the FLAC decoded to WAV."})
+    tagged_wav = fields.Nested(FileRef, metadata={"description": "Exclusive licences only (`license_files`): the "
+                                                                 "WAV with RIFF INFO tags naming the track, producer "
+                                                                 "and licence (docs/licensing.md)."})
 
 
 class Download(Schema):

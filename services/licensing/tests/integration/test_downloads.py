@@ -168,17 +168,18 @@ def test_a_licence_is_seen_by_its_licensee_and_the_tracks_owners_only(uow, neigh
             library.get_license(uow, neighbours, *stranger_or_unknown)
 
 
-def test_a_licence_gives_its_files_again_to_its_holder_only(uow, neighbours):
+def test_a_licence_gives_its_files_again_to_its_holder_only(uow, neighbours, media):
     buyer = neighbours.add_user()["id"]
     facts = neighbours.add_track(stems={"key": "stems/2026/12/x.zip", "size_bytes": 1, "members": []})
     licence = downloads.download(uow, neighbours, buyer, facts["track_id"], now())["license"]
-    again = downloads.license_files(uow, neighbours, buyer, licence["id"])
+    again = downloads.license_files(uow, neighbours, media, buyer, licence["id"])
     assert again["original"]["key"] == facts["original"]["key"] and again["stems"] is None  # standard: no stems
+    assert "tagged_wav" not in again and "wav" not in again  # the exclusive terms' deliverables only
     with pytest.raises(NotFound):
-        downloads.license_files(uow, neighbours, facts["producer_user_id"], licence["id"])
+        downloads.license_files(uow, neighbours, media, facts["producer_user_id"], licence["id"])
     uow.session.get(License, licence["id"]).status = "revoked"
     with pytest.raises(Conflict):
-        downloads.license_files(uow, neighbours, buyer, licence["id"])
+        downloads.license_files(uow, neighbours, media, buyer, licence["id"])
 
 
 # --- verification and the certificate ------------------------------------------------------------------------

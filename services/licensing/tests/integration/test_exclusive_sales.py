@@ -5,8 +5,11 @@ as the gateway's RPC does, so order, replays and concurrency are under the test'
 from __future__ import annotations
 
 import json
+import uuid
 
 import eventlet
+import numpy
+import soundfile
 import pytest
 from sqlalchemy import func, select
 
@@ -30,6 +33,14 @@ def deliver(uow, neighbours, payments, media, event: dict) -> str:
     result = stripe_events.handle(uow, neighbours, payments, media, json.loads(json.dumps(event)), now())
     uow.commit()
     return result["status"]
+
+
+def put_audio(media, key: str, fmt: str = "WAV", subtype: str = "PCM_24") -> numpy.ndarray:
+    """A second of stereo noise stored at ``key``; returns its samples as the integers libsndfile reads."""
+    rng = numpy.random.default_rng(7)
+    samples = rng.uniform(-0.5, 0.5, size=(44_100, 2))
+    soundfile.write(media.writable_path(key), samples, 44_100, subtype=subtype, format=fmt)
+    return soundfile.read(media.path(key), dtype="int32")[0]
 
 
 def take(fake) -> list[dict]:
@@ -117,7 +128,11 @@ def test_a_completed_payment_grants_the_exclusive_and_stops_standard_licences(uo
     assert licence["price"] == {"price_cents": 50_000, "fee_cents": 6_300, "currency": "USD"}
     assert licence["terms"]["publishing_split"] == {"producer": 20, "licensee": 80}
     assert [e["license_type"] for e in outbox(uow, "license_issued")] == ["standard", "exclusive"]
-    assert downloads.license_files(uow, neighbours, buyer["id"], licence["id"])["stems"]["key"] == "stems/2026/12/s.zip"
+    put_audio(media, facts["original"]["key"])
+    files = downloads.license_files(uow, neighbours, media, buyer["id"], licence["id"])
+    assert files["stems"]["key"] == "stems/2026/12/s.zip"
+    assert files["wav"]["key"] == facts["original"]["key"]  # the upload is a WAV: delivered as it is
+    assert files["tagged_wav"]["filename"] == "Night Drive (tagged WAV).wav"
     # catalog has not heard yet: licensing's own sale already stops new standard licences
     with pytest.raises(Forbidden) as refused:
         downloads.download(uow, neighbours, subscriber, facts["track_id"], now())
@@ -125,6 +140,38 @@ def test_a_completed_payment_grants_the_exclusive_and_stops_standard_licences(uo
     assert library.verify_license(uow, earlier["id"])["status"] == "valid"
     with pytest.raises(Conflict):
         checkout(uow, neighbours, payments, neighbours.add_user()["id"], facts)
+
+
+@pytest.mark.parametrize("fmt,subtype", [("WAV", "PCM_24"), ("FLAC", "PCM_16"), ("FLAC", "PCM_24")])
+def test_an_exclusive_delivers_a_wav_and_a_tagged_wav_of_the_same_samples(uow, neighbours, payments, media, sale,
+                                                                         fmt, subtype):
+    suffix = fmt.lower()
+    facts = neighbours.add_track(original={"key": f"uploads/2026/12/{uuid.uuid4().hex}.{suffix}", "format": suffix,
+                                           "content_type": f"audio/{suffix}"})
+    samples = put_audio(media, facts["original"]["key"], fmt, subtype)
+    _, buyer, event = sale(facts)
+    deliver(uow, neighbours, payments, media, event)
+    licence_id = outbox(uow, "exclusive_sold")[-1]["license_id"]
+    files = downloads.license_files(uow, neighbours, media, buyer["id"], licence_id)
+    wav, tagged = files["wav"], files["tagged_wav"]
+    assert (wav["format"], tagged["format"], tagged["content_type"]) == ("wav", "wav", "audio/wav")
+    for ref in (wav, tagged):  # sample for sample the upload, at its bit depth, in a WAV container
+        with soundfile.SoundFile(media.path(ref["key"])) as out:
+            assert (out.format, out.subtype, out.samplerate, out.channels) == ("WAV", subtype, 44_100, 2)
+            assert numpy.array_equal(out.read(dtype="int32"), samples)
+    with soundfile.SoundFile(media.path(tagged["key"])) as out:
+        assert (out.title, out.artist) == ("Night Drive", "Ana Beats")
+        assert out.comment == f"BeatPass exclusive licence {licence_id}; verify at {PUBLIC}/verify-license/{licence_id}"
+        assert licence_id in out.copyright and out.date == now().date().isoformat()
+    assert buyer["email"] not in media.path(tagged["key"]).read_bytes().decode("latin-1")
+    if fmt == "WAV":
+        assert wav["key"] == facts["original"]["key"]
+    else:
+        assert wav["key"] == f"deliverables/{licence_id}/audio.wav"
+    # asked again: the same files, not made twice
+    made = media.path(tagged["key"]).stat().st_mtime_ns
+    again = downloads.license_files(uow, neighbours, media, buyer["id"], licence_id)
+    assert again["tagged_wav"]["key"] == tagged["key"] and media.path(tagged["key"]).stat().st_mtime_ns == made
 
 
 def test_the_same_webhook_ten_times_makes_one_licence(uow, neighbours, payments, media, sale):
@@ -227,6 +274,9 @@ def test_a_refunded_sale_revokes_the_exclusive_and_frees_the_track(uow, neighbou
     deliver(uow, neighbours, payments, media, event)
     licence_id = outbox(uow, "exclusive_sold")[0]["license_id"]
     cached = library.certificate_source(uow, neighbours, media, buyer["id"], licence_id)["key"]
+    put_audio(media, facts["original"]["key"])
+    tagged = downloads.license_files(uow, neighbours, media, buyer["id"], licence_id)["tagged_wav"]["key"]
+    assert media.exists(tagged)
     uow.commit()
     fake_stripe.refund_payment(event["data"]["object"]["payment_intent"], amount=1_000)  # partial: stands
     [partial] = take(fake_stripe)
@@ -240,8 +290,9 @@ def test_a_refunded_sale_revokes_the_exclusive_and_frees_the_track(uow, neighbou
     assert (revoked["license_id"], revoked["track_id"], revoked["price_cents"], revoked["currency"]) == \
         (licence_id, facts["track_id"], 50_000, "USD")
     assert not media.exists(cached)  # the next certificate says revoked
+    assert not media.exists(tagged)  # the revoked licence's deliverables go
     with pytest.raises(Conflict):
-        downloads.license_files(uow, neighbours, buyer["id"], licence_id)
+        downloads.license_files(uow, neighbours, media, buyer["id"], licence_id)
     # Available again once catalog hears it: licensing holds no granted sale any more
     assert not downloads.sale_granted(uow, facts["track_id"])
     _, second_buyer, second = sale(facts)

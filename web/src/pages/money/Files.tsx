@@ -6,10 +6,15 @@ import { ErrorMessage } from "../../components/Status";
 import { formatDateTime } from "./format";
 import type { License, SignedFiles } from "./types";
 
-const LABELS: Record<string, string> = { original: "Original", mp3_320: "MP3 320", stems: "Stems" };
+const LABELS: Record<string, string> = {
+  original: "Original", wav: "WAV", tagged_wav: "Tagged WAV", mp3_320: "MP3 320", stems: "Stems",
+};
+const ORDER = ["original", "wav", "tagged_wav", "mp3_320", "stems"] as const;
 
 export function FileLinks({ files, title }: { files: SignedFiles; title: string }) {
-  const entries = (["original", "mp3_320", "stems"] as const).flatMap((name) => (files[name] ? [[name, files[name]!] as const] : []));
+  // an exclusive's `wav` is the original itself when the upload is a WAV: one button for one file
+  const sameAsOriginal = (name: string) => name === "wav" && files.original?.format === "wav";
+  const entries = ORDER.flatMap((name) => (files[name] && !sameAsOriginal(name) ? [[name, files[name]!] as const] : []));
   return (
     <div>
       <ul class="files" aria-label={`Files of ${title}`}>

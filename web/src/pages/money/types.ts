@@ -54,6 +54,9 @@ export interface SignedFiles {
   original?: SignedFile;
   mp3_320?: SignedFile;
   stems?: SignedFile;
+  /** exclusive licences (POST /licenses/{id}/files): the WAV, and the WAV tagged with the licence */
+  wav?: SignedFile;
+  tagged_wav?: SignedFile;
   expires_at: string;
 }
 
