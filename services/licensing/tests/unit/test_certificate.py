@@ -9,10 +9,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pypdf
+import pypdfium2
 import pytest
 import reportlab
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
+import zxingcpp
 
 from services.licensing.certificate import (MARGIN, UNICODE_FONTS, Fonts, find_fonts, qr_drawing,
                                             render_certificate)
@@ -144,6 +146,15 @@ def test_the_qr_code_is_drawn_on_the_first_page():
     with_qr = render_certificate(certificate())
     # a QR code of a 70-character address has hundreds of dark modules, each drawn as a rectangle
     assert rectangles(with_qr) - rectangles(without_qr) > 200
+
+
+@pytest.mark.parametrize("license_type", ["standard", "exclusive"])
+def test_a_phone_scanning_the_printed_qr_code_reaches_the_verification_page(license_type):
+    # the first page as a printer or a screen shows it (150 dpi, pdfium), read by a real QR decoder (zxing-cpp)
+    page = pypdfium2.PdfDocument(render_certificate(certificate(license_type=license_type)))[0]
+    image = page.render(scale=150 / 72).to_pil()
+    found = zxingcpp.read_barcodes(image)
+    assert [(code.format, code.text) for code in found] == [(zxingcpp.BarcodeFormat.QRCode, VERIFY_URL)]
 
 
 def rectangles(pdf: bytes) -> int:
