@@ -13,7 +13,8 @@ from services.contracts.inputs import catalog as contract_inputs
 # the terms a track's metadata nests (a component of the document), re-exported
 from services.contracts.inputs.catalog import ExclusiveTerms  # noqa: F401
 from services.contracts.rpc import catalog as contract
-from services.contracts.vocabularies import BPM_MAX, BPM_MIN, GENRES, IMAGE_KINDS, KEYS, SCALES, TRACK_SORTS, WORD_MAX
+from services.contracts.vocabularies import (BPM_MAX, BPM_MIN, COVER_SIZES, GENRES, IMAGE_KINDS, KEYS, SCALES,
+                                             TRACK_SORTS, WORD_MAX)
 from services.contracts.rpc.catalog import ArtistImages, AudioInfo, Exclusive, Rejection  # noqa: F401
 
 SORTS = TRACK_SORTS
@@ -102,6 +103,13 @@ class CoverPresetsQuery(Schema):
     genre = fields.String(validate=validate.Length(min=1, max=WORD_MAX), metadata={
         "description": "A genre of the vocabulary, matched as tracks' genres are (case, spaces and hyphens aside): "
                        + ", ".join(GENRES) + ". Without it: every preset."})
+
+
+class CoverQuery(Schema):
+    size = fields.Integer(validate=validate.OneOf(COVER_SIZES), metadata={
+        "enum": list(COVER_SIZES),
+        "description": "Serve the image fitted into size × size pixels (never enlarged) as WebP — what a list or a "
+                       "card shows, a fraction of the bytes. Without it: the image as stored."})
 
 
 # -- responses --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from flask import Blueprint, g
 from flask.typing import ResponseReturnValue
 
 from gateway.auth import producer_required
-from gateway.catalog_schemas import Collection, CoverForm, CoverPresetPage, CoverPresetsQuery, Track
+from gateway.catalog_schemas import Collection, CoverForm, CoverPresetPage, CoverPresetsQuery, CoverQuery, Track
 from gateway.openapi import MULTIPART, doc
 from gateway.presenters import collection_view, cover_preset_view, send_media, track_view
 from gateway.rpc import remote
@@ -47,18 +47,22 @@ def list_presets() -> ResponseReturnValue:
 
 
 @bp.get("/cover-presets/<preset_id>/image")
-@doc("A preset cover's image (JPEG, 1200 × 1200)", ok=(200, None), errors=(404,), content_type="image/jpeg",
+@doc("A preset cover's image (JPEG, 1200 × 1200; `?size=` a WebP thumbnail)", ok=(200, None), errors=(404, 422),
+     content_type="image/*", query=CoverQuery,
      description="Cacheable for a week: a preset's image never changes under its URL. An unknown preset id → 404.")
 def preset_image(preset_id: str) -> ResponseReturnValue:
+    size = query_args(CoverQuery()).get("size")
     if preset_genre(preset_id) is None:
         raise NotFound("no such cover preset", {"preset_id": preset_id[:100]})
-    return send_media(remote("catalog").cover_preset_source(preset_id=preset_id), max_age=PRESET_MAX_AGE_S)
+    return send_media(remote("catalog").cover_preset_source(preset_id=preset_id, size=size), max_age=PRESET_MAX_AGE_S)
 
 
 @bp.get("/collections/<uuid:collection_id>/cover")
-@doc("A collection's cover image (its own, or its preset's)", ok=(200, None), errors=(404,), content_type="image/*")
+@doc("A collection's cover image (its own, or its preset's; `?size=` a WebP thumbnail)", ok=(200, None),
+     errors=(404, 422), content_type="image/*", query=CoverQuery)
 def collection_cover(collection_id: UUID) -> ResponseReturnValue:
-    return send_media(remote("catalog").collection_cover_source(collection_id=str(collection_id)),
+    size = query_args(CoverQuery()).get("size")
+    return send_media(remote("catalog").collection_cover_source(collection_id=str(collection_id), size=size),
                       max_age=COVER_MAX_AGE_S)
 
 

@@ -7,7 +7,8 @@ from flask import Blueprint, g, url_for
 from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required, optional_login, producer_required
-from gateway.catalog_schemas import Accepted, Track, TrackMetadata, TrackPage, TrackPatch, TracksQuery, TrackUploadForm
+from gateway.catalog_schemas import (Accepted, CoverQuery, Track, TrackMetadata, TrackPage, TrackPatch, TracksQuery,
+                                     TrackUploadForm)
 from gateway.openapi import MULTIPART, doc
 from gateway.payout_schemas import ArtistQuery  # the page switcher of Finances
 from gateway.presenters import page_view, send_media, track_view
@@ -120,9 +121,11 @@ def waveform(track_id: UUID) -> ResponseReturnValue:
 
 
 @bp.get("/<uuid:track_id>/cover")
-@doc("A track's cover image", ok=(200, None), errors=(404,), content_type="image/*",
+@doc("A track's cover image", ok=(200, None), errors=(404, 422), content_type="image/*", query=CoverQuery,
      description="Image bytes (image/png, image/jpeg or image/webp): the track's own image, else its preset's "
-                 "(docs/covers.md), else its collection's cover.")
+                 "(docs/covers.md), else its collection's cover. `?size=160|320|640`: that image fitted into "
+                 "size × size as WebP (docs/covers.md \"Sizes\"); another size → 422 naming `size`.")
 def cover(track_id: UUID) -> ResponseReturnValue:
+    size = query_args(CoverQuery()).get("size")
     remote("catalog").get_track(track_id=str(track_id), actor_id=optional_login())  # 404 unless visible
-    return send_media(remote("catalog").cover_source(track_id=str(track_id)), max_age=86400)
+    return send_media(remote("catalog").cover_source(track_id=str(track_id), size=size), max_age=86400)

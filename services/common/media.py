@@ -66,6 +66,7 @@ AREAS: dict[str, Area] = {
     "certificates": Area(owner=LICENSING, writer=LICENSING),  # licence certificates (PDF)
     "deliverables": Area(owner=LICENSING, writer=LICENSING),  # an exclusive licence's WAV and tagged WAV
     "presets": Area(owner=CATALOG, writer=CATALOG),  # the preset covers catalog draws (docs/covers.md)
+    "thumbnails": Area(owner=CATALOG, writer=CATALOG),  # covers scaled to COVER_SIZES, made on first request
     "recon": Area(owner=GATEWAY, writer=GATEWAY),  # an Audio Recon clip, for the length of one request
     "avatars": Area(owner=ACCOUNTS, writer=GATEWAY),  # user accounts' avatars (accounts keeps who has which)
 }

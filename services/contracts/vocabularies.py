@@ -96,6 +96,8 @@ GENRE_ALIASES = {"rnb": "r&b", "randb": "r&b", "afrobeat": "afrobeats"}
 #: the preset covers of each genre: ``<prefix>-1`` … ``<prefix>-3``; the prefix is the slug, but r&b's is rnb
 #: (ids appear in URLs, where "&" is awkward)
 COVER_PRESETS_PER_GENRE = 3
+#: the sizes a cover is served at besides its own (`?size=`: fitted into size × size, docs/covers.md "Sizes")
+COVER_SIZES = (160, 320, 640)
 PRESET_PREFIXES = {genre: ("rnb" if genre == "r&b" else genre) for genre in GENRES}
 #: the genre whose first preset covers a track whose own genres match none (docs/covers.md)
 DEFAULT_COVER_GENRE = "hip-hop"

@@ -45,6 +45,21 @@ def test_an_anonymous_visitor_sees_the_newest_tracks_with_log_in_and_sign_up(pag
     assert page.problems == []
 
 
+def test_covers_are_fetched_at_the_size_shown_not_as_uploaded(page, newest):
+    covers = []
+    page.on("response", lambda response: "/cover" in response.url and covers.append(response))
+    page.goto("/")
+    card = page.get_by_role("list", name="Tracks").get_by_role("listitem").first
+    image = card.locator("img").first
+    expect(image).to_have_js_property("complete", True)
+    assert image.evaluate("img => img.naturalWidth") > 0  # it loaded and decoded
+    assert "size=320" in image.get_attribute("src") and "size=640 2x" in image.get_attribute("srcset")
+    page.goto(f"/tracks/{newest['id']}")
+    expect(page.get_by_role("img", name=f"Cover of {newest['name']}")).to_have_js_property("complete", True)
+    assert covers and all("size=" in response.url for response in covers), [r.url for r in covers]
+    assert {response.headers["content-type"] for response in covers} == {"image/webp"}
+
+
 def test_a_track_card_opens_the_track_page_and_a_reload_of_it_works(page, newest):
     page.goto("/")
     page.get_by_role("link", name=newest["name"]).first.click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import uuid
 from typing import Any
 
@@ -178,3 +179,56 @@ def test_the_owner_replaces_a_tracks_or_a_collections_cover(platform, admin, tmp
     assert put_cover(rival, f"collections/{collection['id']}/cover", red).status_code == 403
     assert put_cover(owner, f"collections/{uuid.uuid4()}/cover", red).status_code == 404
     assert anyone.get(collection["links"]["cover"]).content == blue
+
+
+def big_image(color: tuple[int, int, int], size: tuple[int, int] = (1600, 1200)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def decoded(response) -> Image.Image:
+    assert response.status_code == 200, response.text
+    picture = Image.open(io.BytesIO(response.content))
+    picture.load()
+    return picture
+
+
+def test_covers_are_served_at_the_size_a_page_shows_and_replaced_covers_take_their_sizes_along(platform, admin,
+                                                                                                tmp_path, seed):
+    owner = make_producer(platform, admin)
+    anyone = Api(platform.url)
+    track = publish(owner, audio.make_wav(tmp_path / "sizes.wav", seed=seed))
+    assert put_cover(owner, f"tracks/{track['id']}/cover", big_image((30, 160, 60))).status_code == 200
+    cover = track["links"]["cover"]
+    full = anyone.get(cover)
+    earlier = set(platform.media_root.glob("thumbnails/*/covers/**/*.webp"))
+    for size in (160, 320, 640):
+        small = anyone.get(cover, params={"size": size})
+        assert small.headers["Content-Type"] == "image/webp" and "max-age" in small.headers["Cache-Control"]
+        assert len(small.content) < len(full.content) / 4
+        picture = decoded(small)
+        assert (picture.format, picture.size) == ("WEBP", (size, size * 3 // 4))  # fitted, shape kept
+        red, green, blue = picture.convert("RGB").getpixel((size // 2, size // 3))
+        assert green > 120 and red < 80  # the producer's picture, not a placeholder
+    refused = anyone.get(cover, params={"size": 500})
+    assert refused.status_code == 422 and list(refused.json()["details"]) == ["size"]
+    assert anyone.get(f"tracks/{uuid.uuid4()}/cover", params={"size": 160}).status_code == 404
+
+    # a preset and a collection's cover come in the same sizes
+    preset = decoded(anyone.get("cover-presets/trap-2/image", params={"size": 160}))
+    assert (preset.format, preset.size) == ("WEBP", (160, 160))
+    assert anyone.get("cover-presets/trap-2/image", params={"size": "big"}).status_code == 422
+    collection = create_collection(owner, cover_preset="house-1").json()
+    assert decoded(anyone.get(collection["links"]["cover"], params={"size": 320})).size == (320, 320)
+
+    # a new image: new thumbnails, and the old image's are deleted with it
+    made = sorted(set(platform.media_root.glob("thumbnails/*/covers/**/*.webp")) - earlier)
+    assert len(made) == 3, made  # this cover's three sizes, kept in the media store
+    assert put_cover(owner, f"tracks/{track['id']}/cover", big_image((200, 30, 30))).status_code == 200
+    red, green, _ = decoded(anyone.get(cover, params={"size": 320})).convert("RGB").getpixel((160, 100))
+    assert red > 150 and green < 80
+    deadline = time.monotonic() + 10
+    while any(path.exists() for path in made) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [path.name for path in made if path.exists()] == []

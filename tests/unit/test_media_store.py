@@ -7,7 +7,7 @@ import pytest
 from gateway.blueprints import artists, collections, me, recon, stems, tracks
 from services.accounts import avatars
 from services.audio import renditions
-from services.catalog.tracks import presets
+from services.catalog.tracks import presets, thumbnails
 from services.licensing import deliverables
 from services.licensing import library as licensing_library
 from services.common.media import (ACCOUNTS, AREAS, AUDIO, CATALOG, GATEWAY, LICENSING, MediaError, MediaStore,
@@ -91,9 +91,10 @@ def test_every_area_the_code_writes_has_one_owner():
     written = {spec.area for files in (tracks.UPLOAD_FILES, artists.IMAGE_FILES, collections.COLLECTION_FILES,
                                        stems.STEMS_FILES, recon.RECON_FILES, me.AVATAR_FILES)
                for spec in files.values()} | {renditions.AREA, licensing_library.CERTIFICATES, presets.AREA,
-                                             deliverables.AREA}
+                                             deliverables.AREA, thumbnails.AREA}
     assert written == set(AREAS)
     assert AREAS[presets.AREA].owner == AREAS[presets.AREA].writer == CATALOG
+    assert AREAS[thumbnails.AREA].owner == AREAS[thumbnails.AREA].writer == CATALOG
     assert {area for area in written if AREAS[area].writer == GATEWAY} == {*CATALOG_AREAS, avatars.AREA, "recon"}
     assert AREAS[avatars.AREA].owner == ACCOUNTS
     assert AREAS["recon"].owner == GATEWAY  # a clip lives for one request: the gateway removes it after the call

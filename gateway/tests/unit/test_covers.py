@@ -54,7 +54,7 @@ def test_a_preset_image_is_served_cacheable(http, rpc, media_root):
     response = http.get("/api/v1/cover-presets/rnb-2/image")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert "max-age=604800" in response.headers["Cache-Control"] and response.headers["ETag"]
-    assert rpc.calls[0]["kwargs"] == {"preset_id": "rnb-2"}
+    assert rpc.calls[0]["kwargs"] == {"preset_id": "rnb-2", "size": None}
 
 
 def test_a_collection_needs_a_cover_part_or_a_known_preset(http, rpc, media_root):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.catalog.shared.queries import newest_first
 from services.catalog.tracks.models import PUBLISHED, Artist, Collection, Track
-from services.catalog.tracks import images, repository, tracks, views
+from services.catalog.tracks import images, repository, thumbnails, tracks, views
 from services.catalog.tracks.schemas import ARTIST_COLLECTIONS
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
@@ -113,7 +113,7 @@ def _drop_cover_file(uow: UnitOfWork, media: MediaStore, row: Collection) -> Non
     old = row.cover_key
     row.cover_key = row.cover_content_type = None
     if old:
-        uow.after_commit(lambda: media.delete(old))
+        uow.after_commit(lambda: media.delete(*thumbnails.with_thumbnails(old)))
 
 
 def delete_collection(uow: UnitOfWork, media: MediaStore, actor_id: str, collection_id: str) -> None:

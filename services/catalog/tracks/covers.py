@@ -4,17 +4,18 @@ catalog draws into ``presets/`` the first time it is asked for (presets.py)."""
 from __future__ import annotations
 
 from services.catalog.tracks.models import REJECTED, WITHDRAWN, Collection
-from services.catalog.tracks import images, presets, repository, tracks, views
+from services.catalog.tracks import images, presets, repository, thumbnails, tracks, views
 from services.common.db import UnitOfWork
 from services.common.media import MediaStore
 from services.contracts.errors import NotFound
 from services.contracts.vocabularies import preset_for_genres, resolve_cover_preset
 
 
-def preset_source(media: MediaStore, preset_id: str) -> dict[str, str]:
-    """The preset's image (drawn into the store if it is not there yet): ``{"key", "content_type", "preset"}``."""
-    return {"key": presets.ensure_rendered(media, preset_id), "content_type": presets.CONTENT_TYPE,
-            "preset": preset_id}
+def preset_source(media: MediaStore, preset_id: str, size: int | None = None) -> dict[str, str]:
+    """The preset's image (drawn into the store if it is not there yet): ``{"key", "content_type", "preset"}``;
+    with ``size``, its thumbnail's (thumbnails.py)."""
+    return thumbnails.sized(media, {"key": presets.ensure_rendered(media, preset_id),
+                                    "content_type": presets.CONTENT_TYPE, "preset": preset_id}, size)
 
 
 def _stored_preset(value: str, genres: list[str] | None) -> str:
@@ -22,27 +23,32 @@ def _stored_preset(value: str, genres: list[str] | None) -> str:
     return resolve_cover_preset(value) or preset_for_genres(genres or [])
 
 
-def track_cover_source(uow: UnitOfWork, media: MediaStore, track_id: str) -> dict[str, str]:
+def track_cover_source(uow: UnitOfWork, media: MediaStore, track_id: str, size: int | None = None) -> dict[str, str]:
     """The track's own cover image, else its preset, else its collection's cover (image or preset). A rejected
     track's cover is deleted, a withdrawn one's is no longer public: NotFound."""
     row = repository.find_track(uow.session, track_id)
     if row is None or not (views.has_cover(row) or row.cover_preset) or row.status in (REJECTED, WITHDRAWN):
         raise NotFound("cover not found", {"track_id": str(track_id)})
     if row.cover_key is not None:
-        return dict(views.Source(key=row.cover_key, content_type=row.cover_content_type or "image/jpeg"))
+        return _image_source(media, row.cover_key, row.cover_content_type, size)
     if row.cover_preset:
-        return preset_source(media, _stored_preset(row.cover_preset, row.genres))
-    return collection_source(media, repository.require_collection(uow.session, row.collection_id))
+        return preset_source(media, _stored_preset(row.cover_preset, row.genres), size)
+    return collection_source(media, repository.require_collection(uow.session, row.collection_id), size)
 
 
-def collection_cover_source(uow: UnitOfWork, media: MediaStore, collection_id: str) -> dict[str, str]:
-    return collection_source(media, repository.require_collection(uow.session, collection_id))
+def collection_cover_source(uow: UnitOfWork, media: MediaStore, collection_id: str,
+                            size: int | None = None) -> dict[str, str]:
+    return collection_source(media, repository.require_collection(uow.session, collection_id), size)
 
 
-def collection_source(media: MediaStore, row: Collection) -> dict[str, str]:
+def collection_source(media: MediaStore, row: Collection, size: int | None = None) -> dict[str, str]:
     if row.cover_key:
-        return dict(views.Source(key=row.cover_key, content_type=row.cover_content_type or "image/jpeg"))
-    return preset_source(media, _stored_preset(row.cover_preset or "", row.genres))
+        return _image_source(media, row.cover_key, row.cover_content_type, size)
+    return preset_source(media, _stored_preset(row.cover_preset or "", row.genres), size)
+
+
+def _image_source(media: MediaStore, key: str, content_type: str | None, size: int | None) -> dict[str, str]:
+    return thumbnails.sized(media, dict(views.Source(key=key, content_type=content_type or "image/jpeg")), size)
 
 
 def replace_track_cover(uow: UnitOfWork, media: MediaStore, actor_id: str, track_id: str,
@@ -55,7 +61,7 @@ def replace_track_cover(uow: UnitOfWork, media: MediaStore, actor_id: str, track
     old = row.cover_key
     row.cover_key, row.cover_content_type, row.cover_preset = cover_key, content_type, None
     if old:
-        uow.after_commit(lambda: media.delete(old))
+        uow.after_commit(lambda: media.delete(*thumbnails.with_thumbnails(old)))
     tracks.refresh_completeness(uow, row)
     session.flush()
     return views.track(row, owner=True)

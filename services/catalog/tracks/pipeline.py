@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import update
 
 from services.catalog.tracks.models import PROCESSING, PUBLISHED, REJECTED, Track
-from services.catalog.tracks import page_genres, repository
+from services.catalog.tracks import page_genres, repository, thumbnails
 from services.catalog.tracks.tracks import refresh_completeness
 from services.common import config
 from services.common.clock import utcnow
@@ -72,7 +72,7 @@ def on_audio_rejected(uow: UnitOfWork, media: MediaStore, event: dict[str, Any])
                               "code": event["code"], "message": event["message"]})
     uow.session.flush()
     audio_key, cover_key = row.audio_key, row.cover_key
-    uow.after_commit(lambda: media.delete(audio_key, cover_key))
+    uow.after_commit(lambda: media.delete(audio_key, *thumbnails.with_thumbnails(cover_key)))
 
 
 def sweep(uow: UnitOfWork, media: MediaStore, now: datetime | None = None,
@@ -92,7 +92,7 @@ def sweep(uow: UnitOfWork, media: MediaStore, now: datetime | None = None,
         uow.emit(TRACK_REJECTED, {"track_id": track_id, "producer_user_id": producer_user_id,
                                   "code": PROCESSING_FAILED, "message": message})
     uow.session.flush()
-    keys = [key for *_, audio_key, cover_key in swept for key in (audio_key, cover_key)]
+    keys = [key for *_, audio_key, cover_key in swept for key in (audio_key, *thumbnails.with_thumbnails(cover_key))]
     uow.after_commit(lambda: media.delete(*keys))
     if swept:
         log.info("rejected %d track(s) stuck in processing", len(swept))

@@ -20,7 +20,7 @@ from services.contracts.errors import InvalidField, NotFound
 from services.contracts.inputs import catalog as contract
 from services.contracts.inputs import trimmed
 from services.contracts.rpc.catalog import ARTIST_SUMMARIES_MAX
-from services.contracts.vocabularies import (PAYOUT_TRACKS_PAGE_MAX, SEARCH_TEXT_MAX, STEMS_MAX_MEMBERS,
+from services.contracts.vocabularies import (COVER_SIZES, PAYOUT_TRACKS_PAGE_MAX, SEARCH_TEXT_MAX, STEMS_MAX_MEMBERS,
                                              STEMS_MAX_UNCOMPRESSED_BYTES, exclusive_terms_problem, preset_genre,
                                              resolve_cover_preset)
 
@@ -272,6 +272,15 @@ class CoverSchema(StrictSchema):
 
 def load_cover_key(cover_key: Any) -> str:
     return load(CoverSchema, {"cover_key": cover_key})["cover_key"]
+
+
+class CoverSizeSchema(StrictSchema):
+    size = StrictInteger(allow_none=True, load_default=None, validate=validate.OneOf(COVER_SIZES))
+
+
+def load_cover_size(size: Any) -> int | None:
+    """None (the cover as stored) or one of ``COVER_SIZES``; anything else is InvalidField naming ``size``."""
+    return load(CoverSizeSchema, {"size": size})["size"]
 
 
 def load_preset_id(preset_id: Any) -> str:

@@ -117,8 +117,8 @@ class TrackEntrypoints:
         return collections.replace_cover(self.db, media(), actor_id, collection_id, schemas.load_cover_key(cover_key))
 
     @rpc
-    def collection_cover_source(self, collection_id: str) -> dict:
-        return covers.collection_cover_source(self.db, media(), collection_id)
+    def collection_cover_source(self, collection_id: str, size: int | None = None) -> dict:
+        return covers.collection_cover_source(self.db, media(), collection_id, schemas.load_cover_size(size))
 
     @rpc
     def producer_collections(self, actor_id: str, artist_id: str | None = None, q: str | None = None,
@@ -183,12 +183,12 @@ class TrackEntrypoints:
         return tracks.waveform_source(self.db, track_id)
 
     @rpc
-    def cover_source(self, track_id: str) -> dict:
-        return covers.track_cover_source(self.db, media(), track_id)
+    def cover_source(self, track_id: str, size: int | None = None) -> dict:
+        return covers.track_cover_source(self.db, media(), track_id, schemas.load_cover_size(size))
 
     @rpc
-    def cover_preset_source(self, preset_id: str) -> dict:
-        return covers.preset_source(media(), schemas.load_preset_id(preset_id))
+    def cover_preset_source(self, preset_id: str, size: int | None = None) -> dict:
+        return covers.preset_source(media(), schemas.load_preset_id(preset_id), schemas.load_cover_size(size))
 
     # --- events ------------------------------------------------------------------------------------
 

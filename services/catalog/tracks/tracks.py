@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 
 from services.catalog.tracks.models import PROCESSING, PUBLISHED, Artist, Collection, Track, TrackCredit, TrackGenre
 from services.catalog.tracks.schemas import TrackQuery, exclusive_problem, tracks_kind
-from services.catalog.tracks import images, page_genres, repository, rules, views
+from services.catalog.tracks import images, page_genres, repository, rules, thumbnails, views
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
 from services.common.media import MediaError, MediaStore
@@ -177,7 +177,7 @@ def update_track(uow: UnitOfWork, actor_id: str, track_id: str, changes: dict[st
     if changes.get("cover_preset") and changes["cover_preset"] != row.cover_preset and row.cover_key is not None:
         old_cover, row.cover_key, row.cover_content_type = row.cover_key, None, None
         if media is not None:
-            uow.after_commit(lambda: media.delete(old_cover))
+            uow.after_commit(lambda: media.delete(*thumbnails.with_thumbnails(old_cover)))
     for name, value in changes.items():
         if name not in ("exclusive", "licensing_model"):
             setattr(row, name, None if value == "" else value)
@@ -211,7 +211,7 @@ def remove_track(uow: UnitOfWork, media: MediaStore, row: Track) -> None:
     for artist in session.scalars(select(Artist).where(Artist.pinned_track_id == row.id)).all():
         artist.pinned_track_id = None
     uow.emit(TRACK_DELETED, {"track_id": row.id, "producer_user_id": row.producer_user_id})
-    keys, pages = (row.audio_key, row.cover_key, row.stems_key), page_genres.pages_of(row)
+    keys, pages = (row.audio_key, row.stems_key, *thumbnails.with_thumbnails(row.cover_key)), page_genres.pages_of(row)
     published = row.status == PUBLISHED
     session.delete(row)
     session.flush()

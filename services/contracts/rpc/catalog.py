@@ -519,18 +519,19 @@ CATALOG = RpcSurface("catalog", (
     method("replace_collection_cover", "actor_id collection_id cover_key", reply=Collection,
            summary="`Collection` with the new cover image (judged by content) in place of its image or preset",
            errors="`InvalidField` (`cover`: missing or not an image) first, then `NotFound`, `Forbidden`"),
-    method("collection_cover_source", "collection_id", reply=CoverSource,
-           summary='`{"key", "content_type"}` of its cover image, or of its preset\'s image (with `preset`)',
-           errors="`NotFound`"),
+    method("collection_cover_source", "collection_id", "size", reply=CoverSource,
+           summary='`{"key", "content_type"}` of its cover image, or of its preset\'s image (with `preset`); with '
+                   "`size` (one of 160, 320, 640), its WebP thumbnail's, made on first request",
+           errors="`InvalidField` (`size`), `NotFound`"),
     method("replace_track_cover", "actor_id track_id cover_key", reply=Track,
            summary="`Track` with the new cover image (judged by content) in place of its image or preset "
                    "(`cover_preset` becomes null); the old image is deleted once committed",
            errors="`InvalidField` (`cover`) first, then `Forbidden` (someone else's published track), `NotFound` "
                   "(also someone else's unpublished one)"),
-    method("cover_preset_source", "preset_id", reply=CoverSource,
+    method("cover_preset_source", "preset_id", "size", reply=CoverSource,
            summary='`{"key", "content_type", "preset"}`: the preset\'s JPEG (1200 × 1200), drawn into the media '
-                   "store's `presets/` the first time it is asked for",
-           errors="`NotFound` (no such preset id)"),
+                   "store's `presets/` the first time it is asked for; with `size`, its WebP thumbnail's",
+           errors="`NotFound` (no such preset id), `InvalidField` (`size`)"),
     method("create_track", "actor_id metadata audio_key size_bytes", "cover_key artist_id", reply=Track,
            summary='`Track` with `status: "processing"` of the page `artist_id` (one the actor manages) or of the '
                    "actor's default page; emits `track_uploaded`",
@@ -587,10 +588,11 @@ CATALOG = RpcSurface("catalog", (
     method("waveform_source", "track_id", reply=MediaSource,
            summary='`{"key", "content_type"}` — published tracks only',
            errors="`NotFound`"),
-    method("cover_source", "track_id", reply=CoverSource,
+    method("cover_source", "track_id", "size", reply=CoverSource,
            summary='`{"key", "content_type"}` of the track\'s cover: its own image, else its preset\'s image (with '
-                   "`preset`), else its collection's cover",
-           errors="`NotFound` (no cover; a rejected or withdrawn track)"),
+                   "`preset`), else its collection's cover; with `size` (one of 160, 320, 640), that image's WebP "
+                   "thumbnail, fitted into size × size and made on first request (docs/covers.md)",
+           errors="`InvalidField` (`size`), `NotFound` (no cover; a rejected or withdrawn track)"),
     # --- Plays and listening history (services/catalog/plays/)
     method("report_play", "actor_id track_id position_s duration_s", reply=PlayResult,
            summary='`{"counted": bool, "reason": "counted"|"too_early"|"already_counted_this_hour"|"own_track", '

@@ -1,5 +1,14 @@
 import { useState } from "preact/hooks";
 
+/** The sizes the API serves a cover at (`?size=`, docs/covers.md "Sizes"): fitted into size × size, WebP. */
+const COVER_SIZES = [160, 320, 640] as const;
+
+/** A cover URL asking for the smallest served size that fills `px` pixels (the largest when none does). */
+export function coverAt(src: string, px: number): string {
+  const size = COVER_SIZES.find((candidate) => candidate >= px) ?? COVER_SIZES[COVER_SIZES.length - 1];
+  return `${src}${src.includes("?") ? "&" : "?"}size=${size}`;
+}
+
 /** A cover image; where there is none (or it fails to load), a gradient tile drawn from the title. */
 export function Cover({ src, title, size = 200, large = false, alt = "" }:
   { src: string; title: string; size?: number; large?: boolean; alt?: string }) {
@@ -14,5 +23,7 @@ export function Cover({ src, title, size = 200, large = false, alt = "" }:
       </span>
     );
   }
-  return <img class={classes} src={src} alt={alt} width={size} height={size} loading="lazy" onError={() => setFailed(true)} />;
+  // the size shown, and twice it for high-density screens: never the megabytes of the uploaded original
+  return <img class={classes} src={coverAt(src, size)} srcSet={`${coverAt(src, size)} 1x, ${coverAt(src, size * 2)} 2x`}
+              alt={alt} width={size} height={size} loading="lazy" onError={() => setFailed(true)} />;
 }

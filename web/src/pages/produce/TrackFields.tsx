@@ -1,6 +1,7 @@
 // The metadata fields of a track (upload and edit), the exclusive settings, the cover chooser (an image, dropped
 // or picked, or a preset cover) and the drop zone for files.
 import { useEffect, useRef, useState } from "preact/hooks";
+import { coverAt } from "../../components/Cover";
 import { api, type Page } from "../../api";
 import { FieldNotes, SelectField, TextArea, TextField, pairs } from "./forms";
 import { CURRENCIES, EXCLUSIVE_STATUSES, isExclusive, KEYS, LICENSING_MODELS, SAMPLE_CLEARANCES, SCALES, splitList,
@@ -193,7 +194,7 @@ export function PresetPicker({ prefix, genres, value, onValue, errors }: {
           <label class={value === preset.id ? "preset chosen-preset" : "preset"} key={preset.id}>
             <input type="radio" name={`${prefix}-preset`} value={preset.id} checked={value === preset.id}
                    onChange={() => onValue(preset.id)} />
-            <img src={preset.image_url} alt="" width={96} height={96} loading="lazy" />
+            <img src={coverAt(preset.image_url, 192)} alt="" width={96} height={96} loading="lazy" />
             <span>{preset.id}</span>
           </label>
         ))}
