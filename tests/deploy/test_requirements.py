@@ -25,8 +25,10 @@ TEST_PACKAGES = PLATFORM_PACKAGES | {"tests", "bench", "conftest"}
 # loaded by SQLAlchemy from the driver named in a database URL, never imported by our code
 DRIVERS = {"psycopg2-binary"}
 TEST_TOOLS = {"pytest", "pytest-timeout", "testcontainers", "check-jsonschema"}
-# devtools/infra.py starts the tests' servers (testcontainers); the rest of devtools is `make run` and `make demo`
-TEST_SERVERS = ROOT / "devtools" / "infra.py"
+# devtools/infra.py starts the tests' servers (testcontainers) and devtools/screenshots.py drives Chromium
+# (Playwright) for `make screenshots`, both from requirements-dev.txt; the rest of devtools is `make run` and
+# `make demo`
+DEV_TOOLS = {ROOT / "devtools" / "infra.py", ROOT / "devtools" / "screenshots.py"}
 
 
 def python_files(*roots: str) -> list[Path]:
@@ -39,7 +41,7 @@ def python_files(*roots: str) -> list[Path]:
 
 def is_test_code(path: Path) -> bool:
     rel = path.relative_to(ROOT)
-    return "tests" in rel.parts or rel.parts[0] == "bench" or rel.name == "conftest.py" or path == TEST_SERVERS
+    return "tests" in rel.parts or rel.parts[0] == "bench" or rel.name == "conftest.py" or path in DEV_TOOLS
 
 
 def imported_distributions(files: list[Path], local: set[str]) -> dict[str, str]:
