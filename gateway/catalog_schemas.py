@@ -13,7 +13,8 @@ from services.contracts.inputs import catalog as contract_inputs
 # the terms a track's metadata nests (a component of the document), re-exported
 from services.contracts.inputs.catalog import ExclusiveTerms  # noqa: F401
 from services.contracts.rpc import catalog as contract
-from services.contracts.vocabularies import BPM_MAX, BPM_MIN, GENRES, IMAGE_KINDS, KEYS, SCALES, TRACK_SORTS, WORD_MAX
+from services.contracts.vocabularies import (BPM_MAX, BPM_MIN, GENRES, IMAGE_KINDS, KEYS, LICENSING_FILTERS, SCALES,
+                                             TRACK_SORTS, WORD_MAX)
 from services.contracts.rpc.catalog import ArtistImages, AudioInfo, Exclusive, Rejection  # noqa: F401
 
 SORTS = TRACK_SORTS
@@ -58,6 +59,10 @@ class TracksQuery(PageQuery):
     scale = fields.String(validate=validate.OneOf(SCALES))
     q = fields.String(validate=validate.Length(min=1, max=200), metadata={"description": "Text search."})
     producer = UUIDString(metadata={"description": "The artist id, or the producer's user id."})
+    licensing = fields.String(validate=validate.OneOf(LICENSING_FILTERS), metadata={
+        "description": "A licensing model (`standard`: standard licences only; `standard_exclusive`: standard "
+                       "licences and an exclusive; `exclusive_only`), or `exclusive_available`: tracks whose "
+                       "exclusive can be bought now (an exclusive model, the exclusive's status `available`)."})
     sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
 
     @validates_schema(skip_on_field_errors=False)

@@ -229,6 +229,7 @@ RESPONSES: dict[type[Schema], Any] = {
                           "expires_at": "2026-03-01T12:05:00+00:00"},
     payouts.RunStarted: {key: RUN[key] for key in ("id", "period", "status", "pool")},
     payouts.Run: RUN,
+    payouts.RunSummary: {key: value for key, value in RUN.items() if key != "splits"},
     payouts.Finances: FINANCES,
     payouts.Transaction: TRANSACTION,
     payouts.Statement: STATEMENT,

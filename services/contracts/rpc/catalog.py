@@ -541,7 +541,9 @@ CATALOG = RpcSurface("catalog", (
            errors="`NotFound`"),
     method("list_tracks", "", optional="filters sort cursor limit actor_id", reply=TrackPage,
            summary="envelope of `Track` (published only); `filters` ⊆ `genre, bpm_min, bpm_max, key, scale, q, "
-                   "producer` (`producer`: the artist id or the producer's user id); `sort` = `newest` or `popular`",
+                   "producer, licensing` (`producer`: the artist id or the producer's user id; `licensing`: a "
+                   "licensing model — `standard`, `standard_exclusive`, `exclusive_only` — or `exclusive_available`, "
+                   "an exclusive model whose exclusive's status is `available`); `sort` = `newest` or `popular`",
            errors="`InvalidField`"),
     method("update_track", "actor_id track_id changes", reply=Track,
            summary="`Track`; `changes` ⊆ `name, artists, bpm, key, scale, genres, tags, description, cover_preset, "
