@@ -121,6 +121,14 @@ class Track(contract.Track):
     links = fields.Nested(TrackLinks)
 
 
+class ViewedTrack(Track, contract.ViewedTrack):
+    """``GET /tracks/{id}``: a track with the caller's own like and repost."""
+
+    viewer = fields.Nested(contract.TrackViewer, allow_none=True, metadata={
+        "description": "With a valid access token: whether you like (`liked`) and reposted (`reposted`) the track; "
+                       "null without one."})
+
+
 class Accepted(Schema):
     id = fields.String(metadata={"format": "uuid"})
     status = fields.String(metadata={"enum": ["processing"]})
@@ -130,6 +138,13 @@ class Artist(contract.Artist):
     username = fields.String(allow_none=True, metadata={
         "description": "The owning account's username; null while unclaimed.", "example": "djnova"})
     image_links = fields.Nested(ArtistImages, metadata={"description": "URLs of the same images."})
+
+
+class ViewedArtist(Artist, contract.ViewedArtist):
+    """``GET /artists/{id}``: an artist page with whether the caller follows it."""
+
+    viewer = fields.Nested(contract.ArtistViewer, allow_none=True, metadata={
+        "description": "With a valid access token: whether you follow the page (`following`); null without one."})
 
 
 class CollectionLinks(Schema):
