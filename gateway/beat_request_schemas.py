@@ -7,8 +7,8 @@ from gateway.schemas import PageQuery, StrictSchema, UUIDString, page_of
 from services.contracts.inputs import catalog as contract_inputs
 from services.contracts.rpc import catalog as contract
 from services.contracts.vocabularies import BEAT_REQUEST_GENRE_MAX, BEAT_REQUEST_MESSAGE_MAX
-from services.contracts.rpc.catalog import (BeatRequestDeleted, Notification, NotificationPage,  # noqa: F401
-                                            UnreadCount)
+from services.contracts.rpc.catalog import (BeatRequestCosts, BeatRequestDeleted, Notification,  # noqa: F401
+                                            NotificationPage, UnreadCount)
 
 
 # -- requests ---------------------------------------------------------------------------------

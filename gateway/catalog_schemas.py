@@ -13,8 +13,8 @@ from services.contracts.inputs import catalog as contract_inputs
 # the terms a track's metadata nests (a component of the document), re-exported
 from services.contracts.inputs.catalog import ExclusiveTerms  # noqa: F401
 from services.contracts.rpc import catalog as contract
-from services.contracts.vocabularies import (BPM_MAX, BPM_MIN, COVER_SIZES, GENRES, IMAGE_KINDS, KEYS, SCALES,
-                                             TRACK_SORTS, WORD_MAX)
+from services.contracts.vocabularies import (BPM_MAX, BPM_MIN, COVER_SIZES, GENRES, IMAGE_KINDS, KEYS,
+                                             LICENSING_FILTERS, SCALES, TRACK_SORTS, WORD_MAX)
 from services.contracts.rpc.catalog import ArtistImages, AudioInfo, Exclusive, Rejection  # noqa: F401
 
 SORTS = TRACK_SORTS
@@ -59,6 +59,10 @@ class TracksQuery(PageQuery):
     scale = fields.String(validate=validate.OneOf(SCALES))
     q = fields.String(validate=validate.Length(min=1, max=200), metadata={"description": "Text search."})
     producer = UUIDString(metadata={"description": "The artist id, or the producer's user id."})
+    licensing = fields.String(validate=validate.OneOf(LICENSING_FILTERS), metadata={
+        "description": "A licensing model (`standard`: standard licences only; `standard_exclusive`: standard "
+                       "licences and an exclusive; `exclusive_only`), or `exclusive_available`: tracks whose "
+                       "exclusive can be bought now (an exclusive model, the exclusive's status `available`)."})
     sort = fields.String(load_default="newest", validate=validate.OneOf(SORTS))
 
     @validates_schema(skip_on_field_errors=False)
@@ -124,6 +128,14 @@ class Track(contract.Track):
     links = fields.Nested(TrackLinks)
 
 
+class ViewedTrack(Track, contract.ViewedTrack):
+    """``GET /tracks/{id}``: a track with the caller's own like and repost."""
+
+    viewer = fields.Nested(contract.TrackViewer, allow_none=True, metadata={
+        "description": "With a valid access token: whether you like (`liked`) and reposted (`reposted`) the track; "
+                       "null without one."})
+
+
 class Accepted(Schema):
     id = fields.String(metadata={"format": "uuid"})
     status = fields.String(metadata={"enum": ["processing"]})
@@ -133,6 +145,13 @@ class Artist(contract.Artist):
     username = fields.String(allow_none=True, metadata={
         "description": "The owning account's username; null while unclaimed.", "example": "djnova"})
     image_links = fields.Nested(ArtistImages, metadata={"description": "URLs of the same images."})
+
+
+class ViewedArtist(Artist, contract.ViewedArtist):
+    """``GET /artists/{id}``: an artist page with whether the caller follows it."""
+
+    viewer = fields.Nested(contract.ArtistViewer, allow_none=True, metadata={
+        "description": "With a valid access token: whether you follow the page (`following`); null without one."})
 
 
 class CollectionLinks(Schema):

@@ -66,6 +66,10 @@ class Run(contract.Run):
     """A pool split run; `splits` only on GET /admin/payout-runs/{id}."""
 
 
+# GET /admin/payout-runs: runs without their splits (GET /admin/payout-runs/{id} has them), in the list envelope
+RunSummary, RunPage = contract.RunSummary, contract.RunPage
+
+
 class RunStarted(contract.Run):
     """POST /admin/payout-runs' 202: `{id, period, status, pool}` (the splits come with GET)."""
 

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from flask import Response, send_file, url_for
 
-from gateway.catalog_schemas import Artist, Collection, DiscographyTrack, Track
+from gateway.catalog_schemas import Artist, Collection, DiscographyTrack, Track, ViewedArtist, ViewedTrack
 from gateway.rpc import remote
 from gateway.uploads import media_store
 from services.common.media import MediaError
@@ -18,10 +18,16 @@ MEDIA_MAX_AGE_S = 300  # a deleted or replaced file stops being served to caches
 # built once: a schema per request cost ≈ 0.3 ms (bench/RESULTS.md); marshmallow 4 keeps no per-call state
 # on a schema, so one instance serves every thread
 TRACK, ARTIST, COLLECTION, DISCOGRAPHY_TRACK = Track(), Artist(), Collection(), DiscographyTrack()
+VIEWED_TRACK, VIEWED_ARTIST = ViewedTrack(), ViewedArtist()
 
 
-def track_view(track: dict[str, Any]) -> dict[str, Any]:
-    return TRACK.dump({**track, "links": track_links(track)})
+def track_view(track: dict[str, Any], schema: Track = TRACK) -> dict[str, Any]:
+    return schema.dump({**track, "links": track_links(track)})
+
+
+def viewed_track_view(track: dict[str, Any]) -> dict[str, Any]:
+    """``GET /tracks/{id}``: the track with ``viewer`` (the caller's like and repost, or null)."""
+    return track_view(track, VIEWED_TRACK)
 
 
 def track_links(track: dict[str, Any]) -> dict[str, str]:
@@ -74,12 +80,17 @@ def notifications_with_usernames(result: dict[str, Any]) -> dict[str, Any]:
 
 # --- artist pages ----------------------------------------------------------------------------------------
 
-def artist_view(artist: dict[str, Any]) -> dict[str, Any]:
+def artist_view(artist: dict[str, Any], schema: Artist = ARTIST) -> dict[str, Any]:
     """An artist page with its owner's ``username`` (null while unclaimed)."""
-    return _artist_shape(one_with_usernames(artist, user_id="username"))
+    return _artist_shape(one_with_usernames(artist, user_id="username"), schema)
 
 
-def _artist_shape(artist: dict[str, Any]) -> dict[str, Any]:
+def viewed_artist_view(artist: dict[str, Any]) -> dict[str, Any]:
+    """``GET /artists/{id}``: the page with ``viewer`` (whether the caller follows it, or null)."""
+    return artist_view(artist, VIEWED_ARTIST)
+
+
+def _artist_shape(artist: dict[str, Any], schema: Artist = ARTIST) -> dict[str, Any]:
     images = artist.get("images") or {}
 
     def link(image_id: str | None) -> str | None:
@@ -87,7 +98,7 @@ def _artist_shape(artist: dict[str, Any]) -> dict[str, Any]:
 
     image_links = {"avatar": link(images.get("avatar")), "cover": link(images.get("cover")),
                    "gallery": [link(image_id) for image_id in images.get("gallery") or []]}
-    return ARTIST.dump({**artist, "image_links": image_links})
+    return schema.dump({**artist, "image_links": image_links})
 
 
 # --- collections and preset covers -----------------------------------------------------------------------

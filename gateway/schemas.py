@@ -37,6 +37,13 @@ class PublicUser(accounts_contract.PublicUser):
                        "button's targets; empty for a listener."})
 
 
+class ViewedUser(PublicUser, accounts_contract.ViewedUser):
+    """``GET /users/{id}``: a public profile with whether the caller follows the user."""
+
+    viewer = fields.Nested(accounts_contract.UserViewer, allow_none=True, metadata={
+        "description": "With a valid access token: whether you follow the user (`following`); null without one."})
+
+
 class AvatarForm(Schema):
     """multipart/form-data parts of ``PUT /me/avatar`` (documentation only; the part is read as a stream)."""
 

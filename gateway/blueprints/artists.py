@@ -9,10 +9,10 @@ from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required, optional_login, producer_required
 from gateway.catalog_schemas import (IMAGE_KINDS, Artist, ArtistImageForm, ArtistMatchPage, ArtistPatch,
-                                     ArtistSearchQuery, DiscographyPage, MyArtistPage, SimilarArtistList)
+                                     ArtistSearchQuery, DiscographyPage, MyArtistPage, SimilarArtistList, ViewedArtist)
 from gateway.openapi import MULTIPART, doc
 from gateway.payout_schemas import ArtistQuery  # the page switcher of Finances
-from gateway.presenters import artist_view, page_view, send_media
+from gateway.presenters import artist_view, page_view, send_media, viewed_artist_view
 from gateway.rpc import remote
 from gateway.schemas import PageQuery
 from gateway.uploads import FileSpec, body_limit, choice_field, form_body_limit, receive
@@ -24,9 +24,11 @@ IMAGE_FILES = {"image": FileSpec("images", "COVER_MAX_BYTES", image=True)}
 
 
 @bp.get("/artists/<uuid:artist_id>")
-@doc("An artist page", ok=(200, Artist), errors=(404,))
+@doc("An artist page", ok=(200, ViewedArtist), errors=(404,),
+     description="Public. With a valid access token, `viewer` says whether you follow the page "
+                 "(`{\"following\": bool}`); without one (or with an expired one) it is null.")
 def get_artist(artist_id: UUID) -> ResponseReturnValue:
-    return artist_view(remote("catalog").get_artist(artist_id=str(artist_id)))
+    return viewed_artist_view(remote("catalog").get_artist(artist_id=str(artist_id), actor_id=optional_login()))
 
 
 @bp.get("/artists")

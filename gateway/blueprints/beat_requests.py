@@ -7,9 +7,10 @@ from flask import Blueprint, g, url_for
 from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required
-from gateway.beat_request_schemas import (BeatRequest, BeatRequestDeleted, BeatRequestPage, BeatRequestResponse,
-                                          BeatRequestResponsePage, BeatRequestsQuery, NewBeatRequest, NewResponse,
-                                          NotificationPage, NotificationsQuery, UnreadCount)
+from gateway.beat_request_schemas import (BeatRequest, BeatRequestCosts, BeatRequestDeleted, BeatRequestPage,
+                                          BeatRequestResponse, BeatRequestResponsePage, BeatRequestsQuery,
+                                          NewBeatRequest, NewResponse, NotificationPage, NotificationsQuery,
+                                          UnreadCount)
 from gateway.openapi import doc
 from gateway.presenters import notifications_with_usernames, one_with_usernames, page_with_usernames
 from gateway.rpc import remote
@@ -20,6 +21,16 @@ bp = Blueprint("beat_requests", __name__, url_prefix="/api/v1")
 
 REQUESTER = {"requester_user_id": "requester_username"}
 PRODUCER = {"producer_user_id": "producer_username"}
+
+
+@bp.get("/beat-requests/costs")
+@doc("What a beat request costs, by how long it stays open, and what renewing one costs",
+     ok=(200, BeatRequestCosts), description=(
+         "Public. `costs`: every `lifetime_hours` a new request may have (`POST /beat-requests`), shortest first, "
+         "with its `cost_tokens`; `renewal`: what renewing an expired request costs and the fresh lifetime it "
+         "gives. The catalog's beat-request rules are the source: clients show these instead of copying them."))
+def costs() -> ResponseReturnValue:
+    return BeatRequestCosts().dump(remote("catalog").beat_request_costs())
 
 
 @bp.post("/beat-requests")

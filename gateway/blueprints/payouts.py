@@ -9,9 +9,10 @@ from flask.typing import ResponseReturnValue
 
 from gateway.auth import admin_required, producer_required
 from gateway.openapi import doc
-from gateway.payout_schemas import ConnectLink, ConnectRequest, Run, RunRequest, RunStarted
+from gateway.payout_schemas import ConnectLink, ConnectRequest, Run, RunPage, RunRequest, RunStarted
 from gateway.rpc import remote
-from gateway.validation import json_body
+from gateway.schemas import PageQuery
+from gateway.validation import json_body, page_args
 
 bp = Blueprint("payouts", __name__, url_prefix="/api/v1")
 
@@ -58,6 +59,19 @@ def start_run() -> ResponseReturnValue:
     period = json_body(RunRequest())["period"]
     run = remote("payouts").start_run(actor_id=g.user_id, period=period)
     return RunStarted().dump(run), 202, {"Location": url_for("payouts.get_run", run_id=run["id"])}
+
+
+@bp.get("/admin/payout-runs")
+@doc("Every pool split run, newest period first, without its splits (admins only)", ok=(200, RunPage),
+     query=PageQuery, errors=(403,),
+     description="Pages of the list envelope (`limit` 1–100, default 20; `next` is the following page's cursor). "
+                 "Each run: `id`, `period`, `status` (`queued`, `running`, `completed`, `completed_with_failures`), "
+                 "`pool`, `platform_total`, `started_at`, `finished_at` and `counts`, its splits by status (`{}` "
+                 "before the run has split the pool); GET /admin/payout-runs/{id} has the splits. 403 for a "
+                 "non-admin, before the query is validated.")
+@admin_required
+def list_runs() -> ResponseReturnValue:
+    return RunPage().dump(remote("payouts").list_runs(actor_id=g.user_id, **page_args()))
 
 
 @bp.get("/admin/payout-runs/<uuid:run_id>")

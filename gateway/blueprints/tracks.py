@@ -8,10 +8,10 @@ from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required, optional_login, producer_required
 from gateway.catalog_schemas import (Accepted, CoverQuery, Track, TrackMetadata, TrackPage, TrackPatch, TracksQuery,
-                                     TrackUploadForm)
+                                     TrackUploadForm, ViewedTrack)
 from gateway.openapi import MULTIPART, doc
 from gateway.payout_schemas import ArtistQuery  # the page switcher of Finances
-from gateway.presenters import page_view, send_media, track_view
+from gateway.presenters import page_view, send_media, track_view, viewed_track_view
 from gateway.rpc import remote
 from gateway.uploads import FileSpec, Received, body_limit, form_body_limit, json_field, receive
 from gateway.validation import json_body, query_args
@@ -84,10 +84,12 @@ def list_tracks() -> ResponseReturnValue:
 
 
 @bp.get("/<uuid:track_id>")
-@doc("A track (unpublished ones only for their owner, with a token)", ok=(200, Track),
-     errors=(404,))
+@doc("A track (unpublished ones only for their owner, with a token)", ok=(200, ViewedTrack),
+     errors=(404,),
+     description="Public. With a valid access token, `viewer` says whether you like and reposted the track "
+                 "(`{\"liked\": bool, \"reposted\": bool}`); without one (or with an expired one) it is null.")
 def get_track(track_id: UUID) -> ResponseReturnValue:
-    return track_view(remote("catalog").get_track(track_id=str(track_id), actor_id=optional_login()))
+    return viewed_track_view(remote("catalog").get_track(track_id=str(track_id), actor_id=optional_login()))
 
 
 @bp.patch("/<uuid:track_id>")

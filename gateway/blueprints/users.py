@@ -7,25 +7,28 @@ from uuid import UUID
 from flask import Blueprint, g
 from flask.typing import ResponseReturnValue
 
-from gateway.auth import login_required
+from gateway.auth import login_required, optional_login
 from gateway.openapi import doc
 from gateway.presenters import send_media, with_avatar_url
 from gateway.rpc import remote
-from gateway.schemas import FollowState, PageQuery, PublicUser, UserSummaryPage
+from gateway.schemas import FollowState, PageQuery, UserSummaryPage, ViewedUser
 from gateway.validation import page_args
 
 bp = Blueprint("users", __name__, url_prefix="/api/v1/users")
 
 
-PUBLIC_USER = PublicUser()
+PUBLIC_USER = ViewedUser()
 
 
 @bp.get("/<uuid:user_id>")
-@doc("A user's public profile, with the artist pages it manages", ok=(200, PublicUser), errors=(404,),
+@doc("A user's public profile, with the artist pages it manages", ok=(200, ViewedUser), errors=(404,),
      description="`artists` lists the artist pages the account has claimed (`{id, name, verified}`): a client shows "
-                 "the Producer Profile button when it is not empty. `avatar_url` is null without an avatar.")
+                 "the Producer Profile button when it is not empty. `avatar_url` is null without an avatar. With a "
+                 "valid access token, `viewer` says whether you follow the user (`{\"following\": bool}`); "
+                 "without one (or with an expired one) it is null.")
 def get_user(user_id: UUID) -> ResponseReturnValue:
-    user = remote("accounts").get_public_profile(user_id=str(user_id))  # NotFound → 404, before asking catalog
+    # NotFound → 404, before asking catalog
+    user = remote("accounts").get_public_profile(user_id=str(user_id), actor_id=optional_login())
     artists = remote("catalog").artists_managed_by(user_id=user["id"])
     return PUBLIC_USER.dump({**with_avatar_url(user), "artists": artists})
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from services.accounts import repository, views
@@ -21,6 +21,24 @@ FOLLOWING = "following"
 class FollowState(TypedDict):
     following: bool
     followers_count: int
+
+
+class UserViewer(TypedDict):
+    """The caller's own relation to a user's profile."""
+
+    following: bool
+
+
+def following_query(actor_id: str, user_id: str) -> Select:
+    """One primary-key probe of ``follows`` (follower_id, followee_id)."""
+    return select(exists().where(Follow.follower_id == actor_id, Follow.followee_id == user_id))
+
+
+def viewer(uow: UnitOfWork, actor_id: str | None, user_id: str) -> UserViewer | None:
+    """Whether ``actor_id`` follows ``user_id``; None for an anonymous caller."""
+    if not actor_id:
+        return None
+    return UserViewer(following=bool(uow.session.scalar(following_query(actor_id, user_id))))
 
 
 def _refuse_self(actor_id: str, user_id: str) -> None:

@@ -7,7 +7,7 @@ from services.accounts import (admin, artist_pages, avatars, deletion, follows, 
                                users)
 from services.accounts.bootstrap import AdminBootstrap
 from services.accounts.follows import FollowState
-from services.accounts.views import Application, PrivateUser, PublicUser
+from services.accounts.views import Application, PrivateUser, ViewedUser
 from services.accounts.billing.service import BillingEntrypoints
 from services.accounts.billing.stripe_client import Stripe
 from services.accounts import token_schemas, tokens
@@ -73,8 +73,8 @@ class AccountsService(BillingEntrypoints):
         return users.get_user(self.db, actor_id)
 
     @rpc
-    def get_public_profile(self, user_id: str) -> PublicUser:
-        return users.get_public_profile(self.db, user_id)
+    def get_public_profile(self, user_id: str, actor_id: str | None = None) -> ViewedUser:
+        return users.get_public_profile(self.db, user_id, actor_id)
 
     @rpc
     def update_profile(self, actor_id: str, changes: dict) -> PrivateUser:

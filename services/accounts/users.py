@@ -7,7 +7,7 @@ from typing import Iterable, TypedDict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.accounts import passwords, ratelimit, repository, roles, sessions, tokens, views
+from services.accounts import follows, passwords, ratelimit, repository, roles, sessions, tokens, views
 from services.common.clock import utcnow
 from services.accounts.commands import Credentials, NewAccount, PasswordChange, ProfileChanges, Registration
 from services.accounts.models import User
@@ -160,8 +160,10 @@ def get_user(uow: UnitOfWork, actor_id: str) -> views.PrivateUser:
     return views.private_user(uow.session, user, counts)
 
 
-def get_public_profile(uow: UnitOfWork, user_id: str) -> views.PublicUser:
-    return views.public_user(uow.session, *repository.require_user_with_counts(uow.session, user_id))
+def get_public_profile(uow: UnitOfWork, user_id: str, actor_id: str | None = None) -> views.ViewedUser:
+    """The public profile with ``viewer``: whether ``actor_id`` follows the user (None for an anonymous caller)."""
+    profile = views.public_user(uow.session, *repository.require_user_with_counts(uow.session, user_id))
+    return views.ViewedUser(**profile, viewer=follows.viewer(uow, actor_id, profile["id"]))
 
 
 def update_profile(uow: UnitOfWork, actor_id: str, changes: ProfileChanges) -> views.PrivateUser:

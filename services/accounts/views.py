@@ -32,6 +32,11 @@ class PublicUser(TypedDict):
     created_at: str
 
 
+class ViewedUser(PublicUser, total=False):
+    #: whether the caller follows the user (``{"following": bool}``); None for an anonymous caller
+    viewer: dict | None
+
+
 class PrivateUser(PublicUser):
     email: str
     plan: str

@@ -54,6 +54,10 @@ STANDARD = "standard"
 LICENSING_MODELS = (STANDARD, "standard_exclusive", "exclusive_only")
 CURRENCIES = ("USD", "EUR", "GBP", "CAD")
 EXCLUSIVE_STATUSES = ("available", "private", "sold")
+#: the track list's ``licensing`` filter: one licensing model, or ``exclusive_available`` — the tracks whose
+#: exclusive can be bought now (an exclusive model with its exclusive's status ``available``)
+EXCLUSIVE_AVAILABLE = "exclusive_available"
+LICENSING_FILTERS = (*LICENSING_MODELS, EXCLUSIVE_AVAILABLE)
 SAMPLE_CLEARANCES = ("cleared", "needs_clearance")
 TRACK_STATUSES = ("processing", "published", "rejected")  # as a client sees them
 IMAGE_KINDS = ("avatar", "cover", "gallery")

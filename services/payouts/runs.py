@@ -22,10 +22,13 @@ from sqlalchemy.exc import IntegrityError
 
 from services.payouts import clock
 from services.common.db import UnitOfWork
+from services.common.pagination import Envelope, Position, envelope
+from services.common.pagination import split as split_page
 from services.common.persistence import parse_id
+from services.common.sql import keyset_page
 from services.contracts.errors import Conflict, NotFound
 from services.contracts.events import EARNINGS_CREDITED, PAYOUT_FAILED, PAYOUT_PAID
-from services.payouts import formula, ledger, tracks
+from services.payouts import formula, ledger, schemas, tracks
 from services.payouts.models import (EXCLUDED, FAILED, NOT_PAYOUT_READY, PAID, POOL_SHARE, QUEUED, RUN_COMPLETED,
                                      RUN_QUEUED, RUN_RUNNING, RUN_WITH_FAILURES, SENDING, TRANSFER, UNCLAIMED,
                                      ConnectAccount, LedgerEntry, Run, Split)
@@ -35,7 +38,7 @@ from services.payouts.pool import pool_of, values_of
 from services.payouts.rules import POOL_CURRENCY
 from services.payouts.stripe_connect import (StripeConnect, StripeUnreachable, TransferResult, require,
                                              transfer_key)
-from services.payouts.views import run_view
+from services.payouts.views import run_summary, run_view, split_counts
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,19 @@ def get_run(uow: UnitOfWork, neighbours: Neighbours, actor_id: str, run_id: str)
     if run is None:
         raise NotFound(RUN_NOT_FOUND)
     return run_view(uow, run, with_splits=True)
+
+
+def list_runs(uow: UnitOfWork, neighbours: Neighbours, actor_id: str, cursor: object, limit: object) -> Envelope:
+    """Every run without its splits (each with its split counts), newest period first, then newest started; the
+    role is checked before the page is read."""
+    neighbours.verify_role(actor_id, ADMIN)
+    page = schemas.load_runs_page(cursor, limit)
+    keys = (Run.period, Run.started_at, Run.id)
+    rows = uow.session.scalars(keyset_page(select(Run), keys, page)).all()
+    kept, next_position = split_page(rows, page, lambda row: Position((row.period, row.started_at, row.id)))
+    counts = split_counts(uow, [row.id for row in kept])
+    total = uow.session.scalar(select(func.count()).select_from(Run)) or 0
+    return envelope(schemas.RUNS, [run_summary(row, counts.get(row.id, {})) for row in kept], total, next_position)
 
 
 def unfinished_runs(uow: UnitOfWork) -> list[str]:

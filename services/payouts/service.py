@@ -69,6 +69,10 @@ class PayoutsService:
         return runs.get_run(self.db, self._neighbours(), actor_id, run_id)
 
     @rpc
+    def list_runs(self, actor_id: str, cursor: str | None = None, limit: int = 20) -> Envelope:
+        return runs.list_runs(self.db, self._neighbours(), actor_id, cursor, limit)
+
+    @rpc
     def finances(self, actor_id: str, artist_id: str | None = None) -> View:
         return finances.finances(self.db, self._neighbours(), self.connect, actor_id, schemas.artist_id(artist_id),
                                  clock.now())

@@ -72,6 +72,44 @@ def test_a_track_card_opens_the_track_page_and_a_reload_of_it_works(page, newest
     assert violations == [], violations
 
 
+def test_the_licensing_filter_narrows_the_list_and_stays_in_the_url(page, platform, tmp_path):
+    admin = Api(platform.url)
+    admin.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    producer = make_producer(platform, admin)
+    genre, seed = f"genre-{uuid.uuid4().hex[:8]}", uuid.uuid4().int % 10**6
+    terms = {"price_cents": 40_000, "currency": "CAD", "contact_email": "sales@example.com", "status": "available"}
+    standard = publish(producer, audio.make_wav(tmp_path / "standard.wav", seed=seed), genres=[genre],
+                       name=f"Lease {uuid.uuid4().hex[:6]}", licensing_model="standard")
+    for_sale = publish(producer, audio.make_wav(tmp_path / "for-sale.wav", seed=seed + 1), genres=[genre],
+                       name=f"Buyout {uuid.uuid4().hex[:6]}", licensing_model="exclusive_only", exclusive=terms)
+    page.goto(f"/?genre={genre}")
+    tracks = page.get_by_role("list", name="Tracks")
+    expect(tracks.get_by_role("listitem")).to_have_count(2)
+    licensing = page.get_by_label("Licensing")
+    assert [o.strip() for o in licensing.locator("option").all_inner_texts()] == [
+        "Any", "Standard licence", "Standard + exclusive", "Exclusive only", "Exclusive for sale"]
+    licensing.select_option(label="Exclusive for sale")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(f"{platform.url}/?genre={genre}&licensing=exclusive_available")
+    expect(tracks.get_by_role("listitem")).to_have_count(1)
+    expect(tracks).to_contain_text(for_sale["name"])
+    expect(tracks).not_to_contain_text(standard["name"])
+    page.reload()  # the filter is in the URL: a reload keeps it, and the select shows it
+    expect(page.get_by_label("Licensing")).to_have_value("exclusive_available")
+    expect(tracks.get_by_role("listitem")).to_have_count(1)
+    page.get_by_label("Licensing").select_option(label="Standard licence")
+    page.get_by_role("button", name="Apply").click()
+    expect(tracks.get_by_role("listitem")).to_have_count(1)
+    expect(tracks).to_contain_text(standard["name"])
+    page.get_by_label("Licensing").select_option(label="Standard + exclusive")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("No beats match yet.")).to_be_visible()
+    screenshot(page, "home-licensing-filter")
+    violations = axe_violations(page)
+    assert violations == [], violations
+    assert page.problems == []
+
+
 def test_sign_up_shows_the_apis_reasons_then_logs_in_and_a_reload_keeps_the_session(page):
     page.goto("/signup")
     page.get_by_label("Email").fill("not-an-email")

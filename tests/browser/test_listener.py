@@ -57,6 +57,17 @@ def clean(page: Page, *expected: int) -> None:
     page.problems.clear()  # each check covers what happened since the previous one
 
 
+def cut_off(page: Page, path: str) -> list[str]:
+    """Make the API's paths matching ``path`` fail (until ``page.unroute_all()``): the URLs asked are listed."""
+    asked: list[str] = []
+
+    def refuse(route) -> None:
+        asked.append(route.request.url)
+        route.abort()
+    page.route(re.compile(r"^[^?]*" + path + r"(\?.*)?$"), refuse)
+    return asked
+
+
 def test_a_listener_likes_reposts_comments_and_saves_a_beat_to_a_new_playlist_then_edits_it(page, platform, beat):
     listener = new_listener(platform)
     log_in(page, listener)
@@ -89,12 +100,17 @@ def test_a_listener_likes_reposts_comments_and_saves_a_beat_to_a_new_playlist_th
     screenshot(page, "listener-track")
     clean(page, 422)  # the empty comment
 
-    # the API agrees, and a reload remembers the like and the repost (the app looks through the caller's lists)
+    # the API agrees, and a reload remembers the like and the repost: the track says so itself (`viewer`), so
+    # the caller's lists are never looked through (they are cut off here to prove it)
     track = listener.get(f"tracks/{beat['id']}").json()
     assert track["like_count"] == beat["like_count"] + 1 and track["repost_count"] == 1
+    assert track["viewer"] == {"liked": True, "reposted": True}
+    lists = cut_off(page, r"/api/v1/(me/likes|users/[^/?]+/reposts)")
     page.reload()
     expect(page.get_by_role("button", name="Like", exact=True)).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("button", name="Repost", exact=True)).to_have_attribute("aria-pressed", "true")
+    assert lists == []
+    page.unroute_all()
 
     # the library: what they listened to, the playlist with the beat, the likes
     played = listener.post(f"tracks/{beat['id']}/plays",
@@ -150,8 +166,12 @@ def test_following_an_artist_page_changes_its_count_and_its_tabs_show_beats_and_
     screenshot(page, "listener-artist")
     clean(page)
 
+    # a reload remembers the follow: the page says so itself (`viewer`), its Followers tab is not looked through
+    followers = cut_off(page, rf"/api/v1/artists/{artist['id']}/followers")
     page.reload()
     expect(page.get_by_role("button", name="Follow", exact=True)).to_have_attribute("aria-pressed", "true")
+    assert followers == []
+    page.unroute_all()
     sections = page.get_by_role("navigation", name=f"{artist['name']}'s sections")
     sections.get_by_role("link", name=re.compile("^Followers")).click()
     expect(page.get_by_role("list", name=f"Followers of {artist['name']}")).to_contain_text(listener.user["username"])
@@ -187,6 +207,12 @@ def test_a_profile_shows_its_seven_tabs_a_follow_button_and_the_producer_profile
 
     page.get_by_role("button", name="Follow", exact=True).click()
     expect(page.get_by_test_id("followers-count")).to_have_text("1")
+    # a reload remembers the follow: the profile says so itself (`viewer`), whom the visitor follows is not asked
+    following = cut_off(page, r"/api/v1/users/[^/?]+/following")
+    page.reload()
+    expect(page.get_by_role("button", name="Follow", exact=True)).to_have_attribute("aria-pressed", "true")
+    assert following == []
+    page.unroute_all()
     sections.get_by_role("link", name=re.compile("^Followers")).click()
     expect(page.get_by_role("list", name=f"Followers of {fan.user['username']}")).to_contain_text(
         visitor.user["username"])

@@ -276,3 +276,22 @@ def test_beat_requests_show_the_balance_and_cost_and_the_apis_reasons(page, plat
     assert [problem.rsplit("(", 1)[-1] for problem in page.problems] == ["UNPROCESSABLE ENTITY)", "PAYMENT REQUIRED)"]
     page.problems.clear()
     assert_clean(page)
+
+
+def test_the_beat_request_costs_shown_are_the_apis(page, platform, shop):
+    """The form, its cost line and the explanation show the API's table (GET /beat-requests/costs), whatever it
+    says: here a stand-in table the app could not have copied."""
+    listener(page, platform)
+    table = {"costs": [{"lifetime_hours": 12, "cost_tokens": 1}, {"lifetime_hours": 96, "cost_tokens": 4}],
+             "renewal": {"lifetime_hours": 24, "cost_tokens": 2}}
+    page.route(re.compile(r"^[^?]*/api/v1/beat-requests/costs(\?.*)?$"), lambda route: route.fulfill(json=table))
+    page.goto("/beat-requests")
+    expect(page.get_by_label("12 hours · 1 token")).to_be_checked()
+    expect(page.get_by_label("96 hours · 4 tokens")).to_be_visible()
+    expect(page.get_by_label("48 hours · 2 tokens")).to_have_count(0)
+    expect(page.get_by_text("A request costs 1 token for 12 hours, 4 tokens for 96 hours")).to_be_visible()
+    expect(page.get_by_text("renewing an expired one costs 2 tokens")).to_be_visible()
+    page.get_by_label("96 hours · 4 tokens").check()
+    expect(page.get_by_test_id("request-cost")).to_contain_text("This request costs 4 tokens; you have 1 token.")
+    page.unroute_all()
+    assert_clean(page)

@@ -411,6 +411,8 @@ def test_a_producer_creates_a_collection_edits_it_and_uploads_into_it(page, plat
 def test_an_admin_starts_a_payout_run_and_follows_it(page, platform):
     admin_log_in(page)
     page.goto("/admin/payouts")
+    # the platform's first run is started here: until then the list says so
+    expect(page.get_by_text("No payout runs yet.")).to_be_visible()
     period = page.get_by_label("Month (UTC)")
     period.fill("2001-13")
     expect(page.locator("#payout-period-error")).to_have_text("Must be a month as YYYY-MM, e.g. 2026-11.")
@@ -418,7 +420,23 @@ def test_an_admin_starts_a_payout_run_and_follows_it(page, platform):
     page.get_by_role("button", name="Start the run").click()
     expect(page.get_by_role("heading", name="Run for 2001-01")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Finished")).to_be_visible(timeout=30_000)
-    expect(page.get_by_role("list", name="Runs in this session")).to_contain_text("2001-01")
+    runs = page.get_by_role("list", name="All runs")
+    expect(runs.get_by_role("listitem")).to_have_count(1)  # the list was fetched again after the start
+    expect(runs.get_by_role("listitem").first).to_contain_text("completed")
+    expect(runs.get_by_role("listitem").first).to_contain_text("Pool")
+    expect(page.get_by_text("No payout runs yet.")).to_have_count(0)
+    # a second, older month: the list keeps the newest period first
+    period.fill("2000-12")
+    page.get_by_role("button", name="Start the run").click()
+    expect(page.get_by_role("heading", name="Run for 2000-12")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Finished")).to_be_visible(timeout=30_000)
+    expect(runs.get_by_role("link")).to_have_text(["2001-01", "2000-12"])
+    # the list is the server's, not this tab's: a fresh visit shows both, and each links to its run
+    page.goto("/admin/payouts")
+    expect(runs.get_by_role("link")).to_have_text(["2001-01", "2000-12"])
+    runs.get_by_role("link", name="2001-01").click()
+    expect(page.get_by_role("heading", name="Run for 2001-01")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Finished")).to_be_visible()
     screenshot(page, "admin-payouts")
     accessible(page)
     assert problems(page, platform) == []

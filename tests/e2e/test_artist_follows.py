@@ -156,3 +156,18 @@ def test_admins_ask_for_a_finished_months_reports_over_http(platform, admin):
 def test_a_bad_reports_body_is_422(admin, body):
     response = admin.post("admin/analytics-reports", json=body)
     assert response.status_code == 422, response.text
+
+
+def test_an_artist_page_tells_each_caller_whether_they_follow_it(platform, admin):
+    page = make_producer(platform, admin).artist["id"]
+    a, b = listener(platform), listener(platform)
+    viewer = lambda api: api.get(f"artists/{page}").json()["viewer"]  # noqa: E731
+    assert viewer(Api(platform.url)) is None  # anonymous
+    assert viewer(a) == {"following": False}
+    follow(a, page)
+    assert viewer(a) == {"following": True}
+    assert viewer(b) == {"following": False}  # A's follow is not B's
+    assert b.put(f"likes/producers/{page}").status_code == 200  # liking is not following
+    assert viewer(b) == {"following": False}
+    follow(a, page, "DELETE")
+    assert viewer(a) == {"following": False}

@@ -84,6 +84,19 @@ def test_explorer_token_arithmetic_and_refusals_that_spend_nothing(platform):
     assert Api(platform.url).post("beat-requests", json=request_body()).status_code == 401
 
 
+def test_the_costs_are_served_and_are_what_a_request_is_charged(platform):
+    listed = Api(platform.url).get("beat-requests/costs")  # public
+    assert listed.status_code == 200, listed.text
+    assert listed.json() == {"costs": [{"lifetime_hours": 24, "cost_tokens": 1},
+                                       {"lifetime_hours": 48, "cost_tokens": 2},
+                                       {"lifetime_hours": 72, "cost_tokens": 3}],
+                             "renewal": {"lifetime_hours": 24, "cost_tokens": 1}}
+    requester = listener(platform)
+    cheapest = listed.json()["costs"][0]
+    created = requester.post("beat-requests", json=request_body(lifetime_hours=cheapest["lifetime_hours"]))
+    assert created.status_code == 201 and created.json()["cost_tokens"] == cheapest["cost_tokens"]
+
+
 def test_matching_verified_producers_are_notified_and_a_response_reaches_the_requester(platform, admin, tmp_path):
     genre = f"Genre {uuid.uuid4().hex[:8]}"
     matching = verified_producer(platform, admin, [genre.upper(), "drill"])

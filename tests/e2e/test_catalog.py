@@ -41,6 +41,36 @@ def test_filters_find_published_tracks_and_sorts_order_them(platform, admin, tmp
     assert listener.get("tracks", params={"bpm_max": 300}).status_code == 422
 
 
+def test_the_licensing_filter_narrows_the_list_and_refuses_unknown_values(platform, admin, tmp_path):
+    producer = make_producer(platform, admin)
+    genre = f"genre-{uuid.uuid4().hex[:8]}"
+    seed = uuid.uuid4().int % 1_000_000
+    terms = {"price_cents": 40_000, "currency": "CAD", "contact_email": "sales@example.com"}
+    standard = publish(producer, audio.make_wav(tmp_path / "standard.wav", seed=seed), genres=[genre],
+                       licensing_model="standard")
+    for_sale = publish(producer, audio.make_wav(tmp_path / "for-sale.wav", seed=seed + 1), genres=[genre],
+                       licensing_model="standard_exclusive", exclusive={**terms, "status": "available"})
+    private = publish(producer, audio.make_wav(tmp_path / "private.wav", seed=seed + 2), genres=[genre],
+                      licensing_model="exclusive_only", exclusive={**terms, "status": "private"})
+    listener = Api(platform.url)
+
+    def found(licensing: str) -> set[str]:
+        return set(ids(listener.get("tracks", params={"genre": genre, "licensing": licensing})))
+
+    assert found("standard") == {standard["id"]}
+    assert found("standard_exclusive") == {for_sale["id"]}
+    assert found("exclusive_only") == {private["id"]}
+    assert found("exclusive_available") == {for_sale["id"]}
+    # the producer takes the exclusive off sale: it leaves "exclusive for sale"
+    changed = producer.patch(f"tracks/{for_sale['id']}", json={"exclusive": {**terms, "status": "private"}})
+    assert changed.status_code == 200, changed.text
+    assert found("exclusive_available") == set()
+    refused = listener.get("tracks", params={"licensing": "free"})
+    assert refused.status_code == 422
+    assert refused.json()["details"] == {"licensing": [
+        "Must be one of: standard, standard_exclusive, exclusive_only, exclusive_available."]}
+
+
 def test_only_the_owner_edits_or_deletes_and_deletion_removes_the_files(platform, admin, tmp_path):
     owner = make_producer(platform, admin)
     before = media_files(platform)

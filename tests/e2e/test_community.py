@@ -180,3 +180,21 @@ def test_deleting_a_track_leaves_no_like_repost_entry_or_comment_behind(platform
     left = fan.get(f"playlists/{playlist['id']}").json()
     assert (left["track_count"], [track["id"] for track in left["tracks"]]) == (1, [kept])
     assert fan.get(f"tracks/{doomed}/comments").status_code == 404
+
+
+def test_a_track_tells_each_caller_their_own_like_and_repost(platform, stage):
+    a, b = user(platform), user(platform)
+    track_id = stage["tracks"][2]
+    viewer = lambda api: api.get(f"tracks/{track_id}").json()["viewer"]  # noqa: E731
+    assert viewer(Api(platform.url)) is None  # anonymous
+    assert viewer(a) == {"liked": False, "reposted": False}
+    assert a.put(f"likes/tracks/{track_id}").status_code == 200
+    assert viewer(a) == {"liked": True, "reposted": False}
+    assert viewer(b) == {"liked": False, "reposted": False}  # A's like is not B's
+    assert b.put(f"tracks/{track_id}/repost").status_code == 200
+    assert (viewer(a), viewer(b)) == ({"liked": True, "reposted": False}, {"liked": False, "reposted": True})
+    expired = Api(platform.url)
+    expired.session.headers["Authorization"] = "Bearer not-a-token"
+    assert viewer(expired) is None  # an invalid token is an anonymous caller, not a 401
+    assert a.delete(f"likes/tracks/{track_id}").status_code == 200
+    assert viewer(a) == {"liked": False, "reposted": False}

@@ -274,6 +274,21 @@ def test_starting_the_run_again_answers_the_same_run_and_pays_nobody_twice(month
     assert month.platform.stripe.transfer_count(destination=month.account_a) == 1
 
 
+def test_admins_list_the_runs_newest_period_first_without_their_splits(month):
+    assert month.a.get("admin/payout-runs").status_code == 403
+    assert month.admin.get("admin/payout-runs", params={"limit": 0}).status_code == 422
+    page = ok(month.admin.get("admin/payout-runs", params={"limit": 100}))
+    periods = [item["period"] for item in page["items"]]
+    assert periods == sorted(periods, reverse=True) and page["total"] == len(periods)
+    [listed] = [item for item in page["items"] if item["id"] == month.run["id"]]
+    assert (listed["period"], listed["status"], listed["pool"]) == (month.period, "completed", month.run["pool"])
+    assert listed["counts"] == month.run["counts"] and listed["counts"]["paid"] >= 1
+    assert "splits" not in listed
+    first = ok(month.admin.get("admin/payout-runs", params={"limit": 1}))
+    assert len(first["items"]) == 1 and first["items"][0]["id"] == page["items"][0]["id"]
+    assert (first["next"] is None) == (page["total"] == 1)
+
+
 # -- what the producer sees ----------------------------------------------------------------------------------------
 
 def test_the_finances_page_and_history_show_the_payout(month):

@@ -49,6 +49,20 @@ def test_follow_unfollow_and_lists(api: Api, platform):
     assert Api(platform.url).put(f"users/{them['id']}/follow").status_code == 401
 
 
+def test_a_profile_tells_each_caller_whether_they_follow_the_user(platform):
+    a, b, star = Api(platform.url), Api(platform.url), Api(platform.url)
+    a.register(), b.register()
+    star_id = star.register()["id"]
+    viewer = lambda api: api.get(f"users/{star_id}").json()["viewer"]  # noqa: E731
+    assert viewer(Api(platform.url)) is None  # anonymous
+    assert viewer(a) == {"following": False}
+    assert a.put(f"users/{star_id}/follow").status_code == 200
+    assert viewer(a) == {"following": True}
+    assert viewer(b) == {"following": False}  # A's follow is not B's
+    assert a.delete(f"users/{star_id}/follow").status_code == 200
+    assert viewer(a) == {"following": False}
+
+
 def test_follower_list_paginates(api: Api, platform):
     star = api.register()
     for _ in range(3):

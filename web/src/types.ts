@@ -21,6 +21,8 @@ export interface Track {
   published_at: string | null;
   audio: { duration_s: number } | null;
   links: { stream: string; waveform: string; cover: string };
+  /** GET /tracks/:id only: the caller's own like and repost (null when the request had no valid token) */
+  viewer?: { liked: boolean; reposted: boolean } | null;
 }
 
 export interface Me {

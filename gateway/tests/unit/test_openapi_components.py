@@ -53,6 +53,13 @@ ADDED_ARTIST_PAGES = {"ArtistSummary", "AvatarForm", "DiscographyTrack", "Discog
                       "SimilarArtistPage"}
 #: added by issue #14: the unread count of the web app's header
 ADDED_WEB = {"UnreadCount"}
+#: added by the admins' list of payout runs (GET /admin/payout-runs)
+ADDED_RUN_LIST = {"RunSummary", "RunSummaryPage"}
+#: the caller's own state on pages (liked, reposted, following) and the beat-request costs
+ADDED_VIEWER = {"ArtistViewer", "BeatRequestCost", "BeatRequestCosts", "TrackViewer", "UserViewer", "ViewedArtist",
+                "ViewedTrack", "ViewedUser"}
+#: GET /users/{id} answers ViewedUser (PublicUser and `viewer`): no route answers a bare PublicUser any more
+REPLACED_BY_VIEWER = {"PublicUser"}
 GATEWAY_MODULES = (schemas, catalog_schemas, community_schemas, play_schemas, beat_request_schemas, billing_schemas,
                    license_schemas, stems_schemas, payout_schemas, gamification_schemas, artist_follow_schemas,
                    recon_schemas)
@@ -66,7 +73,8 @@ def spec(http) -> dict:
 def test_the_component_names_are_unchanged(spec):
     assert set(spec["components"]["schemas"]) == (COMPONENTS | ADDED | ADDED_PAYOUTS | ADDED_GAMIFICATION
                                                   | ADDED_COVERS | ADDED_ARTIST_FOLLOWS | ADDED_RECON
-                                                  | ADDED_ARTISTS | ADDED_ARTIST_PAGES | ADDED_WEB)
+                                                  | ADDED_ARTISTS | ADDED_ARTIST_PAGES | ADDED_WEB
+                                                  | ADDED_RUN_LIST | ADDED_VIEWER) - REPLACED_BY_VIEWER
 
 
 def contract_shapes() -> dict[str, type]:

@@ -107,6 +107,7 @@ def test_a_run_for_a_period_not_ended_is_the_services_409(http, rpc):
 @pytest.mark.parametrize(("method", "path", "body"), [
     ("POST", "/api/v1/admin/payout-runs", {"period": "garbage"}),
     ("GET", f"/api/v1/admin/payout-runs/{RUN_ID}", None),
+    ("GET", "/api/v1/admin/payout-runs?limit=0&cursor=%25", None),
 ])
 def test_a_non_admin_gets_403_before_the_body_is_validated(http, rpc, method, path, body):
     rpc.answers[ACTOR_CHECK] = not_a("admin")
@@ -123,6 +124,40 @@ def test_a_run_shows_its_splits(http, rpc):
     response = http.get(f"/api/v1/admin/payout-runs/{RUN_ID}", headers=bearer())
     assert response.status_code == 200 and response.get_json()["splits"] == [split]
     assert kwargs_of(rpc, "get_run") == {"actor_id": USER_ID, "run_id": RUN_ID}
+
+
+def test_admins_list_runs_in_the_list_envelope_without_splits(http, rpc):
+    summary = {key: value for key, value in RUN.items() if key != "splits"}
+    older = {**summary, "id": ARTIST_ID, "period": "2026-01", "status": "completed", "counts": {"paid": 3}}
+    rpc.answers[("payouts", "list_runs")] = {"items": [summary, older], "total": 3, "next": "abc_-1"}
+    response = http.get("/api/v1/admin/payout-runs?limit=2&cursor=xyz", headers=bearer())
+    assert response.status_code == 200
+    assert response.get_json() == {"items": [summary, older], "total": 3, "next": "abc_-1"}
+    assert kwargs_of(rpc, "list_runs") == {"actor_id": USER_ID, "cursor": "xyz", "limit": 2}
+
+
+def test_the_runs_list_never_shows_splits_even_if_the_service_sent_some(http, rpc):
+    rpc.answers[("payouts", "list_runs")] = {"items": [RUN], "total": 1, "next": None}
+    body = http.get("/api/v1/admin/payout-runs", headers=bearer()).get_json()
+    assert "splits" not in body["items"][0] and body["items"][0]["pool"] == MONEY
+    assert kwargs_of(rpc, "list_runs") == {"actor_id": USER_ID, "cursor": None, "limit": 20}
+
+
+@pytest.mark.parametrize(("query", "field"), [("limit=0", "limit"), ("limit=101", "limit"), ("cursor=%25", "cursor"),
+                                              ("period=2026-01", "period")])
+def test_the_runs_list_refuses_a_bad_page_with_422_before_any_rpc(http, rpc, query, field):
+    response = http.get(f"/api/v1/admin/payout-runs?{query}", headers=bearer())
+    assert response.status_code == 422 and field in response.get_json()["details"]
+    assert [c for c in rpc.calls if c["service"] == "payouts"] == []
+
+
+def test_the_runs_list_is_documented_as_a_page_of_run_summaries(app):
+    operation = app.extensions["openapi"]["paths"]["/api/v1/admin/payout-runs"]["get"]
+    assert {param["name"] for param in operation["parameters"]} == {"cursor", "limit"}
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].endswith("/RunSummaryPage")
+    item = app.extensions["openapi"]["components"]["schemas"]["RunSummary"]
+    assert "splits" not in item["properties"] and "counts" in item["properties"]
 
 
 # -- finances and statements ---------------------------------------------------------------------------------------

@@ -63,12 +63,33 @@ def test_filters_go_to_the_catalog_and_items_get_links(http, rpc):
 @pytest.mark.parametrize("query, field", [
     ({"bpm_min": 120, "bpm_max": 100}, "bpm_min"), ({"bpm_min": 49}, "bpm_min"), ({"bpm_max": 201}, "bpm_max"),
     ({"key": "H"}, "key"), ({"scale": "x"}, "scale"), ({"producer": "nope"}, "producer"), ({"sort": "old"}, "sort"),
-    ({"limit": 101}, "limit"), ({"colour": "red"}, "colour"),
+    ({"limit": 101}, "limit"), ({"colour": "red"}, "colour"), ({"licensing": "free"}, "licensing"),
+    ({"licensing": "STANDARD"}, "licensing"),
 ])
 def test_bad_filters_are_422(http, rpc, query, field):
     response = http.get("/api/v1/tracks", query_string=query)
     assert response.status_code == 422 and field in response.get_json()["details"]
     assert rpc.calls == []
+
+
+@pytest.mark.parametrize("licensing", ["standard", "standard_exclusive", "exclusive_only", "exclusive_available"])
+def test_the_licensing_filter_goes_to_the_catalog(http, rpc, licensing):
+    rpc.answers[("catalog", "list_tracks")] = {"items": [], "total": 0, "next": None}
+    assert http.get("/api/v1/tracks", query_string={"licensing": licensing}).status_code == 200
+    assert rpc.calls[0]["kwargs"]["filters"] == {"licensing": licensing}
+
+
+def test_an_unknown_licensing_value_is_422_naming_the_allowed_ones(http, rpc):
+    details = http.get("/api/v1/tracks", query_string={"licensing": "free"}).get_json()["details"]
+    assert details["licensing"] == ["Must be one of: standard, standard_exclusive, exclusive_only, "
+                                    "exclusive_available."]
+
+
+def test_the_licensing_filter_is_an_enum_in_the_openapi_document(app):
+    parameters = app.extensions["openapi"]["paths"]["/api/v1/tracks"]["get"]["parameters"]
+    licensing = next(param for param in parameters if param["name"] == "licensing")
+    assert licensing["in"] == "query" and not licensing.get("required", False)
+    assert licensing["schema"]["enum"] == ["standard", "standard_exclusive", "exclusive_only", "exclusive_available"]
 
 
 def test_patch_and_delete_go_to_the_catalog_as_the_caller(http, rpc):

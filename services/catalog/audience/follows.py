@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, exists, select, update
 
 from services.catalog.audience import rules
 from services.catalog.audience.models import ArtistFollow, FollowerNotice
 from services.catalog.beat_requests.notifications import notify_one
 from services.catalog.shared.queries import insert_once
 from services.catalog.tracks.models import Artist
-from services.catalog.tracks import repository
+from services.catalog.tracks import artists, repository, views
 from services.common.clock import iso
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest, Position, envelope, split
@@ -31,6 +31,17 @@ FOLLOWERS = "artist_followers"  # names the list in its cursors
 class FollowState(TypedDict):
     following: bool
     followers_count: int
+
+
+class ArtistViewer(TypedDict):
+    """The caller's own relation to an artist page."""
+
+    following: bool
+
+
+class ViewedArtist(views.ArtistView, total=False):
+    #: whether the caller follows the page; None for an anonymous caller
+    viewer: ArtistViewer | None
 
 
 class Follower(TypedDict):
@@ -59,6 +70,20 @@ def unfollow(uow: UnitOfWork, actor_id: str, artist_id: str) -> FollowState:
     if removed.rowcount:
         _bump(uow, page.id, -1)
     return FollowState(following=False, followers_count=_count(uow, page.id))
+
+
+def get_artist(uow: UnitOfWork, artist_id: str, actor_id: str | None = None) -> ViewedArtist:
+    """The public page (``artists.get_artist``) with ``viewer``: whether the actor follows it (None for an
+    anonymous caller). Here, not in ``tracks/``, because follows are audience's (docs/catalog-areas.md)."""
+    page = artists.get_artist(uow, artist_id)
+    viewer = ArtistViewer(following=bool(uow.session.scalar(following_query(page["id"], actor_id)))) \
+        if actor_id else None
+    return ViewedArtist(**page, viewer=viewer)
+
+
+def following_query(artist_id: str, user_id: str) -> Select:
+    """One primary-key probe of ``artist_follows`` (user_id, artist_id)."""
+    return select(exists().where(ArtistFollow.user_id == user_id, ArtistFollow.artist_id == artist_id))
 
 
 def _bump(uow: UnitOfWork, artist_id: str, delta: int) -> None:

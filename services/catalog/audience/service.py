@@ -1,4 +1,5 @@
-"""The catalog service's entrypoints for following artist pages and the monthly analytics reports."""
+"""The catalog service's entrypoints for following artist pages (and ``get_artist``: a page with whether the caller
+follows it), and the monthly analytics reports."""
 from __future__ import annotations
 
 import logging
@@ -29,6 +30,10 @@ class AudienceEntrypoints:
         result = work(self.db)
         self.db.commit()
         return result
+
+    @rpc
+    def get_artist(self, artist_id: str, actor_id: str | None = None) -> follows.ViewedArtist:
+        return follows.get_artist(self.db, artist_id, actor_id)
 
     @rpc
     def follow_artist(self, actor_id: str, artist_id: str) -> follows.FollowState:

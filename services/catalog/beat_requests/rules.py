@@ -3,7 +3,7 @@ where it is silent the choice is ours and written in the README ("Beat requests 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Iterable, TypedDict
 
 from services.catalog.tracks import rules
 from services.common.clock import as_utc
@@ -32,6 +32,25 @@ DELETED = "deleted"
 
 CREATE_PURPOSE = "create"
 DELETE_PURPOSE = "delete"
+
+
+class Cost(TypedDict):
+    lifetime_hours: int
+    cost_tokens: int
+
+
+class PriceList(TypedDict):
+    costs: list[Cost]
+    renewal: Cost
+
+
+def price_list() -> PriceList:
+    """What a request costs by lifetime, shortest first, and what a renewal costs and gives (the API's
+    ``GET /beat-requests/costs``, so that clients never copy these numbers)."""
+    costs = [Cost(lifetime_hours=hours, cost_tokens=cost) for hours, cost in sorted(LIFETIME_COSTS.items())]
+    return PriceList(costs=costs,
+                     renewal=Cost(lifetime_hours=int(RENEWAL_LIFETIME.total_seconds() // 3600),
+                                  cost_tokens=RENEWAL_COST))
 
 
 def cost_of(lifetime_hours: int) -> int:

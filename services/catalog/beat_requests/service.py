@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from nameko.rpc import RpcProxy
 
-from services.catalog.beat_requests import beat_requests, notifications, schemas as beat_request_schemas
+from services.catalog.beat_requests import beat_requests, notifications, rules, schemas as beat_request_schemas
 from services.catalog.shared.schemas import load_page
 from services.common.clock import utcnow
 from services.common.db import Database
@@ -20,6 +20,10 @@ class BeatRequestEntrypoints:
 
     def _tokens(self) -> beat_requests.RemoteTokens:
         return beat_requests.RemoteTokens(self.accounts)
+
+    @rpc
+    def beat_request_costs(self) -> rules.PriceList:
+        return rules.price_list()
 
     @rpc
     def create_beat_request(self, actor_id: str, data: dict) -> beat_requests.BeatRequestView:

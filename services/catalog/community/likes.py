@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypedDict
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.catalog.community.models import CollectionLike, ProducerLike, Repost, TrackLike
 from services.catalog.shared.queries import insert_once, newest_first
 from services.catalog.tracks.models import PUBLISHED, Artist, Collection, Track
-from services.catalog.tracks import repository, views
+from services.catalog.tracks import repository, tracks, views
 from services.common.clock import utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, PageRequest
@@ -33,6 +33,18 @@ class LikeState(TypedDict):
 class RepostState(TypedDict):
     reposted: bool
     repost_count: int
+
+
+class TrackViewer(TypedDict):
+    """The caller's own marks on a track."""
+
+    liked: bool
+    reposted: bool
+
+
+class ViewedTrack(views.TrackView, total=False):
+    #: the caller's own marks; None for an anonymous caller
+    viewer: TrackViewer | None
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,28 @@ def unrepost(uow: UnitOfWork, actor_id: str, track_id: str) -> RepostState:
 def _emit_repost(uow: UnitOfWork, event: EventType, actor_id: str, track: Track, count: int) -> None:
     uow.emit(event, {"user_id": actor_id, "track_id": track.id, "producer_user_id": track.producer_user_id,
                      "repost_count": count})
+
+
+# --- the caller's own marks on a track (GET /tracks/{id}) --------------------------------------------
+
+def get_track(uow: UnitOfWork, track_id: str, actor_id: str | None = None) -> ViewedTrack:
+    """The track as ``tracks.get_track`` shows it to the actor, with ``viewer``: whether the actor liked and
+    reposted it (None for an anonymous caller). It lives here, not in ``tracks/``, because the marks are
+    community's and ``tracks/`` may not use ``community/`` (docs/catalog-areas.md)."""
+    track = tracks.get_track(uow, track_id, actor_id)
+    viewer = track_viewer(uow.session, track["id"], actor_id) if actor_id else None
+    return ViewedTrack(**track, viewer=viewer)
+
+
+def viewer_query(track_id: str, user_id: str) -> Select:
+    """One statement, two primary-key probes: (user_id, track_id) of ``track_likes`` and of ``reposts``."""
+    return select(exists().where(TrackLike.user_id == user_id, TrackLike.track_id == track_id).label("liked"),
+                  exists().where(Repost.user_id == user_id, Repost.track_id == track_id).label("reposted"))
+
+
+def track_viewer(session: Session, track_id: str, user_id: str) -> TrackViewer:
+    row = session.execute(viewer_query(track_id, user_id)).one()
+    return TrackViewer(liked=bool(row.liked), reposted=bool(row.reposted))
 
 
 # --- the profile tabs ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The catalog service's entrypoints for likes, reposts, playlists and comments."""
+"""The catalog service's entrypoints for likes, reposts, playlists and comments, and ``get_track`` (a track with
+the caller's own like and repost: likes.get_track)."""
 from __future__ import annotations
 
 from services.catalog.community import comments, likes, playlists, schemas as community
@@ -12,6 +13,10 @@ class CommunityEntrypoints:
     """Mixed into ``CatalogService`` (services/catalog/service.py), which provides ``db``."""
 
     db: Database
+
+    @rpc
+    def get_track(self, track_id: str, actor_id: str | None = None) -> likes.ViewedTrack:
+        return likes.get_track(self.db, track_id, actor_id)
 
     @rpc
     def like(self, actor_id: str, kind: str, item_id: str) -> likes.LikeState:

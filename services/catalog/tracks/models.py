@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from services.catalog.shared.models import Base
@@ -125,6 +125,13 @@ class Collection(Base):
     like_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+#: the partial index ``ix_tracks_exclusive_available``'s rows, as each database spells the exclusive's status
+#: (what ``Track.exclusive["status"].as_string()`` compiles to, so the planner matches the list's query with it)
+EXCLUSIVE_AVAILABLE_PG = "status = 'published' AND CAST((exclusive ->> 'status') AS VARCHAR) = 'available'"
+EXCLUSIVE_AVAILABLE_SQLITE = ("status = 'published' AND CAST(JSON_EXTRACT(exclusive, '$.\"status\"') AS VARCHAR) "
+                              "= 'available'")
+
+
 class Track(Base):
     __tablename__ = "tracks"
 
@@ -198,6 +205,11 @@ class Track(Base):
         # a page's tracks in every status, newest first (the Backstage beats list, plays/backstage.py)
         Index("ix_tracks_artist_newest", "artist_id", "created_at", "id"),
         Index("ix_tracks_collection", "collection_id"),
+        # the list's licensing filter (tracks.py): one model's published tracks newest first, a range scan …
+        Index("ix_tracks_status_licensing", "status", "licensing_model", "published_at", "id"),
+        # … and the (few) published tracks whose exclusive is for sale now, newest first (exclusive_available)
+        Index("ix_tracks_exclusive_available", "published_at", "id",
+              postgresql_where=text(EXCLUSIVE_AVAILABLE_PG), sqlite_where=text(EXCLUSIVE_AVAILABLE_SQLITE)),
     )
 
 

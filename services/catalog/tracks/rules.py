@@ -9,8 +9,9 @@ from typing import Iterable
 
 # the vocabularies the gateway validates with too (services/contracts/vocabularies.py)
 from services.contracts.vocabularies import (BPM_MAX, BPM_MIN, CURRENCIES, DESCRIPTION_MAX,  # noqa: F401
-                                             EXCLUSIVE_STATUSES, IMAGE_KINDS, KEYS, LICENSING_MODELS, LIST_MAX,
-                                             SAMPLE_CLEARANCES, SCALES, STANDARD)
+                                             EXCLUSIVE_AVAILABLE, EXCLUSIVE_STATUSES, IMAGE_KINDS, KEYS,
+                                             LICENSING_FILTERS, LICENSING_MODELS, LIST_MAX, SAMPLE_CLEARANCES,
+                                             SCALES, STANDARD)
 # images are judged by the one checker every process shares
 from services.common.images import image_content_type  # noqa: F401
 
@@ -82,6 +83,9 @@ def normalize_genre(genre: str) -> str:
 # --- licensing: the files a licence delivers and who may change an exclusive's status ------------------
 
 SOLD = "sold"
+AVAILABLE = "available"
+#: the licensing models that sell an exclusive (the others: ``standard``)
+EXCLUSIVE_MODELS = tuple(model for model in LICENSING_MODELS if model != STANDARD)
 #: what the platform serves a lossless original and the MP3 320 rendition as
 ORIGINAL_CONTENT_TYPES = {"wav": "audio/wav", "flac": "audio/flac"}
 MP3_CONTENT_TYPE = "audio/mpeg"

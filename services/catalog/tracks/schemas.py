@@ -128,6 +128,7 @@ class TrackFiltersSchema(StrictSchema):
     scale = fields.String(validate=validate.OneOf(rules.SCALES))
     q = text(200)
     producer = CanonicalId()
+    licensing = fields.String(validate=validate.OneOf(rules.LICENSING_FILTERS))
 
     @validates_schema(skip_on_field_errors=True)
     def bpm_range(self, data: dict, **kwargs) -> None:

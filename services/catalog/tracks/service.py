@@ -42,9 +42,7 @@ class TrackEntrypoints:
     def artist_claim_status(self, artist_id: str) -> ClaimStatus:
         return artists.claim_status(self.db, artist_id)
 
-    @rpc
-    def get_artist(self, artist_id: str) -> ArtistView:
-        return artists.get_artist(self.db, artist_id)
+    # get_artist (a page with whether the caller follows it) is audience's: audience/service.py
 
     @rpc
     def artist_summaries(self, artist_ids: list) -> dict[str, ArtistSummary]:
@@ -135,9 +133,7 @@ class TrackEntrypoints:
         upload = schemas.load_upload(audio_key, size_bytes, cover_key)
         return tracks.create_track(self.db, media(), actor_id, loaded, upload, schemas.load_artist_choice(artist_id))
 
-    @rpc
-    def get_track(self, track_id: str, actor_id: str | None = None) -> TrackView:
-        return tracks.get_track(self.db, track_id, actor_id)
+    # get_track (a track with the caller's own likes and reposts) is community's: community/service.py
 
     @rpc
     def list_tracks(self, filters: dict | None = None, sort: str = "newest", cursor: str | None = None,

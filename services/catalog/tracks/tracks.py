@@ -146,9 +146,24 @@ def _filter_conditions(filters: dict[str, Any]) -> list[Any]:
     if "producer" in filters:
         # clients hold either id of a producer: the artist page's (on tracks) or the user's (on profiles)
         conditions.append(or_(Track.artist_id == filters["producer"], Track.producer_user_id == filters["producer"]))
+    if "licensing" in filters:
+        conditions += _licensing_conditions(filters["licensing"])
     for term in rules.search_terms(filters.get("q", "")):
         conditions.append(Track.search_text.contains(term, autoescape=True))
     return conditions
+
+
+def _licensing_conditions(choice: str) -> list[Any]:
+    """One licensing model, or ``exclusive_available``: an exclusive model whose exclusive is for sale now (the
+    partial index ``ix_tracks_exclusive_available`` holds exactly those tracks, newest first)."""
+    if choice != rules.EXCLUSIVE_AVAILABLE:
+        return [Track.licensing_model == choice]
+    return [Track.licensing_model.in_(rules.EXCLUSIVE_MODELS), exclusive_status() == rules.AVAILABLE]
+
+
+def exclusive_status():
+    """The exclusive terms' ``status`` as text (``->>`` on PostgreSQL, ``json_extract`` on SQLite)."""
+    return Track.exclusive["status"].as_string()
 
 
 # --- the owner's changes -------------------------------------------------------------------------

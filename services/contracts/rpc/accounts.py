@@ -31,6 +31,19 @@ class PublicUser(Schema):
     created_at = fields.String(metadata={"format": "date-time"})
 
 
+class UserViewer(Schema):
+    """The caller's own relation to a user's profile."""
+
+    following = fields.Boolean(metadata={"description": "The caller follows the user."})
+
+
+class ViewedUser(PublicUser):
+    """``get_public_profile``: a profile as the caller sees it."""
+
+    viewer = fields.Nested(UserViewer, allow_none=True, metadata={
+        "description": "Whether the caller follows the user; null for an anonymous caller."})
+
+
 class PrivateUser(PublicUser):
     email = fields.Email()
     plan = fields.String(metadata={"enum": list(PLAN_CODES)})
@@ -192,7 +205,9 @@ ACCOUNTS = RpcSurface("accounts", (
                   "(`role` not a grantable role)"),
     method("get_user", "actor_id", reply=PrivateUser,
            errors="`Unauthorized` (no such account, or deleted: the caller's token names nobody)"),
-    method("get_public_profile", "user_id", reply=PublicUser,
+    method("get_public_profile", "user_id", "actor_id", reply=ViewedUser,
+           summary="`PublicUser` with `viewer`: `{\"following\": bool}` — whether `actor_id` follows the user (one "
+                   "primary-key probe of `follows`), null without `actor_id`",
            errors="`NotFound`"),
     method("usernames", "user_ids",
            summary="up to 200 ids: the people one list page names (docs/accounts-data.md); `{id: username or null}` "

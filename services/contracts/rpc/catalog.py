@@ -98,6 +98,33 @@ class Artist(Schema):
     created_at = fields.String(metadata=DATE_TIME)
 
 
+class TrackViewer(Schema):
+    """The caller's own marks on a track."""
+
+    liked = fields.Boolean(metadata={"description": "The caller likes the track."})
+    reposted = fields.Boolean(metadata={"description": "The caller reposted the track."})
+
+
+class ViewedTrack(Track):
+    """``get_track``: a track as the caller sees it."""
+
+    viewer = fields.Nested(TrackViewer, allow_none=True, metadata={
+        "description": "The caller's own like and repost of the track; null for an anonymous caller."})
+
+
+class ArtistViewer(Schema):
+    """The caller's own relation to an artist page."""
+
+    following = fields.Boolean(metadata={"description": "The caller follows the page."})
+
+
+class ViewedArtist(Artist):
+    """``get_artist``: an artist page as the caller sees it."""
+
+    viewer = fields.Nested(ArtistViewer, allow_none=True, metadata={
+        "description": "Whether the caller follows the page; null for an anonymous caller."})
+
+
 class Collection(Schema):
     id = fields.String(metadata=UUID)
     name = fields.String()
@@ -225,6 +252,18 @@ class BeatRequest(Schema):
     renewable_until = fields.String(metadata={"format": "date-time",
                                               "description": "Renewal is possible until 30 days after expiry."})
     tokens = fields.Integer(metadata={"description": "After a create or renew: your token balance left."})
+
+
+class BeatRequestCost(Schema):
+    lifetime_hours = fields.Integer(metadata={"description": "How long the request stays open."})
+    cost_tokens = fields.Integer(metadata={"description": "What it costs in tokens."})
+
+
+class BeatRequestCosts(Schema):
+    costs = fields.List(fields.Nested(BeatRequestCost), metadata={
+        "description": "Every lifetime a request can have (`lifetime_hours` of a new request), shortest first."})
+    renewal = fields.Nested(BeatRequestCost, metadata={
+        "description": "Renewing an expired request: its cost and the fresh lifetime it gives."})
 
 
 class BeatRequestResponse(Schema):
@@ -460,7 +499,9 @@ CATALOG = RpcSurface("catalog", (
     method("artist_claim_status", "artist_id", reply=ClaimStatus,
            summary='`{"artist_id", "status": "available"|"claimed"}`',
            errors="`NotFound`"),
-    method("get_artist", "artist_id", reply=Artist,
+    method("get_artist", "artist_id", "actor_id", reply=ViewedArtist,
+           summary="`Artist` with `viewer`: `{\"following\": bool}` — whether `actor_id` follows the page (one "
+                   "primary-key probe of `artist_follows`), null without `actor_id`",
            errors="`NotFound`"),
     method("get_my_artist", "actor_id", "artist_id", reply=Artist,
            summary="`Artist` (with owner-only fields: `tracks_by_status` {processing, published, rejected}): the "
@@ -537,12 +578,16 @@ CATALOG = RpcSurface("catalog", (
                    "actor's default page; emits `track_uploaded`",
            errors="`Forbidden` (not a producer), `InvalidField` (names the field), `NotFound` (collection; a page "
                   "the actor does not manage)"),
-    method("get_track", "track_id", "actor_id", reply=Track,
-           summary="`Track` — unpublished ones only for their owner",
+    method("get_track", "track_id", "actor_id", reply=ViewedTrack,
+           summary="`Track` — unpublished ones only for their owner — with `viewer`: `{\"liked\": bool, "
+                   "\"reposted\": bool}`, the marks of `actor_id` (one statement probing the primary keys of "
+                   "`track_likes` and `reposts`), null without `actor_id`",
            errors="`NotFound`"),
     method("list_tracks", "", optional="filters sort cursor limit actor_id", reply=TrackPage,
            summary="envelope of `Track` (published only); `filters` ⊆ `genre, bpm_min, bpm_max, key, scale, q, "
-                   "producer` (`producer`: the artist id or the producer's user id); `sort` = `newest` or `popular`",
+                   "producer, licensing` (`producer`: the artist id or the producer's user id; `licensing`: a "
+                   "licensing model — `standard`, `standard_exclusive`, `exclusive_only` — or `exclusive_available`, "
+                   "an exclusive model whose exclusive's status is `available`); `sort` = `newest` or `popular`",
            errors="`InvalidField`"),
     method("update_track", "actor_id track_id changes", reply=Track,
            summary="`Track`; `changes` ⊆ `name, artists, bpm, key, scale, genres, tags, description, cover_preset, "
@@ -689,6 +734,10 @@ CATALOG = RpcSurface("catalog", (
                   "`lifetime_hours` 24/48/72, `reference_track_id` an existing published track), then "
                   "`PaymentRequired` (accounts' message: balance, cost, reset date; details `{\"cost\"}`), `NotFound` "
                   "(unknown user)"),
+    method("beat_request_costs", reply=BeatRequestCosts,
+           summary='`{"costs": [{"lifetime_hours", "cost_tokens"}], "renewal": {"lifetime_hours", "cost_tokens"}}`: '
+                   "what a request costs by lifetime (shortest first) and what renewing one costs, from the beat "
+                   "requests' rules"),
     method("list_open_beat_requests", "actor_id", "genre bpm budget_min cursor limit", reply=BeatRequestPage,
            summary="envelope of `BeatRequest`, open ones (not expired, not deleted), newest first; `genre` compared "
                    "normalised, `bpm` inside `[bpm_min, bpm_max]`, `budget_cents ≥ budget_min`",

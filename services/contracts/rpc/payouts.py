@@ -54,6 +54,13 @@ class Run(Schema):
     splits = fields.List(fields.Nested(Split), metadata={"description": "Only from `get_run`."})
 
 
+class RunSummary(Run):
+    """A run in the admins' list: no `splits` (GET one run for them), its `counts` by split status."""
+
+    class Meta:
+        exclude = ("splits",)
+
+
 class StripeStatus(Schema):
     status = fields.String(metadata={"enum": list(CONNECT_STATUSES)})
     connected = fields.Boolean()
@@ -133,6 +140,7 @@ class StripeEventHandled(Schema):
 
 
 TransactionPage = page_of(Transaction)
+RunPage = page_of(RunSummary)
 
 PAYOUTS = RpcSurface("payouts", (
     method("ping",
@@ -158,6 +166,10 @@ PAYOUTS = RpcSurface("payouts", (
     method("get_run", "actor_id run_id", reply=Run,
            summary="the run with every split",
            errors="`Forbidden` (not an admin), `NotFound`"),
+    method("list_runs", "actor_id", "cursor limit", reply=RunPage,
+           summary="envelope of `RunSummary` (a run without its splits, with `counts` by split status): every run, "
+                   "newest period first (then newest started); `limit` 1–100, default 20",
+           errors="`Forbidden` (not an admin; checked before the page), `InvalidField` (`cursor`, `limit`)"),
     method("finances", "actor_id", "artist_id", reply=Finances,
            summary="the finances page of the actor's artist page (default: their own)",
            errors="`Forbidden` (not a producer), `NotFound` (no artist profile; someone else's artist)"),

@@ -1,4 +1,6 @@
-// The catalog: newest first, filtered by genre, BPM range, key and scale, searched by text, one page at a time.
+// The catalog: newest first, filtered by genre, BPM range, key, scale and licensing, searched by text, one page at
+// a time. The filters live in the URL (?genre=…&licensing=…), so a filtered list survives a reload and can be shared;
+// the selects show the URL's choice through their options' `selected` (Preact has no `defaultValue` on a select).
 import { useEffect, useState } from "preact/hooks";
 import { api, errorMessage, type Page } from "../api";
 import type { Track } from "../types";
@@ -7,7 +9,14 @@ import { Empty, ErrorMessage, Loading } from "../components/Status";
 import { navigate, useLocation } from "../router";
 
 const KEYS = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
-const FILTERS = ["q", "genre", "bpm_min", "bpm_max", "key", "scale"] as const;
+const FILTERS = ["q", "genre", "bpm_min", "bpm_max", "key", "scale", "licensing"] as const;
+/** GET /tracks?licensing= (docs/api.md "The licensing filter"), in words a listener understands */
+const LICENSING: [string, string][] = [
+  ["standard", "Standard licence"],
+  ["standard_exclusive", "Standard + exclusive"],
+  ["exclusive_only", "Exclusive only"],
+  ["exclusive_available", "Exclusive for sale"],
+];
 
 export function Home() {
   const { search } = useLocation();
@@ -68,16 +77,22 @@ export function Home() {
         <label>BPM from<input name="bpm_min" type="number" min={50} max={200} defaultValue={filters.bpm_min} /></label>
         <label>BPM to<input name="bpm_max" type="number" min={50} max={200} defaultValue={filters.bpm_max} /></label>
         <label>Key
-          <select name="key" defaultValue={filters.key}>
+          <select name="key">
             <option value="">Any</option>
-            {KEYS.map((k) => <option value={k}>{k}</option>)}
+            {KEYS.map((k) => <option value={k} selected={filters.key === k}>{k}</option>)}
           </select>
         </label>
         <label>Scale
-          <select name="scale" defaultValue={filters.scale}>
+          <select name="scale">
             <option value="">Any</option>
-            <option value="major">major</option>
-            <option value="minor">minor</option>
+            <option value="major" selected={filters.scale === "major"}>major</option>
+            <option value="minor" selected={filters.scale === "minor"}>minor</option>
+          </select>
+        </label>
+        <label>Licensing
+          <select name="licensing">
+            <option value="">Any</option>
+            {LICENSING.map(([value, label]) => <option value={value} selected={filters.licensing === value}>{label}</option>)}
           </select>
         </label>
         <button type="submit">Apply</button>

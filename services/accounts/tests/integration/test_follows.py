@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 
+from services.accounts import follows
 from services.contracts.errors import InvalidField, NotFound
 
 pytestmark = pytest.mark.integration
@@ -110,3 +111,31 @@ def test_lists_of_an_unknown_user_are_not_found(accounts):
     for method in (accounts.list_followers, accounts.list_following):
         with pytest.raises(NotFound):
             method(user_id=str(uuid.uuid4()))
+
+
+def test_a_profile_tells_each_caller_whether_they_follow_the_user(accounts):
+    fan, other, star = accounts.register_user(), accounts.register_user(), accounts.register_user()
+    assert accounts.get_public_profile(user_id=star["id"])["viewer"] is None  # anonymous
+    assert accounts.get_public_profile(user_id=star["id"], actor_id=fan["id"])["viewer"] == {"following": False}
+    accounts.follow(actor_id=fan["id"], user_id=star["id"])
+    assert accounts.get_public_profile(user_id=star["id"], actor_id=fan["id"])["viewer"] == {"following": True}
+    # the fan's follow is not the other user's, and following is one way
+    assert accounts.get_public_profile(user_id=star["id"], actor_id=other["id"])["viewer"] == {"following": False}
+    assert accounts.get_public_profile(user_id=fan["id"], actor_id=star["id"])["viewer"] == {"following": False}
+    accounts.unfollow(actor_id=fan["id"], user_id=star["id"])
+    assert accounts.get_public_profile(user_id=star["id"], actor_id=fan["id"])["viewer"] == {"following": False}
+
+
+def test_whether_you_follow_is_one_primary_key_probe(session_factory):
+    statement = follows.following_query(str(uuid.uuid4()), str(uuid.uuid4()))
+    with session_factory() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.fail("the accounts tests run on PostgreSQL")
+        compiled = statement.compile(dialect=session.get_bind().dialect)
+        cursor = session.connection().connection.cursor()
+        for setting in ("enable_seqscan", "enable_bitmapscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + str(compiled), compiled.params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        session.rollback()
+    assert "pk_follows" in plan, plan

@@ -110,7 +110,7 @@ def test_unknown_users_are_not_found(accounts, user_id):
 def test_public_profile_hides_email_plan_tokens_and_admin(accounts):
     admin = accounts.make_admin()
     public = accounts.get_public_profile(user_id=admin["id"])
-    assert set(public) == PRIVATE_KEYS - {"email", "plan", "tokens"}
+    assert set(public) == PRIVATE_KEYS - {"email", "plan", "tokens"} | {"viewer"}
     assert public["roles"] == ["listener"]
     assert admin["roles"] == ["listener", "admin"]
 

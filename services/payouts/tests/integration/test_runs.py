@@ -8,8 +8,10 @@ import pytest
 from rich.console import Console
 from sqlalchemy import func, select
 
-from services.contracts.errors import BillingUnavailable, Conflict, Forbidden
-from services.payouts import consumers, ledger, runs, stripe_events
+from services.common.pagination import Position, encode_cursor
+from services.contracts.errors import BillingUnavailable, Conflict, Forbidden, InvalidField
+from services.payouts import consumers, ledger, runs, schemas, stripe_events
+from services.payouts.finances import TRANSACTIONS
 from services.payouts.cli import reconcile_period, run_period
 from services.payouts.models import LedgerEntry, Split
 from services.payouts.tests.integration.conftest import (connect_events, deliver, new_id, onboard, outbox, paid,
@@ -277,3 +279,58 @@ def test_connected_account_payouts_are_tracked_and_refresh_the_finances(units, n
     assert units().run(lambda uow: uow.session.scalars(select(ConnectAccount.fetched_at)
                                                        .where(ConnectAccount.stripe_account_id == account)).one()) \
         is None
+
+
+# --- the admins' list of runs ----------------------------------------------------------------------------------
+
+def list_runs(units, neighbours, actor: str, cursor: str | None = None, limit: int | None = 20) -> dict:
+    return units().run(lambda uow: runs.list_runs(uow, neighbours, actor, cursor, limit))
+
+
+def test_admins_list_runs_newest_period_first_with_their_split_counts_and_no_splits(units, neighbours, connect,
+                                                                                     fake_stripe, world):
+    september = run_to_end(units, neighbours, connect, world["admin"], SEPT)
+    for period in ("2026-07", "2026-08"):  # started after September's, of older periods
+        start(units, neighbours, connect, world["admin"], period)
+    page = list_runs(units, neighbours, world["admin"])
+    assert [item["period"] for item in page["items"]] == [SEPT, "2026-08", "2026-07"]
+    assert page["total"] == 3 and page["next"] is None
+    first = page["items"][0]
+    assert first["id"] == september["id"] and first["status"] == "completed"
+    assert first["pool"] == {"amount_cents": 3_001, "currency": "CAD"}
+    assert first["counts"] == {"paid": 2, "excluded": 1} == september["counts"]
+    assert "splits" not in first
+    assert [item["counts"] for item in page["items"][1:]] == [{}, {}]  # queued: no splits yet
+    assert [item["status"] for item in page["items"][1:]] == ["queued", "queued"]
+
+
+def test_the_runs_list_pages_with_a_cursor_of_its_own(units, neighbours, connect, world):
+    for period in ("2026-05", "2026-03", "2026-04", "2026-06"):
+        start(units, neighbours, connect, world["admin"], period)
+    seen, cursor = [], None
+    while True:
+        page = list_runs(units, neighbours, world["admin"], cursor, limit=3)
+        assert page["total"] == 4 and len(page["items"]) <= 3
+        seen += [item["period"] for item in page["items"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert seen == ["2026-06", "2026-05", "2026-04", "2026-03"]
+    of_the_ledger = encode_cursor(TRANSACTIONS, Position((NOW, new_id())))
+    of_another_shape = encode_cursor(schemas.RUNS, Position((NOW, new_id())))
+    for bad in (of_the_ledger, of_another_shape, "garbage"):
+        with pytest.raises(InvalidField) as caught:
+            list_runs(units, neighbours, world["admin"], bad)
+        assert list(caught.value.details) == ["cursor"]
+    with pytest.raises(InvalidField) as caught:
+        list_runs(units, neighbours, world["admin"], None, limit=101)
+    assert list(caught.value.details) == ["limit"]
+
+
+def test_only_admins_list_runs_and_the_role_is_checked_before_the_page(units, neighbours, connect, world):
+    start(units, neighbours, connect, world["admin"], SEPT)
+    for actor in (world["ana"], new_id()):
+        with pytest.raises(Forbidden):
+            list_runs(units, neighbours, actor)
+        with pytest.raises(Forbidden):
+            list_runs(units, neighbours, actor, "garbage", limit=0)

@@ -128,6 +128,13 @@ def test_a_producer_onboards_earns_and_is_paid_by_a_run_over_the_broker(payouts,
                what="the run completed by the service")
     [split] = payouts.get_run(actor_id=admin, run_id=run["id"])["splits"]
     assert (split["status"], split["transfer_cents"]) == ("paid", 1_234)
+    listed = payouts.list_runs(actor_id=admin, limit=5)
+    assert [(item["id"], item["period"], item["status"], item["counts"]) for item in listed["items"]] == [
+        (run["id"], "2026-09", "completed", {"paid": 1})]
+    assert (listed["total"], listed["next"]) == (1, None) and "splits" not in listed["items"][0]
+    with pytest.raises(RemoteError) as refused:
+        payouts.list_runs(actor_id=producer)
+    assert refused.value.exc_type == "Forbidden"
     assert stripe_env.transfer_count(destination=account) == 1
     history = payouts.list_transactions(actor_id=producer)
     assert [item["kind"] for item in history["items"]] == ["transfer", "pool_share"]

@@ -1,9 +1,10 @@
 // Admins start a month's pool split run and follow it (docs/payouts.md): POST /admin/payout-runs answers 202 and
-// the run proceeds in the background, so the page polls GET /admin/payout-runs/{id} until it has finished. The API
-// has no list of runs: the page lists the runs started or opened in this tab, and /admin/payouts/{id} opens one.
+// the run proceeds in the background, so the page polls GET /admin/payout-runs/{id} until it has finished. Below,
+// every run (GET /admin/payout-runs, newest period first, a page at a time), each linking to /admin/payouts/{id};
+// the list is fetched again after a start, and the open run's row follows its polled status.
 import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { api, errorMessage } from "../../api";
+import { api, errorMessage, type Page } from "../../api";
 import { ErrorMessage, Loading, Empty } from "../../components/Status";
 import { Link, navigate } from "../../router";
 import { Gate, TextField, formatDate } from "../produce/forms";
@@ -15,15 +16,7 @@ const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 const PERIOD_ERROR = "Must be a month as YYYY-MM, e.g. 2026-11.";
 const FINISHED = ["completed", "completed_with_failures"];
 const POLL_MS = 1500;
-
-/** The runs this tab has seen, newest first (kept in memory only). */
-const seen: Run[] = [];
-
-function remember(run: Run): void {
-  const at = seen.findIndex((item) => item.id === run.id);
-  if (at >= 0) seen.splice(at, 1);
-  seen.unshift({ ...run, splits: undefined });
-}
+const RUNS_PAGE = 20;
 
 function lastMonth(): string {
   const now = new Date();
@@ -50,7 +43,48 @@ function PayoutsPage({ runId }: { runId?: string }) {
   const [busy, setBusy] = useState(false);
   const [run, setRun] = useState<Run | null>(null);
   const [runError, setRunError] = useState("");
-  const [, setTick] = useState(0);
+  const [runs, setRuns] = useState<Run[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [listError, setListError] = useState("");
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [listVersion, setListVersion] = useState(0);
+
+  // every run, first page; fetched again after a start (listVersion)
+  useEffect(() => {
+    const controller = new AbortController();
+    setListError("");
+    api.get<Page<Run>>("/api/v1/admin/payout-runs", { limit: RUNS_PAGE }, controller.signal)
+      .then((page) => {
+        setRuns(page.items);
+        setNext(page.next);
+      })
+      .catch((failure) => {
+        if (controller.signal.aborted) return;
+        setListError(errorMessage(failure));
+        setRuns((current) => current ?? []);
+      });
+    return () => controller.abort();
+  }, [listVersion]);
+
+  const loadMore = async () => {
+    if (!next) return;
+    setLoadingMore(true);
+    try {
+      const page = await api.get<Page<Run>>("/api/v1/admin/payout-runs", { limit: RUNS_PAGE, cursor: next });
+      setRuns((current) => [...(current ?? []), ...page.items.filter((run) => !current?.some((r) => r.id === run.id))]);
+      setNext(page.next);
+    } catch (failure) {
+      setListError(errorMessage(failure));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  /** The open run's latest state shown in its row too (a start has fetched the list again, so it is there). */
+  const showInList = (current: Run) => {
+    setRuns((listed) => listed && listed.map((item) => (item.id === current.id ? { ...current, splits: undefined }
+      : item)));
+  };
 
   // the open run, polled until it has finished
   useEffect(() => {
@@ -67,8 +101,7 @@ function PayoutsPage({ runId }: { runId?: string }) {
         const current = await api.get<Run>(`/api/v1/admin/payout-runs/${encodeURIComponent(runId)}`);
         if (stopped) return;
         setRun(current);
-        remember(current);
-        setTick((tick) => tick + 1);
+        showInList(current);
         if (FINISHED.includes(current.status)) return;
       } catch (failure) {
         setRunError(errorMessage(failure));
@@ -91,7 +124,7 @@ function PayoutsPage({ runId }: { runId?: string }) {
     setBusy(true);
     try {
       const started = await api.post<Run>("/api/v1/admin/payout-runs", { period: period.trim() });
-      remember(started);
+      setListVersion((version) => version + 1);
       navigate(`/admin/payouts/${started.id}`);
     } catch (failure) {
       setError(errorMessage(failure));
@@ -126,22 +159,29 @@ function PayoutsPage({ runId }: { runId?: string }) {
         </section>
       )}
 
-      <h2 id="runs-title">Runs in this session</h2>
-      {seen.length === 0 ? (
-        <Empty title="No runs opened yet."><p>Runs you start or open here are listed for this session.</p></Empty>
+      <h2 id="runs-title">All runs</h2>
+      <ErrorMessage message={listError} />
+      {runs === null ? <Loading label="Loading the payout runs…" /> : runs.length === 0 ? (
+        !listError && <Empty title="No payout runs yet."><p>Start one above once a month has ended.</p></Empty>
       ) : (
         <ul class="rows" aria-labelledby="runs-title">
-          {seen.map((item) => (
-            <li class="row" key={item.id}>
+          {runs.map((item) => (
+            <li class={`row${item.id === runId ? " current" : ""}`} key={item.id}
+                aria-current={item.id === runId ? "true" : undefined}>
               <div>
                 <Link href={`/admin/payouts/${item.id}`}>{item.period}</Link>
-                <div class="muted small">Started {formatDate(item.started_at)}</div>
+                <div class="muted small">
+                  Pool {item.pool ? money(item.pool.amount_cents, item.pool.currency) : "—"} · started{" "}
+                  {formatDate(item.started_at)}
+                </div>
               </div>
               <span class={`badge ${item.status}`}>{item.status.replace(/_/g, " ")}</span>
             </li>
           ))}
         </ul>
       )}
+      {next && <button type="button" class="more" onClick={loadMore} disabled={loadingMore}>
+        {loadingMore ? "Loading…" : "More runs"}</button>}
     </section>
   );
 }

@@ -9,17 +9,19 @@ import { Cover } from "../../components/Cover";
 import { TrackCard } from "../../components/TrackCard";
 import type { Track } from "../../types";
 import type { Artist, ArtistFollower, Collection, Progress } from "./types";
-import { contains, currentTab, day, PagedList, plural, Tabs, usePaged, type Tab } from "./lists";
+import { currentTab, day, PagedList, plural, Tabs, usePaged, type Tab } from "./lists";
 import { FollowControl } from "./Follow";
 import "./listen.css";
 
 export function ArtistPage({ id }: { id: string }) {
-  const { me } = useSession();
+  const { ready, me } = useSession();
   const { search } = useLocation();
   const [artist, setArtist] = useState<Artist | null>(null);
   const [error, setError] = useState<{ status: number; message: string } | null>(null);
 
   useEffect(() => {
+    // asked once the session is known, and again when it changes: the page's `viewer` is the signed-in caller's
+    if (!ready) return;
     const controller = new AbortController();
     setArtist(null);
     setError(null);
@@ -30,7 +32,7 @@ export function ArtistPage({ id }: { id: string }) {
         setError({ status: failure instanceof ApiError ? failure.status : 0, message: errorMessage(failure) });
       });
     return () => controller.abort();
-  }, [id]);
+  }, [id, ready, me?.id]);
 
   if (error?.status === 404) {
     return (
@@ -99,12 +101,9 @@ export function Avatar({ src, name }: { src: string | null | undefined; name: st
 
 function FollowArtist({ artist, owner, onChange }: { artist: Artist; owner: boolean; onChange: (n: number) => void }) {
   const count = artist.followers_count ?? 0;
-  // the page does not say whether the caller follows it: look through its newest followers
-  const isFollowing = (meId: string) =>
-    contains<ArtistFollower>(`/api/v1/artists/${artist.id}/followers`, {}, (item) => item.user.id === meId);
   return (
     <FollowControl path={`/api/v1/artists/${artist.id}/follow`} name={artist.name} hidden={owner}
-                   isFollowing={isFollowing} onChange={onChange}>
+                   following={!!artist.viewer?.following} onChange={onChange}>
       <p class="followers"><strong data-testid="followers-count">{count.toLocaleString()}</strong>
         {count === 1 ? " follower" : " followers"}</p>
     </FollowControl>

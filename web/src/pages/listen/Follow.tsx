@@ -1,6 +1,6 @@
 // One follow control for artist pages and user profiles: the count line (given by the page), the Follow toggle
-// (PUT / DELETE of `path`), what happened, and the API's error. Neither API says whether the caller already
-// follows, so `isFollowing` looks it up in a list (`contains` in lists.ts).
+// (PUT / DELETE of `path`), what happened, and the API's error. Whether the caller already follows comes with the
+// page itself (`viewer.following` of GET /artists/:id and GET /users/:id, asked with the caller's token).
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, errorMessage } from "../../api";
@@ -13,27 +13,22 @@ interface FollowProps {
   path: string;
   name: string;
   hidden: boolean;
-  isFollowing: (meId: string) => Promise<boolean>;
+  /** the page's `viewer.following` */
+  following: boolean;
   onChange: (count: number) => void;
   children: ComponentChildren;
 }
 
-export function FollowControl({ path, name, hidden, isFollowing, onChange, children }: FollowProps) {
+export function FollowControl({ path, name, hidden, following: given, onChange, children }: FollowProps) {
   const { ready, me } = useSession();
-  const [following, setFollowing] = useState(false);
+  const [following, setFollowing] = useState(given);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const [status, setStatus] = useState("");
 
   useEffect(() => {
-    setFollowing(false);
-    if (!me || hidden) return;
-    let live = true;
-    isFollowing(me.id).then((found) => live && setFollowing(found)).catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [path, me?.id]);
+    setFollowing(given);
+  }, [path, given]);
 
   const toggle = async () => {
     setBusy(true);

@@ -7,7 +7,7 @@ import { Link, useLocation } from "../../router";
 import { ErrorMessage } from "../../components/Status";
 import type { Track } from "../../types";
 import type { Comment, LikeState, PlaylistSummary, RepostState } from "./types";
-import { contains, moment, PagedList, plural, usePaged } from "./lists";
+import { moment, PagedList, plural, usePaged } from "./lists";
 import "./listen.css";
 
 export function LoginPrompt({ action }: { action: string }) {
@@ -17,29 +17,19 @@ export function LoginPrompt({ action }: { action: string }) {
 
 export function TrackActions({ track }: { track: Track }) {
   const { ready, me } = useSession();
-  const [likes, setLikes] = useState<LikeState>({ liked: false, like_count: track.like_count });
-  const [reposts, setReposts] = useState<RepostState>({ reposted: false, repost_count: track.repost_count });
+  // the track page asks for the track with the caller's token: `viewer` holds their own like and repost
+  const [likes, setLikes] = useState<LikeState>({ liked: !!track.viewer?.liked, like_count: track.like_count });
+  const [reposts, setReposts] = useState<RepostState>({ reposted: !!track.viewer?.reposted,
+                                                        repost_count: track.repost_count });
   const [busy, setBusy] = useState("");
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
   const [picking, setPicking] = useState(false);
 
   useEffect(() => {
-    setLikes({ liked: false, like_count: track.like_count });
-    setReposts({ reposted: false, repost_count: track.repost_count });
-    if (!me) return;
-    // the track does not say whether the caller likes or reposted it: look through their own (newest) lists
-    let live = true;
-    contains<Track>("/api/v1/me/likes", { kind: "tracks" }, (item) => item.id === track.id)
-      .then((liked) => live && setLikes((state) => ({ ...state, liked })))
-      .catch(() => undefined);
-    contains<Track>(`/api/v1/users/${me.id}/reposts`, {}, (item) => item.id === track.id)
-      .then((reposted) => live && setReposts((state) => ({ ...state, reposted })))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [track.id, me?.id]);
+    setLikes({ liked: !!track.viewer?.liked, like_count: track.like_count });
+    setReposts({ reposted: !!track.viewer?.reposted, repost_count: track.repost_count });
+  }, [track.id, track.viewer?.liked, track.viewer?.reposted]);
 
   if (!ready) return null;
   if (!me) return <LoginPrompt action="like, repost, comment or save this beat to a playlist" />;

@@ -9,17 +9,20 @@ import { Cover } from "../../components/Cover";
 import { TrackCard } from "../../components/TrackCard";
 import type { Track } from "../../types";
 import type { Artist, Collection, PlaylistSummary, PublicUser, UserSummary } from "./types";
-import { contains, currentTab, day, PagedList, plural, Tabs, usePaged, type Tab } from "./lists";
+import { currentTab, day, PagedList, plural, Tabs, usePaged, type Tab } from "./lists";
 import { Avatar } from "./ArtistPage";
 import { FollowControl } from "./Follow";
 import "./listen.css";
 
 export function UserPage({ id }: { id: string }) {
+  const { ready, me } = useSession();
   const { search } = useLocation();
   const [user, setUser] = useState<PublicUser | null>(null);
   const [error, setError] = useState<{ status: number; message: string } | null>(null);
 
   useEffect(() => {
+    // asked once the session is known, and again when it changes: the profile's `viewer` is the signed-in caller's
+    if (!ready) return;
     const controller = new AbortController();
     setUser(null);
     setError(null);
@@ -30,7 +33,7 @@ export function UserPage({ id }: { id: string }) {
         setError({ status: failure instanceof ApiError ? failure.status : 0, message: errorMessage(failure) });
       });
     return () => controller.abort();
-  }, [id]);
+  }, [id, ready, me?.id]);
 
   if (error?.status === 404) {
     return (
@@ -108,12 +111,9 @@ const usersPath = (user: PublicUser) => `/api/v1/users/${user.id}`;
 
 function FollowUser({ user, onChange }: { user: PublicUser; onChange: (count: number) => void }) {
   const { me } = useSession();
-  // the profile does not say whether the caller follows it: look through whom the caller follows
-  const isFollowing = (meId: string) =>
-    contains<UserSummary>(`/api/v1/users/${meId}/following`, {}, (item) => item.id === user.id);
   return (
     <FollowControl path={`${usersPath(user)}/follow`} name={user.username} hidden={me?.id === user.id}
-                   isFollowing={isFollowing} onChange={onChange}>
+                   following={!!user.viewer?.following} onChange={onChange}>
       <p class="followers">
         <strong data-testid="followers-count">{user.followers_count.toLocaleString()}</strong>
         {user.followers_count === 1 ? " follower" : " followers"} · <strong>{user.following_count.toLocaleString()}</strong> following

@@ -89,19 +89,6 @@ export function PagedList<T>({ paged, label, empty, children, as = "ul", classNa
   );
 }
 
-/** Whether some page of `path` (newest first) has an item matching; looks through `maxPages` pages of 100. */
-export async function contains<T>(path: string, query: Query, found: (item: T) => boolean,
-                                  maxPages = 5): Promise<boolean> {
-  let cursor: string | null = null;
-  for (let n = 0; n < maxPages; n++) {
-    const page: Page<T> = await api.get<Page<T>>(path, { ...query, limit: 100, cursor });
-    if (page.items.some(found)) return true;
-    if (!page.next) return false;
-    cursor = page.next;
-  }
-  return false;
-}
-
 export interface Tab { id: string; label: string; count?: number }
 
 /** Section links kept in the address (?tab=id); the current one is marked for screen readers. */

@@ -52,6 +52,8 @@ export interface Artist {
   track_count: number;
   followers_count?: number;
   created_at: string;
+  /** GET /artists/:id only: whether the caller follows the page (null when the request had no valid token) */
+  viewer?: { following: boolean } | null;
 }
 
 export interface ArtistRef { id: string; name: string; verified?: boolean }
@@ -87,6 +89,8 @@ export interface PublicUser {
   created_at: string;
   artists?: ArtistRef[];
   avatar_url?: string | null;
+  /** GET /users/:id only: whether the caller follows the user (null when the request had no valid token) */
+  viewer?: { following: boolean } | null;
 }
 
 export interface UserSummary { id: string; username: string; name: string | null }

@@ -8,12 +8,9 @@ import { Link } from "../../router";
 import { Empty, ErrorMessage, Loading } from "../../components/Status";
 import { formatDateTime, formatMoney, planName } from "./format";
 import { usePlans } from "./Plans";
-import type { BeatRequest, BeatRequestResponse } from "./types";
+import type { BeatRequest, BeatRequestCosts, BeatRequestResponse } from "./types";
 import "./money.css";
 
-/** What a request costs by how long it stays open (POST /beat-requests: "24 h: 1, 48 h: 2, 72 h: 3"). */
-const LIFETIMES: [hours: number, tokens: number][] = [[24, 1], [48, 2], [72, 3]];
-const RENEW_COST = 1;
 const CURRENCY = "CAD";
 const UUID_IN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 /** the API's field names → the form's (the budget is typed in dollars, sent in cents) */
@@ -28,13 +25,15 @@ function FieldError({ name, errors }: { name: string; errors: Record<string, str
   return <span class="field-error" id={`${name}-error`}>{errors[name].join(" ")}</span>;
 }
 
-function NewRequestForm({ balance, onCreated }: { balance: number; onCreated: (created: BeatRequest) => void }) {
-  const [lifetime, setLifetime] = useState(24);
+function NewRequestForm({ balance, costs, onCreated }:
+  { balance: number; costs: BeatRequestCosts; onCreated: (created: BeatRequest) => void }) {
+  const shortest = costs.costs[0].lifetime_hours;
+  const [lifetime, setLifetime] = useState(shortest);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [error, setError] = useState("");
   const [done, setDone] = useState("");
   const [busy, setBusy] = useState(false);
-  const cost = LIFETIMES.find(([hours]) => hours === lifetime)?.[1] ?? 1;
+  const cost = (costs.costs.find((option) => option.lifetime_hours === lifetime) ?? costs.costs[0]).cost_tokens;
 
   const onSubmit = async (event: Event) => {
     event.preventDefault();
@@ -56,7 +55,7 @@ function NewRequestForm({ balance, onCreated }: { balance: number; onCreated: (c
     try {
       const created = await api.post<BeatRequest>("/api/v1/beat-requests", body);
       formElement.reset();
-      setLifetime(24);
+      setLifetime(shortest);
       setDone(`Request posted for ${tokens(created.cost_tokens)}: ${tokens(created.tokens ?? 0)} left.`);
       onCreated(created);
     } catch (failure) {
@@ -98,11 +97,11 @@ function NewRequestForm({ balance, onCreated }: { balance: number; onCreated: (c
         <fieldset class="wide" aria-describedby={errors.lifetime_hours ? "lifetime_hours-error" : undefined}>
           <legend>Open for</legend>
           <div class="choices">
-            {LIFETIMES.map(([hours, cost]) => (
+            {costs.costs.map(({ lifetime_hours: hours, cost_tokens: price }) => (
               <label key={hours}>
                 <input type="radio" name="lifetime" value={hours} checked={lifetime === hours}
                        onChange={() => setLifetime(hours)} />
-                {hours} hours · {tokens(cost)}
+                {hours} hours · {tokens(price)}
               </label>
             ))}
           </div>
@@ -153,8 +152,9 @@ function Responses({ request }: { request: BeatRequest }) {
   );
 }
 
-function RequestItem({ request, onChange, onDeleted }:
-  { request: BeatRequest; onChange: (request: BeatRequest) => void; onDeleted: (id: string) => void }) {
+function RequestItem({ request, renewal, onChange, onDeleted }:
+  { request: BeatRequest; renewal: BeatRequestCosts["renewal"]; onChange: (request: BeatRequest) => void;
+    onDeleted: (id: string) => void }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -196,7 +196,7 @@ function RequestItem({ request, onChange, onDeleted }:
       <div class="actions">
         <button type="button" class="secondary" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? "Hide the responses" : "Show the responses"}</button>
-        {renewable && <button type="button" onClick={renew} disabled={busy}>Renew for 24 hours ({tokens(RENEW_COST)})</button>}
+        {renewable && <button type="button" onClick={renew} disabled={busy}>Renew for {renewal.lifetime_hours} hours ({tokens(renewal.cost_tokens)})</button>}
         {confirming ? (
           <>
             <button type="button" onClick={remove} disabled={busy}>
@@ -217,6 +217,18 @@ export function BeatRequests() {
   const [requests, setRequests] = useState<BeatRequest[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState("");
+  const [costs, setCosts] = useState<BeatRequestCosts | null>(null);
+
+  useEffect(() => {
+    // what a request costs is the API's (the catalog's rules), never a copy kept here
+    const controller = new AbortController();
+    api.get<BeatRequestCosts>("/api/v1/beat-requests/costs", {}, controller.signal)
+      .then(setCosts)
+      .catch((failure) => {
+        if (!controller.signal.aborted) setError(errorMessage(failure));
+      });
+    return () => controller.abort();
+  }, []);
 
   useEffect(() => {
     if (!me) return;
@@ -249,6 +261,9 @@ export function BeatRequests() {
     return <section><h1>Beat requests</h1>
       <p><Link href="/login?next=/beat-requests">Log in</Link> to ask producers for a beat.</p></section>;
   }
+  if (!costs) {
+    return <section><h1>Beat requests</h1>{error ? <ErrorMessage message={error} /> : <Loading />}</section>;
+  }
   const plan = plans?.find((candidate) => candidate.code === me.plan);
   return (
     <section aria-labelledby="requests-title">
@@ -257,11 +272,12 @@ export function BeatRequests() {
         <p data-testid="token-balance"><strong>{tokens(me.tokens)}</strong> left this month
           {plan ? ` (${planName(plan.code)}: ${tokens(plan.monthly_tokens)} a month, back on the 1st)` : ""}.</p>
         <p class="muted">Verified producers of the genre are told about your request and answer with their beats. A
-          request costs {LIFETIMES.map(([hours, cost]) => `${tokens(cost)} for ${hours} hours`).join(", ")}; renewing
-          an expired one costs {tokens(RENEW_COST)}. Deleting an open request gives its tokens back.{" "}
+          request costs {costs.costs.map((option) => `${tokens(option.cost_tokens)} for ${option.lifetime_hours} hours`)
+            .join(", ")}; renewing an expired one costs {tokens(costs.renewal.cost_tokens)}. Deleting an open request
+          gives its tokens back.{" "}
           <Link href="/plans">More tokens come with bigger plans.</Link></p>
       </div>
-      <NewRequestForm balance={me.tokens} onCreated={(created) => {
+      <NewRequestForm balance={me.tokens} costs={costs} onCreated={(created) => {
         setRequests((current) => [created, ...(current ?? [])]);
         void reloadMe();
       }} />
@@ -272,7 +288,7 @@ export function BeatRequests() {
       ) : (
         <ul class="requests" aria-label="Your beat requests">
           {requests.map((request) => (
-            <RequestItem key={request.id} request={request}
+            <RequestItem key={request.id} request={request} renewal={costs.renewal}
                          onChange={(changed) => setRequests((current) => (current ?? []).map((item) => (item.id === changed.id ? changed : item)))}
                          onDeleted={(id) => setRequests((current) => (current ?? []).filter((item) => item.id !== id))} />
           ))}

@@ -121,3 +121,7 @@ export interface BeatRequestResponse {
   message: string | null;
   created_at: string;
 }
+
+/** GET /beat-requests/costs: what a request costs by how long it stays open, and what renewing one costs */
+export interface BeatRequestCost { lifetime_hours: number; cost_tokens: number }
+export interface BeatRequestCosts { costs: BeatRequestCost[]; renewal: BeatRequestCost }

@@ -7,10 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
+from services.catalog.audience import follows
 from services.catalog.audience.models import ArtistFollow, FollowerNotice
 from services.catalog.beat_requests.models import Notification
 from services.catalog.conftest import new_user_id, wait_until
-from services.catalog.tests.integration.community_support import count_rows
+from services.catalog.tests.integration.community_support import count_rows, explain
 from services.catalog.tracks import artists
 from services.common.messaging.models import ProcessedEvent
 from services.contracts.errors import InvalidField, NotFound
@@ -154,3 +155,26 @@ def deliver_deletion(bus, uow, user_id: str) -> None:
         return uow.session.get(ProcessedEvent, ("catalog.on_user_deleted", body["event_id"])) is not None
 
     wait_until(handled, what="user_deleted")
+
+
+def test_get_artist_tells_each_caller_whether_they_follow_the_page(catalog, make_producer):
+    page = make_producer()["artist_id"]
+    fan, other = new_user_id(), new_user_id()
+    assert catalog.get_artist(artist_id=page)["viewer"] is None  # anonymous
+    assert catalog.get_artist(artist_id=page, actor_id=fan)["viewer"] == {"following": False}
+    catalog.follow_artist(actor_id=fan, artist_id=page)
+    assert catalog.get_artist(artist_id=page, actor_id=fan)["viewer"] == {"following": True}
+    # another caller does not see the fan's follow as theirs; liking is not following
+    catalog.like(actor_id=other, kind="producers", item_id=page)
+    assert catalog.get_artist(artist_id=page, actor_id=other)["viewer"] == {"following": False}
+    assert catalog.get_artist(artist_id=page)["viewer"] is None
+    catalog.unfollow_artist(actor_id=fan, artist_id=page)
+    assert catalog.get_artist(artist_id=page, actor_id=fan)["viewer"] == {"following": False}
+    with pytest.raises(NotFound):
+        catalog.get_artist(artist_id=new_user_id(), actor_id=fan)
+
+
+def test_following_is_one_primary_key_probe(uow):
+    plan = explain(uow, follows.following_query(new_user_id(), new_user_id()))
+    assert "pk_artist_follows" in plan, plan
+    uow.rollback()

@@ -140,3 +140,12 @@ def test_accounts_refusals_come_back_as_the_same_contract_errors():
     with pytest.raises(RemoteError):
         remote.refund("u", "r", "delete")
     assert remote.balance("u") == {"tokens": 1, "actor": "u"}
+
+
+def test_the_price_list_is_the_costs_the_rules_charge():
+    listed = rules.price_list()
+    assert listed == {"costs": [{"lifetime_hours": 24, "cost_tokens": 1}, {"lifetime_hours": 48, "cost_tokens": 2},
+                                {"lifetime_hours": 72, "cost_tokens": 3}],
+                      "renewal": {"lifetime_hours": 24, "cost_tokens": 1}}
+    assert all(rules.cost_of(cost["lifetime_hours"]) == cost["cost_tokens"] for cost in listed["costs"])
+    assert listed["renewal"]["cost_tokens"] == rules.RENEWAL_COST

@@ -173,3 +173,37 @@ def test_insert_once_of_a_missing_item_is_not_found_on_sqlite_too(tmp_path):
         insert_once(session, CollectionLike, {"user_id": new_user_id(), "collection_id": "missing",
                                               "created_at": datetime.now(timezone.utc)})
     assert caught.value.details == {"collection_id": "missing"}
+
+
+def test_get_track_tells_each_caller_their_own_like_and_repost(catalog, producer, publish):
+    track = publish(producer)
+    fan, other = new_user_id(), new_user_id()
+    assert catalog.get_track(track_id=track["id"])["viewer"] is None  # anonymous
+    assert catalog.get_track(track_id=track["id"], actor_id=fan)["viewer"] == {"liked": False, "reposted": False}
+    catalog.like(actor_id=fan, kind="tracks", item_id=track["id"])
+    assert catalog.get_track(track_id=track["id"], actor_id=fan)["viewer"] == {"liked": True, "reposted": False}
+    catalog.repost(actor_id=fan, track_id=track["id"])
+    seen_by_fan = catalog.get_track(track_id=track["id"], actor_id=fan)
+    assert seen_by_fan["viewer"] == {"liked": True, "reposted": True}
+    assert (seen_by_fan["like_count"], seen_by_fan["repost_count"]) == (1, 1)
+    # another caller does not see the fan's marks as theirs, nor does the anonymous one
+    assert catalog.get_track(track_id=track["id"], actor_id=other)["viewer"] == {"liked": False, "reposted": False}
+    assert catalog.get_track(track_id=track["id"])["viewer"] is None
+    catalog.like(actor_id=other, kind="tracks", item_id=track["id"])
+    catalog.unlike(actor_id=fan, kind="tracks", item_id=track["id"])
+    assert catalog.get_track(track_id=track["id"], actor_id=fan)["viewer"] == {"liked": False, "reposted": True}
+    assert catalog.get_track(track_id=track["id"], actor_id=other)["viewer"] == {"liked": True, "reposted": False}
+
+
+def test_the_owner_sees_their_unpublished_track_with_a_viewer_and_others_get_not_found(catalog, producer, upload):
+    processing = upload(producer)
+    seen = catalog.get_track(track_id=processing["id"], actor_id=producer["user_id"])
+    assert seen["viewer"] == {"liked": False, "reposted": False}
+    with pytest.raises(NotFound):
+        catalog.get_track(track_id=processing["id"], actor_id=new_user_id())
+
+
+def test_the_viewer_is_one_statement_probing_both_primary_keys(uow):
+    plan = explain(uow, likes.viewer_query(new_user_id(), new_user_id()))
+    assert "pk_track_likes" in plan and "pk_reposts" in plan, plan
+    uow.rollback()

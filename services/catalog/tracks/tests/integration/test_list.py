@@ -105,7 +105,55 @@ def test_the_producer_filter_takes_the_producers_user_id_as_well_as_the_artist_i
     assert sorted(by_artist) == sorted(shelf["ids"])
 
 
+EXCLUSIVE = {"price_cents": 50000, "currency": "USD", "contact_email": "me@example.com", "status": "available"}
+
+
+@pytest.fixture
+def licensing_shelf(catalog, make_producer, upload, publish_track, uow):
+    """Five published tracks of one fresh producer, oldest first: standard; standard + exclusive (available);
+    standard + exclusive (private); exclusive only (available); exclusive only (sold, as a buyer's payment
+    marks it)."""
+    producer = make_producer("Licence Shelf")
+    specs = [dict(licensing_model="standard"),
+             dict(licensing_model="standard_exclusive", exclusive=EXCLUSIVE),
+             dict(licensing_model="standard_exclusive", exclusive={**EXCLUSIVE, "status": "private"}),
+             dict(licensing_model="exclusive_only", exclusive=EXCLUSIVE),
+             dict(licensing_model="exclusive_only", exclusive=EXCLUSIVE)]
+    made, base = [], utcnow() - timedelta(hours=1)
+    for index, spec in enumerate(specs):
+        track = publish_track(upload(producer, **spec), producer)
+        uow.session.execute(update(Track).where(Track.id == track["id"]).values(
+            published_at=base + timedelta(minutes=index)))
+        made.append(track["id"])
+    uow.session.execute(update(Track).where(Track.id == made[4]).values(exclusive={**EXCLUSIVE, "status": "sold"}))
+    uow.commit()
+    return {"producer": producer, "ids": made}
+
+
+@pytest.mark.parametrize("licensing, expected", [
+    ("standard", [0]),
+    ("standard_exclusive", [2, 1]),
+    ("exclusive_only", [4, 3]),
+    ("exclusive_available", [3, 1]),  # not the private one, not the sold one, never a standard track
+])
+def test_the_licensing_filter(catalog, licensing_shelf, licensing, expected):
+    page = catalog.list_tracks(filters=mine(licensing_shelf, licensing=licensing))
+    assert [item["id"] for item in page["items"]] == [licensing_shelf["ids"][i] for i in expected]
+    assert page["total"] == len(expected)
+
+
+def test_the_licensing_filter_pages_and_sorts_like_the_others(catalog, licensing_shelf):
+    filters = mine(licensing_shelf, licensing="exclusive_available")
+    first = catalog.list_tracks(filters=filters, limit=1)
+    second = catalog.list_tracks(filters=filters, limit=1, cursor=first["next"])
+    assert [first["items"][0]["id"], second["items"][0]["id"]] == [licensing_shelf["ids"][3], licensing_shelf["ids"][1]]
+    assert second["next"] is None and first["total"] == second["total"] == 2
+    assert sorted(ids(catalog, filters=filters, sort="popular")) == sorted([licensing_shelf["ids"][1],
+                                                                           licensing_shelf["ids"][3]])
+
+
 @pytest.mark.parametrize("kwargs, field", [
+    ({"filters": {"licensing": "exclusive"}}, "filters.licensing"),
     ({"filters": {"bpm_min": 150, "bpm_max": 100}}, "filters.bpm_max"),
     ({"filters": {"key": "Z"}}, "filters.key"),
     ({"filters": {"mood": "sad"}}, "filters.mood"),

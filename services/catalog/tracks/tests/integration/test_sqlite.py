@@ -56,6 +56,15 @@ def test_upload_publish_list_and_sweep_on_sqlite(sqlite_uow, tmp_path):
         assert seen == [made[i]["id"] for i in expected]
     trap = tracks.list_tracks(sqlite_uow, schemas.load_track_query({"genre": "TRAP"}, "newest", None, 20))
     assert [item["id"] for item in trap["items"]] == [made[3]["id"], made[1]["id"]]
+    # the licensing filter: the exclusive's status is read from its JSON (json_extract on SQLite)
+    exclusive = {"price_cents": 50000, "currency": "USD", "contact_email": "me@example.com", "status": "available"}
+    for track, status in ((made[0], "available"), (made[2], "sold")):
+        sqlite_uow.session.execute(update(Track).where(Track.id == track["id"]).values(
+            licensing_model="exclusive_only", exclusive={**exclusive, "status": status}))
+    sqlite_uow.commit()
+    for choice, expected in (("exclusive_available", [0]), ("exclusive_only", [2, 0]), ("standard", [3, 1])):
+        page = tracks.list_tracks(sqlite_uow, schemas.load_track_query({"licensing": choice}, "newest", None, 20))
+        assert [item["id"] for item in page["items"]] == [made[i]["id"] for i in expected], choice
     sqlite_uow.session.execute(update(Track).where(Track.id == made[4]["id"]).values(
         created_at=utcnow() - timedelta(hours=2)))
     assert pipeline.sweep(sqlite_uow, media, timeout_s=1800) == [made[4]["id"]]

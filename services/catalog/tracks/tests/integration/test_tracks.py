@@ -141,7 +141,7 @@ def test_audio_validated_publishes_and_emits(catalog, make_producer, upload, bus
     bus.publish(AUDIO_REJECTED, {"track_id": track["id"], "code": "corrupt", "message": "late"})
     bus.publish(AUDIO_VALIDATED, validated_payload(track["id"], store_file))
     emitted.settle(2.0)
-    assert catalog.get_track(track_id=track["id"]) == published
+    assert catalog.get_track(track_id=track["id"], actor_id=producer["user_id"]) == published
     assert len(emitted.matching("track_published", track["id"])) == 1
     assert len(emitted.matching("collaboration_credited", track["id"])) == 2
     assert len(emitted.matching("track_rejected", track["id"])) == 0

@@ -98,9 +98,22 @@ def test_exclusive_problem_judges_a_merged_track():
 @pytest.mark.parametrize("filters, field", [
     ({"bpm_min": 150, "bpm_max": 100}, "filters.bpm_max"), ({"bpm_min": "fast"}, "filters.bpm_min"),
     ({"scale": "lydian"}, "filters.scale"), ({"genre": ""}, "filters.genre"), ({"extra": 1}, "filters.extra"),
+    ({"licensing": "free"}, "filters.licensing"), ({"licensing": "available"}, "filters.licensing"),
 ])
 def test_list_filters(filters, field):
     assert fields_of(lambda: schemas.load_track_query(filters, "newest", None, 20)) == [field]
+
+
+@pytest.mark.parametrize("licensing", ["standard", "standard_exclusive", "exclusive_only", "exclusive_available"])
+def test_the_licensing_filter_takes_a_model_or_exclusive_available(licensing):
+    assert schemas.load_track_query({"licensing": licensing}, "newest", None, 20).filters == {"licensing": licensing}
+
+
+def test_an_unknown_licensing_filter_names_the_values_it_takes():
+    with pytest.raises(InvalidField) as caught:
+        schemas.load_track_query({"licensing": "free"}, "newest", None, 20)
+    assert caught.value.details == {"filters.licensing": [
+        "Must be one of: standard, standard_exclusive, exclusive_only, exclusive_available."]}
 
 
 def test_list_defaults():
