@@ -1,16 +1,12 @@
 #!/usr/bin/env bash
-# Build the browser app (web/) into web/dist, which the gateway serves at / (docs/web.md). Installs Node.js and
-# npm from Debian's packages where they are missing (as root, with apt-get); installs the locked dependencies
-# (npm ci) when package-lock.json changed; skips the build when no source changed since the last one.
+# Build the browser app (web/) into web/dist, which the gateway serves at / (docs/web.md). Node.js and npm come
+# from scripts/ensure-tools.sh (`make tools`, which `make run` and `make test` run first); installs the locked
+# dependencies (npm ci) when package-lock.json changed; skips the build when no source changed since the last one.
 set -euo pipefail
-cd "$(dirname "$0")/../web"
+cd "$(dirname "$0")/.."
+scripts/ensure-tools.sh
+cd web
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Node.js and npm with apt-get (the web app's build)…" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-  fi
-fi
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "Node.js 18 or newer and npm are missing: install them (apt-get install nodejs npm) and retry." >&2
   exit 1
