@@ -1,6 +1,7 @@
 """Small HTML pages a browser lands on outside the API: where Stripe Checkout sends the buyer back
 (``/billing/success`` and ``/billing/cancel``; ``/exclusive/success`` and ``/exclusive/cancel`` for an
-exclusive's purchase) and the home page the billing portal returns to (``/``) — the defaults of
+exclusive's purchase), the home page (``/``) and the billing page the billing portal returns to
+(``/account/billing``) — the defaults of
 BILLING_SUCCESS_URL / BILLING_CANCEL_URL / BILLING_PORTAL_RETURN_URL under PUBLIC_URL — and the public
 verification page of a licence, the address its certificate's QR code holds (``/verify-license/<id>``), and
 where Stripe's Connect onboarding sends a producer back (``/producer/stripe/return`` and ``/refresh``, the
@@ -36,10 +37,17 @@ def _session_id() -> str:
 
 
 @bp.get("/")
-@doc("Home page (HTML): the browser app; where the billing portal returns to", ok=(200, None),
+@doc("Home page (HTML): the browser app", ok=(200, None),
      rpc=False, content_type="text/html", response_example="<!doctype html><html><head><title>Home · BeatPass</title>…")
 def home() -> ResponseReturnValue:
     return web.index() if web.is_built() else _page("home.html")
+
+
+@bp.get("/account/billing")
+@doc("The app's billing page (HTML), where Stripe's billing portal returns to", ok=(200, None), rpc=False,
+     content_type="text/html", description="The browser app's page; without a built app, the home page.")
+def billing_home() -> ResponseReturnValue:
+    return home()
 
 
 @bp.get("/billing/success")

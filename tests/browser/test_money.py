@@ -199,13 +199,14 @@ def test_a_past_due_plan_is_shown_plainly_with_what_to_do(page, platform, shop, 
     expect(page.get_by_role("button", name="Switch to Pro in the billing portal")).to_be_visible()
     assert page.problems == []
 
-    # the way out: Stripe's billing portal (the fake's), which returns to the platform
+    # the way out: Stripe's billing portal (the fake's), which returns to the app's billing page
     page.goto("/account/billing")
     page.get_by_role("button", name="Open the billing portal").click()
     expect(page).to_have_url(re.compile(re.escape(stripe.base_url) + r"/billing_portal/"))
     expect(page.locator("body")).to_contain_text("Status: past_due")
     page.get_by_role("link", name="Return to the merchant").click()
-    expect(page).to_have_url(f"{platform.url}/")
+    expect(page).to_have_url(f"{platform.url}/account/billing")
+    expect(page.get_by_role("heading", name="Plan and billing")).to_be_visible()
 
 
 def test_buying_an_exclusive_through_the_fake_stripe_issues_the_exclusive_licence(page, platform, shop, stripe):

@@ -37,7 +37,7 @@ def test_the_home_page_links_the_api_reference(http):
     assert 'href="/api/v1/docs"' in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/", "/billing/success", "/billing/cancel"])
+@pytest.mark.parametrize("path", ["/", "/billing/success", "/billing/cancel", "/account/billing"])
 def test_the_pages_are_public_html_in_the_openapi_document(http, path):
     operation = http.get("/api/v1/openapi.json").get_json()["paths"][path]["get"]
     assert operation["security"] == [] and "text/html" not in str(operation.get("requestBody"))

@@ -54,3 +54,6 @@ def test_without_a_build_the_gateway_pages_answer(http):
     assert "Content-Security-Policy" not in response.headers
     assert http.get("/tracks/x").status_code == 404
     assert http.get("/assets/index-abc123.js").status_code == 404
+    # where the billing portal sends a customer back is a page even then
+    back = http.get("/account/billing")
+    assert back.status_code == 200 and back.mimetype == "text/html" and "BeatPass" in back.get_data(as_text=True)

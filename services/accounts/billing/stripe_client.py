@@ -45,7 +45,7 @@ def billing_urls() -> BillingUrls:
     return BillingUrls(
         success=config.env("BILLING_SUCCESS_URL", f"{site}/billing/success?session_id={{CHECKOUT_SESSION_ID}}"),
         cancel=config.env("BILLING_CANCEL_URL", f"{site}/billing/cancel"),
-        portal_return=config.env("BILLING_PORTAL_RETURN_URL", f"{site}/"),
+        portal_return=config.env("BILLING_PORTAL_RETURN_URL", f"{site}/account/billing"),
     )
 
 

@@ -66,7 +66,7 @@ def test_checkout_and_portal_send_the_browser_back_to_this_platform(fake_and_pro
     assert session["success_url"] == f"{site}/billing/success?session_id={{CHECKOUT_SESSION_ID}}"
     assert session["cancel_url"] == f"{site}/billing/cancel"
     portal = proxy.open_billing_portal(actor_id=user["id"])["url"]
-    assert fake.get(portal.rsplit("/", 1)[-1])["return_url"] == f"{site}/"
+    assert fake.get(portal.rsplit("/", 1)[-1])["return_url"] == f"{site}/account/billing"
 
 
 def test_refusals_travel_as_contract_errors(fake_and_proxy):

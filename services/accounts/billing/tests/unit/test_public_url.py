@@ -43,7 +43,7 @@ def test_every_billing_link_is_under_the_public_url(env):
     urls = billing_urls()
     assert urls.success == "http://127.0.0.1:8123/billing/success?session_id={CHECKOUT_SESSION_ID}"
     assert urls.cancel == "http://127.0.0.1:8123/billing/cancel"
-    assert urls.portal_return == "http://127.0.0.1:8123/"
+    assert urls.portal_return == "http://127.0.0.1:8123/account/billing"  # the app's billing page
 
 
 def test_each_billing_link_may_still_be_overridden(env):
