@@ -166,10 +166,31 @@ logger_class = JsonLogger
 
 def on_starting(server) -> None:
     """The master refuses to start without a download-URL secret: every worker (and replica) must sign and
-    check /api/v1/files/<token> with the same one (gateway/settings.py says why there is no fallback)."""
+    check /api/v1/files/<token> with the same one (gateway/settings.py says why there is no fallback). Then it
+    deletes what a killed gateway left in the media store (gateway/leftovers.py)."""
     from gateway.settings import require_download_secret
 
     require_download_secret(os.environ.get("DOWNLOAD_URL_SECRET"))
+    _sweep_leftovers(server)
+
+
+def _sweep_leftovers(server) -> None:
+    from pathlib import Path
+
+    from gateway import leftovers
+    from gateway import settings as gateway_settings
+    from services.common.media import GATEWAY, MediaStore
+
+    settings = gateway_settings.load({"JWT_SECRET": "not read here"})  # the sweep signs nothing
+    media = MediaStore(Path(settings["MEDIA_ROOT"]), owner=GATEWAY)
+    age = leftovers.max_age_s(float(settings["UPLOAD_MAX_SECONDS"]), float(settings["RECON_TIMEOUT_S"]))
+    try:
+        removed = leftovers.sweep(media, age)
+    except OSError as exc:  # a media store that cannot be read now is the requests' problem, not the start's
+        server.log.warning("could not sweep leftover uploads in %s: %s", media.root, exc)
+        return
+    if removed:
+        server.log.info("removed %d leftover upload(s) of killed requests from %s", len(removed), media.root)
 
 
 def worker_exit(server, worker) -> None:

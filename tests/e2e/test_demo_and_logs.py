@@ -35,15 +35,31 @@ def fresh(run_id, pg, tmp_path_factory):
     bind = f"127.0.0.1:{free_port()}"
     stripe, stripe_env = start_local_fake(f"http://{bind}/api/v1/webhooks/stripe")
     env.update(stripe_env)
+    leftover = leave_a_killed_requests_clip(Path(env["MEDIA_ROOT"]))
     running = Platform(env=env, bind=bind, log_dir=tmp_dir / "logs").start()
     try:
         running.wait_ready(timeout=90)  # polls /ready several times a second until every service answers
         running.media_root = Path(env["MEDIA_ROOT"])
+        running.leftover = leftover
         yield running
     finally:
         running.stop()
         stripe.stop()
         vhost.delete()
+
+
+def leave_a_killed_requests_clip(media_root: Path) -> Path:
+    """An Audio Recon clip of a day ago, as a gateway killed during the call leaves it."""
+    clip = media_root / "recon" / "2026" / "12" / "killed-mid-call.mp3"
+    clip.parent.mkdir(parents=True)
+    clip.write_bytes(b"ID3")
+    os.utime(clip, (time.time() - 86400, time.time() - 86400))
+    return clip
+
+
+def test_the_gateway_sweeps_what_a_killed_request_left_as_it_starts(fresh):
+    assert not fresh.leftover.exists()
+    assert any("removed 1 leftover upload(s)" in line for line in log_lines(fresh)["gateway"])
 
 
 def log_lines(platform: Platform) -> dict[str, list[str]]:
