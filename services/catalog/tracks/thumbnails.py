@@ -4,11 +4,14 @@ that twenty times. ``sized`` gives the source of the cover scaled to fit ``size`
 WebP, made the first time it is asked for and kept in the media store under ``thumbnails/<size>/<source key>.webp``.
 
 A thumbnail's key is derived from its source's, so a new cover image (a new key) never serves an old thumbnail;
-``with_thumbnails`` names the thumbnails that go when their source is deleted.
+``with_thumbnails`` names the thumbnails that go when their source is deleted. An upload is judged an image by its
+first bytes only: one Pillow cannot decode, or of more than ``MAX_PIXELS`` (decoding it would take gigabytes), is
+served as stored instead, and the refusal logged.
 """
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -20,6 +23,14 @@ from services.contracts.vocabularies import COVER_SIZES
 AREA = "thumbnails"
 CONTENT_TYPE = "image/webp"
 QUALITY = 82
+#: 40 megapixels (an 8K square is 33): larger pictures are not decoded to be scaled
+MAX_PIXELS = 40_000_000
+
+log = logging.getLogger(__name__)
+
+
+class Unscalable(ValueError):
+    """The image cannot or should not be decoded to be scaled."""
 
 
 def key_of(source_key: str, size: int) -> str:
@@ -36,6 +47,8 @@ def render(source: Path, size: int) -> bytes:
     """The image at ``source`` fitted into ``size`` × ``size`` (kept if already smaller), upright as its EXIF says,
     as WebP (alpha kept). Runs in an OS thread: Pillow only, no green primitive."""
     with Image.open(source) as picture:
+        if picture.width * picture.height > MAX_PIXELS:  # read from the header: nothing decoded yet
+            raise Unscalable(f"{picture.width} × {picture.height} pixels is more than {MAX_PIXELS:,}")
         picture.draft("RGB", (size, size))  # a JPEG decodes at a fraction of its size: far less work
         picture = ImageOps.exif_transpose(picture)
         picture = picture.convert("RGBA" if _has_alpha(picture) else "RGB")
@@ -55,5 +68,9 @@ def sized(media: MediaStore, source: dict[str, str], size: int | None) -> dict[s
         return source
     key = key_of(source["key"], size)
     if not media.exists(key):
-        media.save_bytes(key, offhub.run(render, media.path(source["key"]), size))
+        try:
+            media.save_bytes(key, offhub.run(render, media.path(source["key"]), size))
+        except (Unscalable, OSError, Image.DecompressionBombError) as exc:  # OSError: Pillow's "cannot identify"
+            log.warning("cover %s not scaled to %d px, served as stored: %s", source["key"], size, exc)
+            return source
     return {**source, "key": key, "content_type": CONTENT_TYPE}

@@ -70,3 +70,14 @@ def test_deleting_a_cover_names_every_size_of_it():
     assert thumbnails.with_thumbnails("covers/x.png", None) == [
         "covers/x.png", *(f"thumbnails/{size}/covers/x.png.webp" for size in COVER_SIZES)]
     assert thumbnails.with_thumbnails(None) == []
+
+
+def test_an_image_too_large_to_decode_or_broken_is_served_as_stored(tmp_path, monkeypatch):
+    media = stored(tmp_path, Image.new("RGB", (400, 300), "olive"), "PNG")
+    source = {"key": "covers/2026/12/c.img", "content_type": "image/png"}
+    monkeypatch.setattr(thumbnails, "MAX_PIXELS", 400 * 300 - 1)  # one pixel fewer than this picture has
+    assert thumbnails.sized(media, source, 160) == source
+    media.save_bytes("covers/2026/12/broken.img", b"\x89PNG\r\n\x1a\n" + b"\0" * 64)  # a PNG's magic, no image
+    broken = {"key": "covers/2026/12/broken.img", "content_type": "image/png"}
+    assert thumbnails.sized(media, broken, 160) == broken
+    assert not media.exists(thumbnails.key_of("covers/2026/12/broken.img", 160))
