@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.schemas import PageQuery, UUIDString, page_of
 from services.contracts.inputs import catalog as contract_inputs
@@ -110,6 +110,9 @@ class CoverPresetsQuery(Schema):
 
 
 class CoverQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE  # an image URL may carry a cache-busting parameter (`?v=2`): it is not ours to refuse
+
     size = fields.Integer(validate=validate.OneOf(COVER_SIZES), metadata={
         "enum": list(COVER_SIZES),
         "description": "Serve the image fitted into size × size pixels (never enlarged) as WebP — what a list or a "

@@ -9,7 +9,8 @@ from flask.typing import ResponseReturnValue
 
 from gateway.auth import login_required, optional_login, producer_required
 from gateway.catalog_schemas import (IMAGE_KINDS, Artist, ArtistImageForm, ArtistMatchPage, ArtistPatch,
-                                     ArtistSearchQuery, DiscographyPage, MyArtistPage, SimilarArtistList, ViewedArtist)
+                                     ArtistSearchQuery, CoverQuery, DiscographyPage, MyArtistPage, SimilarArtistList,
+                                     ViewedArtist)
 from gateway.openapi import MULTIPART, doc
 from gateway.payout_schemas import ArtistQuery  # the page switcher of Finances
 from gateway.presenters import artist_view, page_view, send_media, viewed_artist_view
@@ -99,10 +100,12 @@ def add_image(artist_id: UUID) -> ResponseReturnValue:
 
 
 @bp.get("/artists/<uuid:artist_id>/images/<uuid:image_id>")
-@doc("An artist image", ok=(200, None), errors=(404,), content_type="image/*",
-     description="404 unless the image belongs to this artist.")
+@doc("An artist image", ok=(200, None), errors=(404, 422), content_type="image/*", query=CoverQuery,
+     description="404 unless the image belongs to this artist. `?size=160|320|640`: fitted into size × size as "
+                 "WebP, as covers are (docs/covers.md \"Sizes\").")
 def image(artist_id: UUID, image_id: UUID) -> ResponseReturnValue:
-    source = remote("catalog").image_source(artist_id=str(artist_id), image_id=str(image_id))
+    size = query_args(CoverQuery()).get("size")
+    source = remote("catalog").image_source(artist_id=str(artist_id), image_id=str(image_id), size=size)
     return send_media(source, max_age=86400)
 
 

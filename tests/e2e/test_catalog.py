@@ -1,9 +1,12 @@
 """The catalog through the gateway: filters and sorts, owner-only edits and deletion, artist pages, collections."""
 from __future__ import annotations
 
+import io
 import json
 import time
 import uuid
+
+from PIL import Image
 
 from tests.e2e.test_uploads import PNG, make_producer, media_files, publish, settle, upload, wait_until_done
 from tests.support import audio
@@ -122,6 +125,15 @@ def test_the_artist_page_is_edited_by_its_owner_and_shows_images(platform, admin
     link = added.json()["image_links"]["avatar"]
     image = Api(platform.url).get(link)
     assert image.status_code == 200 and image.content == PNG
+    # as a page shows it: a real picture of 900 × 600 fitted into 160 px, as WebP
+    picture = io.BytesIO()
+    Image.new("RGB", (900, 600), "orange").save(picture, format="PNG")
+    gallery = owner.post(f"artists/{artist_id}/images", files=[("kind", (None, "gallery")),
+                                                               ("image", ("g.png", picture.getvalue(), "image/png"))])
+    small = Api(platform.url).get(gallery.json()["image_links"]["gallery"][-1], params={"size": 160})
+    assert small.status_code == 200 and small.headers["Content-Type"] == "image/webp"
+    assert Image.open(io.BytesIO(small.content)).size == (160, 107)
+    assert Api(platform.url).get(link, params={"size": 7}).status_code == 422
     # the same image id under another artist's page is unknown there
     elsewhere = link.replace(artist_id, make_producer(platform, admin).artist["id"])
     assert elsewhere != link and Api(platform.url).get(elsewhere).status_code == 404

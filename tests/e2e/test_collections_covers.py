@@ -211,6 +211,7 @@ def test_covers_are_served_at_the_size_a_page_shows_and_replaced_covers_take_the
         assert (picture.format, picture.size) == ("WEBP", (size, size * 3 // 4))  # fitted, shape kept
         red, green, blue = picture.convert("RGB").getpixel((size // 2, size // 3))
         assert green > 120 and red < 80  # the producer's picture, not a placeholder
+    assert anyone.get(cover, params={"size": 160, "v": 3}).content == anyone.get(cover, params={"size": 160}).content
     refused = anyone.get(cover, params={"size": 500})
     assert refused.status_code == 422 and list(refused.json()["details"]) == ["size"]
     assert anyone.get(f"tracks/{uuid.uuid4()}/cover", params={"size": 160}).status_code == 404

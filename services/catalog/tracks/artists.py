@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.catalog.tracks.models import PUBLISHED, REJECTED, Artist, ArtistImage, Track, TrackCredit, name_key
-from services.catalog.tracks import images, repository, rules, schemas, views
+from services.catalog.tracks import images, repository, rules, schemas, thumbnails, views
 from services.common.clock import as_utc, iso, iso_or_none, utcnow
 from services.common.db import UnitOfWork
 from services.common.pagination import Envelope, Position, envelope, split
@@ -221,7 +221,7 @@ def add_image(uow: UnitOfWork, media: MediaStore, actor_id: str, artist_id: str,
     page.images.append(ArtistImage(kind=kind, key=image_key, content_type=content_type))
     session.flush()
     stale = [key for key in replaced if key != image_key]
-    uow.after_commit(lambda: media.delete(*stale))
+    uow.after_commit(lambda: media.delete(*thumbnails.with_thumbnails(*stale)))
     return views.artist(session, page, owner=True)
 
 

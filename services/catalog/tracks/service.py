@@ -9,7 +9,7 @@ from nameko.timer import timer
 
 from services.catalog.tracks.artists import ClaimStatus
 from services.catalog.tracks import (artists, backstage, collections, covers, discography, licensing, payout_catalog,
-                                     pipeline, presets, sales, schemas, tracks)
+                                     pipeline, presets, sales, schemas, thumbnails, tracks)
 from services.catalog.shared.schemas import load_page
 from services.catalog.tracks.views import ArtistSummary, ArtistView, CollectionView, Source, TrackView
 from services.common.db import Database
@@ -70,8 +70,9 @@ class TrackEntrypoints:
         return artists.add_image(self.db, media(), actor_id, artist_id, image["kind"], image["image_key"])
 
     @rpc
-    def image_source(self, artist_id: str, image_id: str) -> Source:
-        return artists.image_source(self.db, artist_id, image_id)
+    def image_source(self, artist_id: str, image_id: str, size: int | None = None) -> dict:
+        return thumbnails.sized(media(), dict(artists.image_source(self.db, artist_id, image_id)),
+                                schemas.load_cover_size(size))
 
     @rpc
     def list_artist_tracks(self, artist_id: str, cursor: str | None = None, limit: int = 20,

@@ -524,9 +524,9 @@ CATALOG = RpcSurface("catalog", (
     method("add_artist_image", "actor_id artist_id kind image_key", reply=Artist,
            summary="`Artist`; `kind` = `avatar`, `cover` or `gallery` (gallery ≤ 20)",
            errors="`Forbidden`, `NotFound`, `InvalidField` (not an image)"),
-    method("image_source", "artist_id image_id", reply=MediaSource,
-           summary='`{"key", "content_type"}`',
-           errors="`NotFound` (also when the image is not that artist's)"),
+    method("image_source", "artist_id image_id", "size", reply=MediaSource,
+           summary='`{"key", "content_type"}`; with `size` (160, 320, 640) its WebP thumbnail\'s, as for covers',
+           errors="`InvalidField` (`size`), `NotFound` (also when the image is not that artist's)"),
     method("list_artist_tracks", "artist_id", "cursor limit actor_id", reply=DiscographyPage,
            summary="envelope of `DiscographyTrack` (`Track` + `role`: `uploader` or `collaborator`): the page's "
                    "published tracks, uploaded or credited on, newest published first; a track appears once",

@@ -5,7 +5,7 @@ import { api, ApiError, errorMessage } from "../../api";
 import { useSession } from "../../session";
 import { Link, useLocation } from "../../router";
 import { Empty, ErrorMessage, Loading } from "../../components/Status";
-import { Cover } from "../../components/Cover";
+import { Cover, coverAt } from "../../components/Cover";
 import { TrackCard } from "../../components/TrackCard";
 import type { Track } from "../../types";
 import type { Artist, ArtistFollower, Collection, Progress } from "./types";
@@ -64,7 +64,7 @@ export function ArtistPage({ id }: { id: string }) {
     <article class="profile" aria-labelledby="artist-name">
       {artist.image_links.cover && <img class="banner" src={artist.image_links.cover} alt="" />}
       <header class="profile-head">
-        <Avatar src={artist.image_links.avatar} name={artist.name} />
+        <Avatar src={artist.image_links.avatar && coverAt(artist.image_links.avatar, 224)} name={artist.name} />
         <div class="profile-who">
           <h1 id="artist-name">
             {artist.name}
@@ -159,8 +159,8 @@ function Gallery({ artist }: { artist: Artist }) {
   return (
     <ul class="gallery" aria-label={`${artist.name}'s gallery`}>
       {images.map((src, index) => (
-        <li key={src}><img src={src} alt={`${artist.name}, gallery image ${index + 1} of ${images.length}`}
-                           loading="lazy" /></li>
+        <li key={src}><a href={src}><img src={coverAt(src, 640)}
+          alt={`${artist.name}, gallery image ${index + 1} of ${images.length}`} loading="lazy" /></a></li>
       ))}
     </ul>
   );

@@ -4,6 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, errorMessage } from "../../api";
 import { Link, navigate } from "../../router";
+import { coverAt } from "../../components/Cover";
 import { Empty, ErrorMessage, Loading } from "../../components/Status";
 import { Gate, SelectField, Tabs, TextArea, TextField, sendWithProgress } from "./forms";
 import { DropZone } from "./TrackFields";
@@ -330,7 +331,7 @@ function ImagesTab({ artist, onSaved }: TabProps) {
       <h2>Images</h2>
       <div class="images-now">
         <figure>
-          {links.avatar ? <img src={links.avatar} alt="Your avatar" width={96} height={96} class="avatar" />
+          {links.avatar ? <img src={coverAt(links.avatar, 192)} alt="Your avatar" width={96} height={96} class="avatar" />
                         : <span class="no-image">No avatar</span>}
           <figcaption>Avatar</figcaption>
         </figure>
@@ -346,7 +347,7 @@ function ImagesTab({ artist, onSaved }: TabProps) {
       </div>
       {links.gallery.length > 0 && (
         <ul class="gallery" aria-label="Gallery">
-          {links.gallery.map((url, index) => <li key={url}><img src={url} alt={`Gallery image ${index + 1}`}
+          {links.gallery.map((url, index) => <li key={url}><img src={coverAt(url, 192)} alt={`Gallery image ${index + 1}`}
                                                                 width={96} height={96} loading="lazy" /></li>)}
         </ul>
       )}
