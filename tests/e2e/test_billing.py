@@ -94,7 +94,7 @@ def test_the_portal_page_changes_the_plan_and_cancels_through_its_buttons(member
     url, page = portal_page(api)
     [to_pro] = [form for form in page_forms(page) if form.get("price") == member.price("pro")]
     back = submit(url, to_pro)
-    assert back.url == f"{platform.url}/" and back.status_code == 200  # the portal returns to the platform
+    assert back.url == f"{platform.url}/account/billing" and back.status_code == 200  # back to the billing page
     plan = api.get("billing/subscription").json()
     assert (plan["plan"], plan["status"], plan["cancel_at_period_end"]) == ("pro", "active", False)
 
