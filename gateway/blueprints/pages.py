@@ -45,7 +45,8 @@ def home() -> ResponseReturnValue:
 
 @bp.get("/account/billing")
 @doc("The app's billing page (HTML), where Stripe's billing portal returns to", ok=(200, None), rpc=False,
-     content_type="text/html", description="The browser app's page; without a built app, the home page.")
+     content_type="text/html", description="The browser app's page; without a built app, the home page.",
+     response_example="<!doctype html><html><head><title>BeatPass</title>…")
 def billing_home() -> ResponseReturnValue:
     return home()
 
