@@ -4,7 +4,10 @@ A refresh token is 32 random bytes, shown to the client once; only its SHA-256 i
 starts a family (its id is the session id the gateway puts in access tokens as ``sid``); each
 refresh uses the token up and issues the next one of the family. A used token presented again
 means two parties hold the session — the client and whoever copied it — so the whole family is
-revoked and both must log in again.
+revoked and both must log in again. Except within ``REFRESH_REUSE_GRACE_S`` (10 s) of its first use:
+that is the same browser asking twice at once (two tabs opening together, a reload while the first
+answer was on its way, whose new cookie the browser then dropped), and it gets another token of the
+same session.
 """
 from __future__ import annotations
 
@@ -40,6 +43,10 @@ def ttl_s() -> int:
     return env_int("REFRESH_TOKEN_TTL_S", 30 * 24 * 3600)
 
 
+def reuse_grace_s() -> int:
+    return env_int("REFRESH_REUSE_GRACE_S", 10)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -63,7 +70,7 @@ def rotate(uow: UnitOfWork, token: str, now: datetime) -> Issued:
     row = _locked(uow, token)
     if row is None or row.revoked_at is not None:
         raise Unauthorized(UNKNOWN)
-    if row.used_at is not None:
+    if row.used_at is not None and now - as_utc(row.used_at) > timedelta(seconds=reuse_grace_s()):
         revoke_family(uow, row.family_id, now)
         uow.commit()
         raise Unauthorized(REUSED)
@@ -71,7 +78,8 @@ def rotate(uow: UnitOfWork, token: str, now: datetime) -> Issued:
         raise Unauthorized(EXPIRED)
     if repository.find_user(uow.session, row.user_id) is None:
         raise Unauthorized(repository.ACCOUNT_GONE)
-    row.used_at = now
+    if row.used_at is None:
+        row.used_at = now  # a second use within the grace keeps the first one's time: the grace never grows
     return _issue(uow, row.user_id, row.family_id, now)
 
 

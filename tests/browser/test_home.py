@@ -2,6 +2,7 @@
 and a reload keeps the session through the httpOnly refresh cookie, with no token in the page's storage."""
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -156,3 +157,28 @@ def test_log_in_with_a_wrong_password_says_so(page, platform):
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("link", name=account["username"])).to_be_visible()
+
+
+def test_tabs_opening_together_and_a_reload_mid_refresh_keep_the_session(page, context, platform):
+    person = Api(platform.url)
+    user = person.register(login=False)
+    page.goto("/login")
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    me = page.get_by_role("link", name=user["username"])
+    expect(me).to_be_visible()
+    # a browser restoring its tabs: three pages load at once, each refreshing the session from the same cookie;
+    # each refresh is held a moment on its way, so all three are sent before the first answer sets a new cookie
+    context.route("**/api/v1/auth/refresh", lambda route: (time.sleep(0.3), route.continue_()))
+    tabs = [context.new_page() for _ in range(3)]
+    for tab in tabs:
+        tab.goto("/library", wait_until="commit")
+    for tab in tabs:
+        expect(tab.get_by_role("link", name=user["username"])).to_be_visible()
+    # reloaded while its refresh is on its way: the answer's new cookie may be dropped, the old one sent again
+    tabs[0].reload(wait_until="commit")
+    tabs[0].reload()
+    for tab in (tabs[0], page):
+        tab.reload()
+        expect(tab.get_by_role("link", name=user["username"])).to_be_visible()

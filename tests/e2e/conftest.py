@@ -22,6 +22,7 @@ ADMIN_PASSWORD = "admin-password-1234"
 #: the payouts service's clock runs this far ahead (docs/payouts.md), so the current UTC month, in which the tests'
 #: plays and invoices fall, has ended for it and can be paid (tests/e2e/test_payouts.py); no other service reads it
 PAYOUTS_CLOCK_OFFSET_S = 32 * 86_400
+REFRESH_REUSE_GRACE_S = 1
 
 
 def free_port() -> int:
@@ -53,6 +54,8 @@ def platform_env(backend: str, run_id: str, pg, tmp_dir, amqp: str) -> dict[str,
         # no hourly analytics reports in a long run: they would add notifications to other tests' verified
         # producers; tests/e2e/test_artist_follows.py makes them with the CLI and the admins' endpoint
         "ANALYTICS_REPORTS_INTERVAL_S": "0",
+        # a refresh token presented again is the same browser only this long (tests/e2e/test_sessions.py waits it out)
+        "REFRESH_REUSE_GRACE_S": str(REFRESH_REUSE_GRACE_S),
     })
     if backend == "postgres":
         for service in config.SERVICES:

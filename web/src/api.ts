@@ -74,10 +74,22 @@ interface RequestOptions {
   retry?: boolean;
 }
 
+/** One refresh call. Tabs of the site take turns (a Web Lock): each sends the cookie the previous one's answer
+ * set, instead of two tabs opening together presenting the same refresh token at once. */
+async function exchangeRefreshCookie(): Promise<Response> {
+  const send = () => fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin",
+                                                     headers: { "Content-Type": "application/json" }, body: "{}" });
+  if (!navigator.locks) return send();
+  let answer: Response | undefined;
+  await navigator.locks.request("beatpass-refresh", async () => {
+    answer = await send();  // the lock is let go once the answer (and its new cookie) has arrived
+  });
+  return answer as Response;
+}
+
 /** Exchange the refresh cookie for a new access token; one exchange at a time, shared by all callers. */
 export function refreshSession(): Promise<boolean> {
-  refreshing ??= fetch("/api/v1/auth/refresh", { method: "POST", credentials: "same-origin",
-                                                 headers: { "Content-Type": "application/json" }, body: "{}" })
+  refreshing ??= exchangeRefreshCookie()
     .then(async (response) => {
       if (!response.ok) {
         setAccessToken(null);

@@ -1,6 +1,11 @@
 """Sessions (refresh tokens) and password changes through the running service."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
+
+from services.accounts import sessions
+from services.common.clock import utcnow
 
 from services.accounts.conftest import PASSWORD, new_email, new_ip
 from services.accounts.models import RefreshToken
@@ -42,7 +47,19 @@ def test_a_refresh_rotates_the_token_within_the_session(accounts, person):
     assert again["session_id"] == session["session_id"]
 
 
-def test_a_reused_token_ends_the_whole_session(accounts, person):
+def test_a_token_presented_twice_at_once_keeps_the_session(accounts, person):
+    # two tabs opening together, or a reload while the first answer was on its way: the same browser, twice
+    session = log_in(accounts, person["email"])
+    first = accounts.refresh_session(refresh_token=session["refresh_token"])
+    second = accounts.refresh_session(refresh_token=session["refresh_token"])
+    assert first["session_id"] == second["session_id"] == session["session_id"]
+    assert len({session["refresh_token"], first["refresh_token"], second["refresh_token"]}) == 3
+    for renewed in (first, second):  # both go on working
+        assert accounts.refresh_session(refresh_token=renewed["refresh_token"])["user_id"] == person["id"]
+
+
+def test_a_reused_token_ends_the_whole_session(accounts, person, monkeypatch):
+    monkeypatch.setenv("REFRESH_REUSE_GRACE_S", "0")  # no grace: any second use is a copy
     session = log_in(accounts, person["email"])
     renewed = accounts.refresh_session(refresh_token=session["refresh_token"])
     with pytest.raises(Unauthorized) as caught:
@@ -119,3 +136,17 @@ def test_wrong_current_passwords_count_as_failed_logins(accounts, person):
             change(accounts, person, old="not my password", client_ip=ip)
     with pytest.raises(TooManyRequests):
         change(accounts, person, client_ip=ip)
+
+
+def test_within_the_grace_a_second_use_is_the_same_browser_and_past_it_a_copy(accounts, person, uow):
+    token = log_in(accounts, person["email"])["refresh_token"]
+    used = utcnow()
+    sessions.rotate(uow, token, used)
+    uow.commit()
+    again = sessions.rotate(uow, token, used + timedelta(seconds=10))  # the grace's last moment
+    uow.commit()
+    with pytest.raises(Unauthorized) as caught:
+        sessions.rotate(uow, token, used + timedelta(seconds=10.5))  # counted from the first use, not the last
+    assert "already used" in caught.value.message
+    with pytest.raises(Unauthorized):
+        accounts.refresh_session(refresh_token=again["refresh_token"])  # the whole session ended
