@@ -164,9 +164,9 @@ function PayoutsPage({ runId }: { runId?: string }) {
       {runs === null ? <Loading label="Loading the payout runs…" /> : runs.length === 0 ? (
         !listError && <Empty title="No payout runs yet."><p>Start one above once a month has ended.</p></Empty>
       ) : (
-        <ul class="rows" aria-labelledby="runs-title">
+        <ul class="panel-rows" aria-labelledby="runs-title">
           {runs.map((item) => (
-            <li class={`row${item.id === runId ? " current" : ""}`} key={item.id}
+            <li class={`panel-row${item.id === runId ? " current" : ""}`} key={item.id}
                 aria-current={item.id === runId ? "true" : undefined}>
               <div>
                 <Link href={`/admin/payouts/${item.id}`}>{item.period}</Link>

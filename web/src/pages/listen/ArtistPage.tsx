@@ -68,7 +68,7 @@ export function ArtistPage({ id }: { id: string }) {
         <div class="profile-who">
           <h1 id="artist-name">
             {artist.name}
-            {artist.verified && <span class="badge" title="Verified producer">✓ Verified</span>}
+            {artist.verified && <span class="pill" title="Verified producer">✓ Verified</span>}
           </h1>
           <p class="muted">
             {[place, artist.genres.slice(0, 3).join(", ")].filter(Boolean).join(" · ")}

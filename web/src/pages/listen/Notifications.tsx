@@ -35,9 +35,9 @@ export function Notifications() {
       <PagedList paged={paged} label="Notifications"
                  empty={unreadOnly ? "No unread notifications." : "No notifications yet."}>
         {(item) => (
-          <li class={item.read ? "notice" : "notice unread"} key={item.id}>
-            {!item.read && <span class="badge new">New</span>}
-            <span class="notice-text">{describe(item)}</span>
+          <li class={item.read ? "notification" : "notification unread"} key={item.id}>
+            {!item.read && <span class="pill new">New</span>}
+            <span class="notification-text">{describe(item)}</span>
             <time class="muted" dateTime={item.created_at}>{moment(item.created_at)}</time>
           </li>
         )}

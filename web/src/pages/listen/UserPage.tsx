@@ -180,7 +180,7 @@ export function ArtistRow({ artist }: { artist: Artist }) {
   return (
     <li class="row" key={artist.id}>
       <Link href={`/artists/${artist.id}`}>{artist.name}</Link>
-      {artist.verified && <span class="badge">✓ Verified</span>}
+      {artist.verified && <span class="pill">✓ Verified</span>}
       <span class="muted">{plural(artist.track_count, "beat")}</span>
     </li>
   );

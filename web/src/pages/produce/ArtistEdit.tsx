@@ -346,7 +346,7 @@ function ImagesTab({ artist, onSaved }: TabProps) {
         </figure>
       </div>
       {links.gallery.length > 0 && (
-        <ul class="gallery" aria-label="Gallery">
+        <ul class="edit-gallery" aria-label="Gallery">
           {links.gallery.map((url, index) => <li key={url}><img src={coverAt(url, 192)} alt={`Gallery image ${index + 1}`}
                                                                 width={96} height={96} loading="lazy" /></li>)}
         </ul>

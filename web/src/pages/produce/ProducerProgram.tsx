@@ -210,9 +210,9 @@ function ProgramPage() {
       {applications === null ? <Loading label="Loading your applications…" /> : applications.length === 0 ? (
         <Empty title="No applications yet."><p>The ones you send show here with their status.</p></Empty>
       ) : (
-        <ul class="rows" aria-labelledby="mine-title">
+        <ul class="panel-rows" aria-labelledby="mine-title">
           {applications.map((application) => (
-            <li class="row" key={application.id}>
+            <li class="panel-row" key={application.id}>
               <div>
                 <strong>{KIND_LABELS[application.type]}</strong>
                 {application.producer_name && <span class="muted"> · {application.producer_name}</span>}
