@@ -1,5 +1,7 @@
 """`make run` uses SQLite by default: the use cases whose SQL differs most between the two
 databases (keyset pages, ON CONFLICT, partial unique indexes, time windows) work on it too."""
+from datetime import timedelta
+
 import pytest
 
 from services.accounts import admin, follows, producer_program, schemas, sessions, users
@@ -71,9 +73,11 @@ def test_refresh_tokens_rotate_on_sqlite(sqlite_uow):
     register(sqlite_uow, email)
     session = users.login(sqlite_uow, schemas.load_credentials(email, PASSWORD, new_ip()))
     sqlite_uow.commit()
-    renewed = sessions.rotate(sqlite_uow, session["refresh_token"], utcnow())
+    used = utcnow()
+    renewed = sessions.rotate(sqlite_uow, session["refresh_token"], used)
     sqlite_uow.commit()
+    later = used + timedelta(seconds=sessions.reuse_grace_s() + 1)  # past the grace: a second use is a copy
     with pytest.raises(Unauthorized):
-        sessions.rotate(sqlite_uow, session["refresh_token"], utcnow())
+        sessions.rotate(sqlite_uow, session["refresh_token"], later)
     with pytest.raises(Unauthorized):
-        sessions.rotate(sqlite_uow, renewed["refresh_token"], utcnow())
+        sessions.rotate(sqlite_uow, renewed["refresh_token"], later)
