@@ -33,3 +33,29 @@ export interface Me {
   plan: string | null;
   tokens: number;
 }
+
+export interface ArtistImages { avatar: string | null; cover: string | null; gallery: string[] }
+
+/** An artist page (GET /artists/:id, /me/artist, PATCH /artists/:id): the listener pages and the editor. */
+export interface Artist {
+  id: string;
+  name: string;
+  user_id: string | null;
+  username: string | null;
+  claimed: boolean;
+  verified: boolean;
+  genres: string[];
+  links: string[];
+  country: string | null;
+  city: string | null;
+  description: string | null;
+  credits: string[];
+  pinned_track_id: string | null;
+  images: ArtistImages;
+  image_links: ArtistImages;
+  track_count: number;
+  followers_count?: number;
+  created_at: string;
+  /** GET /artists/:id only: whether the caller follows the page (null when the request had no valid token) */
+  viewer?: { following: boolean } | null;
+}

@@ -1,5 +1,3 @@
-import { useEffect, useState } from "preact/hooks";
-import { api, errorMessage } from "../api";
 import type { Track } from "../types";
 import { ErrorMessage, Loading } from "../components/Status";
 import { Link } from "../router";
@@ -7,7 +5,7 @@ import { Cover } from "../components/Cover";
 import { Player } from "../components/Player";
 import { Comments, TrackActions } from "./listen/TrackActions";
 import { TrackDownload } from "../components/Download";
-import { useSession } from "../session";
+import { useViewed } from "../viewed";
 
 function duration(seconds: number): string {
   const whole = Math.round(seconds);
@@ -15,24 +13,9 @@ function duration(seconds: number): string {
 }
 
 export function TrackPage({ id }: { id: string }) {
-  const { ready, me } = useSession();
-  const [track, setTrack] = useState<Track | null>(null);
-  const [error, setError] = useState("");
-  useEffect(() => {
-    // asked once the session is known, and again when it changes: the track's `viewer` is the signed-in caller's
-    if (!ready) return;
-    const controller = new AbortController();
-    setTrack(null);
-    setError("");
-    api.get<Track>(`/api/v1/tracks/${encodeURIComponent(id)}`, {}, controller.signal)
-      .then(setTrack)
-      .catch((failure) => {
-        if (!controller.signal.aborted) setError(errorMessage(failure));
-      });
-    return () => controller.abort();
-  }, [id, ready, me?.id]);
+  const [track, setTrack, error] = useViewed<Track>(`/api/v1/tracks/${encodeURIComponent(id)}`);
 
-  if (error) return <section><h1>Track</h1><ErrorMessage message={error} /><Link href="/">Back to the catalog</Link></section>;
+  if (error) return <section><h1>Track</h1><ErrorMessage message={error.message} /><Link href="/">Back to the catalog</Link></section>;
   if (!track) return <Loading label="Loading the track…" />;
   return (
     <article class="track" aria-labelledby="track-title">

@@ -1,11 +1,10 @@
 // My Beats: the producer's tracks in every status (processing and rejected included, with the reason), newest
 // first, each with its plays' growth (last 30 days against the 30 before), and the collaboration insights.
 import { useState } from "preact/hooks";
-import { api, errorMessage } from "../../api";
 import { Link } from "../../router";
 import { Cover } from "../../components/Cover";
 import { Empty, ErrorMessage } from "../../components/Status";
-import { Loaded, formatDate, formatInt, formatPercent, useArtist, useProducerGet } from "./shared";
+import { Loaded, formatDate, formatInt, formatPercent, useMore, useProducerGet } from "./shared";
 import type { Growth, ProducerBeat, ProducerBeats } from "./types";
 
 const STATUSES = [["", "Every status"], ["published", "Published"], ["processing", "Processing"],
@@ -13,6 +12,7 @@ const STATUSES = [["", "Every status"], ["published", "Published"], ["processing
 const GROWTH: Record<Growth, [symbol: string, label: string]> = {
   rising: ["↑", "Rising"], steady: ["→", "Steady"], falling: ["↓", "Falling"] };
 const LIMIT = 20;
+const PATH = "/api/v1/producer/beats";
 
 function Beat({ beat }: { beat: ProducerBeat }) {
   const [symbol, label] = GROWTH[beat.growth.status] ?? ["", beat.growth.status];
@@ -50,24 +50,9 @@ function Beat({ beat }: { beat: ProducerBeat }) {
 }
 
 export function Beats() {
-  const artist = useArtist();
   const [status, setStatus] = useState("");
-  const state = useProducerGet<ProducerBeats>("/api/v1/producer/beats", { status, limit: LIMIT });
-  const [more, setMore] = useState({ busy: false, error: "" });
-
-  const loadMore = async () => {
-    const current = state.data;
-    if (!current?.next) return;
-    setMore({ busy: true, error: "" });
-    try {
-      const page = await api.get<ProducerBeats>("/api/v1/producer/beats",
-                                                { status, limit: LIMIT, cursor: current.next, artist });
-      state.set({ ...page, items: [...current.items, ...page.items] });
-      setMore({ busy: false, error: "" });
-    } catch (failure) {
-      setMore({ busy: false, error: errorMessage(failure) });
-    }
-  };
+  const state = useProducerGet<ProducerBeats>(PATH, { status, limit: LIMIT });
+  const more = useMore(state, PATH, { status, limit: LIMIT });
 
   return (
     <section aria-labelledby="bs-title">
@@ -89,7 +74,7 @@ export function Beats() {
               <ul class="bs-beats" aria-label="Your beats">{items.map((beat) => <Beat key={beat.id} beat={beat} />)}</ul>
             )}
             <ErrorMessage message={more.error} />
-            {next && <button type="button" class="more" onClick={loadMore} disabled={more.busy}>
+            {next && <button type="button" class="more" onClick={more.load} disabled={more.busy}>
               {more.busy ? "Loading…" : "More beats"}</button>}
             <h2>Collaborations</h2>
             {collaborations.length === 0 ? (

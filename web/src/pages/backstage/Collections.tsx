@@ -1,34 +1,20 @@
 // My Collections: the producer's collections with their statistics, filtered by name.
 import { useState } from "preact/hooks";
-import { api, errorMessage } from "../../api";
 import { Empty, ErrorMessage } from "../../components/Status";
-import { Loaded, formatDate, formatInt, useArtist, useProducerGet } from "./shared";
+import { Loaded, formatDate, formatInt, useMore, useProducerGet } from "./shared";
 import type { ProducerCollections } from "./types";
 
 const LIMIT = 20;
+const PATH = "/api/v1/producer/collections";
 
 export function Collections() {
-  const artist = useArtist();
   const [q, setQ] = useState("");
-  const state = useProducerGet<ProducerCollections>("/api/v1/producer/collections", { q, limit: LIMIT });
-  const [more, setMore] = useState({ busy: false, error: "" });
+  const state = useProducerGet<ProducerCollections>(PATH, { q, limit: LIMIT });
+  const more = useMore(state, PATH, { q, limit: LIMIT });
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
     setQ(String(new FormData(event.currentTarget as HTMLFormElement).get("q") ?? "").trim());
-  };
-  const loadMore = async () => {
-    const current = state.data;
-    if (!current?.next) return;
-    setMore({ busy: true, error: "" });
-    try {
-      const page = await api.get<ProducerCollections>("/api/v1/producer/collections",
-                                                      { q, limit: LIMIT, cursor: current.next, artist });
-      state.set({ ...page, items: [...current.items, ...page.items] });
-      setMore({ busy: false, error: "" });
-    } catch (failure) {
-      setMore({ busy: false, error: errorMessage(failure) });
-    }
   };
 
   return (
@@ -69,7 +55,7 @@ export function Collections() {
               </div>
             )}
             <ErrorMessage message={more.error} />
-            {next && <button type="button" class="more" onClick={loadMore} disabled={more.busy}>
+            {next && <button type="button" class="more" onClick={more.load} disabled={more.busy}>
               {more.busy ? "Loading…" : "More collections"}</button>}
           </>
         )}

@@ -179,6 +179,33 @@ export function useProducerGet<T>(path: string, query: Query = {}): Fetched<T> {
   return { data, error, reload: () => setTick((n) => n + 1), set: setData };
 }
 
+export interface More {
+  busy: boolean;
+  error: string;
+  load: () => Promise<void>;
+}
+
+/** The next page of a list ``useProducerGet`` loaded, appended to it (the "More" button of My Beats and My
+ * Collections); its failure is said beside the button and keeps what is shown. */
+export function useMore<P extends { items: unknown[]; next: string | null }>(state: Fetched<P>, path: string,
+                                                                            query: Query): More {
+  const artist = useArtist();
+  const [more, setMore] = useState({ busy: false, error: "" });
+  const load = async () => {
+    const current = state.data;
+    if (!current?.next) return;
+    setMore({ busy: true, error: "" });
+    try {
+      const page = await api.get<P>(path, { ...query, cursor: current.next, artist });
+      state.set({ ...page, items: [...current.items, ...page.items] });
+      setMore({ busy: false, error: "" });
+    } catch (failure) {
+      setMore({ busy: false, error: errorMessage(failure) });
+    }
+  };
+  return { ...more, load };
+}
+
 export function isNoArtistProfile(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404 && /no artist profile/i.test(error.message);
 }

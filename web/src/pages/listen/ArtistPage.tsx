@@ -1,8 +1,9 @@
 // An artist page (/artists/:id): its header with the verified badge, followers and the follow button, its pinned
 // beat, and its tabs — Beats, Albums, Gallery, About, Followers and, for its owner and admins, Achievements.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, errorMessage } from "../../api";
+import { api, errorMessage } from "../../api";
 import { useSession } from "../../session";
+import { useViewed } from "../../viewed";
 import { Link, useLocation } from "../../router";
 import { Empty, ErrorMessage, Loading } from "../../components/Status";
 import { Cover, coverAt } from "../../components/Cover";
@@ -14,25 +15,9 @@ import { FollowControl } from "./Follow";
 import "./listen.css";
 
 export function ArtistPage({ id }: { id: string }) {
-  const { ready, me } = useSession();
+  const { me } = useSession();
   const { search } = useLocation();
-  const [artist, setArtist] = useState<Artist | null>(null);
-  const [error, setError] = useState<{ status: number; message: string } | null>(null);
-
-  useEffect(() => {
-    // asked once the session is known, and again when it changes: the page's `viewer` is the signed-in caller's
-    if (!ready) return;
-    const controller = new AbortController();
-    setArtist(null);
-    setError(null);
-    api.get<Artist>(`/api/v1/artists/${encodeURIComponent(id)}`, {}, controller.signal)
-      .then(setArtist)
-      .catch((failure) => {
-        if (controller.signal.aborted) return;
-        setError({ status: failure instanceof ApiError ? failure.status : 0, message: errorMessage(failure) });
-      });
-    return () => controller.abort();
-  }, [id, ready, me?.id]);
+  const [artist, setArtist, error] = useViewed<Artist>(`/api/v1/artists/${encodeURIComponent(id)}`);
 
   if (error?.status === 404) {
     return (

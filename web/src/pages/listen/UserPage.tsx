@@ -1,8 +1,7 @@
 // A user's public profile (/users/:id): who they are, their followers and follow button, the Producer Profile
 // button where they run artist pages, and the seven profile tabs the API offers.
-import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, errorMessage } from "../../api";
 import { useSession } from "../../session";
+import { useViewed } from "../../viewed";
 import { Link, useLocation } from "../../router";
 import { Empty, ErrorMessage, Loading } from "../../components/Status";
 import { Cover } from "../../components/Cover";
@@ -15,25 +14,8 @@ import { FollowControl } from "./Follow";
 import "./listen.css";
 
 export function UserPage({ id }: { id: string }) {
-  const { ready, me } = useSession();
   const { search } = useLocation();
-  const [user, setUser] = useState<PublicUser | null>(null);
-  const [error, setError] = useState<{ status: number; message: string } | null>(null);
-
-  useEffect(() => {
-    // asked once the session is known, and again when it changes: the profile's `viewer` is the signed-in caller's
-    if (!ready) return;
-    const controller = new AbortController();
-    setUser(null);
-    setError(null);
-    api.get<PublicUser>(`/api/v1/users/${encodeURIComponent(id)}`, {}, controller.signal)
-      .then(setUser)
-      .catch((failure) => {
-        if (controller.signal.aborted) return;
-        setError({ status: failure instanceof ApiError ? failure.status : 0, message: errorMessage(failure) });
-      });
-    return () => controller.abort();
-  }, [id, ready, me?.id]);
+  const [user, setUser, error] = useViewed<PublicUser>(`/api/v1/users/${encodeURIComponent(id)}`);
 
   if (error?.status === 404) {
     return (

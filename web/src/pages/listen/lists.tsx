@@ -1,6 +1,5 @@
 // What the listener pages share: one page of a list at a time with a "More" button, tabs kept in the address
-// (?tab=…, so a reload or a shared link opens the same tab), dates in words, and a look through the caller's own
-// lists where the API does not say whether they like, repost or follow something.
+// (?tab=…, so a reload or a shared link opens the same tab), and dates in words.
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, errorMessage, type Page } from "../../api";

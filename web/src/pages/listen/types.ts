@@ -31,30 +31,7 @@ export interface Playlist extends PlaylistSummary {
   tracks: Track[];
 }
 
-export interface ArtistImages { avatar: string | null; cover: string | null; gallery: string[] }
-
-export interface Artist {
-  id: string;
-  name: string;
-  user_id: string | null;
-  username: string | null;
-  claimed: boolean;
-  verified: boolean;
-  genres: string[];
-  links: string[];
-  country: string | null;
-  city: string | null;
-  description: string | null;
-  credits: string[];
-  pinned_track_id: string | null;
-  images: ArtistImages;
-  image_links: ArtistImages;
-  track_count: number;
-  followers_count?: number;
-  created_at: string;
-  /** GET /artists/:id only: whether the caller follows the page (null when the request had no valid token) */
-  viewer?: { following: boolean } | null;
-}
+export type { Artist, ArtistImages } from "../../types";
 
 export interface ArtistRef { id: string; name: string; verified?: boolean }
 

@@ -36,24 +36,7 @@ export interface OwnTrack extends Track {
   sample_clearance: string | null;
 }
 
-export interface Artist {
-  id: string;
-  name: string;
-  user_id: string | null;
-  username?: string | null;
-  claimed: boolean;
-  verified: boolean;
-  genres: string[];
-  links: string[];
-  country: string | null;
-  city: string | null;
-  description: string | null;
-  credits: string[];
-  pinned_track_id: string | null;
-  images: { avatar: string | null; cover: string | null; gallery: string[] };
-  image_links?: { avatar: string | null; cover: string | null; gallery: string[] };
-  track_count: number;
-}
+export type { Artist } from "../../types";
 
 /** An item of GET /api/v1/artists?q= (the Claim Existing Artist picker). */
 export interface ArtistMatch {
